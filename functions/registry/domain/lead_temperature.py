@@ -1,0 +1,53 @@
+"""Lead temperature: how fresh the contact's own interest is (hot / warm / cold).
+
+Only first-party facts count: a bought or imported list says nothing about the person's interest.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from .facts import Consent, ContactFacts, OptOut
+from .policy import Policy
+from .vocabulary import ALL, EVERY_BRAND, NOT_FIRST_PARTY_SOURCES
+
+HOT, WARM, COLD = "hot", "warm", "cold"
+
+
+def is_first_party(source: str | None) -> bool:
+    """A missing source (relationships may omit it) is the seller's own record, so first-party."""
+    return source not in NOT_FIRST_PARTY_SOURCES
+
+
+def _opt_out_covers(opt_out: OptOut, channel: str, purpose: str, brand: str) -> bool:
+    return ((channel in opt_out.channels or ALL in opt_out.channels)
+            and (purpose in opt_out.purposes or ALL in opt_out.purposes)
+            and (opt_out.brand == brand or opt_out.brand == EVERY_BRAND))
+
+
+def consent_in_force(consent: Consent, opt_outs: tuple[OptOut, ...], at: datetime) -> bool:
+    """Not expired, and some scope of it not withdrawn by an opt-out at or after it (and by ``at``)."""
+    if consent.occurred_at > at or (consent.expires_at is not None and at >= consent.expires_at):
+        return False
+    later = [o for o in opt_outs if consent.occurred_at <= o.occurred_at <= at]
+    return any(not any(_opt_out_covers(o, ch, p, consent.brand) for o in later)
+               for ch in consent.channels for p in consent.purposes)
+
+
+def lead_temperature(facts: ContactFacts, at: datetime, policy: Policy, brand: str | None = None) -> str:
+    """hot: first-party consent or inquiry at most hot_days old; warm: at most warm_days old, or a
+    first-party consent still in force; else cold. ``brand`` None looks across every brand."""
+    def mine(fact_brand: str) -> bool:
+        return brand is None or fact_brand == brand
+
+    consents = [c for c in facts.consents
+                if mine(c.brand) and is_first_party(c.source) and c.occurred_at <= at]
+    inquiries = [r for r in facts.relationships
+                 if mine(r.brand) and r.kind == "inquiry" and is_first_party(r.source) and r.occurred_at <= at]
+    ages = [at - f.occurred_at for f in (*consents, *inquiries)]
+    if any(age <= timedelta(days=policy.hot_days) for age in ages):
+        return HOT
+    if any(age <= timedelta(days=policy.warm_days) for age in ages):
+        return WARM
+    if any(consent_in_force(c, facts.opt_outs, at) for c in consents):
+        return WARM
+    return COLD

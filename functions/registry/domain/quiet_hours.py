@@ -1,0 +1,164 @@
+"""Quiet hours: when a call or text may reach a contact, in every local time zone they may be in.
+
+The window is the policy's [start, end) in local time, narrowed by the contact's own contact hours,
+and must hold in all of the contact's zones at once (a number whose zone is uncertain is only
+reached when it is daytime everywhere it could be).
+"""
+from __future__ import annotations
+
+import math
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .addresses import phone_time_zones
+from .facts import ContactFacts, ContactHours, Preferences
+from .policy import Policy
+from .vocabulary import WEEKDAYS
+
+_NOUNS = {"call": "calls", "sms": "texts", "email": "emails"}
+
+
+def _zone(name: str) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        return None
+
+
+def zones_for(address: str, kind: str, preferences: Preferences) -> tuple[str, ...]:
+    """The contact's own zone when they gave a valid one, else every zone of the number; none for email."""
+    if preferences.timezone and _zone(preferences.timezone) is not None:
+        return (preferences.timezone,)
+    if kind == "phone":
+        try:
+            return tuple(z for z in phone_time_zones(address) if _zone(z) is not None)
+        except Exception:  # an unparseable number has no zone; nothing to narrow by
+            return ()
+    return ()
+
+
+def contact_zones(facts: ContactFacts) -> tuple[str, ...]:
+    return zones_for(facts.address, facts.kind, facts.preferences)
+
+
+def applies_to(channel: str, policy: Policy) -> bool:
+    return channel in policy.quiet_hours_channels
+
+
+def _in_span(t: time, start: time, end: time) -> bool:
+    """[start, end); an end at or before the start crosses midnight (equal: the whole day)."""
+    if start < end:
+        return start <= t < end
+    return t >= start or t < end
+
+
+def _days(hours: ContactHours) -> frozenset[str]:
+    # An empty day list is read as "every day": nobody sets contact hours to mean "never".
+    return hours.days or frozenset(WEEKDAYS)
+
+
+def in_contact_hours(local: datetime, hours: ContactHours) -> bool:
+    """Whether a local wall time falls in the contact hours; a window past midnight belongs to its start day."""
+    days, t = _days(hours), local.time()
+    today = WEEKDAYS[local.weekday()]
+    if hours.start < hours.end:
+        return today in days and hours.start <= t < hours.end
+    if t >= hours.start and today in days:
+        return True
+    yesterday = WEEKDAYS[(local.weekday() - 1) % 7]
+    return t < hours.end and yesterday in days
+
+
+def _closed_because(at: datetime, zone: str, policy: Policy, hours: ContactHours | None) -> str | None:
+    """None when open in this zone, else which window is shut: "policy" or "contact_hours"."""
+    tz = _zone(zone)
+    if tz is None:
+        return None
+    local = at.astimezone(tz)
+    if not _in_span(local.time(), policy.quiet_hours_start, policy.quiet_hours_end):
+        return "policy"
+    if hours is not None and not in_contact_hours(local, hours):
+        return "contact_hours"
+    return None
+
+
+def is_quiet(at: datetime, zones: tuple[str, ...], policy: Policy, hours: ContactHours | None = None) -> bool:
+    """True when the moment is outside the allowed window in at least one zone."""
+    return any(_closed_because(at, z, policy, hours) for z in zones)
+
+
+def _hhmm(t: time) -> str:
+    return t.strftime("%H:%M")
+
+
+def quiet_message(at: datetime, zones: tuple[str, ...], policy: Policy, channel: str,
+                  hours: ContactHours | None = None) -> str | None:
+    """A short explanation naming the first zone where it is too early or too late; None when open."""
+    noun = _NOUNS.get(channel, channel)
+    for zone in zones:
+        why = _closed_because(at, zone, policy, hours)
+        if why is None:
+            continue
+        local = at.astimezone(ZoneInfo(zone))
+        if why == "policy":
+            return (f"{local:%H:%M} in {zone}; {noun} allowed "
+                    f"{_hhmm(policy.quiet_hours_start)}-{_hhmm(policy.quiet_hours_end)}")
+        days = ",".join(d for d in WEEKDAYS if d in _days(hours))
+        return (f"{local:%H:%M} {WEEKDAYS[local.weekday()]} in {zone}; contact accepts {noun} "
+                f"{_hhmm(hours.start)}-{_hhmm(hours.end)} {days}")
+    return None
+
+
+def _to_utc(day: date, t: time, tz: ZoneInfo) -> list[datetime]:
+    """A local wall time on a day as UTC instants: both readings when DST makes it ambiguous."""
+    out = []
+    for fold in (0, 1):
+        out.append(datetime.combine(day, t, tzinfo=tz).replace(fold=fold).astimezone(timezone.utc))
+    return out
+
+
+def _offset_changes(tz: ZoneInfo, start: datetime, end: datetime) -> list[datetime]:
+    """UTC instants in [start, end] where the zone's offset changes (DST): wall clocks jump there."""
+    step = timedelta(hours=6)
+    found = []
+    lo, lo_off = start, start.astimezone(tz).utcoffset()
+    while lo < end:
+        hi = min(lo + step, end)
+        hi_off = hi.astimezone(tz).utcoffset()
+        if hi_off != lo_off:
+            # Bisect on whole seconds: offsets change on second boundaries.
+            a, b = math.floor(lo.timestamp()), math.ceil(hi.timestamp())
+            while b - a > 1:
+                mid = (a + b) // 2
+                if datetime.fromtimestamp(mid, timezone.utc).astimezone(tz).utcoffset() == lo_off:
+                    a = mid
+                else:
+                    b = mid
+            b = datetime.fromtimestamp(b, timezone.utc)
+            found.append(b)
+        lo, lo_off = hi, hi_off
+    return found
+
+
+def openings(zones: tuple[str, ...], start: datetime, end: datetime, policy: Policy,
+             hours: ContactHours | None = None) -> list[datetime]:
+    """Sorted UTC instants in [start, end] where the window may open in some zone.
+
+    Every moment the combined window opens is one of these (a local window or contact-hours start,
+    or a DST jump), so checking each in order finds the next open moment exactly.
+    """
+    found: set[datetime] = set()
+    for name in zones:
+        tz = _zone(name)
+        if tz is None:
+            continue
+        first = start.astimezone(tz).date() - timedelta(days=1)
+        last = end.astimezone(tz).date() + timedelta(days=1)
+        starts = [policy.quiet_hours_start] + ([hours.start] if hours is not None else [])
+        day = first
+        while day <= last:
+            for t in starts:
+                found.update(_to_utc(day, t, tz))
+            day += timedelta(days=1)
+        found.update(_offset_changes(tz, start, end))
+    return sorted(t for t in found if start <= t <= end)
