@@ -1,0 +1,1 @@
+"""Local infrastructure: the template as the source of truth, the local stack, DynamoDB Local."""

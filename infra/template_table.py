@@ -1,0 +1,107 @@
+"""Create the registry table from its definition in template.yaml, so tests and the local stack
+never drift from what AWS deploys."""
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from .template import load_template, resource
+
+LOGICAL_ID = "RegistryTable"
+log = logging.getLogger(__name__)
+
+# create_table keys that the CloudFormation properties share verbatim.
+_INDEX_KEYS = ("IndexName", "KeySchema", "Projection", "ProvisionedThroughput")
+
+
+def table_properties(template: dict[str, Any] | None = None) -> dict[str, Any]:
+    return resource(LOGICAL_ID, template)["Properties"]
+
+
+def create_table_kwargs(table_name: str, template: dict[str, Any] | None = None) -> dict[str, Any]:
+    """boto3 ``create_table`` arguments for the template's table (what an emulator can honour)."""
+    props = table_properties(template)
+    kwargs: dict[str, Any] = {
+        "TableName": table_name,
+        "AttributeDefinitions": props["AttributeDefinitions"],
+        "KeySchema": props["KeySchema"],
+        "BillingMode": props.get("BillingMode", "PROVISIONED"),
+    }
+    if kwargs["BillingMode"] == "PROVISIONED":
+        kwargs["ProvisionedThroughput"] = props["ProvisionedThroughput"]
+    for cfn_key in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
+        if props.get(cfn_key):
+            kwargs[cfn_key] = [{k: ix[k] for k in _INDEX_KEYS if k in ix} for ix in props[cfn_key]]
+    if props.get("StreamSpecification"):
+        kwargs["StreamSpecification"] = {"StreamEnabled": True, **props["StreamSpecification"]}
+    return kwargs
+
+
+def ttl_attribute(template: dict[str, Any] | None = None) -> str | None:
+    """The TTL attribute if the template enables TTL, else None."""
+    spec = table_properties(template).get("TimeToLiveSpecification") or {}
+    return spec.get("AttributeName") if spec.get("Enabled") else None
+
+
+def ensure_table(client: Any, table_name: str, template: dict[str, Any] | None = None,
+                 timeout: float = 60.0) -> dict[str, Any]:
+    """Create the table if it is missing, wait until ACTIVE, enable TTL; safe to call repeatedly
+    and from several processes at once. Returns the table description."""
+    template = template or load_template()
+    if not _exists(client, table_name):
+        try:
+            client.create_table(**create_table_kwargs(table_name, template))
+            log.info("created table %s", table_name)
+        except ClientError as err:  # another process created it meanwhile
+            if err.response["Error"]["Code"] != "ResourceInUseException":
+                raise
+    description = _wait_active(client, table_name, timeout)
+    attribute = ttl_attribute(template)
+    if attribute:
+        _enable_ttl(client, table_name, attribute)
+    return description
+
+
+def _exists(client: Any, table_name: str) -> bool:
+    try:
+        client.describe_table(TableName=table_name)
+        return True
+    except ClientError as err:
+        if err.response["Error"]["Code"] == "ResourceNotFoundException":
+            return False
+        raise
+
+
+def _wait_active(client: Any, table_name: str, timeout: float) -> dict[str, Any]:
+    # Polled by hand: botocore's waiter sleeps 20 s between tries, emulators are ready in ms.
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            table = client.describe_table(TableName=table_name)["Table"]
+            if table["TableStatus"] == "ACTIVE":
+                return table
+        except ClientError as err:
+            if err.response["Error"]["Code"] != "ResourceNotFoundException":
+                raise
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"table {table_name} not ACTIVE after {timeout:.0f} s")
+        time.sleep(0.1)
+
+
+def _enable_ttl(client: Any, table_name: str, attribute: str) -> None:
+    try:
+        current = client.describe_time_to_live(TableName=table_name)["TimeToLiveDescription"]
+        if current.get("TimeToLiveStatus") in ("ENABLED", "ENABLING"):
+            return
+        client.update_time_to_live(
+            TableName=table_name,
+            TimeToLiveSpecification={"AttributeName": attribute, "Enabled": True},
+        )
+    except ClientError as err:
+        # Another process enabled it first, or an emulator without TTL: items simply never expire.
+        if err.response["Error"]["Code"] not in ("ValidationException", "UnknownOperationException"):
+            raise
+        log.warning("TTL not enabled on %s: %s", table_name, err)

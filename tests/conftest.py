@@ -1,0 +1,81 @@
+"""Shared fixtures. The environment is set here, at import, before any test module imports
+``registry`` (its settings and PynamoDB models read it once, at import)."""
+from __future__ import annotations
+
+import os
+
+# Fake credentials always: a test must never reach a real AWS account.
+for _name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
+    os.environ.pop(_name, None)
+os.environ["AWS_ACCESS_KEY_ID"] = "testing"
+os.environ["AWS_SECRET_ACCESS_KEY"] = "testing"
+for _name, _value in {
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_REGION": "us-east-1",
+    "REGISTRY_TABLE": "registry-test",
+    "REGISTRY_ADDRESS_HASH_KEY": "test-hash-key",
+    "POWERTOOLS_TRACE_DISABLED": "true",
+    "POWERTOOLS_METRICS_NAMESPACE": "ContactRegistry",
+    "POWERTOOLS_SERVICE_NAME": "contact-registry",
+}.items():
+    os.environ.setdefault(_name, _value)
+
+# Set before the session (e.g. by `make test-dynamodb-local`): use that DynamoDB, start no moto.
+_EXTERNAL_DYNAMODB = os.environ.get("AWS_ENDPOINT_URL_DYNAMODB")
+
+import boto3  # noqa: E402
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def aws_endpoint():
+    """A moto server for every AWS service (per xdist worker); AWS_ENDPOINT_URL points at it."""
+    from infra.moto_server import MotoServer
+
+    server = MotoServer()
+    url = server.start()
+    previous = os.environ.get("AWS_ENDPOINT_URL")
+    os.environ["AWS_ENDPOINT_URL"] = url
+    try:
+        yield url
+    finally:
+        server.stop()
+        if previous is None:
+            os.environ.pop("AWS_ENDPOINT_URL", None)
+        else:
+            os.environ["AWS_ENDPOINT_URL"] = previous
+
+
+@pytest.fixture(scope="session")
+def dynamodb_endpoint(request):
+    """DynamoDB Local if AWS_ENDPOINT_URL_DYNAMODB was set before the session, else moto."""
+    if _EXTERNAL_DYNAMODB:
+        yield _EXTERNAL_DYNAMODB
+        return
+    url = request.getfixturevalue("aws_endpoint")
+    os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = url
+    try:
+        yield url
+    finally:
+        os.environ.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
+
+
+@pytest.fixture(scope="session")
+def dynamodb_client(dynamodb_endpoint):
+    return boto3.client("dynamodb", endpoint_url=dynamodb_endpoint,
+                        region_name=os.environ["AWS_DEFAULT_REGION"])
+
+
+@pytest.fixture(scope="session")
+def dynamodb_table(dynamodb_client):
+    """The registry table, created from template.yaml; PynamoDB reconnects to the emulator."""
+    from infra.template_table import ensure_table
+
+    name = os.environ["REGISTRY_TABLE"]
+    ensure_table(dynamodb_client, name)
+
+    from registry.storage.table import reset_connections
+
+    reset_connections()
+    yield name
+    reset_connections()

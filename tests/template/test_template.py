@@ -1,0 +1,137 @@
+"""template.yaml: valid for CloudFormation and SAM, and the promises the code relies on."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from unittest import mock
+
+import pytest
+
+from infra.template import TEMPLATE_PATH, load_template, resource
+
+TABLE_ITEM_ACTIONS = {
+    "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem",
+    "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem",
+    "dynamodb:ConditionCheckItem",
+}
+
+
+@pytest.fixture(scope="module")
+def template():
+    return load_template()
+
+
+@pytest.fixture(scope="module")
+def function(template):
+    return resource("ApiFunction", template)["Properties"]
+
+
+def _function_setting(template, function, name):
+    return function.get(name, template["Globals"]["Function"].get(name))
+
+
+def _statements(function):
+    return [s for policy in function["Policies"] if isinstance(policy, dict)
+            for s in policy.get("Statement", [])]
+
+
+def test_cfn_lint_finds_nothing():
+    from cfnlint.api import lint_file
+
+    matches = lint_file(Path(TEMPLATE_PATH))
+    assert [str(m) for m in matches] == []
+
+
+def test_sam_translator_transforms_it(monkeypatch):
+    from samtranslator.translator.transform import transform
+
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    sam = load_template()
+    # The translator wants packaged code (what `sam package` makes of the local CodeUri).
+    sam["Resources"]["ApiFunction"]["Properties"]["CodeUri"] = "s3://bucket/code.zip"
+    loader = mock.Mock()
+    loader.load.return_value = {}  # no managed-policy lookups against IAM
+    cfn = transform(sam, {}, loader)
+
+    resources = cfn["Resources"]
+    assert resources["ApiFunction"]["Type"] == "AWS::Lambda::Function"
+    assert resources["HttpApi"]["Type"] == "AWS::ApiGatewayV2::Api"
+    role_policies = json.dumps(resources["ApiFunctionRole"]["Properties"]["Policies"])
+    assert "dynamodb:Scan" not in role_policies and '"*"' not in role_policies
+
+
+def test_the_api_is_an_http_api(template):
+    assert resource("HttpApi", template)["Type"] == "AWS::Serverless::HttpApi"
+    events = resource("ApiFunction", template)["Properties"]["Events"].values()
+    assert {e["Type"] for e in events} == {"HttpApi"}
+    assert all(e["Properties"]["ApiId"] == {"Ref": "HttpApi"} for e in events)
+    paths = {(e["Properties"]["Method"], e["Properties"]["Path"]) for e in events}
+    assert ("ANY", "/{proxy+}") in paths
+
+
+def test_function_settings(template, function):
+    assert function["CodeUri"] == "functions/"
+    assert function["Handler"] == "registry.handlers.api.lambda_handler"
+    assert _function_setting(template, function, "Runtime") == "python3.12"
+    assert _function_setting(template, function, "Architectures") == ["arm64"]
+    assert _function_setting(template, function, "MemorySize") == 512
+    assert _function_setting(template, function, "Timeout") < 29  # API Gateway's integration limit
+    assert _function_setting(template, function, "Tracing") == "Active"
+
+
+def test_function_environment(template):
+    env = template["Globals"]["Function"]["Environment"]["Variables"]
+    assert env["REGISTRY_TABLE"] == {"Ref": "RegistryTable"}
+    assert env["REGISTRY_ADDRESS_HASH_KEY_PARAMETER"] == {"Ref": "AddressHashKeyParameterName"}
+    assert env["POWERTOOLS_SERVICE_NAME"] == "contact-registry"
+    assert env["POWERTOOLS_METRICS_NAMESPACE"] == "ContactRegistry"
+    assert "LOG_LEVEL" in env
+    # The hash key itself never sits in the template: only the parameter's name.
+    assert "REGISTRY_ADDRESS_HASH_KEY" not in env
+
+
+def test_table_is_protected(template):
+    table = resource("RegistryTable", template)
+    props = table["Properties"]
+    assert table["DeletionPolicy"] == "Retain"
+    assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
+    assert props["SSESpecification"]["SSEEnabled"] is True
+    assert props["TimeToLiveSpecification"] == {"AttributeName": "expires_at_epoch", "Enabled": True}
+    assert props["KeySchema"] == [{"AttributeName": "pk", "KeyType": "HASH"},
+                                  {"AttributeName": "sk", "KeyType": "RANGE"}]
+
+
+def test_iam_is_least_privilege(function):
+    statements = _statements(function)
+    assert all(s["Effect"] == "Allow" for s in statements)
+    by_service: dict[str, list[dict]] = {}
+    for statement in statements:
+        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        assert not any("*" in action for action in actions), statement
+        assert statement["Resource"] != "*" and "*" not in json.dumps(statement["Resource"]), statement
+        for action in actions:
+            by_service.setdefault(action.split(":")[0], []).append(statement)
+
+    assert set(by_service) == {"dynamodb", "ssm"}
+    dynamodb_actions = {a for s in by_service["dynamodb"] for a in s["Action"]}
+    assert dynamodb_actions == TABLE_ITEM_ACTIONS
+    assert all(s["Resource"] == {"Fn::GetAtt": ["RegistryTable", "Arn"]} for s in by_service["dynamodb"])
+    (ssm,) = by_service["ssm"]
+    assert ssm["Action"] == "ssm:GetParameter"
+    assert "${AddressHashKeyParameterName}" in ssm["Resource"]["Fn::Sub"]
+    # Only the SAM-made role's own policies: no managed policy templates with broad grants.
+    assert all(isinstance(policy, dict) for policy in function["Policies"])
+
+
+def test_future_resources_are_declared(template):
+    queue = resource("EventsQueue", template)["Properties"]
+    assert queue["RedrivePolicy"]["deadLetterTargetArn"] == {"Fn::GetAtt": ["EventsDeadLetterQueue", "Arn"]}
+    bucket = resource("ImportBucket", template)["Properties"]
+    assert bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert all(bucket["PublicAccessBlockConfiguration"].values())
+    assert resource("RegistryBus", template)["Type"] == "AWS::Events::EventBus"
+
+
+def test_outputs(template):
+    assert {"ApiUrl", "TableName"} <= set(template["Outputs"])
+    assert template["Outputs"]["TableName"]["Value"] == {"Ref": "RegistryTable"}
