@@ -1,0 +1,72 @@
+"""How each recorded fact changes a contact's facts. Pure: the service stores the result.
+
+Facts are kept, not folded into a status, because a decision may be asked for any moment
+(``at``) and must count only what had happened by then.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from .facts import Attempt, Consent, ContactFacts, OptOut, Preferences, Relationship, Undeliverable
+from .vocabulary import ALL
+
+MAX_ATTEMPTS_KEPT = 200
+
+
+def _by_time(items):
+    return tuple(sorted(items, key=lambda f: (f.occurred_at, getattr(f, "id", ""))))
+
+
+def add_consent(facts: ContactFacts, consent: Consent) -> ContactFacts:
+    return replace(facts, consents=_by_time((*facts.consents, consent)))
+
+
+def add_opt_out(facts: ContactFacts, opt_out: OptOut) -> ContactFacts:
+    return replace(facts, opt_outs=_by_time((*facts.opt_outs, opt_out)))
+
+
+def add_relationship(facts: ContactFacts, relationship: Relationship) -> ContactFacts:
+    return replace(facts, relationships=_by_time((*facts.relationships, relationship)))
+
+
+def add_attempt(facts: ContactFacts, attempt: Attempt, now: datetime, retention_days: int) -> ContactFacts:
+    """Keeps only attempts young enough to matter for caps and the profile; the history keeps all.
+
+    A ``do_not_contact`` disposition opts the address out of that channel, all purposes, that brand;
+    a ``disconnected`` outcome makes the phone undeliverable.
+    """
+    cutoff = now - timedelta(days=retention_days)
+    kept = [a for a in (*facts.attempts, attempt) if a.occurred_at >= cutoff or a is attempt]
+    attempts = _by_time(kept)[-MAX_ATTEMPTS_KEPT:]
+    result = replace(facts, attempts=attempts)
+    if attempt.disposition == "do_not_contact":
+        result = add_opt_out(result, opt_out_from_disposition(attempt))
+    if attempt.outcome == "disconnected":
+        result = add_undeliverable(result, Undeliverable(channels=frozenset({"call", "sms"}),
+                                                         occurred_at=attempt.occurred_at, reason="disconnected",
+                                                         source="dialer"))
+    return result
+
+
+def opt_out_from_disposition(attempt: Attempt) -> OptOut:
+    return OptOut(id=f"{attempt.id}:dnc", channels=frozenset({attempt.channel}), purposes=frozenset({ALL}),
+                  brand=attempt.brand, source="dialer", occurred_at=attempt.occurred_at,
+                  note="do_not_contact disposition", recorded_at=attempt.recorded_at)
+
+
+def add_undeliverable(facts: ContactFacts, marker: Undeliverable) -> ContactFacts:
+    return replace(facts, undeliverable=_by_time((*facts.undeliverable, marker)))
+
+
+def update_preferences(facts: ContactFacts, patch: dict[str, Any]) -> ContactFacts:
+    """PUT semantics per field: a field sent replaces (null clears), a field left out stays."""
+    return replace(facts, preferences=replace(facts.preferences, **patch))
+
+
+def erase(facts: ContactFacts) -> ContactFacts:
+    """What erasure keeps: the opt-outs (without free-text notes), so the person stays suppressed."""
+    opt_outs = tuple(replace(o, note=None) for o in facts.opt_outs)
+    return ContactFacts(address="", kind=facts.kind, opt_outs=opt_outs, preferences=Preferences(),
+                        suppressions=facts.suppressions)

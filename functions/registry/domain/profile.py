@@ -1,0 +1,61 @@
+"""Views of a contact's facts for people: the status of each scope, the EBR it has."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from .facts import ContactFacts
+from .policy import Policy
+from .timeutil import format_instant
+from .ebr import ebr_expires_at
+from .vocabulary import ALL
+
+
+def scope_statuses(facts: ContactFacts, at: datetime, policy: Policy) -> list[dict[str, Any]]:
+    """For every channel/purpose/brand a consent or opt-out names: consented, opted out, or expired."""
+    scopes: set[tuple[str, str, str]] = set()
+    channels = ("call", "sms") if facts.kind == "phone" else ("email",)
+    purposes = ("marketing", "informational")
+    for c in facts.consents:
+        scopes |= {(ch, p, c.brand) for ch in c.channels for p in c.purposes}
+    for o in facts.opt_outs:
+        chs = channels if ALL in o.channels else tuple(ch for ch in o.channels if ch in channels)
+        ps = purposes if ALL in o.purposes else tuple(o.purposes)
+        scopes |= {(ch, p, o.brand) for ch in chs for p in ps}
+    out = []
+    for channel, purpose, brand in sorted(scopes):
+        covering_consents = [c for c in facts.consents if channel in c.channels and purpose in c.purposes
+                             and c.brand == brand and c.occurred_at <= at]
+        covering_opt_outs = [o for o in facts.opt_outs if (channel in o.channels or ALL in o.channels)
+                             and (purpose in o.purposes or ALL in o.purposes)
+                             and (o.brand == brand or o.brand == "*") and o.occurred_at <= at]
+        latest_consent = max(covering_consents, key=lambda c: c.occurred_at, default=None)
+        latest_opt_out = max(covering_opt_outs, key=lambda o: o.occurred_at, default=None)
+        if brand == "*":
+            status, fact = "opted_out", latest_opt_out
+        elif latest_opt_out and (not latest_consent or latest_opt_out.occurred_at >= latest_consent.occurred_at):
+            status, fact = "opted_out", latest_opt_out
+        elif latest_consent and latest_consent.expires_at and latest_consent.expires_at <= at:
+            status, fact = "expired", latest_consent
+        else:
+            status, fact = "consented", latest_consent
+        entry = {"channel": channel, "purpose": purpose, "brand": brand, "status": status,
+                 "source": fact.source if fact else None,
+                 "occurred_at": format_instant(fact.occurred_at) if fact else None,
+                 "id": fact.id if fact else None}
+        if status in ("consented", "expired") and fact is not None:
+            entry["evidence"] = fact.evidence
+            entry["expires_at"] = format_instant(fact.expires_at)
+        out.append(entry)
+    return out
+
+
+def relationships_view(facts: ContactFacts, at: datetime, policy: Policy) -> list[dict[str, Any]]:
+    out = []
+    for r in facts.relationships:
+        ends = ebr_expires_at(r, policy)
+        out.append({"kind": r.kind, "brand": r.brand, "occurred_at": format_instant(r.occurred_at),
+                    "source": r.source, "expires_at": format_instant(ends),
+                    "active": r.occurred_at <= at < ends})
+    return out
+

@@ -1,0 +1,112 @@
+"""The HTTP API: one Powertools resolver with every area's Router, for Lambda and locally.
+
+Lambda runs ``lambda_handler`` (API Gateway HTTP API, payload 2.0). The local stack serves
+``local_app()``: Powertools' ``HttpResolverLocal`` with the same Routers, exception handlers and
+gate, under uvicorn; nothing of ours translates HTTP into Lambda events.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, HttpResolverLocal, Response
+from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from ..domain.errors import RegistryError
+from .access import gate, lambda_event_gate, required_scope
+from .errors import error_body, json_response, registry_error_response, validation_error_response
+from .observability import logger, metrics, tracer
+from .routes import contacts, facts, health, permissions, suppression_lists
+
+ROUTERS = (health.router, permissions.router, facts.router, contacts.router, suppression_lists.router)
+OPENAPI_PATH = "/v1/openapi.json"
+
+
+def configure(app: ApiGatewayResolver) -> ApiGatewayResolver:
+    for router in ROUTERS:
+        app.include_router(router)
+
+    @app.get(OPENAPI_PATH, include_in_schema=False)
+    def openapi():
+        return Response(200, "application/json", app.get_openapi_json_schema(
+            title="Contact-preference and do-not-call registry", version="1.0.0"))
+
+    @app.exception_handler(RegistryError)
+    def on_registry_error(err: RegistryError):
+        return registry_error_response(err)
+
+    @app.exception_handler(RequestValidationError)
+    def on_validation_error(err: RequestValidationError):
+        return validation_error_response(list(err.errors()))
+
+    @app.not_found
+    def on_not_found(_: NotFoundError):
+        return json_response(404, error_body("not_found", "no such endpoint"))
+
+    @app.exception_handler(Exception)
+    def on_unexpected(err: Exception):
+        logger.exception("unexpected error")
+        event = app.current_event
+        if required_scope(event.http_method, event.path) == "lookup":
+            return json_response(503, {**error_body("registry_unavailable", "the registry could not answer"),
+                                       "decision": "deny", "allowed": False,
+                                       "reasons": [permissions.UNAVAILABLE_REASON]})
+        return json_response(500, error_body("internal_error", "the registry could not complete the request"))
+
+    return app
+
+
+app = configure(APIGatewayHttpResolver(enable_validation=True))
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    refused = lambda_event_gate(event)
+    if refused is not None:
+        status, body = refused
+        return {"statusCode": status, "headers": {"Content-Type": "application/json"}, "body": json.dumps(body)}
+    return app.resolve(event, context)
+
+
+def local_app():
+    """The ASGI app for the local stack: the same Routers behind the same gate."""
+    resolver = configure(HttpResolverLocal(enable_validation=True))
+
+    async def asgi(scope, receive, send):
+        if scope["type"] != "http":
+            return await resolver(scope, receive, send)
+        body = b""
+        more = True
+        while more:
+            message = await receive()
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        refused = gate(scope["method"], scope.get("raw_path", scope["path"].encode()).decode("latin-1"),
+                       headers, len(body))
+        if refused is not None:
+            status, payload = refused
+            data = json.dumps(payload).encode()
+            await send({"type": "http.response.start", "status": status,
+                        "headers": [(b"content-type", b"application/json"),
+                                    (b"content-length", str(len(data)).encode())]})
+            await send({"type": "http.response.body", "body": data})
+            return
+
+        sent = False
+
+        async def replay():
+            nonlocal sent
+            if sent:
+                return {"type": "http.disconnect"}
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await resolver(scope, replay, send)
+
+    return asgi

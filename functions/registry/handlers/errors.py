@@ -1,0 +1,62 @@
+"""Every error in the contract's shape: {"error": {"code", "message", "field"?}}; nothing internal leaks."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response, content_types
+
+from ..domain.errors import RegistryError
+
+# pydantic error types that mean "a list is over its limit" (413), not "bad value" (400)
+_TOO_LARGE_TYPES = {"too_long"}
+_MESSAGES = {
+    "missing": "is required",
+    "extra_forbidden": "is not a field of this request",
+    "literal_error": "is not one of the allowed values",
+    "json_invalid": "the body is not valid JSON",
+    "model_attributes_type": "must be a JSON object",
+    "dict_type": "must be a JSON object",
+    "list_type": "must be a list",
+    "string_type": "must be a string",
+    "too_short": "must not be empty",
+}
+
+
+def error_body(code: str, message: str, field: str | None = None, **extra: Any) -> dict[str, Any]:
+    error: dict[str, Any] = {"code": code, "message": message}
+    if field:
+        error["field"] = field
+    return {"error": error, **extra}
+
+
+def json_response(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
+    return Response(status_code=status, content_type=content_types.APPLICATION_JSON,
+                    body=json.dumps(body), headers=headers or {})
+
+
+def registry_error_response(err: RegistryError) -> Response:
+    return json_response(err.status, error_body(err.code, err.message, err.field))
+
+
+def validation_error_response(errors: list[dict[str, Any]]) -> Response:
+    first = errors[0] if errors else {}
+    kind = first.get("type", "")
+    loc = [str(p) for p in first.get("loc", ())]
+    if loc and loc[0] in ("body", "query", "path", "header"):
+        loc = loc[1:]
+    field = ".".join(loc) or None
+    if kind == "json_invalid":
+        return json_response(400, error_body("invalid_request", _MESSAGES[kind]))
+    if kind in _TOO_LARGE_TYPES:
+        limit = (first.get("ctx") or {}).get("max_length")
+        return json_response(413, error_body("payload_too_large", f"at most {limit} items" if limit else
+                                             "too many items", field))
+    message = _MESSAGES.get(kind) or _clean(first.get("msg")) or "is not valid"
+    return json_response(400, error_body("invalid_request", f"{field}: {message}" if field else message, field))
+
+
+def _clean(message: Any) -> str | None:
+    if not isinstance(message, str):
+        return None
+    return message.removeprefix("Value error, ")

@@ -1,0 +1,85 @@
+"""Lookups: single decisions, batch scrubs, the policy in force (scope ``lookup``)."""
+
+from typing import Annotated, Optional
+
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.metrics import MetricUnit
+
+from ...domain.decide import Decision
+from ...domain.errors import RegistryError, RegistryUnavailable
+from ...domain.timeutil import parse_instant, utc_now
+from ...domain.vocabulary import DEFAULT_BRAND
+from ...services import permissions
+from ...services.policies import policy_book
+from ..errors import error_body, json_response
+from ..observability import logger, metrics, tracer
+from ..schemas import BatchIn, Channel, Purpose
+
+router = Router()
+
+UNAVAILABLE_REASON = {"code": "registry_unavailable", "message": "the registry could not be read; do not contact"}
+
+
+def unavailable_decision(address: object, channel: str, purpose: str, brand: str) -> dict:
+    return {"address": address, "channel": channel, "purpose": purpose, "brand": brand, "decision": "deny",
+            "allowed": False, "reasons": [UNAVAILABLE_REASON], "next_allowed_at": None}
+
+
+@router.get("/v1/permissions")
+@tracer.capture_method
+def get_permission(
+    address: Annotated[str, Query(max_length=320)],
+    channel: Annotated[Channel, Query()],
+    purpose: Annotated[Purpose, Query()],
+    brand: Annotated[Optional[str], Query(min_length=1, max_length=128)] = None,
+    at: Annotated[Optional[str], Query(max_length=64)] = None,
+):
+    brand = brand or DEFAULT_BRAND
+    ask = permissions.Ask(channel, purpose, brand, parse_instant(at, "at") if at else utc_now())
+    try:
+        decision = permissions.check(address, ask)
+    except RegistryUnavailable as err:
+        metrics.add_metric(name="RegistryUnavailable", unit=MetricUnit.Count, value=1)
+        logger.warning("lookup failed closed", extra={"cause": repr(err.__cause__)})
+        return json_response(503, {**error_body(err.code, err.message), **unavailable_decision(
+            address, channel, purpose, brand)})
+    _count(decision)
+    return json_response(200, decision.to_dict())
+
+
+@router.post("/v1/permissions/batch")
+@tracer.capture_method
+def post_batch(body: BatchIn):
+    brand = body.brand or DEFAULT_BRAND
+    ask = permissions.Ask(body.channel, body.purpose, brand, body.at or utc_now())
+    try:
+        results = permissions.check_many(body.addresses, ask)
+    except RegistryUnavailable as err:
+        metrics.add_metric(name="RegistryUnavailable", unit=MetricUnit.Count, value=1)
+        logger.warning("batch lookup failed closed", extra={"cause": repr(err.__cause__), "size": len(body.addresses)})
+        return json_response(503, {**error_body(err.code, err.message), "results": [
+            unavailable_decision(a, body.channel, body.purpose, brand) for a in body.addresses]})
+    out = []
+    for raw, result in zip(body.addresses, results):
+        if isinstance(result, RegistryError):
+            out.append({"address": raw, "error": {"code": result.code, "message": result.message}})
+        else:
+            _count(result)
+            out.append(result.to_dict())
+    metrics.add_metric(name="BatchAddresses", unit=MetricUnit.Count, value=len(out))
+    return json_response(200, {"results": out})
+
+
+@router.get("/v1/policy")
+def get_policy(brand: Annotated[Optional[str], Query(min_length=1, max_length=128)] = None):
+    book = policy_book()
+    body = {"brand": brand or DEFAULT_BRAND, "policy": book.for_brand(brand or DEFAULT_BRAND).to_document(),
+            "brands_with_overrides": book.brands()}
+    return json_response(200, body)
+
+
+def _count(decision: Decision) -> None:
+    metrics.add_metric(name=f"Decision_{decision.decision}", unit=MetricUnit.Count, value=1)
+    for reason in decision.reasons:
+        metrics.add_metric(name=f"Reason_{reason.code}", unit=MetricUnit.Count, value=1)

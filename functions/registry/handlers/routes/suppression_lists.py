@@ -1,0 +1,25 @@
+"""Suppression lists and their entries (scope ``write``)."""
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+
+from ...services import suppression
+from ..errors import json_response
+from ..observability import logger, tracer
+from ..schemas import EntriesIn, SuppressionListIn
+
+router = Router()
+
+
+@router.put("/v1/suppression-lists/<name>")
+@tracer.capture_method
+def put_list(name: str, body: SuppressionListIn):
+    record, created = suppression.create_list(name, body.kind)
+    return json_response(201 if created else 200, record)
+
+
+@router.post("/v1/suppression-lists/<name>/entries")
+@tracer.capture_method
+def post_entries(name: str, body: EntriesIn):
+    result = suppression.change_entries(name, body.add, body.remove)
+    logger.info("suppression entries changed", extra={k: v for k, v in result.items() if k != "list"})
+    return json_response(200, result)

@@ -1,0 +1,143 @@
+"""Request bodies as the contract names them: types and closed vocabularies checked here,
+unknown fields refused. Addresses are normalised by the domain (it owns E.164 and its errors)."""
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Annotated, Any, Literal, Optional
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from ..domain.timeutil import parse_instant
+from ..domain.errors import RegistryError
+
+Channel = Literal["call", "sms", "email"]
+ChannelOrAll = Literal["call", "sms", "email", "all"]
+Purpose = Literal["marketing", "informational"]
+PurposeOrAll = Literal["marketing", "informational", "all"]
+Source = Literal["web_form", "inbound_call", "referral", "event", "purchase", "purchased_list", "import", "agent",
+                 "preference_center", "sms_keyword", "email_feedback", "dialer", "crm", "api"]
+Outcome = Literal["answered", "no_answer", "voicemail", "busy", "failed", "delivered", "bounced", "disconnected"]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+SuppressionKind = Literal["national", "state", "internal", "litigator"]
+
+
+def _instant(value: str) -> datetime:
+    try:
+        return parse_instant(value, "time")
+    except RegistryError as err:
+        raise ValueError(err.message.replace("time ", "")) from None
+
+
+def _zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError("not an IANA time zone, e.g. America/New_York") from None
+    return value
+
+
+def _clock(value: str) -> time:
+    try:
+        if len(value) != 5:
+            raise ValueError
+        return time.fromisoformat(value)
+    except ValueError:
+        raise ValueError("a local time as HH:MM") from None
+
+
+Instant = Annotated[str, Field(max_length=64), AfterValidator(_instant)]
+AddressText = Annotated[str, Field(max_length=320)]
+Brand = Annotated[str, Field(min_length=1, max_length=128)]
+Id = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:\-]+$")]
+Text = Annotated[str, Field(max_length=20_000)]
+Url = Annotated[str, Field(max_length=2048)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Evidence(Strict):
+    disclosure_text: Optional[Text] = None
+    disclosure_version: Optional[Annotated[str, Field(max_length=256)]] = None
+    form_url: Optional[Url] = None
+    ip: Optional[Annotated[str, Field(max_length=64)]] = None
+    user_agent: Optional[Annotated[str, Field(max_length=1024)]] = None
+    recording_url: Optional[Url] = None
+
+
+class ConsentIn(Strict):
+    id: Optional[Id] = None
+    address: AddressText
+    channels: Annotated[list[Channel], Field(min_length=1, max_length=3)]
+    purposes: Annotated[list[Purpose], Field(min_length=1, max_length=2)]
+    brand: Optional[Brand] = None
+    source: Source
+    occurred_at: Instant
+    expires_at: Optional[Instant] = None
+    evidence: Optional[Evidence] = None
+
+
+class OptOutIn(Strict):
+    id: Optional[Id] = None
+    address: AddressText
+    channels: Annotated[list[ChannelOrAll], Field(min_length=1, max_length=4)]
+    purposes: Annotated[list[PurposeOrAll], Field(min_length=1, max_length=3)]
+    brand: Optional[Brand] = None
+    source: Source
+    occurred_at: Instant
+    note: Optional[Annotated[str, Field(max_length=2000)]] = None
+
+
+class RelationshipIn(Strict):
+    id: Optional[Id] = None
+    address: AddressText
+    kind: Literal["inquiry", "transaction"]
+    brand: Optional[Brand] = None
+    occurred_at: Instant
+    source: Optional[Source] = None
+
+
+class AttemptIn(Strict):
+    id: Optional[Id] = None
+    address: AddressText
+    channel: Channel
+    purpose: Purpose
+    brand: Optional[Brand] = None
+    occurred_at: Instant
+    outcome: Outcome
+    disposition: Optional[Literal["do_not_contact"]] = None
+
+
+class ContactHoursIn(Strict):
+    start: Annotated[str, AfterValidator(_clock)]
+    end: Annotated[str, AfterValidator(_clock)]
+    days: Annotated[list[Weekday], Field(min_length=1, max_length=7)]
+
+
+class PreferencesIn(Strict):
+    id: Optional[Id] = None
+    preferred_channel: Optional[Channel] = None
+    timezone: Optional[Annotated[str, Field(max_length=64), AfterValidator(_zone)]] = None
+    contact_hours: Optional[ContactHoursIn] = None
+    snooze_until: Optional[Instant] = None
+    linked_addresses: Optional[Annotated[list[AddressText], Field(max_length=10)]] = None
+
+
+class BatchIn(Strict):
+    channel: Channel
+    purpose: Purpose
+    brand: Optional[Brand] = None
+    at: Optional[Instant] = None
+    # Any: a bad entry is that entry's error in the results, not the whole batch's.
+    addresses: Annotated[list[Any], Field(max_length=1000)]
+
+
+class SuppressionListIn(Strict):
+    kind: SuppressionKind
+
+
+class EntriesIn(Strict):
+    add: Annotated[list[AddressText], Field(max_length=1000)] = []
+    remove: Annotated[list[AddressText], Field(max_length=1000)] = []

@@ -1,0 +1,59 @@
+"""The whole profile of a contact and its history, for CRMs and compliance staff."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ..domain.addresses import Address
+from ..domain.errors import InvalidRequest, NotFound, RegistryUnavailable
+from ..domain.lead_temperature import lead_temperature
+from ..domain.profile import scope_statuses, relationships_view
+from ..domain.timeutil import format_instant, utc_now
+from ..settings import get_settings
+from ..storage import contacts as store
+from . import contact_facts
+from .address_keys import contact_key
+from .policies import policy_book
+
+
+def profile(address: Address, at: datetime | None = None) -> dict[str, Any]:
+    at = at or utc_now()
+    facts, snapshot = contact_facts.load(address)
+    if snapshot is None:
+        raise NotFound("the registry knows nothing about this address")
+    policy = policy_book().default
+    return {
+        "address": address.value,
+        "kind": address.kind,
+        "erased": snapshot.erased_at is not None,
+        "erased_at": snapshot.erased_at,
+        "scopes": scope_statuses(facts, at, policy),
+        "consents": [c.to_document() for c in facts.consents],
+        "opt_outs": [o.to_document() for o in facts.opt_outs],
+        "ebr": relationships_view(facts, at, policy),
+        "preferences": facts.preferences.to_document(),
+        "suppression_lists": [{"list": m.list_name, "kind": m.kind} for m in facts.suppressions],
+        "undeliverable": [u.to_document() for u in facts.undeliverable],
+        "recent_attempts": [a.to_document() for a in facts.attempts][-50:],
+        "lead_temperature": lead_temperature(facts, at, policy),
+        "linked_addresses": list(facts.preferences.linked_addresses),
+        "evaluated_at": format_instant(at),
+    }
+
+
+def history(address: Address, cursor: str | None, limit: int | None = None) -> dict[str, Any]:
+    limit = min(max(limit or get_settings().history_page_size, 1), 1000)
+    try:
+        entries, next_cursor = store.history_page(contact_key(address.value), cursor, limit)
+    except store.BadCursor:
+        raise InvalidRequest("cursor is not one this registry gave out", "cursor") from None
+    except store.StorageUnavailable as err:
+        raise RegistryUnavailable("the registry could not be read") from err
+    return {"entries": [_entry(e) for e in entries], "cursor": next_cursor}
+
+
+def _entry(entry: store.HistoryEntry) -> dict[str, Any]:
+    data = entry.data or {}
+    return {"id": entry.fact_id, "type": entry.type, "occurred_at": entry.occurred_at,
+            "recorded_at": entry.recorded_at, "source": entry.source, "evidence": data.get("evidence"),
+            "data": data, "actor": entry.actor}

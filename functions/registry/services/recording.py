@@ -1,0 +1,147 @@
+"""Recording facts: read the contact, apply the change, commit state + history + mark at once.
+
+Concurrent writers to one contact are serialised by the state item's version: a writer that
+loses the race re-reads and re-applies, so no update is lost. The idempotency mark sits in the
+same transaction, so a retried request is applied exactly once.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Callable
+
+from ..domain import changes
+from ..domain.addresses import Address
+from ..domain.documents import document_from_facts
+from ..domain.errors import Conflict, RegistryUnavailable
+from ..domain.facts import Attempt, Consent, ContactFacts, OptOut, Relationship, Undeliverable
+from ..domain.timeutil import format_instant, sortable_instant, utc_now
+from ..settings import get_settings
+from ..storage import contacts as store
+from .address_keys import contact_key
+from .contact_facts import facts_of
+
+MAX_TRIES = 10
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    record: dict[str, Any]
+    created: bool  # False: the same id was applied before; record is the first answer
+
+
+@dataclass(frozen=True)
+class Change:
+    """One fact to record: how it changes the facts, what history says, what the caller gets back."""
+
+    type: str
+    fact_id: str
+    occurred_at: Any  # datetime
+    source: str | None
+    apply: Callable[[ContactFacts], ContactFacts]
+    record: dict[str, Any]
+    history_data: dict[str, Any]
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def fingerprint(record: dict[str, Any]) -> str:
+    body = {k: v for k, v in record.items() if k != "recorded_at"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def apply_change(address: Address, change: Change, actor: str | None = None) -> WriteResult:
+    settings = get_settings()
+    pk = contact_key(address.value)
+    for attempt in range(MAX_TRIES):
+        now = utc_now()
+        try:
+            snapshot = store.load(pk)
+            facts = facts_of(snapshot, address)
+            updated = change.apply(facts)
+            recorded = format_instant(now)
+            record = {**change.record, "recorded_at": recorded}
+            history = store.HistoryRecord(
+                sk=store.history_sk(sortable_instant(change.occurred_at), sortable_instant(now), change.fact_id),
+                type=change.type, fact_id=change.fact_id, occurred_at=format_instant(change.occurred_at),
+                recorded_at=recorded, source=change.source, data=change.history_data, actor=actor)
+            mark = store.MarkRecord(
+                id=change.fact_id, request_hash=fingerprint(change.record), record=record, created_at=recorded,
+                expires_at_epoch=int((now + timedelta(days=settings.idempotency_retention_days)).timestamp()))
+            store.commit(pk, snapshot.version if snapshot else 0, address.value, address.kind,
+                         document_from_facts(updated), recorded, [history], mark)
+            return WriteResult(record, True)
+        except store.DuplicateWrite as dup:
+            if dup.mark.request_hash != fingerprint(change.record):
+                raise Conflict(f"id {change.fact_id} was already used for a different request", "id") from None
+            return WriteResult(dup.mark.record, False)
+        except store.VersionConflict:
+            time.sleep(random.uniform(0, 0.01 * (2 ** min(attempt, 6))))
+        except store.StorageUnavailable as err:
+            raise RegistryUnavailable("the registry could not be written; nothing was recorded") from err
+    raise RegistryUnavailable("too many concurrent writes to this contact; nothing was recorded")
+
+
+def _with_address(address: Address, doc: dict[str, Any]) -> dict[str, Any]:
+    return {"address": address.value, **{k: v for k, v in doc.items() if k != "recorded_at"}}
+
+
+def _history(doc: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in doc.items() if k not in ("recorded_at", "id")}
+
+
+def record_consent(address: Address, consent: Consent, actor: str | None = None) -> WriteResult:
+    doc = consent.to_document()
+    return apply_change(address, Change("consent.granted", consent.id, consent.occurred_at, consent.source,
+                                       lambda f: changes.add_consent(f, consent), _with_address(address, doc),
+                                       _history(doc)), actor)
+
+
+def record_opt_out(address: Address, opt_out: OptOut, actor: str | None = None) -> WriteResult:
+    doc = opt_out.to_document()
+    return apply_change(address, Change("opt_out.recorded", opt_out.id, opt_out.occurred_at, opt_out.source,
+                                       lambda f: changes.add_opt_out(f, opt_out), _with_address(address, doc),
+                                       _history(doc)), actor)
+
+
+def record_relationship(address: Address, relationship: Relationship, actor: str | None = None) -> WriteResult:
+    doc = relationship.to_document()
+    return apply_change(address, Change("relationship.recorded", relationship.id, relationship.occurred_at,
+                                       relationship.source, lambda f: changes.add_relationship(f, relationship),
+                                       _with_address(address, doc), _history(doc)), actor)
+
+
+def record_attempt(address: Address, attempt: Attempt, actor: str | None = None) -> WriteResult:
+    settings = get_settings()
+    doc = attempt.to_document()
+    return apply_change(address, Change(
+        "contact.attempted", attempt.id, attempt.occurred_at, "dialer",
+        lambda f: changes.add_attempt(f, attempt, utc_now(), settings.attempts_retention_days),
+        _with_address(address, doc), _history(doc)), actor)
+
+
+def update_preferences(address: Address, patch: dict[str, Any], request_id: str, source: str | None = None,
+                       actor: str | None = None) -> WriteResult:
+    """Preferences have no occurred_at of their own: they take effect when recorded."""
+    from ..domain.facts import Preferences
+
+    now = utc_now()
+    shown = {k: v for k, v in Preferences(**patch).to_document().items() if k in patch}
+    record = {"address": address.value, "id": request_id, "preferences": shown}
+    return apply_change(address, Change("preferences.updated", request_id, now, source or "api",
+                                       lambda f: changes.update_preferences(f, patch), record,
+                                       {"preferences": shown}), actor)
+
+
+def record_undeliverable(address: Address, marker: Undeliverable, fact_id: str, actor: str | None = None) -> WriteResult:
+    doc = {"id": fact_id, **marker.to_document()}
+    return apply_change(address, Change("contact.undeliverable", fact_id, marker.occurred_at, marker.source,
+                                       lambda f: changes.add_undeliverable(f, marker), _with_address(address, doc),
+                                       _history(doc)), actor)

@@ -1,0 +1,90 @@
+"""Suppression lists: create one, add and remove entries (each a contact change with history)."""
+from __future__ import annotations
+
+import re
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Sequence
+
+from ..domain.addresses import Address, normalise
+from ..domain.documents import membership_token
+from ..domain.errors import Conflict, InvalidRequest, NotFound, RegistryUnavailable, TooLarge
+from ..domain.timeutil import format_instant, sortable_instant, utc_now
+from ..domain.vocabulary import SUPPRESSION_KINDS
+from ..settings import get_settings
+from ..storage import contacts as store
+from ..storage import suppression_lists as lists
+from .address_keys import contact_key
+from .recording import new_id
+
+LIST_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+def check_name(name: str) -> str:
+    if not LIST_NAME.match(name or ""):
+        raise InvalidRequest("list name: 1-64 letters, digits, '.', '_' or '-'", "name")
+    return name
+
+
+def create_list(name: str, kind: str) -> tuple[dict[str, Any], bool]:
+    check_name(name)
+    if kind not in SUPPRESSION_KINDS:
+        raise InvalidRequest(f"kind must be one of {', '.join(SUPPRESSION_KINDS)}", "kind")
+    now = format_instant(utc_now())
+    try:
+        created = lists.create(name, kind, now)
+        existing = None if created else lists.get(name)
+    except store.StorageUnavailable as err:
+        raise RegistryUnavailable("the registry could not be written") from err
+    if existing is not None and existing.kind != kind:
+        raise Conflict(f"list {name} exists with kind {existing.kind}", "kind")
+    item = existing
+    return {"name": name, "kind": kind, "created_at": item.created_at if item else now}, created
+
+
+def change_entries(name: str, add: Sequence[str], remove: Sequence[str]) -> dict[str, Any]:
+    settings = get_settings()
+    check_name(name)
+    for field, values in (("add", add), ("remove", remove)):
+        if len(values) > settings.max_list_entries:
+            raise TooLarge(f"at most {settings.max_list_entries} entries in {field}", field)
+    # Validate everything first: bad input changes nothing.
+    region = settings.phone_default_region
+    to_add = [normalise(raw, region, field=f"add[{i}]") for i, raw in enumerate(add)]
+    to_remove = [normalise(raw, region, field=f"remove[{i}]") for i, raw in enumerate(remove)]
+    try:
+        definition = lists.get(name)
+    except store.StorageUnavailable as err:
+        raise RegistryUnavailable("the registry could not be read") from err
+    if definition is None:
+        raise NotFound(f"no suppression list named {name}")
+    member = membership_token(name, definition.kind)
+    jobs = [(a, True) for a in dict.fromkeys(to_add)] + [(a, False) for a in dict.fromkeys(to_remove)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = list(pool.map(lambda job: _change(job[0], job[1], name, definition.kind, member), jobs))
+    failed = sum(1 for o in outcomes if o == "failed")
+    result = {"list": name, "kind": definition.kind,
+              "added": sum(1 for o in outcomes if o == "added"),
+              "removed": sum(1 for o in outcomes if o == "removed"),
+              "unchanged": sum(1 for o in outcomes if o == "unchanged")}
+    if failed:
+        raise RegistryUnavailable(f"{failed} entries could not be written; send the request again "
+                                  "(entries already applied are not applied twice)")
+    return result
+
+
+def _change(address: Address, add: bool, name: str, kind: str, member: str) -> str:
+    now = utc_now()
+    recorded = format_instant(now)
+    fact_id = new_id()
+    history = store.HistoryRecord(
+        sk=store.history_sk(sortable_instant(now), sortable_instant(now), fact_id),
+        type="suppression.added" if add else "suppression.removed", fact_id=fact_id, occurred_at=recorded,
+        recorded_at=recorded, source="api", data={"list": name, "kind": kind})
+    try:
+        store.change_membership(contact_key(address.value), address.value, address.kind, member, add, recorded,
+                                history)
+    except (store.AlreadyMember, store.NotMember):
+        return "unchanged"
+    except store.StorageUnavailable:
+        return "failed"
+    return "added" if add else "removed"
