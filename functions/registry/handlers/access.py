@@ -69,7 +69,16 @@ def lambda_event_gate(event: dict[str, Any]) -> tuple[int, dict[str, Any]] | Non
     path = event.get("rawPath") or event.get("path") or "/"
     body = event.get("body") or ""
     size = len(base64.b64decode(body)) if event.get("isBase64Encoded") else len(body.encode())
-    return gate(method, path, event.get("headers") or {}, size)
+    headers = event.get("headers") or {}
+    if body and treat_body_as_json(path, _header(headers, "content-type")):
+        event["headers"] = {**{k: v for k, v in headers.items() if k.lower() != "content-type"},
+                            "content-type": "application/json"}
+    return gate(method, path, headers, size)
+
+
+def treat_body_as_json(path: str, content_type: str | None) -> bool:
+    """/v1 bodies are JSON whatever the client labelled them (curl -d sends a form type)."""
+    return path.startswith("/v1/") and "json" not in (content_type or "").lower()
 
 
 def actor() -> str | None:

@@ -16,7 +16,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ..domain.errors import RegistryError
-from .access import gate, lambda_event_gate, required_scope
+from .access import gate, lambda_event_gate, required_scope, treat_body_as_json
 from .errors import error_body, json_response, registry_error_response, validation_error_response
 from .observability import logger, metrics, tracer
 from .routes import contacts, facts, health, permissions, suppression_lists
@@ -87,8 +87,8 @@ def local_app():
             body += message.get("body", b"")
             more = message.get("more_body", False)
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
-        refused = gate(scope["method"], scope.get("raw_path", scope["path"].encode()).decode("latin-1"),
-                       headers, len(body))
+        raw_path = scope.get("raw_path", scope["path"].encode()).decode("latin-1")
+        refused = gate(scope["method"], raw_path, headers, len(body))
         if refused is not None:
             status, payload = refused
             data = json.dumps(payload).encode()
@@ -98,6 +98,9 @@ def local_app():
             await send({"type": "http.response.body", "body": data})
             return
 
+        if body and treat_body_as_json(raw_path, headers.get("content-type")):
+            scope = {**scope, "headers": [(k, v) for k, v in scope.get("headers", []) if k.lower() != b"content-type"]
+                     + [(b"content-type", b"application/json")]}
         sent = False
 
         async def replay():

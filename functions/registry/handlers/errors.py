@@ -45,7 +45,7 @@ def validation_error_response(errors: list[dict[str, Any]]) -> Response:
     loc = [str(p) for p in first.get("loc", ())]
     if loc and loc[0] in ("body", "query", "path", "header"):
         loc = loc[1:]
-    field = ".".join(loc) or None
+    field = "".join(f"[{p}]" if p.isdigit() else (f".{p}" if i else p) for i, p in enumerate(loc)) or None
     if kind == "json_invalid":
         return json_response(400, error_body("invalid_request", _MESSAGES[kind]))
     if kind in _TOO_LARGE_TYPES:
