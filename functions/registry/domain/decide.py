@@ -22,6 +22,8 @@ from .vocabulary import ALL, CHANNELS, DEFER_REASONS, DENY_REASONS, EVERY_BRAND,
 # Attempt outcomes that prove the channel reaches the person again after it was reported dead.
 _REACHED = frozenset({"answered", "delivered"})
 _NOUNS = {"call": "calls", "sms": "texts", "email": "emails"}
+# A bought list is never the person's own act, so it never overrides their opt-out on any channel.
+_NEVER_LIFTS_OPT_OUT = frozenset({"purchased_list"})
 
 
 @dataclass(frozen=True)
@@ -151,7 +153,8 @@ def basis_consent(facts: ContactFacts, channel: str, purpose: str, brand: str, a
     blocker = latest_opt_out(facts, channel, purpose, brand)
     usable = [c for c in facts.consents
               if consent_covers(c, channel, purpose, brand) and consent_problem(c, channel, at, policy) is None
-              and (blocker is None or c.occurred_at > blocker.occurred_at)]
+              and (blocker is None or (c.occurred_at > blocker.occurred_at
+                                       and c.source not in _NEVER_LIFTS_OPT_OUT))]
     return max(usable, key=lambda c: c.occurred_at) if usable else None
 
 
@@ -169,7 +172,8 @@ def _no_basis_message(facts: ContactFacts, q: Question, basis: str, policy: Poli
     for consent in covering:
         problem = consent_problem(consent, q.channel, q.at, policy)
         if problem is None and blocker is not None:
-            problem = "consent is older than the opt-out"
+            problem = ("consent from purchased_list cannot override an opt-out"
+                       if consent.source in _NEVER_LIFTS_OPT_OUT else "consent is not newer than the opt-out")
         if problem:
             return f"{text}; {problem}"
     return text
