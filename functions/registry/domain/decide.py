@@ -143,13 +143,17 @@ def as_of(facts: ContactFacts, at: datetime) -> ContactFacts:
 
 
 def latest_opt_out(facts: ContactFacts, channel: str, purpose: str, brand: str) -> OptOut | None:
+    """The newest opt-out covering the scope; pass facts cut with ``as_of`` to ask about a moment."""
     covering = [o for o in facts.opt_outs if opt_out_covers(o, channel, purpose, brand)]
     return max(covering, key=lambda o: o.occurred_at) if covering else None
 
 
 def basis_consent(facts: ContactFacts, channel: str, purpose: str, brand: str, at: datetime,
                   policy: Policy) -> Consent | None:
-    """An accepted consent strictly newer than every covering opt-out (on a tie the opt-out wins)."""
+    """An accepted consent strictly newer than every covering opt-out (on a tie the opt-out wins).
+
+    ``facts`` should already be cut with ``as_of(facts, at)``.
+    """
     blocker = latest_opt_out(facts, channel, purpose, brand)
     usable = [c for c in facts.consents
               if consent_covers(c, channel, purpose, brand) and consent_problem(c, channel, at, policy) is None
