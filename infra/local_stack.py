@@ -54,8 +54,9 @@ def set_env() -> None:
         os.environ.setdefault(name, value)
 
 
-def provision(endpoint: str) -> None:
-    """Create the template's table, queues, bucket and bus; set the env vars that name them."""
+def provision(endpoint: str, dynamodb_endpoint: str | None = None) -> None:
+    """Create the template's table, queues, bucket and bus (each only if missing) and set the env
+    vars that name them."""
     import boto3
 
     from .template import load_template, resource
@@ -64,7 +65,7 @@ def provision(endpoint: str) -> None:
     template = load_template()
     region = os.environ["AWS_DEFAULT_REGION"]
     dynamodb = boto3.client("dynamodb", region_name=region,
-                            endpoint_url=os.environ.get("AWS_ENDPOINT_URL_DYNAMODB", endpoint))
+                            endpoint_url=dynamodb_endpoint or endpoint)
     ensure_table(dynamodb, os.environ["REGISTRY_TABLE"], template)
 
     sqs = boto3.client("sqs", region_name=region, endpoint_url=endpoint)
@@ -78,7 +79,10 @@ def provision(endpoint: str) -> None:
     })["QueueUrl"]
 
     s3 = boto3.client("s3", region_name=region, endpoint_url=endpoint)
-    s3.create_bucket(Bucket=BUCKET_NAME)
+    try:
+        s3.create_bucket(Bucket=BUCKET_NAME)
+    except s3.exceptions.BucketAlreadyOwnedByYou:
+        pass
 
     events = boto3.client("events", region_name=region, endpoint_url=endpoint)
     if not events.list_event_buses(NamePrefix=BUS_NAME).get("EventBuses"):
@@ -128,7 +132,7 @@ def main() -> int:
         os.environ["AWS_ENDPOINT_URL"] = endpoint
         dynamodb = os.environ.setdefault("AWS_ENDPOINT_URL_DYNAMODB", endpoint)
         log.info("moto at %s; DynamoDB at %s", endpoint, dynamodb)
-        provision(endpoint)
+        provision(endpoint, dynamodb)
         seed_keys()
         log.info("keys: local-admin (lookup, write, admin), local-dialer (lookup)")
         serve(host, port)
