@@ -156,7 +156,8 @@ def basis_consent(facts: ContactFacts, channel: str, purpose: str, brand: str, a
     """
     blocker = latest_opt_out(facts, channel, purpose, brand)
     usable = [c for c in facts.consents
-              if consent_covers(c, channel, purpose, brand) and consent_problem(c, channel, at, policy) is None
+              if consent_covers(c, channel, purpose, brand)
+              and consent_problem(c, channel, at, policy) is None
               and (blocker is None or (c.occurred_at > blocker.occurred_at
                                        and c.source not in _NEVER_LIFTS_OPT_OUT))]
     return max(usable, key=lambda c: c.occurred_at) if usable else None
@@ -168,7 +169,8 @@ def _scope(channel: str, purpose: str, brand: str) -> str:
     return f"{purpose} {_NOUNS.get(channel, channel)} for brand {brand}"
 
 
-def _no_basis_message(facts: ContactFacts, q: Question, basis: str, policy: Policy, blocker: OptOut | None) -> str:
+def _no_basis_message(facts: ContactFacts, q: Question, basis: str, policy: Policy,
+                      blocker: OptOut | None) -> str:
     wanted = "consent" if basis == BASIS_CONSENT else "consent or established business relationship"
     text = f"no {wanted} for {_scope(q.channel, q.purpose, q.brand)}"
     covering = sorted((c for c in facts.consents if consent_covers(c, q.channel, q.purpose, q.brand)),
@@ -207,8 +209,9 @@ def _deny_reasons(q: Question, facts: ContactFacts, policy: Policy) -> list[Reas
 
     if blocker is not None and consent is None:
         who = "every brand" if blocker.brand == EVERY_BRAND else f"brand {q.brand}"
-        out.append(Reason("opted_out", f"opted out of {q.purpose} {_NOUNS.get(q.channel, q.channel)} for {who} "
-                                       f"at {format_instant(blocker.occurred_at)}"))
+        what = f"{q.purpose} {_NOUNS.get(q.channel, q.channel)}"
+        when = format_instant(blocker.occurred_at)
+        out.append(Reason("opted_out", f"opted out of {what} for {who} at {when}"))
 
     seen: set[str] = set()
     for member in sorted(facts.suppressions, key=lambda m: m.list_name):
@@ -219,7 +222,8 @@ def _deny_reasons(q: Question, facts: ContactFacts, policy: Policy) -> list[Reas
             if q.purpose != "marketing" or consent is not None or ebr is not None:
                 continue
         seen.add(member.list_name)  # internal, litigator, and any unknown kind: deny (fail closed)
-        out.append(Reason("on_suppression_list", f"on {member.kind} list {member.list_name}", list=member.list_name))
+        out.append(Reason("on_suppression_list", f"on {member.kind} list {member.list_name}",
+                          list=member.list_name))
 
     basis = policy.basis_for(q.channel, q.purpose)
     missing = ((basis == BASIS_CONSENT and consent is None)
@@ -260,7 +264,8 @@ def _defer_reasons(q: Question, facts: ContactFacts, policy: Policy, at: datetim
     return out
 
 
-def _next_allowed(q: Question, facts: ContactFacts, policy: Policy, zones: tuple[str, ...]) -> datetime | None:
+def _next_allowed(q: Question, facts: ContactFacts, policy: Policy,
+                  zones: tuple[str, ...]) -> datetime | None:
     """The first moment within the horizon with no defer reason, found by checking, in order, every
     instant at which a defer reason can lift (window openings, cap expiries, the snooze's end)."""
     horizon = q.at + timedelta(days=policy.horizon_days)
@@ -313,7 +318,8 @@ def _known_addresses(q: Question, facts: ContactFacts,
                      linked: Mapping[str, ContactFacts] | None) -> list[ContactFacts]:
     """The contact's own address first, then linked ones in the order the contact listed them."""
     linked = linked or {}
-    names = list(facts.preferences.linked_addresses) + sorted(set(linked) - set(facts.preferences.linked_addresses))
+    listed = list(facts.preferences.linked_addresses)
+    names = listed + sorted(set(linked) - set(listed))
     out, seen = [facts], {q.address}
     for name in names:
         if name in seen:
@@ -354,7 +360,7 @@ def _recommend(q: Question, facts: ContactFacts, policy: Policy, linked: Mapping
 
 def decide(question: Question, facts: ContactFacts, policy: Policy,
            linked: Mapping[str, ContactFacts] | None = None) -> Decision:
-    """The full answer for one address: decision, every applying reason, when to retry, and where to go instead."""
+    """The full answer for one address: decision, every reason, when to retry, and where to go instead."""
     core = _core(question, facts, policy, want_next=True)
     return Decision(
         question=question,

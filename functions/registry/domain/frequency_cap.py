@@ -49,7 +49,8 @@ def cap_message(attempts: Iterable[Attempt], channel: str, purpose: str, brand: 
         return None
     one, many = _NOUNS.get(channel, (channel, channel + "s"))
     days = "day" if cap.window_days == 1 else f"{cap.window_days} days"
-    return f"{count} {purpose} {one if count == 1 else many} for brand {brand} in the last {days}; cap is {cap.attempts}"
+    noun = one if count == 1 else many
+    return f"{count} {purpose} {noun} for brand {brand} in the last {days}; cap is {cap.attempts}"
 
 
 def expiries(attempts: Iterable[Attempt], channel: str, purpose: str, brand: str,

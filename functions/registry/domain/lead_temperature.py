@@ -42,7 +42,8 @@ def lead_temperature(facts: ContactFacts, at: datetime, policy: Policy, brand: s
     consents = [c for c in facts.consents
                 if mine(c.brand) and is_first_party(c.source) and c.occurred_at <= at]
     inquiries = [r for r in facts.relationships
-                 if mine(r.brand) and r.kind == "inquiry" and is_first_party(r.source) and r.occurred_at <= at]
+                 if mine(r.brand) and r.kind == "inquiry" and is_first_party(r.source)
+                 and r.occurred_at <= at]
     ages = [at - f.occurred_at for f in (*consents, *inquiries)]
     if any(age <= timedelta(days=policy.hot_days) for age in ages):
         return HOT

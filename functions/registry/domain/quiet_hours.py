@@ -58,7 +58,7 @@ def _days(hours: ContactHours) -> frozenset[str]:
 
 
 def in_contact_hours(local: datetime, hours: ContactHours) -> bool:
-    """Whether a local wall time falls in the contact hours; a window past midnight belongs to its start day."""
+    """Whether a local wall time is in the contact hours; a window past midnight belongs to its start day."""
     days, t = _days(hours), local.time()
     today = WEEKDAYS[local.weekday()]
     if hours.start < hours.end:
