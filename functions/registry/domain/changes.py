@@ -37,7 +37,10 @@ def add_attempt(facts: ContactFacts, attempt: Attempt, now: datetime, retention_
     A ``do_not_contact`` disposition opts the address out of that channel, all purposes, that brand;
     a ``disconnected`` outcome makes the phone undeliverable.
     """
-    cutoff = now - timedelta(days=retention_days)
+    # Measured from the newest attempt when that is older than now: a dialer backfilling past
+    # attempts must keep them together, or a decision pinned (``at``) to their week loses its cap.
+    newest = max(a.occurred_at for a in (*facts.attempts, attempt))
+    cutoff = min(now, newest) - timedelta(days=retention_days)
     kept = [a for a in (*facts.attempts, attempt) if a.occurred_at >= cutoff or a is attempt]
     attempts = _by_time(kept)[-MAX_ATTEMPTS_KEPT:]
     result = replace(facts, attempts=attempts)
