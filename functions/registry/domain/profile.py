@@ -7,7 +7,7 @@ from typing import Any
 from .facts import ContactFacts
 from .policy import Policy
 from .timeutil import format_instant
-from .ebr import ebr_expires_at
+from .decide import ebr_until, opt_out_covers
 from .vocabulary import ALL
 
 
@@ -26,9 +26,8 @@ def scope_statuses(facts: ContactFacts, at: datetime, policy: Policy) -> list[di
     for channel, purpose, brand in sorted(scopes):
         covering_consents = [c for c in facts.consents if channel in c.channels and purpose in c.purposes
                              and c.brand == brand and c.occurred_at <= at]
-        covering_opt_outs = [o for o in facts.opt_outs if (channel in o.channels or ALL in o.channels)
-                             and (purpose in o.purposes or ALL in o.purposes)
-                             and (o.brand == brand or o.brand == "*") and o.occurred_at <= at]
+        covering_opt_outs = [o for o in facts.opt_outs
+                             if opt_out_covers(o, channel, purpose, brand) and o.occurred_at <= at]
         latest_consent = max(covering_consents, key=lambda c: c.occurred_at, default=None)
         latest_opt_out = max(covering_opt_outs, key=lambda o: o.occurred_at, default=None)
         if brand == "*":
@@ -53,9 +52,9 @@ def scope_statuses(facts: ContactFacts, at: datetime, policy: Policy) -> list[di
 def relationships_view(facts: ContactFacts, at: datetime, policy: Policy) -> list[dict[str, Any]]:
     out = []
     for r in facts.relationships:
-        ends = ebr_expires_at(r, policy)
+        ends = ebr_until(r, policy)
         out.append({"kind": r.kind, "brand": r.brand, "occurred_at": format_instant(r.occurred_at),
                     "source": r.source, "expires_at": format_instant(ends),
-                    "active": r.occurred_at <= at < ends})
+                    "active": ends is not None and r.occurred_at <= at < ends})
     return out
 
