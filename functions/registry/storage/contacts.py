@@ -281,13 +281,16 @@ def commit(snapshot_pk: str, expected_version: int, address: str | None, kind: s
 
 
 def _raise_for_cancellation(err: TransactWriteError, pk: str, mark: MarkRecord | None, has_history: int) -> None:
+    # PynamoDB sends a transaction's actions grouped by kind, whatever order they were added in:
+    # condition checks, deletes, puts, updates. Here: the history puts, the mark put, the state update.
     reasons = [getattr(r, "code", None) for r in (err.cancellation_reasons or [])]
-    mark_index = 1 + has_history
+    mark_index = has_history
+    state_index = has_history + (1 if mark is not None else 0)
     if mark is not None and len(reasons) > mark_index and reasons[mark_index] == "ConditionalCheckFailed":
         existing = get_mark(pk, mark.id)
         if existing is not None:
             raise DuplicateWrite(existing) from err
-    if reasons and reasons[0] == "ConditionalCheckFailed":
+    if len(reasons) > state_index and reasons[state_index] == "ConditionalCheckFailed":
         raise VersionConflict(pk) from err
     if "TransactionConflict" in reasons:
         raise VersionConflict(pk) from err
@@ -326,8 +329,9 @@ def change_membership(pk: str, address: str, kind: str, member: str, add: bool, 
             tx.update(contact, actions=actions, condition=condition)
             tx.save(_history_item(pk, history), condition=HistoryEntry.sk.does_not_exist())
     except TransactWriteError as err:
+        # PynamoDB sends puts before updates: [history put, membership update]
         reasons = [getattr(r, "code", None) for r in (err.cancellation_reasons or [])]
-        if reasons and reasons[0] == "ConditionalCheckFailed":
+        if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
             raise (AlreadyMember if add else NotMember)(pk) from err
         raise _wrap(err) from err
     except (PynamoDBException, OSError) as err:

@@ -1,0 +1,38 @@
+"""Fixtures for the storage-guarantee tests: fault injectors, raw reads, fresh addresses.
+
+The ``api`` fixture (the real Lambda handler) lives in tests/api/conftest.py; it is re-exported
+here so the fail-closed tests can call the handler too.
+"""
+from __future__ import annotations
+
+import pytest
+
+from tests.api.conftest import api  # noqa: F401  (re-exported fixture)
+from tests.storage.faults import Faults
+
+
+@pytest.fixture
+def faults():
+    injector = Faults()
+    try:
+        yield injector
+    finally:
+        injector.clear()
+
+
+@pytest.fixture
+def contact_items(dynamodb_client, dynamodb_table):
+    """Every raw item stored under a contact's key, by sort key (a strongly consistent Query)."""
+
+    def read(pk: str) -> dict[str, dict]:
+        items, kwargs = {}, {"TableName": dynamodb_table, "ConsistentRead": True,
+                             "KeyConditionExpression": "pk = :pk", "ExpressionAttributeValues": {":pk": {"S": pk}}}
+        while True:
+            page = dynamodb_client.query(**kwargs)
+            items.update({item["sk"]["S"]: item for item in page["Items"]})
+            if "LastEvaluatedKey" not in page:
+                return items
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    return read
+

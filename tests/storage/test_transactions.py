@@ -1,0 +1,245 @@
+"""A fact write is one transaction: state + history entry + idempotency mark, all or nothing."""
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+
+from registry.domain.addresses import normalise
+from registry.domain.errors import Conflict, RegistryUnavailable
+from registry.domain.facts import Consent, OptOut
+from registry.services import recording
+from registry.services.address_keys import contact_key
+from registry.storage import contacts as store
+from registry.storage.table import write_connection
+from tests.storage.faults import fail_where, hours_ago, new_email, new_id
+
+pytestmark = [pytest.mark.dynamodb, pytest.mark.usefixtures("dynamodb_table")]
+
+TX = "TransactWriteItems"
+
+
+def consent_for(fact_id: str | None = None, hours: float = 2, brand: str = "default") -> Consent:
+    return Consent(id=fact_id or new_id(), channels=frozenset({"email"}), purposes=frozenset({"marketing"}),
+                   brand=brand, source="web_form", occurred_at=hours_ago(hours))
+
+
+def opt_out_for(fact_id: str | None = None, hours: float = 1) -> OptOut:
+    return OptOut(id=fact_id or new_id(), channels=frozenset({"email"}), purposes=frozenset({"all"}),
+                  brand="*", source="email_feedback", occurred_at=hours_ago(hours))
+
+
+def split(items: dict[str, dict]) -> tuple[dict | None, list[dict], dict[str, dict]]:
+    state = items.get(store.STATE)
+    history = [item for sk, item in sorted(items.items()) if sk.startswith(store.HISTORY_PREFIX)]
+    marks = {sk[len(store.MARK_PREFIX):]: item for sk, item in items.items() if sk.startswith(store.MARK_PREFIX)}
+    return state, history, marks
+
+
+def test_a_fact_write_commits_state_history_and_mark_together(contact_items):
+    address = normalise(new_email())
+    consent = consent_for()
+    result = recording.record_consent(address, consent)
+    assert result.created and result.record["id"] == consent.id
+
+    state, history, marks = split(contact_items(contact_key(address.value)))
+    assert state is not None
+    assert state["version"]["N"] == "1" and state["address"]["S"] == address.value
+    assert [c["id"] for c in json.loads(state["state"]["S"])["consents"]] == [consent.id]
+
+    assert len(history) == 1
+    entry = history[0]
+    assert entry["type"]["S"] == "consent.granted" and entry["fact_id"]["S"] == consent.id
+    assert entry["sk"]["S"].endswith("#" + consent.id)
+    assert entry["recorded_at"]["S"] == result.record["recorded_at"]
+
+    assert list(marks) == [consent.id]
+    mark = marks[consent.id]
+    assert json.loads(mark["record"]["S"]) == result.record
+    assert mark["request_hash"]["S"] == recording.fingerprint(result.record)
+    assert int(mark["expires_at_epoch"]["N"]) > 0  # marks expire through the table's TTL
+
+
+FAILURES = {
+    "server_error": lambda faults: faults.server_error(write_connection(), TX),
+    "throttled": lambda faults: faults.throttle(write_connection(), TX),
+    "read_timeout": lambda faults: faults.read_timeout(write_connection(), TX),
+    "endpoint_down": lambda faults: faults.endpoint_down(write_connection(), TX),
+    # one action's condition fails or is refused: the others, which were fine, must not be applied
+    "history_put_cancelled": lambda faults: faults.transaction_cancelled(
+        write_connection(), fail_where("ConditionalCheckFailed", lambda kind, pk, sk: sk.startswith("H#"))),
+    "state_update_throttled_in_transaction": lambda faults: faults.transaction_cancelled(
+        write_connection(), fail_where("ThrottlingError", lambda kind, pk, sk: sk == "STATE")),
+    "mark_put_invalid": lambda faults: faults.transaction_cancelled(
+        write_connection(), fail_where("ValidationError", lambda kind, pk, sk: sk.startswith("I#"))),
+}
+
+
+@pytest.mark.parametrize("failure", list(FAILURES))
+def test_a_failed_transaction_writes_nothing_at_all(failure, faults, contact_items):
+    address = normalise(new_email())
+    FAILURES[failure](faults)
+    with pytest.raises(RegistryUnavailable):
+        recording.record_consent(address, consent_for())
+    assert contact_items(contact_key(address.value)) == {}  # no state, no history, no mark
+
+
+@pytest.mark.parametrize("failure", ["server_error", "history_put_cancelled"])
+def test_a_failed_transaction_leaves_an_existing_contact_as_it_was(failure, faults, contact_items):
+    address = normalise(new_email())
+    recording.record_consent(address, consent_for())
+    pk = contact_key(address.value)
+    before = contact_items(pk)
+
+    FAILURES[failure](faults)
+    with pytest.raises(RegistryUnavailable):
+        recording.record_opt_out(address, opt_out_for())
+    assert contact_items(pk) == before
+
+
+def test_transient_errors_are_retried_within_the_write_budget(faults, contact_items):
+    """500s are retried by botocore (write_max_attempts in all); a cancelled transaction is not."""
+    from registry.settings import get_settings
+
+    address = normalise(new_email())
+    attempts = faults.count_attempts(write_connection(), TX)
+    failures = faults.server_error(write_connection(), TX, times=get_settings().write_max_attempts - 1)
+    result = recording.record_consent(address, consent_for())
+    assert result.created
+    assert failures.count == get_settings().write_max_attempts - 1
+    assert attempts.count == get_settings().write_max_attempts
+    state, history, marks = split(contact_items(contact_key(address.value)))
+    assert state["version"]["N"] == "1" and len(history) == 1 and len(marks) == 1
+
+    faults.clear()
+    attempts = faults.count_attempts(write_connection(), TX)
+    FAILURES["history_put_cancelled"](faults)
+    with pytest.raises(RegistryUnavailable):
+        recording.record_consent(normalise(new_email()), consent_for())
+    assert attempts.count == 1
+
+
+def test_the_same_id_twice_is_applied_once(contact_items):
+    address = normalise(new_email())
+    consent = consent_for()
+    first = recording.record_consent(address, consent)
+    second = recording.record_consent(address, consent)
+    assert first.created and not second.created
+    assert second.record == first.record  # the first answer, recorded_at included
+
+    state, history, marks = split(contact_items(contact_key(address.value)))
+    assert state["version"]["N"] == "1"
+    assert len(history) == 1 and list(marks) == [consent.id]
+    assert len(json.loads(state["state"]["S"])["consents"]) == 1
+
+
+def test_the_same_id_with_a_different_payload_is_a_conflict(contact_items):
+    address = normalise(new_email())
+    consent = consent_for()
+    recording.record_consent(address, consent)
+    pk = contact_key(address.value)
+    before = contact_items(pk)
+
+    with pytest.raises(Conflict) as caught:
+        recording.record_consent(address, replace(consent, brand="other-brand"))
+    assert caught.value.field == "id"
+    with pytest.raises(Conflict):  # the id is taken for every kind of fact, not just consents
+        recording.record_opt_out(address, opt_out_for(consent.id))
+    assert contact_items(pk) == before
+
+
+def test_the_same_id_after_other_writes_is_still_applied_once(contact_items):
+    """The mark, not the state version, recognises a retry: other facts in between change nothing."""
+    address = normalise(new_email())
+    consent = consent_for()
+    first = recording.record_consent(address, consent)
+    recording.record_opt_out(address, opt_out_for())
+    again = recording.record_consent(address, consent)
+    assert not again.created and again.record == first.record
+
+    state, history, marks = split(contact_items(contact_key(address.value)))
+    assert state["version"]["N"] == "2" and len(history) == 2 and len(marks) == 2
+
+
+def test_a_lost_response_retried_by_botocore_is_applied_once(faults, contact_items):
+    """DynamoDB applies the transaction but the answer never arrives; botocore sends it again.
+
+    The retry finds the version moved and the mark present, so the write answers with the mark's
+    record and nothing is applied twice.
+    """
+    address = normalise(new_email())
+    consent = consent_for()
+    lost = faults.response_lost(write_connection(), TX, times=1)
+    result = recording.record_consent(address, consent)
+    assert lost.count == 1
+    assert result.record["id"] == consent.id
+
+    state, history, marks = split(contact_items(contact_key(address.value)))
+    assert state["version"]["N"] == "1" and len(history) == 1 and list(marks) == [consent.id]
+    assert json.loads(marks[consent.id]["record"]["S"]) == result.record
+
+    faults.clear()
+    again = recording.record_consent(address, consent)  # the caller's own retry
+    assert not again.created and again.record == result.record
+    assert len(split(contact_items(contact_key(address.value)))[1]) == 1
+
+
+# --- how a cancelled transaction is read (storage level) --------------------------------------
+
+def _history(fact_id: str, minute: int = 0) -> store.HistoryRecord:
+    stamp = f"2026-01-01T00:{minute:02d}:00Z"
+    return store.HistoryRecord(sk=store.history_sk(stamp, stamp, fact_id), type="test.fact", fact_id=fact_id,
+                               occurred_at=stamp, recorded_at=stamp, source="api", data={})
+
+
+def _mark(fact_id: str) -> store.MarkRecord:
+    return store.MarkRecord(id=fact_id, request_hash="h-" + fact_id, record={"id": fact_id},
+                            created_at="2026-01-01T00:00:00Z", expires_at_epoch=4_000_000_000)
+
+
+def _commit(pk: str, version: int, fact_id: str, minute: int = 0) -> int:
+    return store.commit(pk, version, "x@example.com", "email", {"n": fact_id}, "2026-01-01T00:00:00Z",
+                        [_history(fact_id, minute)], _mark(fact_id))
+
+
+def test_a_stale_version_is_a_version_conflict_and_changes_nothing(contact_items):
+    pk = store.contact_pk(new_id())
+    assert _commit(pk, 0, "a") == 1
+    before = contact_items(pk)
+    with pytest.raises(store.VersionConflict):
+        _commit(pk, 0, "b", minute=1)  # another writer got version 1 first
+    with pytest.raises(store.VersionConflict):
+        _commit(pk, 5, "c", minute=2)
+    assert contact_items(pk) == before
+    assert _commit(pk, 1, "b", minute=1) == 2
+
+
+def test_an_existing_mark_is_a_duplicate_write_carrying_the_first_mark(contact_items):
+    pk = store.contact_pk(new_id())
+    _commit(pk, 0, "a")
+    before = contact_items(pk)
+    with pytest.raises(store.DuplicateWrite) as caught:
+        _commit(pk, 1, "a", minute=1)  # right version, new history key, same id
+    assert caught.value.mark.request_hash == "h-a"
+    with pytest.raises(store.DuplicateWrite):
+        _commit(pk, 0, "a", minute=1)  # stale version too: the mark still tells it is a retry
+    assert contact_items(pk) == before
+
+
+def test_membership_changes_that_change_nothing_are_recognised(contact_items):
+    pk = store.contact_pk(new_id())
+    stamp = "2026-01-01T00:00:00Z"
+
+    def change(add: bool, n: int) -> None:
+        store.change_membership(pk, "x@example.com", "email", "internal:test-list", add, stamp,
+                                _history(f"m{n}", minute=n))
+
+    change(True, 1)
+    with pytest.raises(store.AlreadyMember):
+        change(True, 2)
+    change(False, 3)
+    with pytest.raises(store.NotMember):
+        change(False, 4)
+    history = [sk for sk in contact_items(pk) if sk.startswith(store.HISTORY_PREFIX)]
+    assert len(history) == 2  # the refused changes left no history entry
