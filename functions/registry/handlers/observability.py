@@ -2,7 +2,18 @@
 from __future__ import annotations
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
 
-logger = Logger()
-metrics = Metrics()
-tracer = Tracer()
+from ..settings import get_settings
+
+logger = Logger(service=get_settings().service_name)
+metrics = Metrics(namespace="ContactRegistry", service=get_settings().service_name)
+tracer = Tracer(service=get_settings().service_name)
+
+
+def count(name: str, value: int = 1) -> None:
+    """Telemetry must never change an answer: a metric that cannot be recorded is only logged."""
+    try:
+        metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
+    except Exception:  # noqa: BLE001 - deliberately broad, see docstring
+        logger.warning("metric not recorded", extra={"metric": name})

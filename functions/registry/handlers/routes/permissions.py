@@ -4,7 +4,6 @@ from typing import Annotated, Optional
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.metrics import MetricUnit
 
 from ...domain.decide import Decision
 from ...domain.errors import RegistryError, RegistryUnavailable
@@ -13,7 +12,7 @@ from ...domain.vocabulary import DEFAULT_BRAND
 from ...services import permissions
 from ...services.policies import policy_book
 from ..errors import error_body, json_response
-from ..observability import logger, metrics, tracer
+from ..observability import count, logger, tracer
 from ..schemas import BatchIn, Channel, Purpose
 
 router = Router()
@@ -40,7 +39,7 @@ def get_permission(
     try:
         decision = permissions.check(address, ask)
     except RegistryUnavailable as err:
-        metrics.add_metric(name="RegistryUnavailable", unit=MetricUnit.Count, value=1)
+        count("RegistryUnavailable")
         logger.warning("lookup failed closed", extra={"cause": repr(err.__cause__)})
         return json_response(503, {**error_body(err.code, err.message), **unavailable_decision(
             address, channel, purpose, brand)})
@@ -56,7 +55,7 @@ def post_batch(body: BatchIn):
     try:
         results = permissions.check_many(body.addresses, ask)
     except RegistryUnavailable as err:
-        metrics.add_metric(name="RegistryUnavailable", unit=MetricUnit.Count, value=1)
+        count("RegistryUnavailable")
         logger.warning("batch lookup failed closed", extra={"cause": repr(err.__cause__), "size": len(body.addresses)})
         return json_response(503, {**error_body(err.code, err.message), "results": [
             unavailable_decision(a, body.channel, body.purpose, brand) for a in body.addresses]})
@@ -67,7 +66,7 @@ def post_batch(body: BatchIn):
         else:
             _count(result)
             out.append(result.to_dict())
-    metrics.add_metric(name="BatchAddresses", unit=MetricUnit.Count, value=len(out))
+    count("BatchAddresses", len(out))
     return json_response(200, {"results": out})
 
 
@@ -80,6 +79,6 @@ def get_policy(brand: Annotated[Optional[str], Query(min_length=1, max_length=12
 
 
 def _count(decision: Decision) -> None:
-    metrics.add_metric(name=f"Decision_{decision.decision}", unit=MetricUnit.Count, value=1)
+    count(f"Decision_{decision.decision}")
     for reason in decision.reasons:
-        metrics.add_metric(name=f"Reason_{reason.code}", unit=MetricUnit.Count, value=1)
+        count(f"Reason_{reason.code}")
