@@ -12,7 +12,11 @@ from .vocabulary import ALL
 
 
 def scope_statuses(facts: ContactFacts, at: datetime, policy: Policy) -> list[dict[str, Any]]:
-    """For every channel/purpose/brand a consent or opt-out names: consented, opted out, or expired."""
+    """For every channel/purpose/brand a consent or opt-out names: consented, opted out, or expired.
+
+    Every recorded fact counts, even one whose ``occurred_at`` is later than ``at`` (a sender's clock
+    ahead of ours): the profile is the record of what the person said; ``at`` judges expiry only.
+    """
     scopes: set[tuple[str, str, str]] = set()
     channels = ("call", "sms") if facts.kind == "phone" else ("email",)
     purposes = ("marketing", "informational")
@@ -25,9 +29,9 @@ def scope_statuses(facts: ContactFacts, at: datetime, policy: Policy) -> list[di
     out = []
     for channel, purpose, brand in sorted(scopes):
         covering_consents = [c for c in facts.consents if channel in c.channels and purpose in c.purposes
-                             and c.brand == brand and c.occurred_at <= at]
+                             and c.brand == brand]
         covering_opt_outs = [o for o in facts.opt_outs
-                             if opt_out_covers(o, channel, purpose, brand) and o.occurred_at <= at]
+                             if opt_out_covers(o, channel, purpose, brand)]
         latest_consent = max(covering_consents, key=lambda c: c.occurred_at, default=None)
         latest_opt_out = max(covering_opt_outs, key=lambda o: o.occurred_at, default=None)
         if brand == "*":
