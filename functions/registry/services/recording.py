@@ -11,8 +11,8 @@ import json
 import random
 import time
 import uuid
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import Any, Callable
 
 from ..domain import changes
@@ -43,7 +43,7 @@ class Change:
     fact_id: str
     occurred_at: Any  # datetime
     source: str | None
-    apply: Callable[[ContactFacts], ContactFacts]
+    apply: Callable[[ContactFacts, datetime], ContactFacts]  # (facts, recorded_at) -> facts
     record: dict[str, Any]
     history_data: dict[str, Any]
 
@@ -65,7 +65,7 @@ def apply_change(address: Address, change: Change, actor: str | None = None) -> 
         try:
             snapshot = store.load(pk)
             facts = facts_of(snapshot, address)
-            updated = change.apply(facts)
+            updated = change.apply(facts, now)
             recorded = format_instant(now)
             record = {**change.record, "recorded_at": recorded}
             history = store.HistoryRecord(
@@ -100,21 +100,24 @@ def _history(doc: dict[str, Any]) -> dict[str, Any]:
 def record_consent(address: Address, consent: Consent, actor: str | None = None) -> WriteResult:
     doc = consent.to_document()
     return apply_change(address, Change("consent.granted", consent.id, consent.occurred_at, consent.source,
-                                       lambda f: changes.add_consent(f, consent), _with_address(address, doc),
+                                       lambda f, t: changes.add_consent(f, replace(consent, recorded_at=t)),
+                                       _with_address(address, doc),
                                        _history(doc)), actor)
 
 
 def record_opt_out(address: Address, opt_out: OptOut, actor: str | None = None) -> WriteResult:
     doc = opt_out.to_document()
     return apply_change(address, Change("opt_out.recorded", opt_out.id, opt_out.occurred_at, opt_out.source,
-                                       lambda f: changes.add_opt_out(f, opt_out), _with_address(address, doc),
+                                       lambda f, t: changes.add_opt_out(f, replace(opt_out, recorded_at=t)),
+                                       _with_address(address, doc),
                                        _history(doc)), actor)
 
 
 def record_relationship(address: Address, relationship: Relationship, actor: str | None = None) -> WriteResult:
     doc = relationship.to_document()
     return apply_change(address, Change("relationship.recorded", relationship.id, relationship.occurred_at,
-                                       relationship.source, lambda f: changes.add_relationship(f, relationship),
+                                       relationship.source, lambda f, now: changes.add_relationship(
+                                           f, replace(relationship, recorded_at=now)),
                                        _with_address(address, doc), _history(doc)), actor)
 
 
@@ -123,7 +126,8 @@ def record_attempt(address: Address, attempt: Attempt, actor: str | None = None)
     doc = attempt.to_document()
     return apply_change(address, Change(
         "contact.attempted", attempt.id, attempt.occurred_at, "dialer",
-        lambda f: changes.add_attempt(f, attempt, utc_now(), settings.attempts_retention_days),
+        lambda f, now: changes.add_attempt(f, replace(attempt, recorded_at=now), now,
+                                           settings.attempts_retention_days),
         _with_address(address, doc), _history(doc)), actor)
 
 
@@ -136,12 +140,13 @@ def update_preferences(address: Address, patch: dict[str, Any], request_id: str,
     shown = {k: v for k, v in Preferences(**patch).to_document().items() if k in patch}
     record = {"address": address.value, "id": request_id, "preferences": shown}
     return apply_change(address, Change("preferences.updated", request_id, now, source or "api",
-                                       lambda f: changes.update_preferences(f, patch), record,
+                                       lambda f, _: changes.update_preferences(f, patch), record,
                                        {"preferences": shown}), actor)
 
 
 def record_undeliverable(address: Address, marker: Undeliverable, fact_id: str, actor: str | None = None) -> WriteResult:
     doc = {"id": fact_id, **marker.to_document()}
     return apply_change(address, Change("contact.undeliverable", fact_id, marker.occurred_at, marker.source,
-                                       lambda f: changes.add_undeliverable(f, marker), _with_address(address, doc),
+                                       lambda f, _: changes.add_undeliverable(f, marker),
+                                       _with_address(address, doc),
                                        _history(doc)), actor)
