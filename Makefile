@@ -46,7 +46,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(PY) -m infra.local_stack
 
-test: test-unit test-moto test-template test-dynamodb-local test-acceptance
+test: dynamodb-local test-unit test-moto test-template test-dynamodb-local test-acceptance
 	@echo "== all test stages passed =="
 
 test-unit: $(STAMP)
