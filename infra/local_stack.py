@@ -116,18 +116,24 @@ def main() -> int:
     # uvicorn takes these over while it serves and re-raises them when it stops.
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
-    set_env()
+    try:
+        return _run()
+    except Stopped as stop:
+        log.info("stopping (%s)", stop)
+        return 0
 
+
+def _run() -> int:
+    set_env()
     from .moto_server import MotoServer
 
     host = "127.0.0.1"
-    port = int(os.environ.get("PORT") or 3000)
     try:
         moto = MotoServer(port=int(os.environ.get("MOTO_PORT") or 5050), host=host)
-        endpoint = moto.start()
     except OSError as err:
         log.error("cannot start the AWS emulator: %s", err)
         return 1
+    endpoint = moto.start()
     try:
         os.environ["AWS_ENDPOINT_URL"] = endpoint
         dynamodb = os.environ.setdefault("AWS_ENDPOINT_URL_DYNAMODB", endpoint)
@@ -135,14 +141,13 @@ def main() -> int:
         provision(endpoint, dynamodb)
         seed_keys()
         log.info("keys: local-admin (lookup, write, admin), local-dialer (lookup)")
-        serve(host, port)
-    except Stopped as stop:
-        log.info("stopping (%s)", stop)
+        serve(host, int(os.environ.get("PORT") or 3000))
+        return 0
     finally:
+        # A second Ctrl-C must not interrupt the clean-up.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         moto.stop()
-    return 0
 
 
 if __name__ == "__main__":
