@@ -243,3 +243,17 @@ def test_membership_changes_that_change_nothing_are_recognised(contact_items):
         change(False, 4)
     history = [sk for sk in contact_items(pk) if sk.startswith(store.HISTORY_PREFIX)]
     assert len(history) == 2  # the refused changes left no history entry
+
+
+def test_a_contact_on_several_lists_reads_back():
+    """Memberships come back sorted by list name (they once failed to sort at all: a 503 for every read)."""
+    from registry.services import contact_facts
+
+    address = normalise(new_email())
+    pk = contact_key(address.value)
+    for n, member in enumerate(["litigator:zeta", "internal:alpha", "internal:beta"]):
+        store.change_membership(pk, address.value, address.kind, member, True, "2026-01-01T00:00:00Z",
+                                _history(f"m{n}", minute=n))
+    facts, snapshot = contact_facts.load(address)
+    assert [(m.list_name, m.kind) for m in facts.suppressions] == [
+        ("alpha", "internal"), ("beta", "internal"), ("zeta", "litigator")]

@@ -18,7 +18,8 @@ def facts_from_document(address: str, kind: str, state: dict[str, Any] | None,
         attempts=tuple(Attempt.from_document(d) for d in state.get("attempts", ())),
         preferences=Preferences.from_document(state.get("preferences")),
         undeliverable=tuple(Undeliverable.from_document(d) for d in state.get("undeliverable", ())),
-        suppressions=tuple(sorted(parse_membership(m) for m in memberships)),
+        suppressions=tuple(sorted((parse_membership(m) for m in memberships),
+                                  key=lambda m: (m.list_name, m.kind))),
     )
 
 

@@ -26,7 +26,9 @@ from ..storage import contacts as store
 from .address_keys import contact_key
 from .contact_facts import facts_of
 
-MAX_TRIES = 10
+# Tries per write under optimistic locking. Eight writers racing on one contact need up to ~12
+# (tests/storage/test_concurrency.py); with the capped backoff below 25 tries stay within ~13 s.
+MAX_TRIES = 25
 
 
 @dataclass(frozen=True)
