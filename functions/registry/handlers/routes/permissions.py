@@ -6,9 +6,9 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from ...domain.decide import Decision
-from ...domain.errors import RegistryError, RegistryUnavailable
+from ...domain.errors import InvalidRequest, RegistryError, RegistryUnavailable
 from ...domain.timeutil import parse_instant, utc_now
-from ...domain.vocabulary import DEFAULT_BRAND
+from ...domain.vocabulary import DEFAULT_BRAND, EVERY_BRAND
 from ...services import permissions
 from ...services.policies import policy_book
 from ..errors import error_body, json_response
@@ -18,6 +18,14 @@ from ..schemas import BatchIn, Channel, Purpose
 router = Router()
 
 UNAVAILABLE_REASON = {"code": "registry_unavailable", "message": "the registry could not be read; do not contact"}
+
+
+def _brand(brand: str | None) -> str:
+    """The brand asked about. '*' names every brand only in an opt-out: as a question it would
+    match no brand's opt-out, and answer "allow" for someone who opted out of each one."""
+    if brand == EVERY_BRAND:
+        raise InvalidRequest("ask about one brand; '*' is only for opt-outs", "brand")
+    return brand or DEFAULT_BRAND
 
 
 def unavailable_decision(address: object, channel: str, purpose: str, brand: str) -> dict:
@@ -34,7 +42,7 @@ def get_permission(
     brand: Annotated[Optional[str], Query(min_length=1, max_length=128)] = None,
     at: Annotated[Optional[str], Query(max_length=64)] = None,
 ):
-    brand = brand or DEFAULT_BRAND
+    brand = _brand(brand)
     ask = permissions.Ask(channel, purpose, brand, parse_instant(at, "at") if at else utc_now())
     try:
         decision = permissions.check(address, ask)
@@ -50,7 +58,7 @@ def get_permission(
 @router.post("/v1/permissions/batch")
 @tracer.capture_method
 def post_batch(body: BatchIn):
-    brand = body.brand or DEFAULT_BRAND
+    brand = _brand(body.brand)
     ask = permissions.Ask(body.channel, body.purpose, brand, body.at or utc_now())
     try:
         results = permissions.check_many(body.addresses, ask)
