@@ -709,3 +709,49 @@ def test_path_quoting_helper_round_trips(api):
     consent(api, number, ["call"])
     reply = api.call("GET", f"/v1/contacts/{quoted(number)}")
     assert reply.status == 200, reply.text
+
+
+def test_quiet_hours_follow_daylight_saving_time(api):
+    number = new_phone()
+    consent(api, number, ["call"], occurred_at="2027-03-01T12:00:00Z")
+    # Sat 2027-03-13 22:00 PST; clocks spring forward that night, so 08:00 on Sunday is 15:00Z
+    assert_defer(decide(api, number, "call", at="2027-03-14T06:00:00Z"), ["quiet_hours"], "2027-03-14T15:00:00Z")
+    # Sat 2026-10-31 22:00 PDT; clocks fall back that night, so 08:00 on Sunday is 16:00Z
+    consent(api, number, ["call"], occurred_at="2026-10-01T12:00:00Z")
+    assert_defer(decide(api, number, "call", at="2026-11-01T05:00:00Z"), ["quiet_hours"], "2026-11-01T16:00:00Z")
+
+
+def test_contact_hours_past_midnight_meet_the_policy_window_in_the_evening(api):
+    number = new_phone()
+    consent(api, number, ["call"])
+    preferences(api, number, contact_hours={"start": "20:00", "end": "09:00",
+                                            "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]})
+    # Tue 12:00 LA: outside 20:00-09:00; next is 20:00 LA = 04:00Z
+    assert_defer(decide(api, number, "call"), ["quiet_hours"], "2026-12-02T04:00:00Z")
+    assert_allow(decide(api, number, "call", at="2026-12-02T04:30:00Z"))  # 20:30 LA
+    assert_allow(decide(api, number, "call", at="2026-12-02T16:30:00Z"))  # 08:30 LA
+    # 21:30 LA: inside the contact's hours but past the policy's 21:00
+    assert_defer(decide(api, number, "call", at="2026-12-02T05:30:00Z"), ["quiet_hours"], "2026-12-02T16:00:00Z")
+
+
+def test_a_lookup_cannot_ask_for_every_brand(api):
+    """'*' names every brand in an opt-out; a question for brand '*' would dodge brand opt-outs."""
+    address = new_email()
+    opt_out(api, address, ["email"], ["marketing"], brand="acme")
+    reply = api.permission(address, "email", "marketing", at=NOON_LA, brand="*")
+    assert reply.status == 400, reply.text
+    assert reply.json()["error"]["field"] == "brand"
+    reply = api.call("POST", "/v1/permissions/batch", {"channel": "email", "purpose": "marketing", "brand": "*",
+                                                       "addresses": [address]}, key="dialer")
+    assert reply.status == 400, reply.text
+    assert reply.json()["error"]["field"] == "brand"
+
+
+def test_undeliverable_clears_after_the_number_answers_again(api):
+    number = new_phone()
+    attempt(api, number, purpose="informational", occurred_at="2026-11-20T18:00:00Z", outcome="disconnected")
+    assert_deny(decide(api, number, "call", "informational"), "undeliverable")
+    attempt(api, number, purpose="informational", occurred_at="2026-11-25T18:00:00Z", outcome="answered")
+    assert_allow(decide(api, number, "call", "informational"))
+    # asked about a moment before the answer, it was still undeliverable
+    assert_deny(decide(api, number, "call", "informational", at="2026-11-24T20:00:00Z"), "undeliverable")
