@@ -16,7 +16,7 @@ from registry.services.address_keys import contact_key
 from registry.storage import contacts as store
 from registry.storage.suppression_lists import SuppressionListItem
 from registry.storage.table import write_connection
-from tests.storage.faults import client_of, hours_ago, new_id
+from tests.storage.faults import client_of, fail_where, hours_ago, new_id
 
 pytestmark = [pytest.mark.dynamodb, pytest.mark.usefixtures("dynamodb_table", "serialisable_backend")]
 
@@ -85,7 +85,7 @@ def stored(contact_items, address: str) -> tuple[dict, dict, list[dict], list[st
     state_item = items[store.STATE]
     history = [item for sk, item in sorted(items.items()) if sk.startswith(store.HISTORY_PREFIX)]
     marks = [sk for sk in items if sk.startswith(store.MARK_PREFIX)]
-    return state_item, json.loads(state_item["state"]["S"]), history, marks
+    return state_item, json.loads(state_item["state"]["S"]) if "state" in state_item else {}, history, marks
 
 
 def test_concurrent_fact_writes_to_one_contact_lose_nothing(contact_items):
@@ -152,3 +152,29 @@ def test_list_membership_changes_race_fact_writes_and_both_survive(contact_items
     assert types.count("suppression.added") == 4 and types.count("suppression.removed") == 1
     assert len(history) == len(written) + 5
     assert state_item["address"]["S"] == address.value
+
+
+# DynamoDB cancels a transaction that touches an item another transaction is writing at that
+# moment, with reason TransactionConflict. Emulators rarely produce it, so it is injected here:
+# both kinds of write to a contact must take it as "try again", not as an outage.
+
+def test_a_transaction_conflict_on_a_fact_write_is_retried(faults, contact_items):
+    address = normalise(fresh_phone(contact_items))
+    conflicts = faults.transaction_cancelled(
+        write_connection(), fail_where("TransactionConflict", lambda kind, pk, sk: sk == store.STATE), times=2)
+    kind, fact_id = record_fact(address, 0)
+    assert conflicts.count == 2
+    _, state, history, marks = stored(contact_items, address.value)
+    assert [c["id"] for c in state[kind]] == [fact_id] and len(history) == 1 and len(marks) == 1
+
+
+def test_a_transaction_conflict_on_a_membership_change_is_retried(faults, contact_items):
+    address = normalise(fresh_phone(contact_items))
+    name = f"conflict-{uuid.uuid4().hex[:8]}"
+    suppression.create_list(name, "internal")
+    conflicts = faults.transaction_cancelled(
+        write_connection(), fail_where("TransactionConflict", lambda kind, pk, sk: sk == store.STATE), times=2)
+    assert suppression.change_entries(name, add=[address.value], remove=[])["added"] == 1
+    assert conflicts.count == 2
+    state_item, _, history, _ = stored(contact_items, address.value)
+    assert state_item["suppressions"]["SS"] == [f"internal:{name}"] and len(history) == 1

@@ -31,6 +31,7 @@ STATE = "STATE"
 HISTORY_PREFIX = "H#"
 MARK_PREFIX = "I#"
 BATCH_GET_LIMIT = 100
+MEMBERSHIP_TRIES = 8  # a membership change retried after a TransactionConflict
 
 
 class StorageUnavailable(Exception):
@@ -312,7 +313,8 @@ def change_membership(pk: str, address: str, kind: str, member: str, add: bool, 
     """Add or remove one list membership with its history entry, atomically.
 
     Memberships live in a string set changed with ADD/DELETE, so they never race fact writes,
-    which rewrite only ``state`` under the version check.
+    which rewrite only ``state`` under the version check. DynamoDB may still cancel it with
+    TransactionConflict while a fact write holds the item: that is retried.
     """
     contact = ContactItem(pk, STATE)
     if add:
@@ -324,18 +326,24 @@ def change_membership(pk: str, address: str, kind: str, member: str, add: bool, 
     else:
         actions = [ContactItem.suppressions.delete({member}), ContactItem.updated_at.set(now)]
         condition = ContactItem.suppressions.contains(member)
-    try:
-        with TransactWrite(connection=write_connection()) as tx:
-            tx.update(contact, actions=actions, condition=condition)
-            tx.save(_history_item(pk, history), condition=HistoryEntry.sk.does_not_exist())
-    except TransactWriteError as err:
-        # PynamoDB sends puts before updates: [history put, membership update]
-        reasons = [getattr(r, "code", None) for r in (err.cancellation_reasons or [])]
-        if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
-            raise (AlreadyMember if add else NotMember)(pk) from err
-        raise _wrap(err) from err
-    except (PynamoDBException, OSError) as err:
-        raise _wrap(err) from err
+    for attempt in range(MEMBERSHIP_TRIES):
+        try:
+            with TransactWrite(connection=write_connection()) as tx:
+                tx.update(contact, actions=actions, condition=condition)
+                tx.save(_history_item(pk, history), condition=HistoryEntry.sk.does_not_exist())
+            return
+        except TransactWriteError as err:
+            # PynamoDB sends puts before updates: [history put, membership update]
+            reasons = [getattr(r, "code", None) for r in (err.cancellation_reasons or [])]
+            if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
+                raise (AlreadyMember if add else NotMember)(pk) from err
+            # Another transaction (a fact write) held the item at that moment: nothing was applied.
+            if "TransactionConflict" in reasons and attempt + 1 < MEMBERSHIP_TRIES:
+                time.sleep(random.uniform(0, 0.01 * (2 ** attempt)))
+                continue
+            raise _wrap(err) from err
+        except (PynamoDBException, OSError) as err:
+            raise _wrap(err) from err
 
 
 def delete_items(keys: Iterable[tuple[str, str]]) -> None:
