@@ -15,7 +15,7 @@ from ...services import recording
 from ...settings import get_settings
 from ..access import actor
 from ..errors import json_response
-from ..observability import logger, tracer
+from ..observability import count, logger, tracer
 from ..schemas import AttemptIn, ConsentIn, OptOutIn, PreferencesIn, RelationshipIn
 
 router = Router()
@@ -27,6 +27,7 @@ def _address(raw: str, field: str = "address"):
 
 def _answer(result: recording.WriteResult, what: str):
     logger.info(f"{what} recorded" if result.created else f"{what} duplicate", extra={"id": result.record.get("id")})
+    count(f"Recorded_{what}" if result.created else f"Duplicate_{what}")
     return json_response(201 if result.created else 200, result.record)
 
 
