@@ -7,7 +7,7 @@ from typing import Any
 from .facts import ContactFacts
 from .policy import Policy
 from .timeutil import format_instant
-from .decide import ebr_until, opt_out_covers
+from .decide import _NEVER_LIFTS_OPT_OUT, ebr_until, opt_out_covers
 from .vocabulary import ALL
 
 
@@ -34,9 +34,12 @@ def scope_statuses(facts: ContactFacts, at: datetime, policy: Policy) -> list[di
                              if opt_out_covers(o, channel, purpose, brand)]
         latest_consent = max(covering_consents, key=lambda c: c.occurred_at, default=None)
         latest_opt_out = max(covering_opt_outs, key=lambda o: o.occurred_at, default=None)
+        # as in decisions: a bought list's "consent" never undoes the person's own opt-out
+        lifting = max((c for c in covering_consents if c.source not in _NEVER_LIFTS_OPT_OUT),
+                      key=lambda c: c.occurred_at, default=None)
         if brand == "*":
             status, fact = "opted_out", latest_opt_out
-        elif latest_opt_out and (not latest_consent or latest_opt_out.occurred_at >= latest_consent.occurred_at):
+        elif latest_opt_out and (not lifting or latest_opt_out.occurred_at >= lifting.occurred_at):
             status, fact = "opted_out", latest_opt_out
         elif latest_consent and latest_consent.expires_at and latest_consent.expires_at <= at:
             status, fact = "expired", latest_consent
