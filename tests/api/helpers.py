@@ -3,6 +3,7 @@
 Every helper asserts the status it expects and that the body leaks nothing internal, so a
 test reads as the contract does.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -32,30 +33,77 @@ def post(api, path: str, body: Any, status: int = 201, key: str = "admin") -> di
     return clean(reply)
 
 
-def consent(api, address: str, channels=("call",), purposes=("marketing",), occurred_at="2026-11-28T12:00:00Z",
-            source="web_form", status: int = 201, **extra) -> dict:
-    body = {"address": address, "channels": list(channels), "purposes": list(purposes), "source": source,
-            "occurred_at": occurred_at, **extra}
+def consent(
+    api,
+    address: str,
+    channels=("call",),
+    purposes=("marketing",),
+    occurred_at="2026-11-28T12:00:00Z",
+    source="web_form",
+    status: int = 201,
+    **extra,
+) -> dict:
+    body = {
+        "address": address,
+        "channels": list(channels),
+        "purposes": list(purposes),
+        "source": source,
+        "occurred_at": occurred_at,
+        **extra,
+    }
     return post(api, "/v1/consents", body, status)
 
 
-def opt_out(api, address: str, channels=("call",), purposes=("all",), occurred_at="2026-11-29T12:00:00Z",
-            source="agent", status: int = 201, **extra) -> dict:
-    body = {"address": address, "channels": list(channels), "purposes": list(purposes), "source": source,
-            "occurred_at": occurred_at, **extra}
+def opt_out(
+    api,
+    address: str,
+    channels=("call",),
+    purposes=("all",),
+    occurred_at="2026-11-29T12:00:00Z",
+    source="agent",
+    status: int = 201,
+    **extra,
+) -> dict:
+    body = {
+        "address": address,
+        "channels": list(channels),
+        "purposes": list(purposes),
+        "source": source,
+        "occurred_at": occurred_at,
+        **extra,
+    }
     return post(api, "/v1/opt-outs", body, status)
 
 
-def relationship(api, address: str, kind: str = "inquiry", occurred_at="2026-11-01T12:00:00Z",
-                 status: int = 201, **extra) -> dict:
-    return post(api, "/v1/relationships", {"address": address, "kind": kind, "occurred_at": occurred_at, **extra},
-                status)
+def relationship(
+    api, address: str, kind: str = "inquiry", occurred_at="2026-11-01T12:00:00Z", status: int = 201, **extra
+) -> dict:
+    return post(
+        api,
+        "/v1/relationships",
+        {"address": address, "kind": kind, "occurred_at": occurred_at, **extra},
+        status,
+    )
 
 
-def attempt(api, address: str, channel="call", purpose="marketing", occurred_at="2026-11-28T18:00:00Z",
-            outcome="no_answer", status: int = 201, **extra) -> dict:
-    body = {"address": address, "channel": channel, "purpose": purpose, "occurred_at": occurred_at,
-            "outcome": outcome, **extra}
+def attempt(
+    api,
+    address: str,
+    channel="call",
+    purpose="marketing",
+    occurred_at="2026-11-28T18:00:00Z",
+    outcome="no_answer",
+    status: int = 201,
+    **extra,
+) -> dict:
+    body = {
+        "address": address,
+        "channel": channel,
+        "purpose": purpose,
+        "occurred_at": occurred_at,
+        "outcome": outcome,
+        **extra,
+    }
     return post(api, "/v1/attempts", body, status)
 
 
@@ -65,8 +113,14 @@ def preferences(api, address: str, status: int = 201, **prefs) -> dict:
     return clean(reply)
 
 
-def decide(api, address: str, channel: str, purpose: str = "marketing", at: str | None = NOON_LA,
-           brand: str | None = None) -> dict:
+def decide(
+    api,
+    address: str,
+    channel: str,
+    purpose: str = "marketing",
+    at: str | None = NOON_LA,
+    brand: str | None = None,
+) -> dict:
     reply = api.permission(address, channel, purpose, at=at, brand=brand)
     assert reply.status == 200, reply.text
     return clean(reply)
@@ -92,7 +146,9 @@ def history(api, address: str, limit: int | None = None) -> list[dict]:
             query.append(f"limit={limit}")
         if cursor:
             query.append(f"cursor={cursor}")
-        reply = api.call("GET", f"/v1/contacts/{quoted(address)}/history" + ("?" + "&".join(query) if query else ""))
+        reply = api.call(
+            "GET", f"/v1/contacts/{quoted(address)}/history" + ("?" + "&".join(query) if query else "")
+        )
         assert reply.status == 200, reply.text
         page = clean(reply)
         entries += page["entries"]
@@ -110,7 +166,9 @@ def create_list(api, kind: str, name: str | None = None) -> str:
 
 
 def add_entries(api, name: str, add=(), remove=(), status: int = 200) -> dict:
-    return post(api, f"/v1/suppression-lists/{name}/entries", {"add": list(add), "remove": list(remove)}, status)
+    return post(
+        api, f"/v1/suppression-lists/{name}/entries", {"add": list(add), "remove": list(remove)}, status
+    )
 
 
 def assert_error(reply, status: int, code: str | None = None, field: str | None = None) -> dict:

@@ -1,15 +1,34 @@
 """Keys and scopes, the public endpoints, and erasure."""
+
 import json
 
 import pytest
 
 from tests.api.conftest import new_email, new_phone, quoted
-from tests.api.helpers import (add_entries, assert_error, attempt, clean, codes, consent, create_list, decide,
-                               history, opt_out, preferences, profile, relationship)
+from tests.api.helpers import (
+    add_entries,
+    assert_error,
+    attempt,
+    clean,
+    codes,
+    consent,
+    create_list,
+    decide,
+    history,
+    opt_out,
+    preferences,
+    profile,
+    relationship,
+)
 
 pytestmark = pytest.mark.dynamodb
 
-CONSENT = {"channels": ["call"], "purposes": ["marketing"], "source": "web_form", "occurred_at": "2026-11-28T12:00:00Z"}
+CONSENT = {
+    "channels": ["call"],
+    "purposes": ["marketing"],
+    "source": "web_form",
+    "occurred_at": "2026-11-28T12:00:00Z",
+}
 
 
 def writes(phone):
@@ -17,11 +36,33 @@ def writes(phone):
     q = quoted(phone)
     return [
         ("POST", "/v1/consents", {"address": phone, **CONSENT}),
-        ("POST", "/v1/opt-outs", {"address": phone, "channels": ["call"], "purposes": ["all"], "source": "agent",
-                                  "occurred_at": "2026-11-28T12:00:00Z"}),
-        ("POST", "/v1/relationships", {"address": phone, "kind": "inquiry", "occurred_at": "2026-11-28T12:00:00Z"}),
-        ("POST", "/v1/attempts", {"address": phone, "channel": "call", "purpose": "marketing",
-                                  "occurred_at": "2026-11-28T12:00:00Z", "outcome": "busy"}),
+        (
+            "POST",
+            "/v1/opt-outs",
+            {
+                "address": phone,
+                "channels": ["call"],
+                "purposes": ["all"],
+                "source": "agent",
+                "occurred_at": "2026-11-28T12:00:00Z",
+            },
+        ),
+        (
+            "POST",
+            "/v1/relationships",
+            {"address": phone, "kind": "inquiry", "occurred_at": "2026-11-28T12:00:00Z"},
+        ),
+        (
+            "POST",
+            "/v1/attempts",
+            {
+                "address": phone,
+                "channel": "call",
+                "purpose": "marketing",
+                "occurred_at": "2026-11-28T12:00:00Z",
+                "outcome": "busy",
+            },
+        ),
         ("PUT", f"/v1/contacts/{q}/preferences", {"preferred_channel": "sms"}),
         ("GET", f"/v1/contacts/{q}", None),
         ("GET", f"/v1/contacts/{q}/history", None),
@@ -39,6 +80,7 @@ def lookups(phone):
 
 
 # --- 401 ----------------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("key", [None, "", "   ", "not-a-real-key", "cr_" + "A" * 43, "x" * 5000])
 def test_missing_or_unknown_key_is_401_everywhere(api, key):
@@ -82,11 +124,14 @@ def test_a_revoked_write_key_writes_nothing(api):
     assert api.call("POST", "/v1/consents", {"address": phone, **CONSENT}, key=raw).status == 201
     api_keys.revoke_key(principal.key_id)
     other = new_phone()
-    assert_error(api.call("POST", "/v1/consents", {"address": other, **CONSENT}, key=raw), 401, "unauthorized")
+    assert_error(
+        api.call("POST", "/v1/consents", {"address": other, **CONSENT}, key=raw), 401, "unauthorized"
+    )
     assert_error(api.call("GET", f"/v1/contacts/{quoted(other)}"), 404, "not_found")
 
 
 # --- 403 ----------------------------------------------------------------------------------------------------
+
 
 def test_dialer_cannot_write_or_read_profiles(api):
     phone = new_phone()
@@ -121,6 +166,7 @@ def test_403_comes_before_body_validation(api):
 
 # --- public endpoints ---------------------------------------------------------------------------------------
 
+
 def test_health_needs_no_key(api):
     reply = api.call("GET", "/v1/health", key=None)
     assert reply.status == 200, reply.text
@@ -133,10 +179,20 @@ def test_openapi_needs_no_key_and_lists_the_v1_paths(api):
     document = json.loads(reply.text)
     assert document["openapi"].startswith("3.")
     paths = set(document["paths"])
-    assert {"/v1/permissions", "/v1/permissions/batch", "/v1/policy", "/v1/consents", "/v1/opt-outs",
-            "/v1/relationships", "/v1/attempts", "/v1/contacts/{address}", "/v1/contacts/{address}/history",
-            "/v1/contacts/{address}/preferences", "/v1/suppression-lists/{name}",
-            "/v1/suppression-lists/{name}/entries"} <= paths
+    assert {
+        "/v1/permissions",
+        "/v1/permissions/batch",
+        "/v1/policy",
+        "/v1/consents",
+        "/v1/opt-outs",
+        "/v1/relationships",
+        "/v1/attempts",
+        "/v1/contacts/{address}",
+        "/v1/contacts/{address}/history",
+        "/v1/contacts/{address}/preferences",
+        "/v1/suppression-lists/{name}",
+        "/v1/suppression-lists/{name}/entries",
+    } <= paths
     assert all(p.startswith("/v1/") for p in paths)
     assert "delete" in document["paths"]["/v1/contacts/{address}"]
 
@@ -152,6 +208,7 @@ def test_policy_is_served_to_lookup_keys(api):
 
 # --- erasure ------------------------------------------------------------------------------------------------
 
+
 def raw_items(dynamodb_client, address):
     import os
 
@@ -159,8 +216,12 @@ def raw_items(dynamodb_client, address):
 
     items, start = [], None
     while True:
-        args = {"TableName": os.environ["REGISTRY_TABLE"], "KeyConditionExpression": "pk = :pk",
-                "ExpressionAttributeValues": {":pk": {"S": contact_key(address)}}, "ConsistentRead": True}
+        args = {
+            "TableName": os.environ["REGISTRY_TABLE"],
+            "KeyConditionExpression": "pk = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": contact_key(address)}},
+            "ConsistentRead": True,
+        }
         if start:
             args["ExclusiveStartKey"] = start
         page = dynamodb_client.query(**args)
@@ -173,17 +234,27 @@ def raw_items(dynamodb_client, address):
 def test_erasure_removes_personal_data_but_keeps_the_opt_out(api, dynamodb_client):
     phone, linked = new_phone(), new_email()
     disclosure = "I agree that Acme may call me about its roofing services"
-    consent(api, phone, ["call", "sms"], ["marketing"], occurred_at="2026-11-20T12:00:00Z",
-            evidence={"disclosure_text": disclosure, "ip": "203.0.113.200", "user_agent": "ErasureTest/1.0"},
-            id=f"erase-{phone[1:]}")
-    opt_out(api, phone, ["call"], ["marketing"], occurred_at="2026-11-21T12:00:00Z", note="Mrs Example asked us")
+    consent(
+        api,
+        phone,
+        ["call", "sms"],
+        ["marketing"],
+        occurred_at="2026-11-20T12:00:00Z",
+        evidence={"disclosure_text": disclosure, "ip": "203.0.113.200", "user_agent": "ErasureTest/1.0"},
+        id=f"erase-{phone[1:]}",
+    )
+    opt_out(
+        api, phone, ["call"], ["marketing"], occurred_at="2026-11-21T12:00:00Z", note="Mrs Example asked us"
+    )
     relationship(api, phone, "transaction", occurred_at="2026-11-01T12:00:00Z")
     attempt(api, phone, "sms", occurred_at="2026-11-22T18:00:00Z", outcome="delivered")
     preferences(api, phone, preferred_channel="email", linked_addresses=[linked], timezone="America/Denver")
     name = create_list(api, "internal")
     add_entries(api, name, add=[phone])
-    assert any(phone in json.dumps(item) or phone[1:] in json.dumps(item)
-               for item in raw_items(dynamodb_client, phone))  # the check below can see an address
+    assert any(
+        phone in json.dumps(item) or phone[1:] in json.dumps(item)
+        for item in raw_items(dynamodb_client, phone)
+    )  # the check below can see an address
 
     reply = api.call("DELETE", f"/v1/contacts/{quoted(phone)}")
     assert reply.status == 200, reply.text
@@ -204,7 +275,9 @@ def test_erasure_removes_personal_data_but_keeps_the_opt_out(api, dynamodb_clien
     assert body["linked_addresses"] == [] and body["preferences"]["preferred_channel"] is None
     assert body["erased"] is True
     assert [o["channels"] for o in body["opt_outs"]] == [["call"]]
-    assert {(s["channel"], s["purpose"], s["status"]) for s in body["scopes"]} == {("call", "marketing", "opted_out")}
+    assert {(s["channel"], s["purpose"], s["status"]) for s in body["scopes"]} == {
+        ("call", "marketing", "opted_out")
+    }
 
     # history keeps only the opt-out, list changes and the erasure itself
     entries = history(api, phone)
@@ -218,13 +291,25 @@ def test_erasure_removes_personal_data_but_keeps_the_opt_out(api, dynamodb_clien
     items = raw_items(dynamodb_client, phone)
     assert items, "the opt-out must be kept"
     dump = json.dumps(items)
-    for secret in (phone, phone[1:], phone[2:], linked, disclosure, "203.0.113.200", "ErasureTest", "Mrs Example",
-                   "America/Denver"):
+    for secret in (
+        phone,
+        phone[1:],
+        phone[2:],
+        linked,
+        disclosure,
+        "203.0.113.200",
+        "ErasureTest",
+        "Mrs Example",
+        "America/Denver",
+    ):
         assert secret not in dump, secret
 
     # a replayed old consent (its idempotency mark went with the erasure) never lifts the kept opt-out
-    replay = api.call("POST", "/v1/consents", {"address": phone, **CONSENT, "occurred_at": "2026-11-20T12:00:00Z",
-                                               "id": f"erase-{phone[1:]}"})
+    replay = api.call(
+        "POST",
+        "/v1/consents",
+        {"address": phone, **CONSENT, "occurred_at": "2026-11-20T12:00:00Z", "id": f"erase-{phone[1:]}"},
+    )
     assert replay.status in (200, 201), replay.text
     assert "opted_out" in codes(decide(api, phone, "call"))
 

@@ -1,9 +1,21 @@
 """Batch scrub: POST /v1/permissions/batch."""
+
 import pytest
 
 from tests.api.conftest import new_email, new_phone
-from tests.api.helpers import (LATE_LA, NOON_LA, add_entries, assert_error, clean, codes, consent, create_list,
-                               decide, opt_out, preferences)
+from tests.api.helpers import (
+    LATE_LA,
+    NOON_LA,
+    add_entries,
+    assert_error,
+    clean,
+    codes,
+    consent,
+    create_list,
+    decide,
+    opt_out,
+    preferences,
+)
 
 pytestmark = pytest.mark.dynamodb
 
@@ -46,7 +58,13 @@ def test_non_string_entries_are_invalid_addresses_not_a_failed_batch(api):
 
 
 def test_results_match_single_lookups(api):
-    number, night, listed, email, linked = new_phone(), new_phone(), new_phone("212"), new_email(), new_email()
+    number, night, listed, email, linked = (
+        new_phone(),
+        new_phone(),
+        new_phone("212"),
+        new_email(),
+        new_email(),
+    )
     consent(api, number, ["call"])
     consent(api, night, ["call"])
     preferences(api, night, preferred_channel="email", linked_addresses=[linked], timezone="America/New_York")
@@ -98,21 +116,28 @@ def test_a_thousand_addresses_are_allowed(api):
 
 def test_a_thousand_and_one_addresses_are_413(api):
     addresses = [new_phone("646") for _ in range(1001)]
-    reply = api.call("POST", "/v1/permissions/batch",
-                     {"channel": "call", "purpose": "marketing", "addresses": addresses}, key="dialer")
+    reply = api.call(
+        "POST",
+        "/v1/permissions/batch",
+        {"channel": "call", "purpose": "marketing", "addresses": addresses},
+        key="dialer",
+    )
     error = assert_error(reply, 413, "payload_too_large", "addresses")
     assert "1000" in error["message"]
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"channel": "fax", "purpose": "marketing", "addresses": []}, "channel"),
-    ({"channel": "call", "purpose": "sales", "addresses": []}, "purpose"),
-    ({"channel": "call", "purpose": "marketing"}, "addresses"),
-    ({"channel": "call", "purpose": "marketing", "addresses": "+14155550100"}, "addresses"),
-    ({"channel": "call", "purpose": "marketing", "addresses": [], "at": "2026-12-01T20:00:00"}, "at"),
-    ({"channel": "call", "purpose": "marketing", "addresses": [], "at": "tomorrow"}, "at"),
-    ({"channel": "call", "purpose": "marketing", "addresses": [], "colour": "blue"}, "colour"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"channel": "fax", "purpose": "marketing", "addresses": []}, "channel"),
+        ({"channel": "call", "purpose": "sales", "addresses": []}, "purpose"),
+        ({"channel": "call", "purpose": "marketing"}, "addresses"),
+        ({"channel": "call", "purpose": "marketing", "addresses": "+14155550100"}, "addresses"),
+        ({"channel": "call", "purpose": "marketing", "addresses": [], "at": "2026-12-01T20:00:00"}, "at"),
+        ({"channel": "call", "purpose": "marketing", "addresses": [], "at": "tomorrow"}, "at"),
+        ({"channel": "call", "purpose": "marketing", "addresses": [], "colour": "blue"}, "colour"),
+    ],
+)
 def test_a_bad_batch_request_is_a_400(api, body, field):
     reply = api.call("POST", "/v1/permissions/batch", body, key="dialer")
     assert_error(reply, 400, "invalid_request", field)

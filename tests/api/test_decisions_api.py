@@ -1,14 +1,39 @@
 """Every decision rule of the contract, through HTTP: GET /v1/permissions."""
+
 import pytest
 
 from tests.api.conftest import new_email, new_phone, quoted
-from tests.api.helpers import (LATE_LA, NOON_LA, add_entries, attempt, codes, consent, create_list, decide,
-                               opt_out, preferences, relationship)
+from tests.api.helpers import (
+    LATE_LA,
+    NOON_LA,
+    add_entries,
+    attempt,
+    codes,
+    consent,
+    create_list,
+    decide,
+    opt_out,
+    preferences,
+    relationship,
+)
 
 pytestmark = pytest.mark.dynamodb
 
-DECISION_FIELDS = {"address", "channel", "purpose", "brand", "evaluated_at", "decision", "allowed", "reasons",
-                   "next_allowed_at", "preferred_channel", "recommended_channel", "lead_temperature", "timezones"}
+DECISION_FIELDS = {
+    "address",
+    "channel",
+    "purpose",
+    "brand",
+    "evaluated_at",
+    "decision",
+    "allowed",
+    "reasons",
+    "next_allowed_at",
+    "preferred_channel",
+    "recommended_channel",
+    "lead_temperature",
+    "timezones",
+}
 
 
 def assert_allow(decision):
@@ -34,6 +59,7 @@ def assert_defer(decision, reasons, next_allowed_at):
 
 
 # --- basis ---------------------------------------------------------------------------------------
+
 
 def test_marketing_call_without_basis_is_denied_for_no_consent(api):
     decision = decide(api, new_phone(), "call")
@@ -111,6 +137,7 @@ def test_consent_expires_at_its_expires_at(api):
 
 # --- established business relationships ---------------------------------------------------------
 
+
 def test_inquiry_gives_ebr_for_three_calendar_months(api):
     number = new_phone()
     # Aug 31 + 3 calendar months = Nov 30 (clamped): 91 days, not 90 and not 92.
@@ -143,9 +170,15 @@ def test_ebr_never_lifts_an_opt_out(api):
 
 # --- suppression lists ----------------------------------------------------------------------------
 
+
 def test_national_list_denies_marketing_unless_consent_or_ebr(api):
     name = create_list(api, "national")
-    listed, consented, inquired, stale = new_phone("212"), new_phone("212"), new_phone("212"), new_phone("212")
+    listed, consented, inquired, stale = (
+        new_phone("212"),
+        new_phone("212"),
+        new_phone("212"),
+        new_phone("212"),
+    )
     add_entries(api, name, add=[listed, consented, inquired, stale])
     consent(api, consented, ["call"])
     relationship(api, inquired, "inquiry", occurred_at="2026-11-01T12:00:00Z")
@@ -203,6 +236,7 @@ def test_internal_list_denies_email(api):
 
 # --- email -------------------------------------------------------------------------------------------
 
+
 def test_email_marketing_follows_the_opt_out_model(api):
     address = new_email()
     decision = decide(api, address, "email")
@@ -220,6 +254,7 @@ def test_email_is_not_subject_to_quiet_hours(api):
 
 
 # --- order of consents and opt-outs ------------------------------------------------------------------
+
 
 def test_opt_out_beats_older_consent_and_newer_consent_restores(api):
     number = new_phone()
@@ -310,6 +345,7 @@ def test_opt_out_of_all_channels_on_an_email(api):
 
 # --- quiet hours ------------------------------------------------------------------------------------
 
+
 def test_quiet_hours_defer_until_eight_local(api):
     number = new_phone()
     consent(api, number, ["call"])
@@ -323,8 +359,12 @@ def test_quiet_hours_window_edges(api):
     number = new_phone()
     consent(api, number, ["call"])
     assert_allow(decide(api, number, "call", at="2026-12-02T04:59:59Z"))  # 20:59:59
-    assert_defer(decide(api, number, "call", at="2026-12-02T05:00:00Z"), ["quiet_hours"], "2026-12-02T16:00:00Z")
-    assert_defer(decide(api, number, "call", at="2026-12-01T15:59:59Z"), ["quiet_hours"], "2026-12-01T16:00:00Z")
+    assert_defer(
+        decide(api, number, "call", at="2026-12-02T05:00:00Z"), ["quiet_hours"], "2026-12-02T16:00:00Z"
+    )
+    assert_defer(
+        decide(api, number, "call", at="2026-12-01T15:59:59Z"), ["quiet_hours"], "2026-12-01T16:00:00Z"
+    )
     assert_allow(decide(api, number, "call", at="2026-12-01T16:00:00Z"))  # 08:00
 
 
@@ -332,7 +372,9 @@ def test_quiet_hours_apply_to_sms_and_to_informational_calls(api):
     number = new_phone()
     consent(api, number, ["sms"])
     assert_defer(decide(api, number, "sms", at=LATE_LA), ["quiet_hours"], "2026-12-02T16:00:00Z")
-    assert_defer(decide(api, number, "call", "informational", at=LATE_LA), ["quiet_hours"], "2026-12-02T16:00:00Z")
+    assert_defer(
+        decide(api, number, "call", "informational", at=LATE_LA), ["quiet_hours"], "2026-12-02T16:00:00Z"
+    )
 
 
 def test_quiet_hours_must_hold_in_every_zone_of_the_number(api):
@@ -341,8 +383,11 @@ def test_quiet_hours_must_hold_in_every_zone_of_the_number(api):
     assert decision["timezones"] == ["America/Adak", "America/Anchorage"]
     assert_defer(decision, ["quiet_hours"], "2026-12-01T18:00:00Z")
     assert_allow(decide(api, number, "call", "informational", at="2026-12-02T05:30:00Z"))  # 20:30 / 19:30
-    assert_defer(decide(api, number, "call", "informational", at="2026-12-02T06:00:00Z"), ["quiet_hours"],
-                 "2026-12-02T18:00:00Z")
+    assert_defer(
+        decide(api, number, "call", "informational", at="2026-12-02T06:00:00Z"),
+        ["quiet_hours"],
+        "2026-12-02T18:00:00Z",
+    )
 
 
 def test_timezone_preference_replaces_the_numbers_zones(api):
@@ -358,27 +403,42 @@ def test_timezone_preference_replaces_the_numbers_zones(api):
 def test_contact_hours_narrow_the_window(api):
     number = new_phone()
     consent(api, number, ["call"])
-    preferences(api, number, contact_hours={"start": "10:00", "end": "17:00",
-                                            "days": ["mon", "tue", "wed", "thu", "fri"]})
+    preferences(
+        api,
+        number,
+        contact_hours={"start": "10:00", "end": "17:00", "days": ["mon", "tue", "wed", "thu", "fri"]},
+    )
     assert_allow(decide(api, number, "call"))  # Tue 12:00
     early = decide(api, number, "call", at="2026-12-01T17:30:00Z")  # Tue 09:30
     assert_defer(early, ["quiet_hours"], "2026-12-01T18:00:00Z")
     assert "10:00-17:00" in early["reasons"][0]["message"]
     # Tue 17:00 is past the end: next is Wed 10:00
-    assert_defer(decide(api, number, "call", at="2026-12-02T01:00:00Z"), ["quiet_hours"], "2026-12-02T18:00:00Z")
+    assert_defer(
+        decide(api, number, "call", at="2026-12-02T01:00:00Z"), ["quiet_hours"], "2026-12-02T18:00:00Z"
+    )
     # Saturday noon: not a contact day; next is Monday 10:00
-    assert_defer(decide(api, number, "call", at="2026-12-05T20:00:00Z"), ["quiet_hours"], "2026-12-07T18:00:00Z")
+    assert_defer(
+        decide(api, number, "call", at="2026-12-05T20:00:00Z"), ["quiet_hours"], "2026-12-07T18:00:00Z"
+    )
 
 
 def test_contact_hours_never_widen_the_policy_window(api):
     number = new_phone()
     consent(api, number, ["call"])
-    preferences(api, number, contact_hours={"start": "06:00", "end": "23:30",
-                                            "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]})
+    preferences(
+        api,
+        number,
+        contact_hours={
+            "start": "06:00",
+            "end": "23:30",
+            "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+        },
+    )
     assert_defer(decide(api, number, "call", at=LATE_LA), ["quiet_hours"], "2026-12-02T16:00:00Z")
 
 
 # --- snooze -------------------------------------------------------------------------------------------
+
 
 def test_snooze_defers_until_it_ends(api):
     number = new_phone()
@@ -411,6 +471,7 @@ def test_snooze_beyond_thirty_days_has_no_next_allowed_at(api):
 
 # --- frequency caps -----------------------------------------------------------------------------------
 
+
 def test_fourth_marketing_call_in_a_week_is_deferred(api):
     number = new_phone()
     consent(api, number, ["call"], occurred_at="2026-11-20T12:00:00Z")
@@ -420,7 +481,9 @@ def test_fourth_marketing_call_in_a_week_is_deferred(api):
     attempt(api, number, occurred_at="2026-11-30T18:00:00Z")
     decision = decide(api, number, "call")
     assert_defer(decision, ["frequency_cap"], "2026-12-05T18:00:00Z")
-    assert_defer(decide(api, number, "call", at="2026-12-05T17:59:59Z"), ["frequency_cap"], "2026-12-05T18:00:00Z")
+    assert_defer(
+        decide(api, number, "call", at="2026-12-05T17:59:59Z"), ["frequency_cap"], "2026-12-05T18:00:00Z"
+    )
     assert_allow(decide(api, number, "call", at="2026-12-05T18:00:00Z"))
 
 
@@ -478,24 +541,38 @@ def test_email_marketing_is_never_capped(api):
 
 
 def test_cap_counts_backfilled_attempts_when_at_is_in_the_past(api):
-    """`at` pins the clock: attempts far older than today still count for a decision asked about their week."""
+    """`at` pins the clock: attempts long before today still count for a decision about their week."""
     number = new_phone()
     consent(api, number, ["call"], occurred_at="2026-08-01T12:00:00Z")
     for day in ("01", "02", "03"):
         attempt(api, number, occurred_at=f"2026-09-{day}T18:00:00Z")
-    assert_defer(decide(api, number, "call", at="2026-09-04T20:00:00Z"), ["frequency_cap"],
-                 "2026-09-08T18:00:00Z")
+    assert_defer(
+        decide(api, number, "call", at="2026-09-04T20:00:00Z"), ["frequency_cap"], "2026-09-08T18:00:00Z"
+    )
 
 
 # --- attempts: dispositions and outcomes -----------------------------------------------------------------
 
+
 def test_do_not_contact_disposition_opts_out_that_channel_and_brand_only(api):
     number = new_phone()
-    consent(api, number, ["call", "sms"], ["marketing", "informational"], brand="acme",
-            occurred_at="2026-11-20T12:00:00Z")
+    consent(
+        api,
+        number,
+        ["call", "sms"],
+        ["marketing", "informational"],
+        brand="acme",
+        occurred_at="2026-11-20T12:00:00Z",
+    )
     consent(api, number, ["call"], occurred_at="2026-11-20T12:00:00Z")
-    attempt(api, number, brand="acme", occurred_at="2026-11-28T18:00:00Z", outcome="answered",
-            disposition="do_not_contact")
+    attempt(
+        api,
+        number,
+        brand="acme",
+        occurred_at="2026-11-28T18:00:00Z",
+        outcome="answered",
+        disposition="do_not_contact",
+    )
     assert_deny(decide(api, number, "call", brand="acme"), "opted_out")
     assert_deny(decide(api, number, "call", "informational", brand="acme"), "opted_out")
     assert_allow(decide(api, number, "sms", brand="acme"))
@@ -522,6 +599,7 @@ def test_other_outcomes_do_not_make_a_number_undeliverable(api):
 
 # --- deny and defer together ----------------------------------------------------------------------------
 
+
 def test_opted_out_at_night_lists_both_reasons_and_denies(api):
     number = new_phone()
     consent(api, number, ["call"], occurred_at="2026-11-20T12:00:00Z")
@@ -543,6 +621,7 @@ def test_no_consent_while_capped_and_snoozed_lists_everything(api):
 
 
 # --- `at` pins the clock ----------------------------------------------------------------------------------
+
 
 def test_facts_after_at_do_not_count(api):
     number = new_phone()
@@ -578,6 +657,7 @@ def test_without_at_the_decision_is_for_now(api):
 
 
 # --- channels the contact prefers -------------------------------------------------------------------------
+
 
 def test_recommended_channel_follows_linked_addresses(api):
     number, address = new_phone(), new_email()
@@ -630,12 +710,16 @@ def test_recommended_channel_from_an_email_to_a_linked_phone(api):
 
 # --- lead temperature ---------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("occurred_at, expected", [
-    ("2026-11-24T20:00:00Z", "hot"),     # 7 days
-    ("2026-11-24T19:59:59Z", "warm"),    # just over 7 days
-    ("2026-09-02T20:00:00Z", "warm"),    # 90 days
-    ("2026-01-01T12:00:00Z", "warm"),    # old, but the consent is still in force
-])
+
+@pytest.mark.parametrize(
+    "occurred_at, expected",
+    [
+        ("2026-11-24T20:00:00Z", "hot"),  # 7 days
+        ("2026-11-24T19:59:59Z", "warm"),  # just over 7 days
+        ("2026-09-02T20:00:00Z", "warm"),  # 90 days
+        ("2026-01-01T12:00:00Z", "warm"),  # old, but the consent is still in force
+    ],
+)
 def test_lead_temperature_from_a_consent(api, occurred_at, expected):
     number = new_phone()
     consent(api, number, ["call"], occurred_at=occurred_at)
@@ -658,8 +742,10 @@ def test_old_consent_withdrawn_is_cold(api):
     assert decide(api, number, "call")["lead_temperature"] == "cold"
 
 
-@pytest.mark.parametrize("occurred_at, expected", [
-    ("2026-11-28T12:00:00Z", "hot"), ("2026-10-01T12:00:00Z", "warm"), ("2026-08-01T12:00:00Z", "cold")])
+@pytest.mark.parametrize(
+    "occurred_at, expected",
+    [("2026-11-28T12:00:00Z", "hot"), ("2026-10-01T12:00:00Z", "warm"), ("2026-08-01T12:00:00Z", "cold")],
+)
 def test_lead_temperature_from_an_inquiry(api, occurred_at, expected):
     number = new_phone()
     relationship(api, number, "inquiry", occurred_at=occurred_at)
@@ -667,6 +753,7 @@ def test_lead_temperature_from_an_inquiry(api, occurred_at, expected):
 
 
 # --- the response itself ---------------------------------------------------------------------------------
+
 
 def test_response_matches_the_contract_example(api):
     number, address = new_phone(), new_email()
@@ -679,13 +766,21 @@ def test_response_matches_the_contract_example(api):
     decision = reply.json()
     assert set(decision) == DECISION_FIELDS
     assert decision == {
-        "address": number, "channel": "call", "purpose": "marketing", "brand": "default",
+        "address": number,
+        "channel": "call",
+        "purpose": "marketing",
+        "brand": "default",
         "evaluated_at": "2026-11-24T05:40:00Z",
-        "decision": "defer", "allowed": False,
-        "reasons": [{"code": "quiet_hours", "message": "21:40 in America/Los_Angeles; calls allowed 08:00-21:00"}],
+        "decision": "defer",
+        "allowed": False,
+        "reasons": [
+            {"code": "quiet_hours", "message": "21:40 in America/Los_Angeles; calls allowed 08:00-21:00"}
+        ],
         "next_allowed_at": "2026-11-24T16:00:00Z",
-        "preferred_channel": "email", "recommended_channel": "email",
-        "lead_temperature": "warm", "timezones": ["America/Los_Angeles"],
+        "preferred_channel": "email",
+        "recommended_channel": "email",
+        "lead_temperature": "warm",
+        "timezones": ["America/Los_Angeles"],
     }
 
 
@@ -715,23 +810,36 @@ def test_quiet_hours_follow_daylight_saving_time(api):
     number = new_phone()
     consent(api, number, ["call"], occurred_at="2027-03-01T12:00:00Z")
     # Sat 2027-03-13 22:00 PST; clocks spring forward that night, so 08:00 on Sunday is 15:00Z
-    assert_defer(decide(api, number, "call", at="2027-03-14T06:00:00Z"), ["quiet_hours"], "2027-03-14T15:00:00Z")
+    assert_defer(
+        decide(api, number, "call", at="2027-03-14T06:00:00Z"), ["quiet_hours"], "2027-03-14T15:00:00Z"
+    )
     # Sat 2026-10-31 22:00 PDT; clocks fall back that night, so 08:00 on Sunday is 16:00Z
     consent(api, number, ["call"], occurred_at="2026-10-01T12:00:00Z")
-    assert_defer(decide(api, number, "call", at="2026-11-01T05:00:00Z"), ["quiet_hours"], "2026-11-01T16:00:00Z")
+    assert_defer(
+        decide(api, number, "call", at="2026-11-01T05:00:00Z"), ["quiet_hours"], "2026-11-01T16:00:00Z"
+    )
 
 
 def test_contact_hours_past_midnight_meet_the_policy_window_in_the_evening(api):
     number = new_phone()
     consent(api, number, ["call"])
-    preferences(api, number, contact_hours={"start": "20:00", "end": "09:00",
-                                            "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]})
+    preferences(
+        api,
+        number,
+        contact_hours={
+            "start": "20:00",
+            "end": "09:00",
+            "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+        },
+    )
     # Tue 12:00 LA: outside 20:00-09:00; next is 20:00 LA = 04:00Z
     assert_defer(decide(api, number, "call"), ["quiet_hours"], "2026-12-02T04:00:00Z")
     assert_allow(decide(api, number, "call", at="2026-12-02T04:30:00Z"))  # 20:30 LA
     assert_allow(decide(api, number, "call", at="2026-12-02T16:30:00Z"))  # 08:30 LA
     # 21:30 LA: inside the contact's hours but past the policy's 21:00
-    assert_defer(decide(api, number, "call", at="2026-12-02T05:30:00Z"), ["quiet_hours"], "2026-12-02T16:00:00Z")
+    assert_defer(
+        decide(api, number, "call", at="2026-12-02T05:30:00Z"), ["quiet_hours"], "2026-12-02T16:00:00Z"
+    )
 
 
 def test_a_lookup_cannot_ask_for_every_brand(api):
@@ -741,8 +849,12 @@ def test_a_lookup_cannot_ask_for_every_brand(api):
     reply = api.permission(address, "email", "marketing", at=NOON_LA, brand="*")
     assert reply.status == 400, reply.text
     assert reply.json()["error"]["field"] == "brand"
-    reply = api.call("POST", "/v1/permissions/batch", {"channel": "email", "purpose": "marketing", "brand": "*",
-                                                       "addresses": [address]}, key="dialer")
+    reply = api.call(
+        "POST",
+        "/v1/permissions/batch",
+        {"channel": "email", "purpose": "marketing", "brand": "*", "addresses": [address]},
+        key="dialer",
+    )
     assert reply.status == 400, reply.text
     assert reply.json()["error"]["field"] == "brand"
 

@@ -1,17 +1,36 @@
 """Recording facts, idempotency, history and the contact profile."""
+
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from tests.api.conftest import new_email, new_phone, quoted
-from tests.api.helpers import (add_entries, assert_error, attempt, clean, consent, create_list, decide, history,
-                               opt_out, post, preferences, profile, relationship)
+from tests.api.helpers import (
+    add_entries,
+    assert_error,
+    attempt,
+    clean,
+    consent,
+    create_list,
+    decide,
+    history,
+    opt_out,
+    post,
+    preferences,
+    profile,
+    relationship,
+)
 
 pytestmark = pytest.mark.dynamodb
 
-EVIDENCE = {"disclosure_text": "By clicking Submit I agree to receive marketing calls from Acme.",
-            "disclosure_version": "v3", "form_url": "https://acme.example/signup", "ip": "203.0.113.7",
-            "user_agent": "Mozilla/5.0", "recording_url": "https://acme.example/rec/1.wav"}
+EVIDENCE = {
+    "disclosure_text": "By clicking Submit I agree to receive marketing calls from Acme.",
+    "disclosure_version": "v3",
+    "form_url": "https://acme.example/signup",
+    "ip": "203.0.113.7",
+    "user_agent": "Mozilla/5.0",
+    "recording_url": "https://acme.example/rec/1.wav",
+}
 
 
 def local_format(number: str) -> str:
@@ -26,12 +45,31 @@ def assert_recent_utc(text: str) -> None:
 
 # --- each endpoint answers 201 with the stored record -------------------------------------------------------
 
+
 def test_consent_answers_the_stored_record(api):
     number = new_phone()
-    record = consent(api, local_format(number), ["sms", "call"], ["marketing"], occurred_at="2026-11-28T04:00:00-08:00",
-                     expires_at="2027-11-28T12:00:00Z", evidence=EVIDENCE, id="consent-" + number[1:])
-    assert set(record) == {"address", "id", "channels", "purposes", "brand", "source", "occurred_at", "expires_at",
-                           "evidence", "recorded_at"}
+    record = consent(
+        api,
+        local_format(number),
+        ["sms", "call"],
+        ["marketing"],
+        occurred_at="2026-11-28T04:00:00-08:00",
+        expires_at="2027-11-28T12:00:00Z",
+        evidence=EVIDENCE,
+        id="consent-" + number[1:],
+    )
+    assert set(record) == {
+        "address",
+        "id",
+        "channels",
+        "purposes",
+        "brand",
+        "source",
+        "occurred_at",
+        "expires_at",
+        "evidence",
+        "recorded_at",
+    }
     assert record["address"] == number
     assert record["id"] == "consent-" + number[1:]
     assert sorted(record["channels"]) == ["call", "sms"] and record["purposes"] == ["marketing"]
@@ -51,9 +89,23 @@ def test_consent_without_id_gets_one(api):
 def test_opt_out_answers_the_stored_record(api):
     number = new_phone()
     record = opt_out(api, number, ["all"], ["all"], brand="*", note="asked on the phone")
-    assert set(record) == {"address", "id", "channels", "purposes", "brand", "source", "occurred_at", "note",
-                           "recorded_at"}
-    assert (record["address"], record["channels"], record["purposes"], record["brand"]) == (number, ["all"], ["all"], "*")
+    assert set(record) == {
+        "address",
+        "id",
+        "channels",
+        "purposes",
+        "brand",
+        "source",
+        "occurred_at",
+        "note",
+        "recorded_at",
+    }
+    assert (record["address"], record["channels"], record["purposes"], record["brand"]) == (
+        number,
+        ["all"],
+        ["all"],
+        "*",
+    )
     assert record["source"] == "agent" and record["note"] == "asked on the phone"
     assert record["occurred_at"] == "2026-11-29T12:00:00Z"
     assert_recent_utc(record["recorded_at"])
@@ -62,20 +114,41 @@ def test_opt_out_answers_the_stored_record(api):
 
 def test_relationship_answers_the_stored_record(api):
     number = new_phone()
-    record = relationship(api, number, "transaction", occurred_at="2026-10-01T12:00:00Z", source="purchase",
-                          brand="acme")
+    record = relationship(
+        api, number, "transaction", occurred_at="2026-10-01T12:00:00Z", source="purchase", brand="acme"
+    )
     assert set(record) >= {"address", "id", "kind", "brand", "occurred_at", "source", "recorded_at"}
-    assert (record["address"], record["kind"], record["brand"], record["source"]) == (number, "transaction", "acme",
-                                                                                      "purchase")
+    assert (record["address"], record["kind"], record["brand"], record["source"]) == (
+        number,
+        "transaction",
+        "acme",
+        "purchase",
+    )
     assert relationship(api, new_phone())["brand"] == "default"
 
 
 def test_attempt_answers_the_stored_record(api):
     number = new_phone()
-    record = attempt(api, number, "sms", "informational", occurred_at="2026-11-28T18:00:00Z", outcome="delivered")
-    assert set(record) >= {"address", "id", "channel", "purpose", "brand", "occurred_at", "outcome", "recorded_at"}
+    record = attempt(
+        api, number, "sms", "informational", occurred_at="2026-11-28T18:00:00Z", outcome="delivered"
+    )
+    assert set(record) >= {
+        "address",
+        "id",
+        "channel",
+        "purpose",
+        "brand",
+        "occurred_at",
+        "outcome",
+        "recorded_at",
+    }
     assert (record["address"], record["channel"], record["purpose"], record["brand"], record["outcome"]) == (
-        number, "sms", "informational", "default", "delivered")
+        number,
+        "sms",
+        "informational",
+        "default",
+        "delivered",
+    )
     assert record.get("disposition") is None
 
 
@@ -85,12 +158,21 @@ def test_preferences_answer_the_stored_preferences_and_merge_per_field(api):
     assert first["address"] == number
     assert first["preferences"] == {"preferred_channel": "sms", "timezone": "America/Chicago"}
     assert_recent_utc(first["recorded_at"])
-    preferences(api, number, contact_hours={"start": "09:00", "end": "18:00", "days": ["sat", "mon"]},
-                linked_addresses=[email.upper()], snooze_until="2026-12-10T12:00:00+01:00")
+    preferences(
+        api,
+        number,
+        contact_hours={"start": "09:00", "end": "18:00", "days": ["sat", "mon"]},
+        linked_addresses=[email.upper()],
+        snooze_until="2026-12-10T12:00:00+01:00",
+    )
     prefs = profile(api, number)["preferences"]
-    assert prefs == {"preferred_channel": "sms", "timezone": "America/Chicago",
-                     "contact_hours": {"start": "09:00", "end": "18:00", "days": ["mon", "sat"]},
-                     "snooze_until": "2026-12-10T11:00:00Z", "linked_addresses": [email]}
+    assert prefs == {
+        "preferred_channel": "sms",
+        "timezone": "America/Chicago",
+        "contact_hours": {"start": "09:00", "end": "18:00", "days": ["mon", "sat"]},
+        "snooze_until": "2026-12-10T11:00:00Z",
+        "linked_addresses": [email],
+    }
     preferences(api, number, timezone=None, snooze_until=None)  # null clears a field
     prefs = profile(api, number)["preferences"]
     assert prefs["timezone"] is None and prefs["snooze_until"] is None and prefs["preferred_channel"] == "sms"
@@ -103,15 +185,41 @@ def test_empty_preferences_are_a_400(api):
 
 # --- idempotency --------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("path, body", [
-    ("/v1/consents", {"channels": ["call"], "purposes": ["marketing"], "source": "web_form",
-                      "occurred_at": "2026-11-28T12:00:00Z", "evidence": {"ip": "198.51.100.1"}}),
-    ("/v1/opt-outs", {"channels": ["call"], "purposes": ["all"], "source": "agent",
-                      "occurred_at": "2026-11-28T12:00:00Z"}),
-    ("/v1/relationships", {"kind": "inquiry", "occurred_at": "2026-11-28T12:00:00Z"}),
-    ("/v1/attempts", {"channel": "call", "purpose": "marketing", "occurred_at": "2026-11-28T12:00:00Z",
-                      "outcome": "no_answer"}),
-])
+
+@pytest.mark.parametrize(
+    "path, body",
+    [
+        (
+            "/v1/consents",
+            {
+                "channels": ["call"],
+                "purposes": ["marketing"],
+                "source": "web_form",
+                "occurred_at": "2026-11-28T12:00:00Z",
+                "evidence": {"ip": "198.51.100.1"},
+            },
+        ),
+        (
+            "/v1/opt-outs",
+            {
+                "channels": ["call"],
+                "purposes": ["all"],
+                "source": "agent",
+                "occurred_at": "2026-11-28T12:00:00Z",
+            },
+        ),
+        ("/v1/relationships", {"kind": "inquiry", "occurred_at": "2026-11-28T12:00:00Z"}),
+        (
+            "/v1/attempts",
+            {
+                "channel": "call",
+                "purpose": "marketing",
+                "occurred_at": "2026-11-28T12:00:00Z",
+                "outcome": "no_answer",
+            },
+        ),
+    ],
+)
 def test_same_id_twice_is_applied_once(api, path, body):
     number = new_phone()
     fact_id = f"dup-{number[1:]}"
@@ -146,6 +254,7 @@ def test_same_preferences_id_twice_is_applied_once(api):
 
 # --- history ------------------------------------------------------------------------------------------------
 
+
 def test_history_is_ordered_by_occurred_at_not_arrival(api):
     number = new_phone()
     consent(api, number, ["call"], occurred_at="2026-11-25T12:00:00Z", evidence={"ip": "192.0.2.1"})
@@ -153,10 +262,18 @@ def test_history_is_ordered_by_occurred_at_not_arrival(api):
     relationship(api, number, "inquiry", occurred_at="2026-11-20T12:00:00Z", source="inbound_call")
     attempt(api, number, purpose="informational", occurred_at="2026-11-15T12:00:00Z")
     entries = history(api, number)
-    assert [e["occurred_at"] for e in entries] == ["2026-11-10T12:00:00Z", "2026-11-15T12:00:00Z",
-                                                   "2026-11-20T12:00:00Z", "2026-11-25T12:00:00Z"]
-    assert [e["type"] for e in entries] == ["opt_out.recorded", "contact.attempted", "relationship.recorded",
-                                            "consent.granted"]
+    assert [e["occurred_at"] for e in entries] == [
+        "2026-11-10T12:00:00Z",
+        "2026-11-15T12:00:00Z",
+        "2026-11-20T12:00:00Z",
+        "2026-11-25T12:00:00Z",
+    ]
+    assert [e["type"] for e in entries] == [
+        "opt_out.recorded",
+        "contact.attempted",
+        "relationship.recorded",
+        "consent.granted",
+    ]
     assert [e["source"] for e in entries] == ["sms_keyword", "dialer", "inbound_call", "web_form"]
     assert entries[3]["evidence"] == {"ip": "192.0.2.1"}
     for entry in entries:
@@ -183,8 +300,12 @@ def test_history_limit_must_be_sensible(api):
     number = new_phone()
     attempt(api, number, purpose="informational")
     for bad in ("0", "-1", "abc", "100000"):
-        assert_error(api.call("GET", f"/v1/contacts/{quoted(number)}/history?limit={bad}"), 400, "invalid_request",
-                     "limit")
+        assert_error(
+            api.call("GET", f"/v1/contacts/{quoted(number)}/history?limit={bad}"),
+            400,
+            "invalid_request",
+            "limit",
+        )
 
 
 @pytest.mark.parametrize("cursor", ["bogus", "!!!", "eyJwayI6ICJ4In0", "%00%FF"])
@@ -201,10 +322,18 @@ def test_history_of_an_unknown_address_is_empty(api):
 
 # --- the profile --------------------------------------------------------------------------------------------
 
+
 def test_profile_shows_the_whole_contact(api):
     number, email, linked_phone = new_phone(), new_email(), new_phone()
-    consent(api, number, ["call"], ["marketing"], occurred_at="2026-11-20T12:00:00Z", evidence=EVIDENCE,
-            brand="acme")
+    consent(
+        api,
+        number,
+        ["call"],
+        ["marketing"],
+        occurred_at="2026-11-20T12:00:00Z",
+        evidence=EVIDENCE,
+        brand="acme",
+    )
     consent(api, number, ["sms"], ["marketing"], occurred_at="2026-11-20T12:00:00Z")
     opt_out(api, number, ["sms"], ["marketing"], occurred_at="2026-11-21T12:00:00Z", source="sms_keyword")
     relationship(api, number, "inquiry", occurred_at="2026-11-01T12:00:00Z", brand="acme")
@@ -253,11 +382,21 @@ def test_profile_shows_an_expired_consent_as_expired(api):
 
 def test_profile_shows_the_dialers_do_not_contact_as_an_opt_out(api):
     number = new_phone()
-    attempt(api, number, occurred_at="2026-11-22T18:00:00Z", outcome="answered", disposition="do_not_contact",
-            brand="acme")
+    attempt(
+        api,
+        number,
+        occurred_at="2026-11-22T18:00:00Z",
+        outcome="answered",
+        disposition="do_not_contact",
+        brand="acme",
+    )
     body = profile(api, number)
-    assert [(o["channels"], o["brand"], o["source"]) for o in body["opt_outs"]] == [(["call"], "acme", "dialer")]
-    assert {s["status"] for s in body["scopes"] if s["channel"] == "call" and s["brand"] == "acme"} == {"opted_out"}
+    assert [(o["channels"], o["brand"], o["source"]) for o in body["opt_outs"]] == [
+        (["call"], "acme", "dialer")
+    ]
+    assert {s["status"] for s in body["scopes"] if s["channel"] == "call" and s["brand"] == "acme"} == {
+        "opted_out"
+    }
 
 
 def test_profile_of_an_unknown_address_is_404(api):
@@ -269,7 +408,8 @@ def test_profile_of_an_invalid_address_is_400(api):
     assert_error(api.call("GET", "/v1/contacts/12345"), 400, "invalid_address")
 
 
-# --- one contact, whatever the format ------------------------------------------------------------------------
+# --- one contact, whatever the format -----------------------------------------------------------------------
+
 
 def test_phone_formats_resolve_to_one_contact(api):
     number = new_phone()
@@ -290,3 +430,24 @@ def test_emails_are_trimmed_and_lower_cased(api):
     assert profile(api, email)["address"] == email
     assert profile(api, email.upper())["opt_outs"][0]["id"] == record["id"]
     assert decide(api, email.title(), "email")["decision"] == "deny"
+
+
+def test_profile_agrees_with_decisions_about_a_bought_consent_after_an_opt_out(api):
+    email = new_email()
+    opt_out(api, email, ["email"], ["marketing"], occurred_at="2026-11-20T12:00:00Z")
+    consent(api, email, ["email"], source="purchased_list", occurred_at="2026-11-25T12:00:00Z")
+    assert decide(api, email, "email")["decision"] == "deny"
+    scope = profile(api, email)["scopes"][0]
+    assert (scope["channel"], scope["purpose"], scope["status"]) == ("email", "marketing", "opted_out")
+
+
+def test_a_raw_plus_in_the_path_finds_the_contact(api):
+    number = new_phone()
+    consent(api, number, ["call"])
+    assert clean(api.call("GET", f"/v1/contacts/{number}"))["address"] == number
+
+
+def test_a_link_to_the_address_itself_is_dropped(api):
+    number, email = new_phone(), new_email()
+    record = preferences(api, number, linked_addresses=[local_format(number), email, email.upper()])
+    assert record["preferences"]["linked_addresses"] == [email]

@@ -1,9 +1,20 @@
 """Suppression lists: definitions, entries, and their effect on decisions."""
+
 import pytest
 
 from tests.api.conftest import new_email, new_phone
-from tests.api.helpers import (add_entries, assert_error, assert_unknown, codes, consent, create_list, decide,
-                               history, profile, unique)
+from tests.api.helpers import (
+    add_entries,
+    assert_error,
+    assert_unknown,
+    codes,
+    consent,
+    create_list,
+    decide,
+    history,
+    profile,
+    unique,
+)
 
 pytestmark = pytest.mark.dynamodb
 
@@ -32,15 +43,26 @@ def test_a_list_keeps_its_kind(api):
     assert decide(api, number, "call")["decision"] == "allow"  # still a national list: consent wins
 
 
-@pytest.mark.parametrize("body, field", [({"kind": "federal"}, "kind"), ({}, "kind"), ({"kind": None}, "kind"),
-                                         ({"kind": "state", "colour": "red"}, "colour")])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"kind": "federal"}, "kind"),
+        ({}, "kind"),
+        ({"kind": None}, "kind"),
+        ({"kind": "state", "colour": "red"}, "colour"),
+    ],
+)
 def test_bad_kind_is_a_400(api, body, field):
     assert_error(api.call("PUT", f"/v1/suppression-lists/{unique('x')}", body), 400, "invalid_request", field)
 
 
-@pytest.mark.parametrize("name", ["bad%20name", "-starts-with-dash", "x" * 65, "semi%3Bcolon", "dot%2F%2E%2E"])
+@pytest.mark.parametrize(
+    "name", ["bad%20name", "-starts-with-dash", "x" * 65, "semi%3Bcolon", "dot%2F%2E%2E"]
+)
 def test_bad_name_is_a_400(api, name):
-    assert_error(api.call("PUT", f"/v1/suppression-lists/{name}", {"kind": "state"}), 400, "invalid_request", "name")
+    assert_error(
+        api.call("PUT", f"/v1/suppression-lists/{name}", {"kind": "state"}), 400, "invalid_request", "name"
+    )
 
 
 def test_entries_are_added_and_removed_with_counts(api):
@@ -66,8 +88,11 @@ def test_removing_restores_the_decision(api):
     add_entries(api, name, add=[number])
     decision = decide(api, number, "call")
     assert decision["decision"] == "deny"
-    assert decision["reasons"][0] == {"code": "on_suppression_list", "message": decision["reasons"][0]["message"],
-                                      "list": name}
+    assert decision["reasons"][0] == {
+        "code": "on_suppression_list",
+        "message": decision["reasons"][0]["message"],
+        "list": name,
+    }
     add_entries(api, name, remove=[f"1{number[2:]}"])
     assert decide(api, number, "call")["decision"] == "allow"
 
@@ -77,7 +102,9 @@ def test_an_address_on_two_lists_names_both(api):
     number = new_phone()
     add_entries(api, first, add=[number])
     add_entries(api, second, add=[number])
-    listed = sorted(r["list"] for r in decide(api, number, "call")["reasons"] if r["code"] == "on_suppression_list")
+    listed = sorted(
+        r["list"] for r in decide(api, number, "call")["reasons"] if r["code"] == "on_suppression_list"
+    )
     assert listed == sorted([first, second])
     add_entries(api, first, remove=[number])
     listed = [r["list"] for r in decide(api, number, "call")["reasons"] if r["code"] == "on_suppression_list"]
@@ -86,8 +113,11 @@ def test_an_address_on_two_lists_names_both(api):
 
 def test_entries_for_an_unknown_list_are_404(api):
     number = new_phone()
-    assert_error(api.call("POST", f"/v1/suppression-lists/{unique('nope')}/entries", {"add": [number]}), 404,
-                 "not_found")
+    assert_error(
+        api.call("POST", f"/v1/suppression-lists/{unique('nope')}/entries", {"add": [number]}),
+        404,
+        "not_found",
+    )
     assert_unknown(api, number)
 
 
@@ -107,7 +137,9 @@ def test_an_invalid_removal_applies_nothing(api):
     name = create_list(api, "internal")
     listed, fresh = new_phone(), new_phone()
     add_entries(api, name, add=[listed])
-    reply = api.call("POST", f"/v1/suppression-lists/{name}/entries", {"add": [fresh], "remove": [listed, "x@"]})
+    reply = api.call(
+        "POST", f"/v1/suppression-lists/{name}/entries", {"add": [fresh], "remove": [listed, "x@"]}
+    )
     assert_error(reply, 400, "invalid_address", "remove[1]")
     assert_unknown(api, fresh)
     assert "on_suppression_list" in codes(decide(api, listed, "call", "informational"))
