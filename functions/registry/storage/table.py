@@ -7,7 +7,7 @@ at DynamoDB Local or a moto server without code changes.
 from __future__ import annotations
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.connection import Connection
+from pynamodb.connection import Connection, TableConnection
 from pynamodb.models import Model
 
 from ..settings import get_settings
@@ -31,6 +31,28 @@ class RegistryModel(Model):
     sk = UnicodeAttribute(range_key=True)
     # Epoch seconds; the table's TTL attribute (only items meant to expire carry it).
     expires_at_epoch = NumberAttribute(null=True)
+
+    @classmethod
+    def _get_connection(cls) -> TableConnection:
+        connection = super()._get_connection()
+        _bound_read_retries(connection.connection.client)
+        return connection
+
+
+def _ignore_retry_after(response_dict, **_) -> None:
+    response_dict["headers"].pop("x-amz-retry-after", None)
+
+
+def _bound_read_retries(client) -> None:
+    """Reads keep botocore's own backoff (at most 1 s when throttled, 25 ms otherwise).
+
+    botocore's standard retry mode would otherwise honour an ``x-amz-retry-after`` header and
+    wait up to 5 s longer before the retry: a throttled lookup must fail closed within ~1 s.
+    """
+    if not getattr(client, "_registry_read_bound", False):
+        client.meta.events.register("before-parse.dynamodb.*", _ignore_retry_after,
+                                    unique_id="registry-ignore-retry-after")
+        client._registry_read_bound = True
 
 
 _write_connection: Connection | None = None
