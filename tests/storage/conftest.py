@@ -29,7 +29,8 @@ def contact_items(dynamodb_client, dynamodb_table):
 
     def read(pk: str) -> dict[str, dict]:
         items, kwargs = {}, {"TableName": dynamodb_table, "ConsistentRead": True,
-                             "KeyConditionExpression": "pk = :pk", "ExpressionAttributeValues": {":pk": {"S": pk}}}
+                             "KeyConditionExpression": "pk = :pk",
+                             "ExpressionAttributeValues": {":pk": {"S": pk}}}
         while True:
             page = dynamodb_client.query(**kwargs)
             items.update({item["sk"]["S"]: item for item in page["Items"]})

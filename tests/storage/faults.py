@@ -42,7 +42,8 @@ class _Body:
         yield self.data
 
 
-def response(url: str, status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> AWSResponse:
+def response(url: str, status: int, body: dict[str, Any],
+             headers: dict[str, str] | None = None) -> AWSResponse:
     data = json.dumps(body).encode()
     return AWSResponse(url, status, {"content-type": JSON, "content-length": str(len(data)),
                                      "x-amzn-requestid": "injected", **(headers or {})}, _Body(data))
@@ -131,8 +132,9 @@ class Faults:
 
     def error(self, target: Any, operation: str, status: int, error_type: str, times: int | None = None,
               headers: dict[str, str] | None = None, **extra: Any) -> Calls:
-        return self._on_send(target, operation,
-                             lambda req: response(req.url, status, error_body(error_type, **extra), headers), times)
+        def answer(request):
+            return response(request.url, status, error_body(error_type, **extra), headers)
+        return self._on_send(target, operation, answer, times)
 
     def throttle(self, target: Any, operation: str, times: int | None = None,
                  headers: dict[str, str] | None = None) -> Calls:
@@ -158,7 +160,7 @@ class Faults:
 
     def transaction_cancelled(self, target: Any, code_for: Callable[[dict[str, Any]], str],
                               times: int | None = None) -> Calls:
-        """TransactWriteItems cancelled; ``code_for(action)`` gives each action's reason ("None": it was fine).
+        """TransactWriteItems cancelled; ``code_for(action)`` gives each action's reason ("None": fine).
 
         The reasons are computed from the request actually sent, so they line up with its actions
         in whatever order the client put them.

@@ -25,11 +25,13 @@ def seed_contacts(client, table: str, count: int) -> list[str]:
     addresses = [new_email() for _ in range(count)]
     items = []
     for address in addresses:
-        consent = {"id": f"seed-{address}", "channels": ["email"], "purposes": ["marketing"], "brand": "default",
-                   "source": "web_form", "occurred_at": hours_ago(24).isoformat().replace("+00:00", "Z")}
+        consent = {"id": f"seed-{address}", "channels": ["email"], "purposes": ["marketing"],
+                   "brand": "default", "source": "web_form",
+                   "occurred_at": hours_ago(24).isoformat().replace("+00:00", "Z")}
         items.append({"PutRequest": {"Item": {
             "pk": {"S": contact_key(address)}, "sk": {"S": store.STATE}, "address": {"S": address},
-            "kind": {"S": "email"}, "version": {"N": "1"}, "state": {"S": json.dumps({"consents": [consent]})}}}})
+            "kind": {"S": "email"}, "version": {"N": "1"},
+            "state": {"S": json.dumps({"consents": [consent]})}}}})
     for start in range(0, len(items), 25):
         pending = {table: items[start:start + 25]}
         while pending:

@@ -158,10 +158,13 @@ def test_list_membership_changes_race_fact_writes_and_both_survive(contact_items
 # moment, with reason TransactionConflict. Emulators rarely produce it, so it is injected here:
 # both kinds of write to a contact must take it as "try again", not as an outage.
 
+STATE_IN_CONFLICT = fail_where("TransactionConflict", lambda kind, pk, sk: sk == store.STATE)
+
+
 def test_a_transaction_conflict_on_a_fact_write_is_retried(faults, contact_items):
     address = normalise(fresh_phone(contact_items))
     conflicts = faults.transaction_cancelled(
-        write_connection(), fail_where("TransactionConflict", lambda kind, pk, sk: sk == store.STATE), times=2)
+        write_connection(), STATE_IN_CONFLICT, times=2)
     kind, fact_id = record_fact(address, 0)
     assert conflicts.count == 2
     _, state, history, marks = stored(contact_items, address.value)
@@ -173,7 +176,7 @@ def test_a_transaction_conflict_on_a_membership_change_is_retried(faults, contac
     name = f"conflict-{uuid.uuid4().hex[:8]}"
     suppression.create_list(name, "internal")
     conflicts = faults.transaction_cancelled(
-        write_connection(), fail_where("TransactionConflict", lambda kind, pk, sk: sk == store.STATE), times=2)
+        write_connection(), STATE_IN_CONFLICT, times=2)
     assert suppression.change_entries(name, add=[address.value], remove=[])["added"] == 1
     assert conflicts.count == 2
     state_item, _, history, _ = stored(contact_items, address.value)

@@ -60,7 +60,8 @@ def warm(api):
 READ_FAULTS = {
     "throttled": lambda f: f.throttle(ContactItem, "GetItem"),
     # DynamoDB may ask for a long pause; botocore would wait up to 5 s more for it
-    "throttled_with_retry_after": lambda f: f.throttle(ContactItem, "GetItem", headers={"x-amz-retry-after": "5000"}),
+    "throttled_with_retry_after": lambda f: f.throttle(ContactItem, "GetItem",
+                                                       headers={"x-amz-retry-after": "5000"}),
     "server_error": lambda f: f.server_error(ContactItem, "GetItem"),
     "read_timeout": lambda f: f.read_timeout(ContactItem, "GetItem"),
     "connect_timeout": lambda f: f.connect_timeout(ContactItem, "GetItem"),
@@ -115,8 +116,9 @@ def test_a_key_store_outage_for_an_uncached_key_is_503_not_401(fault, api, fault
         reply, elapsed = lookup(api, new_phone(), key=key)
         assert_denied_unavailable(reply)
         assert elapsed < BOUND
-        write = api.call("POST", "/v1/opt-outs", {"address": new_phone(), "channels": ["all"], "purposes": ["all"],
-                                                  "source": "api", "occurred_at": hours_ago(1).isoformat()}, key=key)
+        opt_out = {"address": new_phone(), "channels": ["all"], "purposes": ["all"], "source": "api",
+                   "occurred_at": hours_ago(1).isoformat()}
+        write = api.call("POST", "/v1/opt-outs", opt_out, key=key)
         assert write.status == 503 and write.json()["error"]["code"] == "registry_unavailable"
 
     faults.clear()

@@ -33,7 +33,8 @@ def opt_out_for(fact_id: str | None = None, hours: float = 1) -> OptOut:
 def split(items: dict[str, dict]) -> tuple[dict | None, list[dict], dict[str, dict]]:
     state = items.get(store.STATE)
     history = [item for sk, item in sorted(items.items()) if sk.startswith(store.HISTORY_PREFIX)]
-    marks = {sk[len(store.MARK_PREFIX):]: item for sk, item in items.items() if sk.startswith(store.MARK_PREFIX)}
+    marks = {sk[len(store.MARK_PREFIX):]: item for sk, item in items.items()
+             if sk.startswith(store.MARK_PREFIX)}
     return state, history, marks
 
 
