@@ -96,14 +96,15 @@ def quoted(address: str) -> str:
     return urllib.parse.quote(address, safe="")
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="module", autouse=True)
 def moto_isolates_transactions(dynamodb_endpoint):
     """On moto (not DynamoDB Local), apply writes one at a time, as DynamoDB isolates them.
 
     moto's TransactWriteItems copies the whole table to roll back and takes no lock: concurrent
     transactions (suppression entries are written by a thread pool) fail with "dictionary changed
     size during iteration" (a 500) or, worse, roll back each other's writes. That is the
-    emulator, not the registry, so API tests run it serialised.
+    emulator, not the registry, so API tests run it serialised (per module: other test
+    directories choose for themselves).
     """
     import os
     import threading
