@@ -61,6 +61,12 @@ def change_entries(name: str, add: Sequence[str], remove: Sequence[str]) -> dict
     jobs = [(a, True) for a in dict.fromkeys(to_add)] + [(a, False) for a in dict.fromkeys(to_remove)]
     with ThreadPoolExecutor(max_workers=8) as pool:
         outcomes = list(pool.map(lambda job: _change(job[0], job[1], name, definition.kind, member), jobs))
+    # Entries that failed (throttling, a transaction conflict with another write to the same
+    # contact) get another try, one at a time; each change is conditional, so none applies twice.
+    for index, outcome in enumerate(outcomes):
+        if outcome == "failed":
+            address, add = jobs[index]
+            outcomes[index] = _change(address, add, name, definition.kind, member)
     failed = sum(1 for o in outcomes if o == "failed")
     result = {"list": name, "kind": definition.kind,
               "added": sum(1 for o in outcomes if o == "added"),
