@@ -2,10 +2,44 @@
 from __future__ import annotations
 
 import logging
+import threading
 
+from moto.dynamodb.models import DynamoDBBackend
 from moto.server import ThreadedMotoServer
 
 from .net import LOCALHOST, port_in_use
+
+
+# Every DynamoDB operation of moto's backend that reads or writes a table.
+_DYNAMODB_OPERATIONS = ("transact_write_items", "transact_get_items", "put_item", "update_item", "delete_item",
+                        "batch_write_item", "batch_get_item", "get_item", "query", "scan")
+_serialised = False
+
+
+def serialise_dynamodb() -> None:
+    """Make moto apply DynamoDB operations one at a time, isolated as DynamoDB isolates them.
+
+    moto serves each request on its own thread with no lock, and its TransactWriteItems rolls a
+    cancelled transaction back by restoring a copy of the whole table taken when it began: with
+    concurrent writers that undoes transactions committed in between, and reads or the copy
+    fail with "dictionary changed size during iteration" (a 500). That is the emulator, not the
+    registry; DynamoDB and DynamoDB Local isolate transactions. Idempotent; moto only.
+    """
+    global _serialised
+    if _serialised:
+        return
+    lock = threading.RLock()
+    for name in _DYNAMODB_OPERATIONS:
+        original = getattr(DynamoDBBackend, name, None)
+        if original is None:
+            continue
+
+        def serialised(self, *args, __original=original, **kwargs):
+            with lock:
+                return __original(self, *args, **kwargs)
+
+        setattr(DynamoDBBackend, name, serialised)
+    _serialised = True
 
 
 class MotoServer:
@@ -19,6 +53,7 @@ class MotoServer:
 
     def start(self) -> str:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
+        serialise_dynamodb()
         self._server.start()
         host, port = self._server.get_host_and_port()
         self.url = f"http://{host}:{port}"

@@ -94,34 +94,3 @@ def new_email() -> str:
 
 def quoted(address: str) -> str:
     return urllib.parse.quote(address, safe="")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def moto_isolates_transactions(dynamodb_endpoint):
-    """On moto (not DynamoDB Local), apply writes one at a time, as DynamoDB isolates them.
-
-    moto's TransactWriteItems copies the whole table to roll back and takes no lock: concurrent
-    transactions (suppression entries are written by a thread pool) fail with "dictionary changed
-    size during iteration" (a 500) or, worse, roll back each other's writes. That is the
-    emulator, not the registry, so API tests run it serialised (per module: other test
-    directories choose for themselves).
-    """
-    import os
-    import threading
-
-    if dynamodb_endpoint != os.environ.get("AWS_ENDPOINT_URL"):
-        yield False
-        return
-    from moto.dynamodb.models import DynamoDBBackend
-
-    lock = threading.RLock()
-    with pytest.MonkeyPatch.context() as patch:
-        for name in ("transact_write_items", "put_item", "update_item", "delete_item", "batch_write_item"):
-            original = getattr(DynamoDBBackend, name)
-
-            def serialised(self, *args, __original=original, **kwargs):
-                with lock:
-                    return __original(self, *args, **kwargs)
-
-            patch.setattr(DynamoDBBackend, name, serialised)
-        yield True

@@ -5,8 +5,6 @@ here so the fail-closed tests can call the handler too.
 """
 from __future__ import annotations
 
-import os
-import threading
 
 import pytest
 
@@ -39,34 +37,3 @@ def contact_items(dynamodb_client, dynamodb_table):
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     return read
-
-
-
-@pytest.fixture
-def serialisable_backend(dynamodb_endpoint, monkeypatch):
-    """Make the in-process moto server apply writes one at a time, as DynamoDB itself does.
-
-    moto handles each request on its own thread without any lock, and its TransactWriteItems
-    rolls back a cancelled transaction by putting back a copy of the whole table taken when it
-    began: under concurrent writers that loses transactions committed in between, and the copy
-    itself fails with "dictionary changed size during iteration" (answered as a 500). DynamoDB
-    and DynamoDB Local isolate transactions; concurrency tests need a backend that does, so on
-    moto (and only there) its write operations are serialised. Against DynamoDB Local nothing
-    is patched.
-    """
-    on_moto = dynamodb_endpoint == os.environ.get("AWS_ENDPOINT_URL")
-    if not on_moto:
-        yield False
-        return
-    from moto.dynamodb.models import DynamoDBBackend
-
-    lock = threading.RLock()
-    for name in ("transact_write_items", "put_item", "update_item", "delete_item"):
-        original = getattr(DynamoDBBackend, name)
-
-        def serialised(self, *args, __original=original, **kwargs):
-            with lock:
-                return __original(self, *args, **kwargs)
-
-        monkeypatch.setattr(DynamoDBBackend, name, serialised)
-    yield True

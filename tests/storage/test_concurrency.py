@@ -18,7 +18,7 @@ from registry.storage.suppression_lists import SuppressionListItem
 from registry.storage.table import write_connection
 from tests.storage.faults import client_of, fail_where, hours_ago, new_id
 
-pytestmark = [pytest.mark.dynamodb, pytest.mark.usefixtures("dynamodb_table", "serialisable_backend")]
+pytestmark = [pytest.mark.dynamodb, pytest.mark.usefixtures("dynamodb_table")]
 
 THREADS = 8
 PER_THREAD = 4  # one of each kind of fact: 32 racing writes keep the test to a few seconds
