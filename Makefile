@@ -23,12 +23,13 @@ UNIT_TESTS := $(wildcard tests/unit tests/property)
 # pytest's exit 5 (no tests collected) is fine for a stage whose tests are not written yet.
 NONE_OK := || test $$? -eq 5
 
-.PHONY: help venv run test test-unit test-moto test-template test-dynamodb-local test-acceptance \
+.PHONY: help venv run test lint test-unit test-moto test-template test-dynamodb-local test-acceptance \
         bench dynamodb-local clean distclean
 
 help:
 	@echo "make run                  the API on http://127.0.0.1:$${PORT:-3000} over moto (keys: local-admin, local-dialer)"
 	@echo "make test                 every stage below, in order"
+	@echo "  make lint               ruff on functions, infra and tests"
 	@echo "  make test-unit          unit and property tests (no AWS emulator)"
 	@echo "  make test-moto          the other tests in tests/, DynamoDB on a moto server"
 	@echo "  make test-template      cfn-lint and the SAM translator on template.yaml"
@@ -46,8 +47,12 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(PY) -m infra.local_stack
 
-test: dynamodb-local test-unit test-moto test-template test-dynamodb-local test-acceptance
+test: dynamodb-local lint test-unit test-moto test-template test-dynamodb-local test-acceptance
 	@echo "== all test stages passed =="
+
+lint: $(STAMP)
+	@echo "== ruff (pyflakes and pycodestyle rules) =="
+	$(VENV)/bin/ruff check functions infra tests
 
 test-unit: $(STAMP)
 	@echo "== unit and property tests =="

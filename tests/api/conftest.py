@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import base64
 import itertools
+import random
+import uuid
 import json
 import urllib.parse
 from dataclasses import dataclass
@@ -84,12 +86,20 @@ def api(dynamodb_table):
     return Api(lambda_handler, "test-admin-key", "test-dialer-key", "test-writer-key")
 
 
+# Fresh addresses for every test, unique across the whole session and across xdist workers
+# (each process starts at a random point of ~8 million numbers per area code).
+_numbers = itertools.count(random.SystemRandom().randrange(8_000_000))
+_run = uuid.uuid4().hex[:8]
+
+
 def new_phone(area: str = "415") -> str:
-    return f"+1{area}555{next(_serial) % 10000:04d}"
+    n = next(_numbers) % 8_000_000
+    exchange = 200 + n // 10_000  # 200..999: a valid US exchange
+    return f"+1{area}{exchange:03d}{n % 10_000:04d}"
 
 
 def new_email() -> str:
-    return f"api-{next(_serial)}@example.com"
+    return f"api-{_run}-{next(_serial)}@example.com"
 
 
 def quoted(address: str) -> str:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import random
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -16,6 +15,7 @@ from registry.services.address_keys import contact_key
 from registry.storage import contacts as store
 from registry.storage.suppression_lists import SuppressionListItem
 from registry.storage.table import write_connection
+from tests.api.conftest import new_phone
 from tests.storage.faults import client_of, fail_where, hours_ago, new_id
 
 pytestmark = [pytest.mark.dynamodb, pytest.mark.usefixtures("dynamodb_table")]
@@ -23,9 +23,6 @@ pytestmark = [pytest.mark.dynamodb, pytest.mark.usefixtures("dynamodb_table")]
 THREADS = 8
 PER_THREAD = 4  # one of each kind of fact: 32 racing writes keep the test to a few seconds
 
-
-def new_phone() -> str:
-    return f"+1415555{random.randrange(10000):04d}"
 
 
 def fresh_phone(contact_items) -> str:

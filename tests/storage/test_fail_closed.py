@@ -20,15 +20,13 @@ from registry.settings import get_settings
 from registry.storage.api_keys import ApiKeyItem
 from registry.storage.contacts import ContactItem
 from registry.storage.table import reset_connections, write_connection
+from tests.api.conftest import new_phone
 from tests.storage.faults import SilentEndpoint, client_of, closed_port_url, hours_ago
 
 pytestmark = [pytest.mark.dynamodb, pytest.mark.usefixtures("dynamodb_table")]
 
 BOUND = 2.5  # seconds; ~1 s expected
 
-
-def new_phone() -> str:
-    return f"+1415555{uuid.uuid4().int % 10000:04d}"
 
 
 def lookup(api, address: str, key: str = "dialer"):
