@@ -156,7 +156,8 @@ def test_preferences_answer_the_stored_preferences_and_merge_per_field(api):
     number, email = new_phone(), new_email()
     first = preferences(api, number, preferred_channel="sms", timezone="America/Chicago")
     assert first["address"] == number
-    assert first["preferences"] == {"preferred_channel": "sms", "timezone": "America/Chicago"}
+    assert first["preferences"] == {"preferred_channel": "sms", "timezone": "America/Chicago", "contact_hours": None,
+                                    "snooze_until": None, "linked_addresses": []}
     assert_recent_utc(first["recorded_at"])
     preferences(
         api,

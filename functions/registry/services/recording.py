@@ -46,8 +46,10 @@ class Change:
     occurred_at: Any  # datetime
     source: str | None
     apply: Callable[[ContactFacts, datetime], ContactFacts]  # (facts, recorded_at) -> facts
-    record: dict[str, Any]
+    record: dict[str, Any]  # the request as recorded: what a repeated id must match
     history_data: dict[str, Any]
+    # The answer, from the facts after the change; the record itself when None.
+    respond: Callable[[ContactFacts], dict[str, Any]] | None = None
 
 
 def new_id() -> str:
@@ -69,7 +71,8 @@ def apply_change(address: Address, change: Change, actor: str | None = None) -> 
             facts = facts_of(snapshot, address)
             updated = change.apply(facts, now)
             recorded = format_instant(now)
-            record = {**change.record, "recorded_at": recorded}
+            answer = change.respond(updated) if change.respond else change.record
+            record = {**answer, "recorded_at": recorded}
             history = store.HistoryRecord(
                 sk=store.history_sk(sortable_instant(change.occurred_at), sortable_instant(now), change.fact_id),
                 type=change.type, fact_id=change.fact_id, occurred_at=format_instant(change.occurred_at),
@@ -99,38 +102,34 @@ def _history(doc: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in doc.items() if k not in ("recorded_at", "id")}
 
 
+def _record_fact(address: Address, type_: str, fact: Any, source: str | None,
+                 add: Callable[[ContactFacts, Any, datetime], ContactFacts], actor: str | None) -> WriteResult:
+    """A consent, opt-out, relationship or attempt: kept with the time it was recorded."""
+    doc = fact.to_document()
+    return apply_change(address, Change(type_, fact.id, fact.occurred_at, source,
+                                        lambda facts, now: add(facts, replace(fact, recorded_at=now), now),
+                                        _with_address(address, doc), _history(doc)), actor)
+
+
 def record_consent(address: Address, consent: Consent, actor: str | None = None) -> WriteResult:
-    doc = consent.to_document()
-    return apply_change(address, Change("consent.granted", consent.id, consent.occurred_at, consent.source,
-                                       lambda f, t: changes.add_consent(f, replace(consent, recorded_at=t)),
-                                       _with_address(address, doc),
-                                       _history(doc)), actor)
+    return _record_fact(address, "consent.granted", consent, consent.source,
+                        lambda f, c, _: changes.add_consent(f, c), actor)
 
 
 def record_opt_out(address: Address, opt_out: OptOut, actor: str | None = None) -> WriteResult:
-    doc = opt_out.to_document()
-    return apply_change(address, Change("opt_out.recorded", opt_out.id, opt_out.occurred_at, opt_out.source,
-                                       lambda f, t: changes.add_opt_out(f, replace(opt_out, recorded_at=t)),
-                                       _with_address(address, doc),
-                                       _history(doc)), actor)
+    return _record_fact(address, "opt_out.recorded", opt_out, opt_out.source,
+                        lambda f, o, _: changes.add_opt_out(f, o), actor)
 
 
 def record_relationship(address: Address, relationship: Relationship, actor: str | None = None) -> WriteResult:
-    doc = relationship.to_document()
-    return apply_change(address, Change("relationship.recorded", relationship.id, relationship.occurred_at,
-                                       relationship.source, lambda f, now: changes.add_relationship(
-                                           f, replace(relationship, recorded_at=now)),
-                                       _with_address(address, doc), _history(doc)), actor)
+    return _record_fact(address, "relationship.recorded", relationship, relationship.source,
+                        lambda f, r, _: changes.add_relationship(f, r), actor)
 
 
 def record_attempt(address: Address, attempt: Attempt, actor: str | None = None) -> WriteResult:
-    settings = get_settings()
-    doc = attempt.to_document()
-    return apply_change(address, Change(
-        "contact.attempted", attempt.id, attempt.occurred_at, "dialer",
-        lambda f, now: changes.add_attempt(f, replace(attempt, recorded_at=now), now,
-                                           settings.attempts_retention_days),
-        _with_address(address, doc), _history(doc)), actor)
+    retention = get_settings().attempts_retention_days
+    return _record_fact(address, "contact.attempted", attempt, "dialer",
+                        lambda f, a, now: changes.add_attempt(f, a, now, retention), actor)
 
 
 def update_preferences(address: Address, patch: dict[str, Any], request_id: str, source: str | None = None,
@@ -140,10 +139,12 @@ def update_preferences(address: Address, patch: dict[str, Any], request_id: str,
 
     now = utc_now()
     shown = {k: v for k, v in Preferences(**patch).to_document().items() if k in patch}
-    record = {"address": address.value, "id": request_id, "preferences": shown}
-    return apply_change(address, Change("preferences.updated", request_id, now, source or "api",
-                                       lambda f, _: changes.update_preferences(f, patch), record,
-                                       {"preferences": shown}), actor)
+    request = {"address": address.value, "id": request_id, "preferences": shown}
+    return apply_change(address, Change(
+        "preferences.updated", request_id, now, source or "api", lambda f, _: changes.update_preferences(f, patch),
+        request, {"preferences": shown},
+        respond=lambda f: {"address": address.value, "id": request_id, "preferences": f.preferences.to_document()}),
+        actor)
 
 
 def record_undeliverable(address: Address, marker: Undeliverable, fact_id: str, actor: str | None = None) -> WriteResult:
