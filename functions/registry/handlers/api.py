@@ -63,7 +63,7 @@ app = configure(APIGatewayHttpResolver(enable_validation=True))
 
 
 @logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler
+@tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     refused = lambda_event_gate(event)

@@ -1,4 +1,8 @@
-"""Logger, Metrics and Tracer, shared by every route. Logs are JSON and never hold a full address."""
+"""Logger, Metrics and Tracer, shared by every route.
+
+Logs are JSON and never hold a full address; traces never capture responses (they would carry
+addresses and evidence into X-Ray), only timings and errors.
+"""
 from __future__ import annotations
 
 from aws_lambda_powertools import Logger, Metrics, Tracer

@@ -21,20 +21,20 @@ def _address(raw: str):
 
 
 @router.get("/v1/contacts/<address>")
-@tracer.capture_method
+@tracer.capture_method(capture_response=False)
 def get_profile(address: str):
     return json_response(200, profiles.profile(_address(address)))
 
 
 @router.get("/v1/contacts/<address>/history")
-@tracer.capture_method
+@tracer.capture_method(capture_response=False)
 def get_history(address: str, cursor: Annotated[Optional[str], Query(max_length=2048)] = None,
                 limit: Annotated[Optional[int], Query(ge=1, le=1000)] = None):
     return json_response(200, profiles.history(_address(address), cursor, limit))
 
 
 @router.delete("/v1/contacts/<address>")
-@tracer.capture_method
+@tracer.capture_method(capture_response=False)
 def delete_contact(address: str):
     contact = _address(address)
     result = erasure.erase(contact, actor())

@@ -40,7 +40,7 @@ def _check_channels(address, channels, field="channels"):
 
 
 @router.post("/v1/consents")
-@tracer.capture_method
+@tracer.capture_method(capture_response=False)
 def post_consent(body: ConsentIn):
     address = _address(body.address)
     _check_channels(address, body.channels)
@@ -56,7 +56,7 @@ def post_consent(body: ConsentIn):
 
 
 @router.post("/v1/opt-outs")
-@tracer.capture_method
+@tracer.capture_method(capture_response=False)
 def post_opt_out(body: OptOutIn):
     address = _address(body.address)
     _check_channels(address, body.channels)
@@ -69,7 +69,7 @@ def post_opt_out(body: OptOutIn):
 
 
 @router.post("/v1/relationships")
-@tracer.capture_method
+@tracer.capture_method(capture_response=False)
 def post_relationship(body: RelationshipIn):
     address = _address(body.address)
     if body.brand == EVERY_BRAND:
@@ -80,7 +80,7 @@ def post_relationship(body: RelationshipIn):
 
 
 @router.post("/v1/attempts")
-@tracer.capture_method
+@tracer.capture_method(capture_response=False)
 def post_attempt(body: AttemptIn):
     address = _address(body.address)
     _check_channels(address, [body.channel], "channel")
@@ -93,7 +93,7 @@ def post_attempt(body: AttemptIn):
 
 
 @router.put("/v1/contacts/<address>/preferences")
-@tracer.capture_method
+@tracer.capture_method(capture_response=False)
 def put_preferences(address: str, body: PreferencesIn):
     contact = _address(unquote(address))
     sent = body.model_fields_set - {"id"}

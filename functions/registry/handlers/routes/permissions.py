@@ -34,7 +34,7 @@ def unavailable_decision(address: object, channel: str, purpose: str, brand: str
 
 
 @router.get("/v1/permissions")
-@tracer.capture_method
+@tracer.capture_method(capture_response=False)
 def get_permission(
     address: Annotated[str, Query(max_length=320)],
     channel: Annotated[Channel, Query()],
@@ -56,7 +56,7 @@ def get_permission(
 
 
 @router.post("/v1/permissions/batch")
-@tracer.capture_method
+@tracer.capture_method(capture_response=False)
 def post_batch(body: BatchIn):
     brand = _brand(body.brand)
     ask = permissions.Ask(body.channel, body.purpose, brand, body.at or utc_now())

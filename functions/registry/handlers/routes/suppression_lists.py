@@ -11,14 +11,14 @@ router = Router()
 
 
 @router.put("/v1/suppression-lists/<name>")
-@tracer.capture_method
+@tracer.capture_method(capture_response=False)
 def put_list(name: str, body: SuppressionListIn):
     record, created = suppression.create_list(name, body.kind)
     return json_response(201 if created else 200, record)
 
 
 @router.post("/v1/suppression-lists/<name>/entries")
-@tracer.capture_method
+@tracer.capture_method(capture_response=False)
 def post_entries(name: str, body: EntriesIn):
     result = suppression.change_entries(name, body.add, body.remove)
     logger.info("suppression entries changed", extra={k: v for k, v in result.items() if k != "list"})
