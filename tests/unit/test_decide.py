@@ -539,3 +539,24 @@ def test_decision_and_reason_are_values():
 def test_next_allowed_at_is_utc():
     nxt = ask(facts(consents=[consent()]), at=LATE_LA).next_allowed_at
     assert nxt.tzinfo == timezone.utc and nxt.utcoffset() == timedelta(0)
+
+
+def test_a_bounced_email_attempt_is_a_hard_bounce_until_a_later_delivery():
+    from datetime import datetime, timezone
+
+    from registry.domain.decide import Question, decide
+    from registry.domain.facts import Attempt, ContactFacts
+    from registry.domain.policy import DEFAULT_POLICY
+
+    def at(day):
+        return datetime(2026, 11, day, 12, tzinfo=timezone.utc)
+
+    bounced = Attempt(id="a1", channel="email", purpose="marketing", brand="default", occurred_at=at(20),
+                      outcome="bounced")
+    facts = ContactFacts(address="a@example.com", kind="email", attempts=(bounced,))
+    question = Question("a@example.com", "email", "email", "informational", "default", at(25))
+    decision = decide(question, facts, DEFAULT_POLICY)
+    assert decision.decision == "deny" and [r.code for r in decision.reasons] == ["undeliverable"]
+    delivered = Attempt(id="a2", channel="email", purpose="marketing", brand="default", occurred_at=at(22),
+                        outcome="delivered")
+    assert decide(question, facts.with_changes(attempts=(bounced, delivered)), DEFAULT_POLICY).decision == "allow"

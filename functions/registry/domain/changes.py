@@ -35,7 +35,7 @@ def add_attempt(facts: ContactFacts, attempt: Attempt, now: datetime, retention_
     """Keeps only attempts young enough to matter for caps and the profile; the history keeps all.
 
     A ``do_not_contact`` disposition opts the address out of that channel, all purposes, that brand;
-    a ``disconnected`` outcome makes the phone undeliverable.
+    a ``disconnected`` outcome makes the phone undeliverable, a ``bounced`` email the email.
     """
     # Measured from the newest attempt when that is older than now: a dialer backfilling past
     # attempts must keep them together, or a decision pinned (``at``) to their week loses its cap.
@@ -50,6 +50,9 @@ def add_attempt(facts: ContactFacts, attempt: Attempt, now: datetime, retention_
         result = add_undeliverable(result, Undeliverable(channels=frozenset({"call", "sms"}),
                                                          occurred_at=attempt.occurred_at, reason="disconnected",
                                                          source="dialer"))
+    if attempt.outcome == "bounced" and attempt.channel == "email":
+        result = add_undeliverable(result, Undeliverable(channels=frozenset({"email"}), occurred_at=attempt.occurred_at,
+                                                         reason="hard_bounce", source="dialer"))
     return result
 
 

@@ -192,6 +192,10 @@ def _undeliverable(facts: ContactFacts, channel: str) -> tuple[datetime, str] | 
         # A dialer reporting the number disconnected is the contract's undeliverable phone.
         reports += [(a.occurred_at, "disconnected") for a in facts.attempts
                     if a.outcome == "disconnected" and a.channel in ("call", "sms")]
+    elif channel == "email":
+        # An email attempt reported "bounced" (a soft failure is "failed") is a hard bounce.
+        reports += [(a.occurred_at, "hard_bounce") for a in facts.attempts
+                    if a.outcome == "bounced" and a.channel == "email"]
     if not reports:
         return None
     when, why = max(reports, key=lambda r: r[0])
