@@ -92,10 +92,11 @@ _numbers = itertools.count(random.SystemRandom().randrange(8_000_000))
 _run = uuid.uuid4().hex[:8]
 
 
-def new_phone(area: str = "415") -> str:
+def new_phone(area: str = "415", exchange: str | None = None) -> str:
+    """Pass ``exchange`` where the time zones depend on it (Alaska's 907-555 spans two zones)."""
     n = next(_numbers) % 8_000_000
-    exchange = 200 + n // 10_000  # 200..999: a valid US exchange
-    return f"+1{area}{exchange:03d}{n % 10_000:04d}"
+    exchange = exchange or f"{200 + n // 10_000:03d}"  # 200..999: a valid US exchange
+    return f"+1{area}{exchange}{n % 10_000:04d}"
 
 
 def new_email() -> str:

@@ -378,7 +378,7 @@ def test_quiet_hours_apply_to_sms_and_to_informational_calls(api):
 
 
 def test_quiet_hours_must_hold_in_every_zone_of_the_number(api):
-    number = new_phone("907")  # Alaska: America/Adak (UTC-10) and America/Anchorage (UTC-9)
+    number = new_phone("907", exchange="555")  # Alaska: America/Adak (UTC-10) and America/Anchorage (UTC-9)
     decision = decide(api, number, "call", "informational", at="2026-12-01T17:30:00Z")  # 08:30 / 07:30
     assert decision["timezones"] == ["America/Adak", "America/Anchorage"]
     assert_defer(decision, ["quiet_hours"], "2026-12-01T18:00:00Z")

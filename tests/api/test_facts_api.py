@@ -400,6 +400,16 @@ def test_profile_shows_the_dialers_do_not_contact_as_an_opt_out(api):
     }
 
 
+def test_do_not_contact_is_its_own_opt_out_entry_in_history_and_survives_erasure(api):
+    number = new_phone()
+    attempt(api, number, occurred_at="2026-11-22T18:00:00Z", outcome="answered", disposition="do_not_contact")
+    entries = history(api, number)
+    assert [e["type"] for e in entries] == ["contact.attempted", "opt_out.recorded"]
+    assert entries[1]["source"] == "dialer" and entries[1]["data"]["channels"] == ["call"]
+    assert api.call("DELETE", f"/v1/contacts/{quoted(number)}").status == 200
+    assert [e["type"] for e in history(api, number)] == ["opt_out.recorded", "contact.erased"]
+
+
 def test_profile_of_an_unknown_address_is_404(api):
     for address in (new_phone(), new_email()):
         assert_error(api.call("GET", f"/v1/contacts/{quoted(address)}"), 404, "not_found")

@@ -50,6 +50,8 @@ class Change:
     history_data: dict[str, Any]
     # The answer, from the facts after the change; the record itself when None.
     respond: Callable[[ContactFacts], dict[str, Any]] | None = None
+    # Facts the change implies (an opt-out from a do_not_contact disposition): their own history entries.
+    implied: tuple[tuple[str, Any], ...] = ()  # (history type, fact with to_document())
 
 
 def new_id() -> str:
@@ -73,15 +75,19 @@ def apply_change(address: Address, change: Change, actor: str | None = None) -> 
             recorded = format_instant(now)
             answer = change.respond(updated) if change.respond else change.record
             record = {**answer, "recorded_at": recorded}
-            history = store.HistoryRecord(
+            history = [store.HistoryRecord(
                 sk=store.history_sk(sortable_instant(change.occurred_at), sortable_instant(now), change.fact_id),
                 type=change.type, fact_id=change.fact_id, occurred_at=format_instant(change.occurred_at),
-                recorded_at=recorded, source=change.source, data=change.history_data, actor=actor)
+                recorded_at=recorded, source=change.source, data=change.history_data, actor=actor)]
+            history += [store.HistoryRecord(
+                sk=store.history_sk(sortable_instant(fact.occurred_at), sortable_instant(now), fact.id),
+                type=kind, fact_id=fact.id, occurred_at=format_instant(fact.occurred_at), recorded_at=recorded,
+                source=fact.source, data=_history(fact.to_document()), actor=actor) for kind, fact in change.implied]
             mark = store.MarkRecord(
                 id=change.fact_id, request_hash=fingerprint(change.record), record=record, created_at=recorded,
                 expires_at_epoch=int((now + timedelta(days=settings.idempotency_retention_days)).timestamp()))
             store.commit(pk, snapshot.version if snapshot else 0, address.value, address.kind,
-                         document_from_facts(updated), recorded, [history], mark)
+                         document_from_facts(updated), recorded, history, mark)
             return WriteResult(record, True)
         except store.DuplicateWrite as dup:
             if dup.mark.request_hash != fingerprint(change.record):
@@ -103,12 +109,13 @@ def _history(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def _record_fact(address: Address, type_: str, fact: Any, source: str | None,
-                 add: Callable[[ContactFacts, Any, datetime], ContactFacts], actor: str | None) -> WriteResult:
+                 add: Callable[[ContactFacts, Any, datetime], ContactFacts], actor: str | None,
+                 implied: tuple[tuple[str, Any], ...] = ()) -> WriteResult:
     """A consent, opt-out, relationship or attempt: kept with the time it was recorded."""
     doc = fact.to_document()
     return apply_change(address, Change(type_, fact.id, fact.occurred_at, source,
                                         lambda facts, now: add(facts, replace(fact, recorded_at=now), now),
-                                        _with_address(address, doc), _history(doc)), actor)
+                                        _with_address(address, doc), _history(doc), implied=implied), actor)
 
 
 def record_consent(address: Address, consent: Consent, actor: str | None = None) -> WriteResult:
@@ -128,8 +135,10 @@ def record_relationship(address: Address, relationship: Relationship, actor: str
 
 def record_attempt(address: Address, attempt: Attempt, actor: str | None = None) -> WriteResult:
     retention = get_settings().attempts_retention_days
+    implied = (("opt_out.recorded", changes.opt_out_from_disposition(attempt)),) \
+        if attempt.disposition == "do_not_contact" else ()
     return _record_fact(address, "contact.attempted", attempt, "dialer",
-                        lambda f, a, now: changes.add_attempt(f, a, now, retention), actor)
+                        lambda f, a, now: changes.add_attempt(f, a, now, retention), actor, implied)
 
 
 def update_preferences(address: Address, patch: dict[str, Any], request_id: str, source: str | None = None,
