@@ -15,6 +15,10 @@ for _name, _value in {
     "REGISTRY_TABLE": "registry-test",
     "REGISTRY_ADDRESS_HASH_KEY": "test-hash-key",
     "POWERTOOLS_TRACE_DISABLED": "true",
+    # moto applies writes one at a time and copies the whole table per transaction: under two
+    # xdist workers and racing threads a write can queue for seconds. Reads keep their real
+    # (fail-fast) timeouts, which the fail-closed tests measure.
+    "REGISTRY_WRITE_TIMEOUT": "15",
     "POWERTOOLS_METRICS_NAMESPACE": "ContactRegistry",
     "POWERTOOLS_SERVICE_NAME": "contact-registry",
 }.items():
