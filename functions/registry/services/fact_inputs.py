@@ -1,0 +1,94 @@
+"""Domain facts from validated request bodies: one path for the HTTP routes and for events.
+
+A body is the request as ``handlers.schemas`` validated it (``ConsentIn``, ``OptOutIn``,
+``RelationshipIn``, ``AttemptIn``, ``PreferencesIn``), read by attribute: types and closed
+vocabularies are already checked there; what needs the domain (addresses, channel pairing,
+brand ``*``, expiry order) is checked here. ``fact_id`` is the idempotency id: the body's own
+``id`` when the caller gives none (an event passes its envelope's id), else a new one.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from ..domain.addresses import Address, normalise
+from ..domain.errors import ChannelAddressMismatch, InvalidRequest
+from ..domain.facts import Attempt, Consent, ContactHours, OptOut, Relationship
+from ..domain.vocabulary import ALL, DEFAULT_BRAND, EVERY_BRAND
+from ..settings import get_settings
+from .recording import new_id
+
+
+def address(raw: object, field: str = "address") -> Address:
+    return normalise(raw, get_settings().phone_default_region, field=field)
+
+
+def check_channels(contact: Address, channels: Iterable[str], field: str = "channels") -> None:
+    wrong = [c for c in channels if c != ALL and c not in contact.channels]
+    if wrong:
+        raise ChannelAddressMismatch(f"channel {wrong[0]} cannot reach a {contact.kind} address", field)
+
+
+def _id(body: Any, fact_id: str | None) -> str:
+    return fact_id or body.id or new_id()
+
+
+def consent(body: Any, fact_id: str | None = None) -> tuple[Address, Consent]:
+    contact = address(body.address)
+    check_channels(contact, body.channels)
+    if body.brand == EVERY_BRAND:
+        raise InvalidRequest("a consent is given to one brand; '*' is only for opt-outs", "brand")
+    if body.expires_at and body.expires_at <= body.occurred_at:
+        raise InvalidRequest("expires_at must be after occurred_at", "expires_at")
+    return contact, Consent(id=_id(body, fact_id), channels=frozenset(body.channels),
+                            purposes=frozenset(body.purposes), brand=body.brand or DEFAULT_BRAND,
+                            source=body.source, occurred_at=body.occurred_at, expires_at=body.expires_at,
+                            evidence=body.evidence.model_dump(exclude_none=True) if body.evidence else None)
+
+
+def opt_out(body: Any, fact_id: str | None = None) -> tuple[Address, OptOut]:
+    contact = address(body.address)
+    check_channels(contact, body.channels)
+    channels = frozenset({ALL}) if ALL in body.channels else frozenset(body.channels)
+    purposes = frozenset({ALL}) if ALL in body.purposes else frozenset(body.purposes)
+    return contact, OptOut(id=_id(body, fact_id), channels=channels, purposes=purposes,
+                           brand=body.brand or DEFAULT_BRAND, source=body.source, occurred_at=body.occurred_at,
+                           note=body.note)
+
+
+def relationship(body: Any, fact_id: str | None = None) -> tuple[Address, Relationship]:
+    contact = address(body.address)
+    if body.brand == EVERY_BRAND:
+        raise InvalidRequest("a relationship is with one brand", "brand")
+    return contact, Relationship(id=_id(body, fact_id), kind=body.kind, brand=body.brand or DEFAULT_BRAND,
+                                 occurred_at=body.occurred_at, source=body.source)
+
+
+def attempt(body: Any, fact_id: str | None = None) -> tuple[Address, Attempt]:
+    contact = address(body.address)
+    check_channels(contact, [body.channel], "channel")
+    if body.brand == EVERY_BRAND:
+        raise InvalidRequest("an attempt is made for one brand", "brand")
+    return contact, Attempt(id=_id(body, fact_id), channel=body.channel, purpose=body.purpose,
+                            brand=body.brand or DEFAULT_BRAND, occurred_at=body.occurred_at, outcome=body.outcome,
+                            disposition=body.disposition)
+
+
+def preferences(contact: Address, body: Any, fact_id: str | None = None) -> tuple[dict[str, Any], str]:
+    """The patch (only the preferences sent; null clears one) and the id to record it under."""
+    sent = body.model_fields_set - {"id", "address"}
+    if not sent:
+        raise InvalidRequest("send at least one preference", None)
+    patch: dict[str, Any] = {}
+    for name in sent:
+        value = getattr(body, name)
+        if name == "contact_hours" and value is not None:
+            value = ContactHours(start=value.start, end=value.end, days=frozenset(value.days))
+        elif name == "linked_addresses":
+            linked: list[str] = []
+            for index, raw in enumerate(value or []):
+                other = address(raw, field=f"linked_addresses[{index}]").value
+                if other != contact.value and other not in linked:
+                    linked.append(other)
+            value = tuple(linked)
+        patch[name] = value
+    return patch, _id(body, fact_id)
