@@ -6,7 +6,7 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
 
-from ..domain.errors import RegistryError
+from ..domain.errors import InvalidRequest, RegistryError, TooLarge
 
 # pydantic error types that mean "a list is over its limit" (413), not "bad value" (400)
 _TOO_LARGE_TYPES = {"too_long"}
@@ -17,6 +17,7 @@ _MESSAGES = {
     "json_invalid": "the body is not valid JSON",
     "model_attributes_type": "must be a JSON object",
     "dict_type": "must be a JSON object",
+    "model_type": "must be a JSON object",
     "list_type": "must be a list",
     "string_type": "must be a string",
     "too_short": "must not be empty",
@@ -40,20 +41,32 @@ def registry_error_response(err: RegistryError) -> Response:
 
 
 def validation_error_response(errors: list[dict[str, Any]]) -> Response:
+    return registry_error_response(validation_error(errors))
+
+
+def validation_error(errors: list[dict[str, Any]], within: tuple[str, ...] | None = None) -> RegistryError:
+    """pydantic's first error as the contract's error.
+
+    ``within`` None: errors of Powertools' request validation (locations start with body, query,
+    ...). A tuple: errors of a model validated by hand, sitting at that place in the body (an
+    event's ``("data",)``), so the field points into the whole body.
+    """
     first = errors[0] if errors else {}
     kind = first.get("type", "")
     loc = [str(p) for p in first.get("loc", ())]
-    if loc and loc[0] in ("body", "query", "path", "header"):
-        loc = loc[1:]
+    if within is None:
+        if loc and loc[0] in ("body", "query", "path", "header"):
+            loc = loc[1:]
+    else:
+        loc = [*within, *loc]
     field = "".join(f"[{p}]" if p.isdigit() else (f".{p}" if i else p) for i, p in enumerate(loc)) or None
     if kind == "json_invalid":
-        return json_response(400, error_body("invalid_request", _MESSAGES[kind]))
+        return InvalidRequest(_MESSAGES[kind])
     if kind in _TOO_LARGE_TYPES:
         limit = (first.get("ctx") or {}).get("max_length")
-        return json_response(413, error_body("payload_too_large", f"at most {limit} items" if limit else
-                                             "too many items", field))
+        return TooLarge(f"at most {limit} items" if limit else "too many items", field)
     message = _MESSAGES.get(kind) or _clean(first.get("msg")) or "is not valid"
-    return json_response(400, error_body("invalid_request", f"{field}: {message}" if field else message, field))
+    return InvalidRequest(f"{field}: {message}" if field else message, field)
 
 
 def _clean(message: Any) -> str | None:
