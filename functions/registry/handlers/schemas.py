@@ -141,3 +141,44 @@ class SuppressionListIn(Strict):
 class EntriesIn(Strict):
     add: Annotated[list[AddressText], Field(max_length=1000)] = []
     remove: Annotated[list[AddressText], Field(max_length=1000)] = []
+
+
+# Events: the envelope, and the data of the types that have no endpoint of their own. The fact
+# types' data is the matching endpoint's body (ConsentIn, ...).
+EventType = Literal["consent.granted", "opt_out.recorded", "relationship.recorded", "contact.attempted",
+                    "preferences.updated", "sms.inbound", "email.bounced", "email.complained"]
+
+
+class EventIn(Strict):
+    id: Id  # the idempotency id of the write the event causes
+    type: EventType
+    occurred_at: Instant
+    source: Annotated[str, Field(min_length=1, max_length=128)]  # free text: who sent it, not a fact source
+    data: dict[str, Any]
+
+
+class EventsIn(Strict):
+    # Any: a bad event is that event's result, not the whole request's error.
+    events: Annotated[list[Any], Field(max_length=100)]
+
+
+class PreferencesEventIn(PreferencesIn):
+    """preferences.updated: the preferences body plus the address it is for."""
+
+    address: AddressText
+
+
+class SmsInboundIn(Strict):
+    from_: Annotated[AddressText, Field(alias="from")]
+    to: AddressText
+    body: Text
+    brand: Optional[Brand] = None
+
+
+class EmailBouncedIn(Strict):
+    address: AddressText
+    bounce_type: Literal["permanent", "transient"]
+
+
+class EmailComplainedIn(Strict):
+    address: AddressText

@@ -1,0 +1,59 @@
+"""Facts that arrive as events: ``POST /v1/events`` (scope ``write``).
+
+Each event is read and applied on its own, in input order; the answer holds one result per
+event: ``applied``, ``duplicate`` or ``rejected`` with the error the matching endpoint would
+give. When the registry cannot be written, the events not yet applied are rejected with
+``registry_unavailable`` (nothing more is tried: each would only wait for the same timeout) and
+the answer is 503, so a sender that looks only at the status sends the batch again; the ids make
+that safe.
+"""
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+
+from ...domain.errors import RegistryError, RegistryUnavailable
+from ...services import events
+from ..access import actor
+from ..errors import error_body, json_response
+from ..event_inputs import parse, raw_id
+from ..observability import count, logger, tracer
+from ..schemas import EventsIn
+
+router = Router()
+
+NOT_TRIED = RegistryUnavailable("not applied: the registry could not be written; send this event again")
+
+
+@router.post("/v1/events")
+@tracer.capture_method(capture_response=False)
+def post_events(body: EventsIn):
+    results = []
+    unavailable: RegistryError | None = None
+    for raw in body.events:
+        if unavailable is not None:
+            status, error = events.REJECTED, NOT_TRIED
+        else:
+            status, error = _apply(raw)
+            if isinstance(error, RegistryUnavailable):
+                unavailable = error
+        result = {"id": raw_id(raw), "status": status}
+        if error is not None:
+            result.update(error_body(error.code, error.message, error.field))
+        results.append(result)
+        count(f"Event_{status}")
+    if unavailable is not None:
+        logger.warning("events not applied: registry unavailable",
+                       extra={"cause": repr(unavailable.__cause__), "events": len(results)})
+        return json_response(503, {**error_body(unavailable.code, "some events were not applied; send them again"),
+                                   "results": results})
+    return json_response(200, {"results": results})
+
+
+def _apply(raw):
+    try:
+        envelope = parse(raw)
+    except RegistryError as err:
+        return events.REJECTED, err
+    status, error = events.apply_event(envelope, actor())
+    logger.info("event", extra={"id": envelope.id, "type": envelope.type, "status": status,
+                                "error": error.code if error else None})
+    return status, error
