@@ -14,6 +14,7 @@ import sys
 from typing import Any
 
 LOCAL_HASH_KEY = "local-stack-address-hash-key-not-a-secret"
+LOCAL_LINK_SIGNING_KEY = "local-stack-link-signing-key-not-a-secret"
 # (raw key, name, scopes): the contract's two fixed keys.
 LOCAL_KEYS = (
     ("local-admin", "local-admin", {"lookup", "write", "admin"}),
@@ -45,6 +46,7 @@ def set_env() -> None:
         "AWS_REGION": os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),
         "REGISTRY_TABLE": "registry",
         "REGISTRY_ADDRESS_HASH_KEY": LOCAL_HASH_KEY,
+        "REGISTRY_LINK_SIGNING_KEY": LOCAL_LINK_SIGNING_KEY,
         "POWERTOOLS_SERVICE_NAME": "contact-registry",
         "POWERTOOLS_METRICS_NAMESPACE": "ContactRegistry",
         "POWERTOOLS_TRACE_DISABLED": "true",  # no X-Ray daemon here

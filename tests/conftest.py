@@ -14,6 +14,7 @@ for _name, _value in {
     "AWS_REGION": "us-east-1",
     "REGISTRY_TABLE": "registry-test",
     "REGISTRY_ADDRESS_HASH_KEY": "test-hash-key",
+    "REGISTRY_LINK_SIGNING_KEY": "test-link-signing-key",
     "POWERTOOLS_TRACE_DISABLED": "true",
     # moto applies writes one at a time and copies the whole table per transaction: under two
     # xdist workers and racing threads a write can queue for seconds. Reads keep their real

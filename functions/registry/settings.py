@@ -26,6 +26,12 @@ class Settings:
     address_hash_key: str | None = None
     address_hash_key_parameter: str | None = None
     brand_policies: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # Preference-center links: the HMAC key that signs their tokens (the value, or the name of an
+    # SSM SecureString, as for the address hash key) and the public base URL they are built on
+    # (None: the request's own scheme and Host).
+    link_signing_key: str | None = None
+    link_signing_key_parameter: str | None = None
+    public_base_url: str | None = None
     # Lookups fail closed fast: a stalled DynamoDB must not hold a dialer past ~1 s.
     read_connect_timeout: float = 0.25
     read_timeout: float = 0.5
@@ -56,6 +62,9 @@ class Settings:
             address_hash_key=env.get("REGISTRY_ADDRESS_HASH_KEY") or None,
             address_hash_key_parameter=env.get("REGISTRY_ADDRESS_HASH_KEY_PARAMETER") or None,
             brand_policies=json.loads(policies) if policies else {},
+            link_signing_key=env.get("REGISTRY_LINK_SIGNING_KEY") or None,
+            link_signing_key_parameter=env.get("REGISTRY_LINK_SIGNING_KEY_PARAMETER") or None,
+            public_base_url=(env.get("REGISTRY_PUBLIC_BASE_URL") or "").rstrip("/") or None,
             read_connect_timeout=_float("REGISTRY_READ_CONNECT_TIMEOUT", cls.read_connect_timeout),
             read_timeout=_float("REGISTRY_READ_TIMEOUT", cls.read_timeout),
             read_max_attempts=_int("REGISTRY_READ_MAX_ATTEMPTS", cls.read_max_attempts),

@@ -83,11 +83,12 @@ def test_function_environment(template):
     env = template["Globals"]["Function"]["Environment"]["Variables"]
     assert env["REGISTRY_TABLE"] == {"Ref": "RegistryTable"}
     assert env["REGISTRY_ADDRESS_HASH_KEY_PARAMETER"] == {"Ref": "AddressHashKeyParameterName"}
+    assert env["REGISTRY_LINK_SIGNING_KEY_PARAMETER"] == {"Ref": "LinkSigningKeyParameterName"}
     assert env["POWERTOOLS_SERVICE_NAME"] == "contact-registry"
     assert env["POWERTOOLS_METRICS_NAMESPACE"] == "ContactRegistry"
     assert "LOG_LEVEL" in env
     # The hash key itself never sits in the template: only the parameter's name.
-    assert "REGISTRY_ADDRESS_HASH_KEY" not in env
+    assert "REGISTRY_ADDRESS_HASH_KEY" not in env and "REGISTRY_LINK_SIGNING_KEY" not in env
 
 
 def test_table_is_protected(template):
@@ -118,7 +119,9 @@ def test_iam_is_least_privilege(function):
     assert all(s["Resource"] == {"Fn::GetAtt": ["RegistryTable", "Arn"]} for s in by_service["dynamodb"])
     (ssm,) = by_service["ssm"]
     assert ssm["Action"] == "ssm:GetParameter"
-    assert "${AddressHashKeyParameterName}" in ssm["Resource"]["Fn::Sub"]
+    resources = ssm["Resource"] if isinstance(ssm["Resource"], list) else [ssm["Resource"]]
+    assert sorted(r["Fn::Sub"].rpartition("parameter")[2] for r in resources) == [
+        "${AddressHashKeyParameterName}", "${LinkSigningKeyParameterName}"]
     # Only the SAM-made role's own policies: no managed policy templates with broad grants.
     assert all(isinstance(policy, dict) for policy in function["Policies"])
 
