@@ -48,6 +48,12 @@ class Forbidden(RegistryError):
     status, code = 403, "forbidden"
 
 
+class Gone(RegistryError):
+    """Something that existed and no longer does: an expired or revoked preference link."""
+
+    status, code = 410, "gone"
+
+
 class RegistryUnavailable(RegistryError):
     """The registry could not be read or written: callers must not contact (fail closed)."""
 

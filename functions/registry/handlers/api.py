@@ -19,10 +19,10 @@ from ..domain.errors import RegistryError
 from .access import gate, lambda_event_gate, required_scope, treat_body_as_json
 from .errors import error_body, json_response, registry_error_response, validation_error_response
 from .observability import logger, metrics, tracer
-from .routes import contacts, events, facts, health, permissions, suppression_lists
+from .routes import contacts, events, facts, health, permissions, preference_center, suppression_lists
 
 ROUTERS = (health.router, permissions.router, facts.router, contacts.router, suppression_lists.router,
-           events.router)
+           events.router, preference_center.router)
 OPENAPI_PATH = "/v1/openapi.json"
 
 

@@ -2,8 +2,8 @@
 
 The state item is rewritten first, in one transaction with an erasure entry in the history,
 so from that moment no lookup or profile shows personal data and the person stays suppressed.
-The remaining history and idempotency marks are then deleted page by page; an erasure that
-is interrupted there is simply sent again.
+The remaining history, idempotency marks and preference links are then deleted page by page;
+an erasure that is interrupted there is simply sent again.
 """
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from ..domain.documents import document_from_facts
 from ..domain.errors import NotFound, RegistryUnavailable
 from ..domain.timeutil import format_instant, sortable_instant, utc_now
 from ..storage import contacts as store
+from ..storage import preference_links as links
 from .address_keys import contact_key
 from .contact_facts import facts_of
 from .recording import MAX_TRIES, new_id
@@ -30,6 +31,7 @@ def erase(address: Address, actor: str | None = None) -> dict[str, Any]:
         for attempt in range(MAX_TRIES):
             snapshot = store.load(pk)
             if snapshot is None:
+                _scrub_history(pk)  # no record, but preference links issued for the address name it
                 raise NotFound("the registry knows nothing about this address")
             erased = changes.erase(facts_of(snapshot, address))
             now = utc_now()
@@ -58,6 +60,8 @@ def _scrub_history(pk: str) -> None:
         sk = raw["sk"]["S"]
         if sk.startswith(store.MARK_PREFIX):
             doomed.append((pk, sk))
+        elif sk.startswith(links.POINTER_PREFIX):  # a preference link: the pointer and the link itself
+            doomed += [(pk, sk), links.link_key_of_pointer(sk)]
         elif sk.startswith(store.HISTORY_PREFIX):
             entry = store.HistoryEntry.from_raw_data(raw)
             if entry.type not in KEPT_HISTORY_TYPES:

@@ -57,6 +57,12 @@ def _linked_facts(facts: Any) -> dict[str, ContactFacts]:
     return contact_facts.load_many(linked) if linked else {}
 
 
+def decide_loaded(address: Address, facts: ContactFacts, ask: Ask,
+                  linked: dict[str, ContactFacts] | None = None) -> Decision:
+    """The decision for facts already read (the preference page decides every scope from one read)."""
+    return _decide(address, facts, ask, linked or {})
+
+
 def _decide(address: Address, facts: ContactFacts, ask: Ask, linked: dict[str, ContactFacts]) -> Decision:
     question = Question(address=address.value, kind=address.kind, channel=ask.channel, purpose=ask.purpose,
                         brand=ask.brand, at=ask.at)

@@ -1,0 +1,259 @@
+"""The preference center: signed links (``POST /v1/preference-links``, scope ``write``) and the
+pages they open, outside /v1 so no API key is needed: the signed token is the credential.
+
+- ``GET /p/<token>``: the person's page; ``POST`` (a form) records their choices and answers
+  303 to the page again (post/redirect/get: reloading it sends nothing twice).
+- ``GET /p/<token>/unsubscribe``: a confirmation button (a GET never changes anything);
+  ``POST`` with ``List-Unsubscribe=One-Click`` (RFC 8058) opts out of marketing and answers 200.
+
+A tampered token answers 403 and an expired (or erased) one 410: an HTML page for a browser
+(``Accept: text/html``), else the contract's JSON error; neither says whose link it was.
+"""
+import re
+from datetime import date
+from email.parser import BytesParser
+from email.policy import HTTP
+from typing import Annotated, Optional
+from urllib.parse import parse_qs
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from pydantic import Field
+
+from ...domain import link_tokens
+from ...domain.errors import Forbidden, Gone, InvalidRequest, RegistryError
+from ...domain.vocabulary import CHANNELS, DEFAULT_BRAND, PURPOSES
+from ...services import preference_links
+from ...settings import get_settings
+from .. import preference_pages as pages
+from ..errors import error_body, json_response
+from ..observability import count, logger, tracer
+from ..schemas import AddressText, Brand, Strict
+
+router = Router()
+
+ONE_CLICK = {"List-Unsubscribe": "One-Click"}
+MAX_FORM_FIELDS = 200
+_HOST = re.compile(r"^(?:[A-Za-z0-9.\-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$")
+_TITLES = {400: "Please check your choices", 403: "This link is not valid", 410: "This link has expired",
+           503: "Please try again later"}
+
+
+class PreferenceLinkIn(Strict):
+    address: AddressText
+    brand: Optional[Brand] = None
+    ttl_days: Optional[Annotated[int, Field(ge=1, le=preference_links.MAX_TTL_DAYS, strict=True)]] = None
+
+
+@router.post("/v1/preference-links")
+@tracer.capture_method(capture_response=False)
+def post_preference_link(body: PreferenceLinkIn):
+    address = preference_links.normalised(body.address)
+    ttl = body.ttl_days if body.ttl_days is not None else preference_links.DEFAULT_TTL_DAYS
+    link = preference_links.issue(address, body.brand or DEFAULT_BRAND, ttl, _base_url())
+    logger.info("preference link issued", extra={"address": address.masked()})
+    count("PreferenceLinkIssued")
+    return json_response(201, link.to_dict())
+
+
+@router.get("/p/<token>", include_in_schema=False)
+@tracer.capture_method(capture_response=False)
+def get_page(token: str):
+    try:
+        view = preference_links.page(preference_links.open_link(token, link_tokens.PAGE))
+    except RegistryError as err:
+        return _refused(err)
+    saved = (router.current_event.query_string_parameters or {}).get("saved") == "1"
+    return _html(200, pages.preference_page(view, _page_url(token), saved=saved))
+
+
+@router.post("/p/<token>", include_in_schema=False)
+@tracer.capture_method(capture_response=False)
+def post_page(token: str):
+    url = _page_url(token)
+    try:
+        link = preference_links.open_link(token, link_tokens.PAGE)
+    except RegistryError as err:
+        return _refused(err)
+    try:
+        applied = preference_links.apply(link, _choices(_form()), _evidence(url))
+    except InvalidRequest as err:
+        try:
+            view = preference_links.page(link)
+        except RegistryError as again:
+            return _refused(again)
+        return _html(400, pages.preference_page(view, url, error=err.message))
+    except RegistryError as err:
+        return _refused(err)
+    logger.info("preference center choices recorded", extra={
+        "address": link.address.masked(), "opt_outs": applied.opt_outs, "consents": applied.consents,
+        "preferences": applied.preferences})
+    count("PreferenceCenterSaved")
+    return Response(303, pages.CONTENT_TYPE, "", {**pages.HEADERS, "Location": f"{url}?saved=1"})
+
+
+@router.get("/p/<token>/unsubscribe", include_in_schema=False)
+@tracer.capture_method(capture_response=False)
+def get_unsubscribe(token: str):
+    try:
+        link = preference_links.open_link(token, link_tokens.UNSUBSCRIBE)
+    except RegistryError as err:
+        return _refused(err)
+    return _html(200, pages.unsubscribe_confirm(link, _unsubscribe_url(token)))
+
+
+@router.post("/p/<token>/unsubscribe", include_in_schema=False)
+@tracer.capture_method(capture_response=False)
+def post_unsubscribe(token: str):
+    try:
+        link = preference_links.open_link(token, link_tokens.UNSUBSCRIBE)
+        if not _is_one_click():
+            raise InvalidRequest("the body must be List-Unsubscribe=One-Click (RFC 8058)")
+        channels = preference_links.unsubscribe(link)
+    except RegistryError as err:
+        return _refused(err)
+    logger.info("one-click unsubscribe", extra={"address": link.address.masked()})
+    count("OneClickUnsubscribe")
+    if _wants_html():
+        return _html(200, pages.unsubscribed(link))
+    return json_response(200, {"unsubscribed": True, "channels": list(channels), "purposes": ["marketing"],
+                               "brand": link.brand}, headers=dict(pages.HEADERS))
+
+
+# --- request helpers --------------------------------------------------------------------------
+
+def _header(name: str) -> str:
+    headers = router.current_event.headers or {}
+    for key, value in headers.items():
+        if key.lower() == name:
+            return value or ""
+    return ""
+
+
+def _request_context() -> dict:
+    return router.current_event.get("requestContext") or {}
+
+
+def _base_url() -> str:
+    """The configured public base URL; else this request's own scheme and Host (locally
+    http://127.0.0.1:3000)."""
+    configured = get_settings().public_base_url
+    if configured:
+        return configured
+    host = _header("host").strip()
+    if not _HOST.match(host):
+        host = str(_request_context().get("domainName") or "localhost")
+    scheme = _header("x-forwarded-proto").split(",")[0].strip().lower()
+    return f"{scheme if scheme in ('http', 'https') else 'http'}://{host}"
+
+
+def _page_url(token: str) -> str:
+    return _base_url() + preference_links.PAGE_PATH.format(token=token)
+
+
+def _unsubscribe_url(token: str) -> str:
+    return _base_url() + preference_links.UNSUBSCRIBE_PATH.format(token=token)
+
+
+def _evidence(url: str) -> dict:
+    ip = str((_request_context().get("http") or {}).get("sourceIp") or "")
+    if not ip:
+        ip = _header("x-forwarded-for").split(",")[0].strip()
+    return {"form_url": url, "ip": ip[:64] or None, "user_agent": _header("user-agent")[:1024] or None}
+
+
+def _body() -> str:
+    return router.current_event.decoded_body or ""
+
+
+def _form() -> dict[str, str]:
+    content_type = _header("content-type").lower()
+    if content_type and not content_type.startswith("application/x-www-form-urlencoded"):
+        raise InvalidRequest("send the page's form")
+    try:
+        parsed = parse_qs(_body(), keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS)
+    except ValueError:
+        raise InvalidRequest("the form has too many fields") from None
+    return {name: values[-1] for name, values in parsed.items()}
+
+
+def _choices(form: dict[str, str]) -> preference_links.Choices:
+    scopes = {}
+    for name, value in form.items():
+        if not name.startswith("scope."):
+            continue
+        parts = name.split(".")
+        if len(parts) != 4 or parts[2] not in CHANNELS or parts[3] not in PURPOSES \
+                or value not in (preference_links.IN, preference_links.OUT, preference_links.KEEP):
+            raise InvalidRequest("the form is not one this page sent; reload it and choose again")
+        if value != preference_links.KEEP:
+            scopes[(parts[1], parts[2], parts[3])] = value
+
+    preferred = form.get("preferred_channel")
+    if preferred is None:
+        preferred_channel = preference_links.UNCHANGED
+    elif preferred == "none":
+        preferred_channel = None
+    elif preferred in CHANNELS:
+        preferred_channel = preferred
+    else:
+        raise InvalidRequest("choose a preferred channel from the list", "preferred_channel")
+
+    snooze = preference_links.UNCHANGED
+    if form.get("snooze_clear"):
+        snooze = None
+    elif form.get("snooze_until", "").strip():
+        text = form["snooze_until"].strip()
+        try:
+            if len(text) != 10:
+                raise ValueError
+            snooze = date.fromisoformat(text)
+        except ValueError:
+            raise InvalidRequest("give the pause's end as a date, YYYY-MM-DD", "snooze_until") from None
+    return preference_links.Choices(scopes, preferred_channel, snooze, bool(form.get("opt_out_all")))
+
+
+def _is_one_click() -> bool:
+    """RFC 8058: the POST carries List-Unsubscribe=One-Click, url-encoded or as multipart/form-data."""
+    content_type = _header("content-type")
+    body = _body()
+    if content_type.lower().startswith("multipart/form-data"):
+        message = BytesParser(policy=HTTP).parsebytes(
+            f"Content-Type: {content_type}\r\n\r\n".encode("latin-1", "replace") + body.encode("utf-8", "replace"))
+        if not message.is_multipart():
+            return False
+        fields = {}
+        for part in message.iter_parts():
+            name = part.get_param("name", header="content-disposition")
+            fields[str(name)] = str(part.get_payload(decode=True) or b"", "utf-8", "replace").strip()
+        return fields == ONE_CLICK
+    try:
+        parsed = parse_qs(body.strip(), keep_blank_values=True, strict_parsing=True, max_num_fields=10)
+    except ValueError:
+        return False
+    return parsed == {name: [value] for name, value in ONE_CLICK.items()}
+
+
+# --- responses --------------------------------------------------------------------------------
+
+def _wants_html() -> bool:
+    return "text/html" in _header("accept").lower()
+
+
+def _html(status: int, page: str) -> Response:
+    return Response(status, pages.CONTENT_TYPE, page, dict(pages.HEADERS))
+
+
+def _refused(err: RegistryError) -> Response:
+    """403, 410, 400 or 503, saying nothing about whose link it was."""
+    if isinstance(err, Forbidden):
+        message = "This link is not valid. Use the link exactly as you received it."
+    elif isinstance(err, Gone):
+        message = "This link has expired or is no longer valid. Ask the sender for a new one."
+    elif isinstance(err, InvalidRequest):
+        message = err.message
+    else:
+        message = "Your request could not be completed. Please try again later."
+    if _wants_html():
+        return _html(err.status, pages.message(_TITLES.get(err.status, "Something went wrong"), message))
+    return json_response(err.status, error_body(err.code, message), headers=dict(pages.HEADERS))
