@@ -12,19 +12,14 @@ from functools import lru_cache
 
 from ..settings import get_settings
 from ..storage.contacts import contact_pk
+from .secrets import read_secret
 
 
 @lru_cache(maxsize=1)
 def _secret() -> bytes:
     settings = get_settings()
-    if settings.address_hash_key:
-        return settings.address_hash_key.encode()
-    if settings.address_hash_key_parameter:
-        from aws_lambda_powertools.utilities import parameters
-
-        value = parameters.get_parameter(settings.address_hash_key_parameter, decrypt=True, max_age=3600)
-        return str(value).encode()
-    raise RuntimeError("set REGISTRY_ADDRESS_HASH_KEY or REGISTRY_ADDRESS_HASH_KEY_PARAMETER")
+    return read_secret(settings.address_hash_key, settings.address_hash_key_parameter,
+                       "REGISTRY_ADDRESS_HASH_KEY or REGISTRY_ADDRESS_HASH_KEY_PARAMETER")
 
 
 def address_hash(address: str) -> str:

@@ -28,6 +28,7 @@ from ..domain.vocabulary import ALL, CHANNELS, EVERY_BRAND, PURPOSES
 from ..settings import get_settings
 from ..storage import preference_links as store
 from . import contact_facts, permissions, recording
+from .secrets import read_secret
 from .address_keys import contact_key
 from .policies import policy_book
 
@@ -51,14 +52,8 @@ _VERBS = {"call": ("call", "calls"), "sms": ("text", "messages"), "email": ("ema
 @lru_cache(maxsize=1)
 def _key() -> bytes:
     settings = get_settings()
-    if settings.link_signing_key:
-        return settings.link_signing_key.encode()
-    if settings.link_signing_key_parameter:
-        from aws_lambda_powertools.utilities import parameters
-
-        value = parameters.get_parameter(settings.link_signing_key_parameter, decrypt=True, max_age=3600)
-        return str(value).encode()
-    raise RuntimeError("set REGISTRY_LINK_SIGNING_KEY or REGISTRY_LINK_SIGNING_KEY_PARAMETER")
+    return read_secret(settings.link_signing_key, settings.link_signing_key_parameter,
+                       "REGISTRY_LINK_SIGNING_KEY or REGISTRY_LINK_SIGNING_KEY_PARAMETER")
 
 
 # --- issuing and opening ---------------------------------------------------------------------
