@@ -29,7 +29,7 @@ def erase(address: Address, actor: str | None = None) -> dict[str, Any]:
     pk = contact_key(address.value)
     try:
         for attempt in range(MAX_TRIES):
-            snapshot = store.load(pk)
+            snapshot = store.load_for_write(pk)
             if snapshot is None:
                 _scrub_history(pk)  # no record, but preference links issued for the address name it
                 raise NotFound("the registry knows nothing about this address")

@@ -69,7 +69,7 @@ def apply_change(address: Address, change: Change, actor: str | None = None) -> 
     for attempt in range(MAX_TRIES):
         now = utc_now()
         try:
-            snapshot = store.load(pk)
+            snapshot = store.load_for_write(pk)
             facts = facts_of(snapshot, address)
             updated = change.apply(facts, now)
             recorded = format_instant(now)

@@ -27,6 +27,8 @@ from pynamodb.transactions import TransactWrite
 from ..settings import get_settings
 from .table import RegistryModel, write_connection
 
+_settings = get_settings()
+
 STATE = "STATE"
 HISTORY_PREFIX = "H#"
 MARK_PREFIX = "I#"
@@ -144,6 +146,26 @@ def load(pk: str) -> Snapshot | None:
     try:
         item = ContactItem.get(pk, STATE, consistent_read=True)
     except ContactItem.DoesNotExist:
+        return None
+    except (PynamoDBException, OSError) as err:
+        raise _wrap(err) from err
+    return Snapshot.of(item)
+
+
+class ContactItemForWrite(ContactItem):
+    """The same item, read with the write path's timeouts: the read before a write may wait as long
+    as the write will (a lookup's fail-fast timeouts would turn a busy moment into a failed write)."""
+
+    class Meta(ContactItem.Meta):
+        connect_timeout_seconds = _settings.write_connect_timeout
+        read_timeout_seconds = _settings.write_timeout
+        max_retry_attempts = max(_settings.write_max_attempts - 1, 0)
+
+
+def load_for_write(pk: str) -> Snapshot | None:
+    try:
+        item = ContactItemForWrite.get(pk, STATE, consistent_read=True)
+    except ContactItemForWrite.DoesNotExist:
         return None
     except (PynamoDBException, OSError) as err:
         raise _wrap(err) from err
