@@ -68,5 +68,5 @@ def _scrub_history(pk: str) -> None:
                 doomed.append((pk, sk))
             elif entry.data and entry.data.get("note"):
                 entry.data = {k: v for k, v in entry.data.items() if k != "note"}
-                entry.save()
+                store.save_history(entry)
     store.delete_items(doomed)

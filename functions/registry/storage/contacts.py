@@ -368,6 +368,14 @@ def change_membership(pk: str, address: str, kind: str, member: str, add: bool, 
             raise _wrap(err) from err
 
 
+def save_history(entry: HistoryEntry) -> None:
+    """Rewrite one history entry (erasure strips free-text notes from the opt-outs it keeps)."""
+    try:
+        entry.save()
+    except (PynamoDBException, OSError) as err:
+        raise _wrap(err) from err
+
+
 def delete_items(keys: Iterable[tuple[str, str]]) -> None:
     """Delete items in batches of 25 (PynamoDB's BatchWrite resends UnprocessedItems)."""
     try:
