@@ -23,7 +23,7 @@ from .vocabulary import ALL, CHANNELS, DEFER_REASONS, DENY_REASONS, EVERY_BRAND,
 _REACHED = frozenset({"answered", "delivered"})
 _NOUNS = {"call": "calls", "sms": "texts", "email": "emails"}
 # A bought list is never the person's own act, so it never overrides their opt-out on any channel.
-_NEVER_LIFTS_OPT_OUT = frozenset({"purchased_list"})
+NEVER_LIFTS_OPT_OUT = frozenset({"purchased_list"})
 
 
 @dataclass(frozen=True)
@@ -159,7 +159,7 @@ def basis_consent(facts: ContactFacts, channel: str, purpose: str, brand: str, a
               if consent_covers(c, channel, purpose, brand)
               and consent_problem(c, channel, at, policy) is None
               and (blocker is None or (c.occurred_at > blocker.occurred_at
-                                       and c.source not in _NEVER_LIFTS_OPT_OUT))]
+                                       and c.source not in NEVER_LIFTS_OPT_OUT))]
     return max(usable, key=lambda c: c.occurred_at) if usable else None
 
 
@@ -179,7 +179,7 @@ def _no_basis_message(facts: ContactFacts, q: Question, basis: str, policy: Poli
         problem = consent_problem(consent, q.channel, q.at, policy)
         if problem is None and blocker is not None:
             problem = ("consent from purchased_list cannot override an opt-out"
-                       if consent.source in _NEVER_LIFTS_OPT_OUT else "consent is not newer than the opt-out")
+                       if consent.source in NEVER_LIFTS_OPT_OUT else "consent is not newer than the opt-out")
         if problem:
             return f"{text}; {problem}"
     return text

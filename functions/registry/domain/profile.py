@@ -7,8 +7,8 @@ from typing import Any
 from .facts import ContactFacts
 from .policy import Policy
 from .timeutil import format_instant
-from .decide import _NEVER_LIFTS_OPT_OUT, ebr_until, opt_out_covers
-from .vocabulary import ALL
+from .decide import NEVER_LIFTS_OPT_OUT, consent_covers, ebr_until, opt_out_covers
+from .vocabulary import ALL, PURPOSES, channels_for_kind
 
 
 def scope_statuses(facts: ContactFacts, at: datetime, policy: Policy) -> list[dict[str, Any]]:
@@ -18,8 +18,7 @@ def scope_statuses(facts: ContactFacts, at: datetime, policy: Policy) -> list[di
     ahead of ours): the profile is the record of what the person said; ``at`` judges expiry only.
     """
     scopes: set[tuple[str, str, str]] = set()
-    channels = ("call", "sms") if facts.kind == "phone" else ("email",)
-    purposes = ("marketing", "informational")
+    channels, purposes = channels_for_kind(facts.kind), PURPOSES
     for c in facts.consents:
         scopes |= {(ch, p, c.brand) for ch in c.channels for p in c.purposes}
     for o in facts.opt_outs:
@@ -28,14 +27,12 @@ def scope_statuses(facts: ContactFacts, at: datetime, policy: Policy) -> list[di
         scopes |= {(ch, p, o.brand) for ch in chs for p in ps}
     out = []
     for channel, purpose, brand in sorted(scopes):
-        covering_consents = [c for c in facts.consents if channel in c.channels and purpose in c.purposes
-                             and c.brand == brand]
-        covering_opt_outs = [o for o in facts.opt_outs
-                             if opt_out_covers(o, channel, purpose, brand)]
+        covering_consents = [c for c in facts.consents if consent_covers(c, channel, purpose, brand)]
+        covering_opt_outs = [o for o in facts.opt_outs if opt_out_covers(o, channel, purpose, brand)]
         latest_consent = max(covering_consents, key=lambda c: c.occurred_at, default=None)
         latest_opt_out = max(covering_opt_outs, key=lambda o: o.occurred_at, default=None)
         # as in decisions: a bought list's "consent" never undoes the person's own opt-out
-        lifting = max((c for c in covering_consents if c.source not in _NEVER_LIFTS_OPT_OUT),
+        lifting = max((c for c in covering_consents if c.source not in NEVER_LIFTS_OPT_OUT),
                       key=lambda c: c.occurred_at, default=None)
         if brand == "*":
             status, fact = "opted_out", latest_opt_out

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from typing import Iterable, Sequence
 
-from ..domain.addresses import Address, normalise
+from ..domain.addresses import Address
 from ..domain.documents import facts_from_document
-from ..domain.errors import InvalidAddress, RegistryUnavailable
+from ..domain.errors import RegistryUnavailable
 from ..domain.facts import ContactFacts
-from ..settings import get_settings
 from ..storage import contacts as store
 from .address_keys import contact_key
 
@@ -37,14 +36,10 @@ def load_many(addresses: Sequence[Address]) -> dict[str, ContactFacts]:
 
 
 def linked_addresses(facts: Iterable[ContactFacts]) -> list[Address]:
-    """Other addresses of the same people, normalised; ones that no longer parse are skipped."""
-    region = get_settings().phone_default_region
+    """Other addresses of the same people. They were normalised when recorded, so the lookup path
+    does not parse them again."""
     found: dict[str, Address] = {}
     for f in facts:
-        for raw in f.preferences.linked_addresses:
-            try:
-                address = normalise(raw, region)
-            except InvalidAddress:
-                continue
-            found.setdefault(address.value, address)
+        for value in f.preferences.linked_addresses:
+            found.setdefault(value, Address(value, "email" if "@" in value else "phone"))
     return list(found.values())

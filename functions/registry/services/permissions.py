@@ -32,7 +32,7 @@ def check(raw_address: str, ask: Ask) -> Decision:
     check_channel(address, ask.channel)
     facts, _ = contact_facts.load(address)
     linked = _linked_facts([facts])
-    return _decide(address, facts, ask, linked)
+    return decide_loaded(address, facts, ask, linked)
 
 
 def check_many(raw_addresses: Sequence[str], ask: Ask) -> list[Decision | RegistryError]:
@@ -49,7 +49,7 @@ def check_many(raw_addresses: Sequence[str], ask: Ask) -> list[Decision | Regist
     good = [p for p in parsed if isinstance(p, Address)]
     facts = contact_facts.load_many(good) if good else {}
     linked = _linked_facts(facts.values())
-    return [p if isinstance(p, RegistryError) else _decide(p, facts[p.value], ask, linked) for p in parsed]
+    return [p if isinstance(p, RegistryError) else decide_loaded(p, facts[p.value], ask, linked) for p in parsed]
 
 
 def _linked_facts(facts: Any) -> dict[str, ContactFacts]:
@@ -59,11 +59,8 @@ def _linked_facts(facts: Any) -> dict[str, ContactFacts]:
 
 def decide_loaded(address: Address, facts: ContactFacts, ask: Ask,
                   linked: dict[str, ContactFacts] | None = None) -> Decision:
-    """The decision for facts already read (the preference page decides every scope from one read)."""
-    return _decide(address, facts, ask, linked or {})
-
-
-def _decide(address: Address, facts: ContactFacts, ask: Ask, linked: dict[str, ContactFacts]) -> Decision:
+    """The decision for facts already read (lookups, and the preference page from one read)."""
+    linked = linked or {}
     question = Question(address=address.value, kind=address.kind, channel=ask.channel, purpose=ask.purpose,
                         brand=ask.brand, at=ask.at)
     own_links = {a: linked[a] for a in facts.preferences.linked_addresses if a in linked}
