@@ -13,7 +13,6 @@ Key design (see docs/storage.md):
 from __future__ import annotations
 
 import base64
-import json
 import random
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -384,7 +383,3 @@ def delete_items(keys: Iterable[tuple[str, str]]) -> None:
                 batch.delete(HistoryEntry(pk, sk))
     except (PynamoDBException, OSError) as err:
         raise _wrap(err) from err
-
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
