@@ -7,7 +7,10 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST := $(PY) -m pytest
-STAMP := $(VENV)/.installed
+# `make run` installs what running needs (.[local]); the test targets add the test and lint tools (.[dev]).
+LOCAL_STAMP := $(VENV)/.installed-local
+DEV_STAMP := $(VENV)/.installed-dev
+PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check
 
 SHARED ?= ../shared
 # Later issues add their files here (test_events.py, test_preference_center.py, ...).
@@ -24,8 +27,11 @@ UNIT_TESTS := $(wildcard tests/unit tests/property)
 # pytest's exit 5 (no tests collected) is fine for a stage whose tests are not written yet.
 NONE_OK := || test $$? -eq 5
 
+# The time-travel stage: the unit and moto stages again with the clock this far ahead (libfaketime).
+TIME_TRAVEL ?= +400d
+
 .PHONY: help venv run test lint test-unit test-moto test-template test-dynamodb-local test-acceptance \
-        bench dynamodb-local clean distclean
+        test-time-travel faketime bench dynamodb-local clean distclean
 
 help:
 	@echo "make run                  the API on http://127.0.0.1:$${PORT:-3000} over moto (keys: local-admin, local-dialer)"
@@ -35,51 +41,77 @@ help:
 	@echo "  make test-moto          the other tests in tests/, DynamoDB on a moto server"
 	@echo "  make test-template      cfn-lint and the SAM translator on template.yaml"
 	@echo "  make test-dynamodb-local  the -m dynamodb tests against DynamoDB Local"
+	@echo "  make test-time-travel   the unit and moto stages again with the clock $(TIME_TRAVEL) ahead (faketime)"
 	@echo "  make test-acceptance    ../shared/acceptance against a fresh local stack"
 	@echo "make bench | dynamodb-local | venv | clean | distclean"
 
-venv: $(STAMP)
+venv: $(DEV_STAMP)
 
-$(STAMP): pyproject.toml
+$(LOCAL_STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	$(PIP_INSTALL) -e ".[local]"
 	touch $@
 
-run: $(STAMP)
+$(DEV_STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP_INSTALL) -e ".[dev]"
+	touch $@ $(LOCAL_STAMP)
+
+run: $(LOCAL_STAMP)
 	$(PY) -m infra.local_stack
 
-test: dynamodb-local lint test-unit test-moto test-template test-dynamodb-local test-acceptance
+test: dynamodb-local lint test-unit test-moto test-time-travel test-template test-dynamodb-local test-acceptance
 	@echo "== all test stages passed =="
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	@echo "== ruff (pyflakes and pycodestyle rules) =="
 	$(VENV)/bin/ruff check functions infra tests
 
-test-unit: $(STAMP)
+test-unit: $(DEV_STAMP)
 	@echo "== unit and property tests =="
 	@if [ -z "$(UNIT_TESTS)" ]; then echo "no tests/unit or tests/property yet"; else \
 	  $(PYTEST) $(XDIST) $(UNIT_TESTS) $(NONE_OK); fi
 
-test-moto: $(STAMP)
+test-moto: $(DEV_STAMP)
 	@echo "== storage, service, API and infra tests (moto server) =="
 	$(PYTEST) $(XDIST) tests --ignore=tests/unit --ignore=tests/property --ignore=tests/template $(NONE_OK)
 
-test-template: $(STAMP)
+test-template: $(DEV_STAMP)
 	@echo "== template checks =="
 	$(VENV)/bin/cfn-lint template.yaml
 	$(PYTEST) tests/template
 
-test-dynamodb-local: $(STAMP) $(DYNAMODB_LOCAL_STAMP)
+# A test that compares a time the server stamps (arrival, "now") with a fixed instant passes on the
+# day it is written and fails once that instant is past: this stage makes it fail today. The real
+# time goes in beside the fake one so the tests can check that the clock really moved.
+test-time-travel: $(DEV_STAMP) faketime
+	@echo "== unit and moto stages with the clock $(TIME_TRAVEL) ahead =="
+	@if ! command -v faketime >/dev/null; then \
+	  echo "SKIPPED: faketime is not installed (Debian/Ubuntu: apt-get install faketime)"; else \
+	  export REGISTRY_TEST_REAL_EPOCH=$$(date +%s) REGISTRY_TEST_CLOCK_AHEAD=$(TIME_TRAVEL); \
+	  faketime -f "$(TIME_TRAVEL)" $(PYTEST) $(XDIST) -p no:cacheprovider tests --ignore=tests/template $(NONE_OK); fi
+
+# Debian's faketime (libfaketime), installed where this user may: as root with apt, as CI runs.
+faketime:
+	@command -v faketime >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian's faketime"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime >/dev/null 2>&1 || \
+	    { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime >/dev/null; } || \
+	    echo "could not install faketime with apt-get"; \
+	  else echo "faketime is missing and this user cannot install it (needs root and apt-get)"; fi; }
+
+test-dynamodb-local: $(DEV_STAMP) $(DYNAMODB_LOCAL_STAMP)
 	@echo "== -m dynamodb tests against DynamoDB Local =="
 	$(PY) -m infra.dynamodb_local exec -- $(PYTEST) -m dynamodb tests $(NONE_OK)
 
-test-acceptance: $(STAMP)
+test-acceptance: $(DEV_STAMP)
 	@echo "== shared acceptance tests against a fresh local stack =="
 	@if [ ! -d "$(SHARED)/acceptance" ]; then \
 	  echo "SKIPPED: $(SHARED)/acceptance is absent (clone the shared repo beside this one)"; else \
 	  $(PY) -m infra.with_stack -- $(PYTEST) -p no:cacheprovider $(ACCEPTANCE_TESTS); fi
 
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	@if [ -e tests/bench.py ] || [ -e tests/bench/__main__.py ]; then $(PY) -m tests.bench; else \
 	  echo "TODO: no benchmark yet; add tests/bench.py (run as python -m tests.bench)"; fi
 

@@ -32,6 +32,20 @@ import boto3  # noqa: E402
 import pytest  # noqa: E402
 
 
+def pytest_configure(config) -> None:
+    """Under `make test-time-travel`, refuse to pass if faketime did not actually move the clock:
+    a stage that silently ran on today's date would prove nothing."""
+    real = os.environ.get("REGISTRY_TEST_REAL_EPOCH")
+    if not real:
+        return
+    import time
+
+    ahead_days = (time.time() - float(real)) / 86400
+    if ahead_days < 365:
+        raise pytest.UsageError(f"the clock is {ahead_days:.1f} days ahead, not a year or more: "
+                                f"faketime ({os.environ.get('REGISTRY_TEST_CLOCK_AHEAD')}) did not take effect")
+
+
 @pytest.fixture(scope="session")
 def aws_endpoint():
     """A moto server for every AWS service (per xdist worker); AWS_ENDPOINT_URL points at it."""
