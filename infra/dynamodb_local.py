@@ -99,6 +99,10 @@ def main(argv: list[str] | None = None) -> int:
     run = sub.add_parser("exec", help="start, run a command against it, stop")
     run.add_argument("--port", type=int, default=0, help="default: a free port")
     run.add_argument("cmd", nargs=argparse.REMAINDER)
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0] not in ("serve", "exec", "-h", "--help"):
+        parser.error("say what to do first: `python -m infra.dynamodb_local serve --port 8000` runs it "
+                     "until Ctrl-C; `... exec -- CMD` runs CMD against it")
     args = parser.parse_args(argv)
 
     # SIGTERM (e.g. from make or CI) unwinds like Ctrl-C, so the java process is always stopped.

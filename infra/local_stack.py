@@ -37,8 +37,19 @@ def _stop(signum: int, frame: Any) -> None:
     raise Stopped(signal.Signals(signum).name)
 
 
-def set_env() -> None:
-    """Everything ``registry`` reads at import; the caller's own values win."""
+DEFAULT_PORT = 3000
+DEFAULT_MOTO_PORT = 5050
+
+
+def moto_url() -> str:
+    return f"http://127.0.0.1:{os.environ.get('MOTO_PORT') or DEFAULT_MOTO_PORT}"
+
+
+def set_env(cli: bool = False) -> None:
+    """Everything ``registry`` reads at import; the caller's own values win. ``cli``: for a client of
+    a running stack (``registry --local``), which must also be told where the stack's DynamoDB is."""
+    if cli:
+        os.environ.setdefault("AWS_ENDPOINT_URL_DYNAMODB", moto_url())
     for name, value in {
         "AWS_ACCESS_KEY_ID": "local",
         "AWS_SECRET_ACCESS_KEY": "local",
@@ -129,10 +140,11 @@ def main() -> int:
 def _run() -> int:
     set_env()
     from .moto_server import MotoServer
+    from .net import http_status
 
     host = "127.0.0.1"
     try:
-        moto = MotoServer(port=int(os.environ.get("MOTO_PORT") or 5050), host=host)
+        moto = MotoServer(port=int(os.environ.get("MOTO_PORT") or DEFAULT_MOTO_PORT), host=host)
     except OSError as err:
         log.error("cannot start the AWS emulator: %s", err)
         return 1
@@ -141,10 +153,15 @@ def _run() -> int:
         os.environ["AWS_ENDPOINT_URL"] = endpoint
         dynamodb = os.environ.setdefault("AWS_ENDPOINT_URL_DYNAMODB", endpoint)
         log.info("moto at %s; DynamoDB at %s", endpoint, dynamodb)
+        if dynamodb != endpoint and http_status(dynamodb) is None:
+            log.error("nothing answers at %s (AWS_ENDPOINT_URL_DYNAMODB): start DynamoDB Local first, e.g. "
+                      "`.venv/bin/python -m infra.dynamodb_local serve --port 8000`, or unset it to use moto's",
+                      dynamodb)
+            return 1
         provision(endpoint, dynamodb)
         seed_keys()
         log.info("keys: local-admin (lookup, write, admin), local-dialer (lookup)")
-        serve(host, int(os.environ.get("PORT") or 3000))
+        serve(host, int(os.environ.get("PORT") or DEFAULT_PORT))
         return 0
     finally:
         # A second Ctrl-C must not interrupt the clean-up.

@@ -1,31 +1,35 @@
-"""Admin command line: ``python -m registry.cli keys create|revoke|list``.
+"""Admin command line: ``registry keys create|revoke|list`` (also ``python -m registry.cli``).
 
 It reads the same environment as the functions (``REGISTRY_TABLE``, ``AWS_REGION``,
-``AWS_ENDPOINT_URL_DYNAMODB``), so it works against AWS and the local stack alike. Output is
-JSON on stdout; errors are JSON on stderr with exit status 1. A created key's secret is printed
-once, at creation, and cannot be recovered afterwards.
+``AWS_ENDPOINT_URL_DYNAMODB``, the usual AWS credentials), so it works against AWS as it is; with
+``--local`` it takes the local stack's settings (``make run``: its moto on 127.0.0.1:$MOTO_PORT,
+fake credentials) from ``infra.local_stack``, the one place they are written. Output is JSON on
+stdout; errors are JSON on stderr with exit status 1, naming the real cause (no credentials,
+nothing listening at the endpoint, no such table) rather than a bare "unavailable". A created
+key's secret is printed once, at creation, and cannot be recovered afterwards.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from typing import Sequence, TextIO
 
-from .domain.errors import RegistryError
-from .services import api_keys
+from .domain.vocabulary import API_KEY_SCOPES
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m registry.cli", description="Registry administration")
+    parser = argparse.ArgumentParser(prog="registry", description="Registry administration")
+    parser.add_argument("--local", action="store_true",
+                        help="talk to the local stack of `make run` (no AWS account or credentials needed)")
     groups = parser.add_subparsers(dest="group", required=True)
     keys = groups.add_parser("keys", help="manage API keys")
     commands = keys.add_subparsers(dest="command", required=True)
 
     create = commands.add_parser("create", help="mint a key; prints its secret once")
     create.add_argument("--name", required=True, help="who or what the key is for")
-    create.add_argument("--scopes", required=True,
-                        help=f"comma-separated, of {','.join(sorted(api_keys.SCOPES))}")
+    create.add_argument("--scopes", required=True, help=f"comma-separated, of {','.join(API_KEY_SCOPES)}")
 
     revoke = commands.add_parser("revoke", help="revoke a key by its key_id")
     revoke.add_argument("key_id")
@@ -34,10 +38,54 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _use_local_stack() -> None:
+    try:
+        from infra.local_stack import set_env  # the local stack's settings, written once, there
+    except ImportError:
+        raise SystemExit("--local needs the repository's infra package: run the registry installed from "
+                         "a checkout (`make run` or `make venv` installs it into .venv)") from None
+    set_env(cli=True)
+
+
+def _cause(error: BaseException) -> str | None:
+    """What actually went wrong under a storage failure, in words an operator can act on."""
+    from botocore.exceptions import ClientError, EndpointConnectionError, NoCredentialsError, NoRegionError
+
+    endpoint = os.environ.get("AWS_ENDPOINT_URL_DYNAMODB") or os.environ.get("AWS_ENDPOINT_URL")
+    table = os.environ.get("REGISTRY_TABLE", "registry")
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, NoCredentialsError):
+            return ("no AWS credentials were found: set AWS_PROFILE (or AWS_ACCESS_KEY_ID and "
+                    "AWS_SECRET_ACCESS_KEY) for AWS, or add --local to use the local stack of `make run`")
+        if isinstance(seen, NoRegionError):
+            return "no AWS region is set: set AWS_REGION (or AWS_DEFAULT_REGION)"
+        if isinstance(seen, EndpointConnectionError):
+            where = endpoint or "DynamoDB's endpoint"
+            return (f"nothing answers at {where}: is the local stack (`make run`) or DynamoDB Local running, "
+                    "and is AWS_ENDPOINT_URL_DYNAMODB (or MOTO_PORT with --local) right?")
+        if isinstance(seen, ClientError):
+            code = seen.response.get("Error", {}).get("Code", "")
+            if code == "ResourceNotFoundException":
+                where = f" at {endpoint}" if endpoint else ""
+                return f"there is no table {table!r}{where}: set REGISTRY_TABLE to the stack's TableName output"
+            if code in ("UnrecognizedClientException", "InvalidSignatureException", "ExpiredTokenException",
+                        "AccessDeniedException"):
+                return f"AWS refused the credentials ({code}): {seen.response['Error'].get('Message', '')}".strip()
+        seen = seen.__cause__ or seen.__context__ or getattr(seen, "cause", None)
+    return None
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
     args = _parser().parse_args(argv)
+    if args.local:
+        _use_local_stack()
+    # Imported only now: the registry reads its settings once, at import, and --local sets them.
+    from .domain.errors import RegistryError, RegistryUnavailable
+    from .services import api_keys
+
     try:
         if args.command == "create":
             raw, principal = api_keys.create_key(args.name, args.scopes.split(","))
@@ -52,6 +100,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         body = {"error": {"code": error.code, "message": error.message}}
         if error.field:
             body["error"]["field"] = error.field
+        cause = _cause(error) if isinstance(error, RegistryUnavailable) else None
+        if cause:
+            body["error"]["cause"] = cause
         print(json.dumps(body), file=err)
         return 1
     print(json.dumps(result, indent=2), file=out)

@@ -65,3 +65,22 @@ def test_stack_serves_health_and_stops_cleanly_on_sigterm(tmp_path):
     assert "keys: local-admin" in output
     assert "stopping (SIGTERM)" in output
     assert "Traceback" not in output
+
+
+def test_a_dynamodb_endpoint_that_does_not_answer_is_named_not_a_traceback():
+    from infra.net import free_port
+
+    dead = f"http://127.0.0.1:{free_port()}"
+    env = {**os.environ, "AWS_ENDPOINT_URL_DYNAMODB": dead, "PORT": str(free_port()), "MOTO_PORT": str(free_port())}
+    result = subprocess.run([sys.executable, "-m", "infra.local_stack"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert f"nothing answers at {dead}" in result.stderr and "infra.dynamodb_local serve" in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) <= 3
+
+
+def test_dynamodb_local_without_its_command_says_which_one():
+    result = subprocess.run([sys.executable, "-m", "infra.dynamodb_local", "--port", "8000"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2
+    assert "serve --port 8000" in result.stderr and "Traceback" not in result.stderr

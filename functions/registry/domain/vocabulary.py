@@ -22,6 +22,9 @@ DISPOSITIONS = ("do_not_contact",)
 SUPPRESSION_KINDS = ("national", "state", "internal", "litigator")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
+# What an API key may do: lookups; recording facts and reading records; erasure and keys.
+API_KEY_SCOPES = ("admin", "lookup", "write")
+
 DECISIONS = ("allow", "defer", "deny")
 DENY_REASONS = ("opted_out", "on_suppression_list", "no_consent", "undeliverable")
 DEFER_REASONS = ("quiet_hours", "frequency_cap", "snoozed")

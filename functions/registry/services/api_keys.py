@@ -19,12 +19,13 @@ from typing import Callable, Iterable
 
 from ..domain.errors import Conflict, Forbidden, InvalidRequest, RegistryUnavailable, Unauthorized
 from ..domain.timeutil import format_instant
+from ..domain.vocabulary import API_KEY_SCOPES
 from ..settings import get_settings
 from ..storage import api_keys as store
 
 log = logging.getLogger(__name__)
 
-SCOPES = frozenset({"lookup", "write", "admin"})
+SCOPES = frozenset(API_KEY_SCOPES)
 KEY_PREFIX = "cr_"
 KEY_ID_LENGTH = 12
 MAX_KEY_LENGTH = 512
