@@ -111,9 +111,10 @@ test-acceptance: $(DEV_STAMP)
 	  echo "SKIPPED: $(SHARED)/acceptance is absent (clone the shared repo beside this one)"; else \
 	  $(PY) -m infra.with_stack -- $(PYTEST) -p no:cacheprovider $(ACCEPTANCE_TESTS); fi
 
-bench: $(DEV_STAMP)
-	@if [ -e tests/bench.py ] || [ -e tests/bench/__main__.py ]; then $(PY) -m tests.bench; else \
-	  echo "TODO: no benchmark yet; add tests/bench.py (run as python -m tests.bench)"; fi
+# One JSON line per figure, on moto and on DynamoDB Local (docs/benchmarks.md keeps the last results).
+bench: $(DEV_STAMP) $(DYNAMODB_LOCAL_STAMP)
+	@$(PY) -m tests.bench | grep '^{"bench"'
+	@$(PY) -m infra.dynamodb_local exec -- $(PY) -m tests.bench | grep '^{"bench"'
 
 dynamodb-local: $(DYNAMODB_LOCAL_STAMP)
 

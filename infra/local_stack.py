@@ -118,8 +118,10 @@ def serve(host: str, port: int) -> None:
 
     from registry.handlers.api import local_app
 
+    from .request_threads import RequestThreads
+
     # No access log: its lines carry the request path and query, i.e. full phone numbers and emails.
-    config = uvicorn.Config(local_app(), host=host, port=port, access_log=False,
+    config = uvicorn.Config(RequestThreads(local_app()), host=host, port=port, access_log=False,
                             log_level=os.environ["LOG_LEVEL"].lower(), timeout_graceful_shutdown=5)
     uvicorn.Server(config).run()
 
