@@ -11,6 +11,7 @@ import logging
 import os
 import signal
 import sys
+from pathlib import Path
 from typing import Any
 
 LOCAL_HASH_KEY = "local-stack-address-hash-key-not-a-secret"
@@ -39,17 +40,63 @@ def _stop(signum: int, frame: Any) -> None:
 
 DEFAULT_PORT = 3000
 DEFAULT_MOTO_PORT = 5050
+ROOT = Path(__file__).resolve().parent.parent
+# Where a running `make run` says where its DynamoDB is, for `registry --local`; "" turns it off
+# (infra.with_stack's throwaway stacks must not take the place of a developer's own).
+STACK_FILE_ENV = "REGISTRY_LOCAL_STACK_FILE"
 
 
 def moto_url() -> str:
     return f"http://127.0.0.1:{os.environ.get('MOTO_PORT') or DEFAULT_MOTO_PORT}"
 
 
+def stack_file() -> Path | None:
+    value = os.environ.get(STACK_FILE_ENV)
+    if value == "":
+        return None
+    return Path(value) if value else ROOT / ".local" / "stack.json"
+
+
+def running_stack() -> dict[str, Any] | None:
+    """What the running local stack published about itself, if one runs."""
+    path = stack_file()
+    try:
+        published = json.loads(path.read_text()) if path else None
+        os.kill(int(published["pid"]), 0)
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+    return published
+
+
+def _publish(url: str, dynamodb: str) -> None:
+    path = stack_file()
+    if path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"pid": os.getpid(), "url": url, "dynamodb": dynamodb,
+                                    "table": os.environ["REGISTRY_TABLE"]}))
+
+
+def _unpublish() -> None:
+    path = stack_file()
+    try:
+        if path and json.loads(path.read_text()).get("pid") == os.getpid():
+            path.unlink()
+    except (OSError, ValueError):
+        pass
+
+
 def set_env(cli: bool = False) -> None:
     """Everything ``registry`` reads at import; the caller's own values win. ``cli``: for a client of
-    a running stack (``registry --local``), which must also be told where the stack's DynamoDB is."""
-    if cli:
-        os.environ.setdefault("AWS_ENDPOINT_URL_DYNAMODB", moto_url())
+    a running stack (``registry --local``), which must also be told where the stack's DynamoDB is:
+    AWS_ENDPOINT_URL_DYNAMODB if set, else moto at MOTO_PORT if set, else where the running stack
+    said it is, else moto's default port."""
+    if cli and "AWS_ENDPOINT_URL_DYNAMODB" not in os.environ:
+        running = None if os.environ.get("MOTO_PORT") else running_stack()
+        if running:
+            os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = running["dynamodb"]
+            os.environ.setdefault("REGISTRY_TABLE", running["table"])
+        else:
+            os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = moto_url()
     for name, value in {
         "AWS_ACCESS_KEY_ID": "local",
         "AWS_SECRET_ACCESS_KEY": "local",
@@ -163,9 +210,12 @@ def _run() -> int:
         provision(endpoint, dynamodb)
         seed_keys()
         log.info("keys: local-admin (lookup, write, admin), local-dialer (lookup)")
-        serve(host, int(os.environ.get("PORT") or DEFAULT_PORT))
+        port = int(os.environ.get("PORT") or DEFAULT_PORT)
+        _publish(f"http://{host}:{port}", dynamodb)
+        serve(host, port)
         return 0
     finally:
+        _unpublish()
         # A second Ctrl-C must not interrupt the clean-up.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)

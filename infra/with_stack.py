@@ -45,7 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     port, moto_port = free_port(), free_port()
     url = f"http://{LOCALHOST}:{port}"
     args.log.parent.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "PORT": str(port), "MOTO_PORT": str(moto_port)}
+    # STACK_FILE_ENV "": this throwaway stack must not stand in for a developer's own `make run`.
+    env = {**os.environ, "PORT": str(port), "MOTO_PORT": str(moto_port), "REGISTRY_LOCAL_STACK_FILE": ""}
     with open(args.log, "wb") as log:
         stack = subprocess.Popen([sys.executable, "-m", "infra.local_stack"], cwd=ROOT, env=env,
                                  stdout=log, stderr=subprocess.STDOUT, start_new_session=True)

@@ -2,8 +2,9 @@
 
 It reads the same environment as the functions (``REGISTRY_TABLE``, ``AWS_REGION``,
 ``AWS_ENDPOINT_URL_DYNAMODB``, the usual AWS credentials), so it works against AWS as it is; with
-``--local`` it takes the local stack's settings (``make run``: its moto on 127.0.0.1:$MOTO_PORT,
-fake credentials) from ``infra.local_stack``, the one place they are written. Output is JSON on
+``--local`` it takes the local stack's settings from ``infra.local_stack``, the one place they are
+written: fake credentials, and the DynamoDB the running ``make run`` published (moto or DynamoDB
+Local), or moto at 127.0.0.1:$MOTO_PORT. Output is JSON on
 stdout; errors are JSON on stderr with exit status 1, naming the real cause (no credentials,
 nothing listening at the endpoint, no such table) rather than a bare "unavailable". A created
 key's secret is printed once, at creation, and cannot be recovered afterwards.
@@ -105,7 +106,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
             body["error"]["cause"] = cause
         print(json.dumps(body), file=err)
         return 1
-    print(json.dumps(result, indent=2), file=out)
+    try:
+        print(json.dumps(result, indent=2), file=out)
+        out.flush()
+    except BrokenPipeError:  # `registry keys list | head`: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 

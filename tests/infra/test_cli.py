@@ -16,7 +16,8 @@ from infra.net import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 # What a newcomer's shell has: no AWS variables at all.
-NO_AWS = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "REGISTRY_", "MOTO_"))}
+NO_AWS = {**{k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "REGISTRY_", "MOTO_"))},
+          "REGISTRY_LOCAL_STACK_FILE": ""}
 
 
 def registry(*argv: str, env: dict[str, str]) -> tuple[int, dict | list | None, dict | None]:
@@ -69,3 +70,28 @@ def test_a_missing_table_is_named(dynamodb_endpoint):
            "AWS_SECRET_ACCESS_KEY": "testing", "AWS_REGION": "us-east-1", "REGISTRY_TABLE": "no-such-table"}
     code, _, err = registry("keys", "list", env=env)
     assert code == 1 and "there is no table 'no-such-table'" in err["error"]["cause"]
+
+
+def test_local_finds_the_dynamodb_the_running_stack_published(dynamodb_table, dynamodb_endpoint, tmp_path):
+    """`make run` on DynamoDB Local publishes that endpoint; `registry --local` needs no variable for it."""
+    stack = tmp_path / "stack.json"
+    stack.write_text(json.dumps({"pid": os.getpid(), "url": "http://127.0.0.1:3000", "dynamodb": dynamodb_endpoint,
+                                 "table": dynamodb_table}))
+    env = {**NO_AWS, "REGISTRY_LOCAL_STACK_FILE": str(stack)}
+    code, listed, err = registry("--local", "keys", "list", env=env)
+    assert code == 0, err
+    assert isinstance(listed, list)
+
+
+def test_a_dead_stacks_file_is_not_believed(tmp_path, monkeypatch):
+    from infra import local_stack
+
+    stack = tmp_path / "stack.json"
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stack.write_text(json.dumps({"pid": int(dead.stdout), "dynamodb": "http://127.0.0.1:1", "table": "t"}))
+    monkeypatch.setenv("REGISTRY_LOCAL_STACK_FILE", str(stack))
+    assert local_stack.running_stack() is None
+    stack.write_text(json.dumps({"pid": os.getpid(), "dynamodb": "http://127.0.0.1:1", "table": "t"}))
+    assert local_stack.running_stack()["dynamodb"] == "http://127.0.0.1:1"
+    monkeypatch.setenv("REGISTRY_LOCAL_STACK_FILE", "")
+    assert local_stack.running_stack() is None
