@@ -41,19 +41,26 @@ class Api:
         self.admin, self.dialer, self.writer = admin, dialer, writer
 
     def call(self, method: str, path: str, body: Any = None, key: str | None = "admin", raw: bytes | None = None,
-             headers: dict[str, str] | None = None) -> Reply:
+             headers: dict[str, str] | None = None, raw_path: str | None = None,
+             context: dict[str, Any] | None = None) -> Reply:
+        """``path`` as a client sends it (percent-encoded). API Gateway HTTP API decodes the path
+        once before the function sees it, so ``rawPath`` is the decoded path; ``raw_path`` puts a
+        given string into ``rawPath`` verbatim instead. ``context``: more of the request context
+        (what API Gateway sets, e.g. ``apiId``)."""
         path_only, _, query = path.partition("?")
+        if raw_path is None:
+            raw_path = urllib.parse.unquote(path_only)
         hdrs = {"content-type": "application/json"}
         if key is not None:
             hdrs["x-api-key"] = {"admin": self.admin, "dialer": self.dialer, "writer": self.writer}.get(key, key)
         hdrs.update(headers or {})
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
         event = {
-            "version": "2.0", "routeKey": "$default", "rawPath": path_only, "rawQueryString": query,
+            "version": "2.0", "routeKey": "$default", "rawPath": raw_path, "rawQueryString": query,
             "headers": hdrs,
             "queryStringParameters": dict(urllib.parse.parse_qsl(query, keep_blank_values=True)) or None,
-            "requestContext": {"http": {"method": method, "path": path_only, "sourceIp": "127.0.0.1"},
-                               "stage": "$default", "requestId": f"r{next(_serial)}"},
+            "requestContext": {"http": {"method": method, "path": raw_path, "sourceIp": "127.0.0.1"},
+                               "stage": "$default", "requestId": f"r{next(_serial)}", **(context or {})},
             # API Gateway passes text bodies as they are (base64 only for binary media types)
             "body": data.decode() if data is not None else None,
             "isBase64Encoded": False,

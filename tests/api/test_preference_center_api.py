@@ -496,7 +496,9 @@ def test_erasure_of_an_unknown_address_still_revokes_its_links(api):
 def test_pages_need_no_api_key_but_v1_still_does(api):
     link = make_link(api, new_email())
     assert open_url(api, link["url"]).status == 200
-    assert api.call("GET", "/v1/preference-links", key=None).status == 401
+    assert api.call("POST", "/v1/preference-links", {"address": new_email()}, key=None).status == 401
+    # GET names no route: 404 whatever the key (docs/decisions.md)
+    assert api.call("GET", "/v1/preference-links", key=None).status == 404
 
 
 def test_decisions_after_unsubscribe_hold_at_a_later_moment(api):

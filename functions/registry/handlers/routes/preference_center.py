@@ -26,6 +26,7 @@ from ...domain.vocabulary import CHANNELS, DEFAULT_BRAND, PURPOSES
 from ...services import preference_links
 from ...settings import get_settings
 from .. import preference_pages as pages
+from ..access import PUBLIC, WRITE, requires
 from ..errors import error_body, json_response
 from ..observability import count, logger, tracer
 from ..schemas import AddressText, Brand, Strict
@@ -45,7 +46,7 @@ class PreferenceLinkIn(Strict):
     ttl_days: Optional[Annotated[int, Field(ge=1, le=preference_links.MAX_TTL_DAYS, strict=True)]] = None
 
 
-@router.post("/v1/preference-links")
+@router.post("/v1/preference-links", **requires(WRITE))
 @tracer.capture_method(capture_response=False)
 def post_preference_link(body: PreferenceLinkIn):
     address = preference_links.normalised(body.address)
@@ -56,7 +57,7 @@ def post_preference_link(body: PreferenceLinkIn):
     return json_response(201, link.to_dict())
 
 
-@router.get("/p/<token>", include_in_schema=False)
+@router.get("/p/<token>", include_in_schema=False, **requires(PUBLIC))
 @tracer.capture_method(capture_response=False)
 def get_page(token: str):
     try:
@@ -67,7 +68,7 @@ def get_page(token: str):
     return _html(200, pages.preference_page(view, _page_url(token), saved=saved))
 
 
-@router.post("/p/<token>", include_in_schema=False)
+@router.post("/p/<token>", include_in_schema=False, **requires(PUBLIC))
 @tracer.capture_method(capture_response=False)
 def post_page(token: str):
     url = _page_url(token)
@@ -92,7 +93,7 @@ def post_page(token: str):
     return Response(303, pages.CONTENT_TYPE, "", {**pages.HEADERS, "Location": f"{url}?saved=1"})
 
 
-@router.get("/p/<token>/unsubscribe", include_in_schema=False)
+@router.get("/p/<token>/unsubscribe", include_in_schema=False, **requires(PUBLIC))
 @tracer.capture_method(capture_response=False)
 def get_unsubscribe(token: str):
     try:
@@ -102,7 +103,7 @@ def get_unsubscribe(token: str):
     return _html(200, pages.unsubscribe_confirm(link, _unsubscribe_url(token)))
 
 
-@router.post("/p/<token>/unsubscribe", include_in_schema=False)
+@router.post("/p/<token>/unsubscribe", include_in_schema=False, **requires(PUBLIC))
 @tracer.capture_method(capture_response=False)
 def post_unsubscribe(token: str):
     try:
