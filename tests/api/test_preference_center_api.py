@@ -111,19 +111,19 @@ HOSTILE = {"host": "evil.example", "x-forwarded-host": "evil.example", "x-forwar
            "forwarded": "host=evil.example;proto=https"}
 
 
-def test_links_are_built_from_configuration_never_from_the_host(api):
+def test_links_are_built_from_configuration_never_from_the_host(both):
     """Issue 7 #11: with Host: evil.example the links, the page's form action and its redirect
-    still name the configured base URL."""
-    reply = api.call("POST", "/v1/preference-links", {"address": new_email()}, headers=HOSTILE)
+    still name the configured base URL; through the Lambda handler and the local server."""
+    reply = both.call("POST", "/v1/preference-links", {"address": new_email()}, headers=HOSTILE)
     link = clean(reply)
     assert link["url"].startswith(f"{BASE}/p/") and link["unsubscribe_url"].startswith(f"{BASE}/p/")
 
-    page = open_url(api, link["url"], headers=HOSTILE)
+    page = open_url(both, link["url"], headers=HOSTILE)
     assert page.status == 200 and "evil" not in page.text
     assert f'action="{link["url"]}"' in page.text
-    saved = post_form(api, link["url"], {"preferred_channel": "email"}, headers=HOSTILE)
+    saved = post_form(both, link["url"], {"preferred_channel": "email"}, headers=HOSTILE)
     assert saved.status == 303 and saved.headers["location"] == f"{link['url']}?saved=1"
-    confirm = open_url(api, link["unsubscribe_url"], headers=HOSTILE)
+    confirm = open_url(both, link["unsubscribe_url"], headers=HOSTILE)
     assert confirm.status == 200 and "evil" not in confirm.text
 
 
@@ -156,6 +156,14 @@ def test_without_a_base_url_links_name_the_apis_own_endpoint(api, monkeypatch):
     # a context without an API id (not API Gateway) gets no link
     assert_error(api.call("POST", "/v1/preference-links", {"address": new_email()}, headers=HOSTILE),
                  503, "registry_unavailable")
+
+
+def test_the_local_server_without_a_base_url_issues_no_link(local_api, monkeypatch):
+    """No request context there names an API: the Host cannot stand in for configuration."""
+    _settings(monkeypatch, public_base_url=None, api_domain="execute-api.us-east-1.amazonaws.com")
+    reply = local_api.call("POST", "/v1/preference-links", {"address": new_email()}, headers=HOSTILE)
+    assert_error(reply, 503, "registry_unavailable")
+    assert "evil" not in reply.text
 
 
 def test_with_no_base_url_configured_no_link_is_issued(api, monkeypatch):
