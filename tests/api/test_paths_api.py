@@ -334,10 +334,9 @@ def uvicorn_url(local_api):
     import uvicorn
 
     from infra.net import free_port
-    from registry.handlers.api import local_app
 
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(local_app(), host="127.0.0.1", port=port, log_level="warning",
+    server = uvicorn.Server(uvicorn.Config(local_api.handler, host="127.0.0.1", port=port, log_level="warning",
                                            access_log=False))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -122,7 +122,7 @@ def test_links_are_built_from_configuration_never_from_the_host(both):
     assert page.status == 200 and "evil" not in page.text
     assert f'action="{link["url"]}"' in page.text
     saved = post_form(both, link["url"], {"preferred_channel": "email"}, headers=HOSTILE)
-    assert saved.status == 303 and saved.headers["location"] == f"{link['url']}?saved=1"
+    assert saved.status == 303 and saved.headers["location"] == f"{link['url']}?saved=1", saved.status
     confirm = open_url(both, link["unsubscribe_url"], headers=HOSTILE)
     assert confirm.status == 200 and "evil" not in confirm.text
 

@@ -6,6 +6,7 @@ gate, under uvicorn; nothing of ours translates HTTP into Lambda events.
 """
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -78,8 +79,12 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     return app.resolve(event, context)
 
 
+@functools.cache
 def local_app():
-    """The ASGI app for the local stack: the same Routers behind the same gate."""
+    """The ASGI app for the local stack: the same Routers behind the same gate.
+
+    One per process: a Router reads ``current_event`` from the last resolver that included it,
+    so a second local resolver would leave the first one's routes reading another request."""
     resolver = configure(HttpResolverLocal(enable_validation=True))
 
     async def asgi(scope, receive, send):
