@@ -497,3 +497,16 @@ def test_the_route_checks_its_scope_even_without_the_gate(api):
     finally:
         current_principal.set(None)
     assert_error(api.call("GET", f"/v1/contacts/{quoted(phone)}"), 404, "not_found")
+
+
+def test_two_key_headers_are_refused_over_a_real_socket(api, uvicorn_url):
+    """Kept: a request with two x-api-key headers is 401 (joined with ',' as API Gateway joins
+    them, it is no key), not whichever came last."""
+    connection = http.client.HTTPConnection("127.0.0.1", uvicorn_url, timeout=20)
+    connection.putrequest("GET", "/v1/policy")
+    connection.putheader("x-api-key", api.dialer)
+    connection.putheader("X-Api-Key", api.admin)
+    connection.endheaders()
+    response = connection.getresponse()
+    assert response.status == 401, response.read()
+    connection.close()

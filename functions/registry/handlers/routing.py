@@ -20,7 +20,7 @@ number never do, which keeps ``/v1/contacts/{address}/history`` unambiguous).
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from typing import Any
 from urllib.parse import unquote_to_bytes
 
 _PARAM = re.compile(r"<(\w+)>")
@@ -86,6 +86,3 @@ def find_route(app: Any, method: str, path: str) -> Any | None:
             return route
     return None
 
-
-def rules(app: Any) -> Iterable[tuple[str, str]]:
-    return ((route.method, route.path) for route in routes(app))
