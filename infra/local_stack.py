@@ -2,7 +2,8 @@
 holds the table, queue, bucket and event bus of template.yaml.
 
 Env: PORT (3000), MOTO_PORT (5050), AWS_ENDPOINT_URL_DYNAMODB (if set, that DynamoDB is used
-instead of moto's and the table is created there if missing), LOG_LEVEL.
+instead of moto's and the table is created there if missing), REGISTRY_PUBLIC_BASE_URL (the base
+of preference links; http://127.0.0.1:$PORT by default), LOG_LEVEL.
 """
 from __future__ import annotations
 
@@ -192,6 +193,9 @@ def _run() -> int:
     from .net import http_status
 
     host = "127.0.0.1"
+    port = int(os.environ.get("PORT") or DEFAULT_PORT)
+    # Preference links name this server (never a request's Host); the caller's own value wins.
+    os.environ.setdefault("REGISTRY_PUBLIC_BASE_URL", f"http://{host}:{port}")
     try:
         moto = MotoServer(port=int(os.environ.get("MOTO_PORT") or DEFAULT_MOTO_PORT), host=host)
     except OSError as err:
@@ -210,7 +214,6 @@ def _run() -> int:
         provision(endpoint, dynamodb)
         seed_keys()
         log.info("keys: local-admin (lookup, write, admin), local-dialer (lookup)")
-        port = int(os.environ.get("PORT") or DEFAULT_PORT)
         _publish(f"http://{host}:{port}", dynamodb)
         serve(host, port)
         return 0

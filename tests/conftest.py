@@ -15,6 +15,8 @@ for _name, _value in {
     "REGISTRY_TABLE": "registry-test",
     "REGISTRY_ADDRESS_HASH_KEY": "test-hash-key",
     "REGISTRY_LINK_SIGNING_KEY": "test-link-signing-key",
+    # Preference links are built from configuration only (never from a request's Host).
+    "REGISTRY_PUBLIC_BASE_URL": "http://prefs.test:3000",
     "POWERTOOLS_TRACE_DISABLED": "true",
     # moto applies writes one at a time and copies the whole table per transaction: under two
     # xdist workers and racing threads a write can queue for seconds. Reads keep their real

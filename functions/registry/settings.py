@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Mapping
@@ -14,6 +15,17 @@ def _float(name: str, default: float) -> float:
 
 def _int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
+
+
+_BASE_URL = re.compile(r"^https?://[A-Za-z0-9.\-]+(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~\-/]*)?$")
+
+
+def _base_url(value: str | None) -> str | None:
+    """REGISTRY_PUBLIC_BASE_URL: http(s)://host[:port][/path], without a trailing slash."""
+    value = (value or "").strip().rstrip("/")
+    if value and not _BASE_URL.match(value):
+        raise ValueError("REGISTRY_PUBLIC_BASE_URL must be http(s)://host[:port][/path]")
+    return value or None
 
 
 @dataclass(frozen=True)
@@ -28,10 +40,13 @@ class Settings:
     brand_policies: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     # Preference-center links: the HMAC key that signs their tokens (the value, or the name of an
     # SSM SecureString, as for the address hash key) and the public base URL they are built on
-    # (None: the request's own scheme and Host).
+    # (never the request's Host). Without one, in AWS, links use the API's own default endpoint:
+    # https://{the request context's apiId}.{api_domain}, api_domain being the template's
+    # execute-api.{region}.{URL suffix}; with neither, no link can be issued (503).
     link_signing_key: str | None = None
     link_signing_key_parameter: str | None = None
     public_base_url: str | None = None
+    api_domain: str | None = None
     # Lookups fail closed fast: a stalled DynamoDB must not hold a dialer past ~1 s.
     read_connect_timeout: float = 0.25
     read_timeout: float = 0.5
@@ -64,7 +79,8 @@ class Settings:
             brand_policies=json.loads(policies) if policies else {},
             link_signing_key=env.get("REGISTRY_LINK_SIGNING_KEY") or None,
             link_signing_key_parameter=env.get("REGISTRY_LINK_SIGNING_KEY_PARAMETER") or None,
-            public_base_url=(env.get("REGISTRY_PUBLIC_BASE_URL") or "").rstrip("/") or None,
+            public_base_url=_base_url(env.get("REGISTRY_PUBLIC_BASE_URL")),
+            api_domain=env.get("REGISTRY_API_DOMAIN") or None,
             read_connect_timeout=_float("REGISTRY_READ_CONNECT_TIMEOUT", cls.read_connect_timeout),
             read_timeout=_float("REGISTRY_READ_TIMEOUT", cls.read_timeout),
             read_max_attempts=_int("REGISTRY_READ_MAX_ATTEMPTS", cls.read_max_attempts),

@@ -41,19 +41,26 @@ class Api:
         self.admin, self.dialer, self.writer = admin, dialer, writer
 
     def call(self, method: str, path: str, body: Any = None, key: str | None = "admin", raw: bytes | None = None,
-             headers: dict[str, str] | None = None) -> Reply:
+             headers: dict[str, str] | None = None, raw_path: str | None = None,
+             context: dict[str, Any] | None = None) -> Reply:
+        """``path`` as a client sends it (percent-encoded). API Gateway HTTP API decodes the path
+        once before the function sees it, so ``rawPath`` is the decoded path; ``raw_path`` puts a
+        given string into ``rawPath`` verbatim instead. ``context``: more of the request context
+        (what API Gateway sets, e.g. ``apiId``)."""
         path_only, _, query = path.partition("?")
+        if raw_path is None:
+            raw_path = urllib.parse.unquote(path_only)
         hdrs = {"content-type": "application/json"}
         if key is not None:
             hdrs["x-api-key"] = {"admin": self.admin, "dialer": self.dialer, "writer": self.writer}.get(key, key)
         hdrs.update(headers or {})
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
         event = {
-            "version": "2.0", "routeKey": "$default", "rawPath": path_only, "rawQueryString": query,
+            "version": "2.0", "routeKey": "$default", "rawPath": raw_path, "rawQueryString": query,
             "headers": hdrs,
             "queryStringParameters": dict(urllib.parse.parse_qsl(query, keep_blank_values=True)) or None,
-            "requestContext": {"http": {"method": method, "path": path_only, "sourceIp": "127.0.0.1"},
-                               "stage": "$default", "requestId": f"r{next(_serial)}"},
+            "requestContext": {"http": {"method": method, "path": raw_path, "sourceIp": "127.0.0.1"},
+                               "stage": "$default", "requestId": f"r{next(_serial)}", **(context or {})},
             # API Gateway passes text bodies as they are (base64 only for binary media types)
             "body": data.decode() if data is not None else None,
             "isBase64Encoded": False,
@@ -73,6 +80,60 @@ class Api:
         if brand:
             query["brand"] = brand
         return self.call("GET", "/v1/permissions?" + urllib.parse.urlencode(query), key=key)
+
+
+class LocalApi(Api):
+    """The same calls through the local server's ASGI app (``local_app()``), in-process: ``path``
+    goes out as ``raw_path`` exactly as given (percent-encoding, dot segments, doubled slashes and
+    all), ``path`` as uvicorn would decode it."""
+
+    def call(self, method: str, path: str, body: Any = None, key: str | None = "admin", raw: bytes | None = None,
+             headers: dict[str, str] | None = None, raw_path: str | None = None,
+             context: dict[str, Any] | None = None) -> Reply:
+        import asyncio
+
+        assert context is None, "the local server has no request context to set"
+        path_only, _, query = path.partition("?")
+        raw_path = path_only if raw_path is None else raw_path
+        hdrs = {"content-type": "application/json", "host": "127.0.0.1:3000"}
+        if key is not None:
+            hdrs["x-api-key"] = {"admin": self.admin, "dialer": self.dialer, "writer": self.writer}.get(key, key)
+        hdrs.update({k.lower(): v for k, v in (headers or {}).items()})
+        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else b"")
+        scope = {
+            "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "scheme": "http",
+            "path": urllib.parse.unquote(raw_path), "raw_path": raw_path.encode("latin-1"),
+            "query_string": query.encode("latin-1"), "root_path": "",
+            "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in hdrs.items()],
+            "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 3000),
+        }
+        sent: list[dict] = []
+        pending = [{"type": "http.request", "body": data, "more_body": False}]
+
+        async def receive():
+            return pending.pop(0) if pending else {"type": "http.disconnect"}
+
+        async def send(message):
+            sent.append(message)
+
+        asyncio.run(self.handler(scope, receive, send))
+        start = next(m for m in sent if m["type"] == "http.response.start")
+        text = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body").decode()
+        return Reply(int(start["status"]), {k.decode().lower(): v.decode() for k, v in start.get("headers", [])}, text)
+
+
+@pytest.fixture(scope="session")
+def local_api(api):
+    """The local server's ASGI app, with the keys of ``api``."""
+    from registry.handlers.api import local_app
+
+    return LocalApi(local_app(), api.admin, api.dialer, api.writer)
+
+
+@pytest.fixture(scope="session", params=["lambda", "local"])
+def both(request, api):
+    """Each test once through the Lambda handler and once through the local server."""
+    return api if request.param == "lambda" else request.getfixturevalue("local_api")
 
 
 @pytest.fixture(scope="session")

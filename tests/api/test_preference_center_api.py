@@ -16,6 +16,7 @@ from tests.api.helpers import (assert_error, clean, codes, consent, history, noo
 pytestmark = pytest.mark.dynamodb
 
 HOST = "prefs.test:3000"
+BASE = f"http://{HOST}"  # REGISTRY_PUBLIC_BASE_URL in tests/conftest.py
 FORM = {"content-type": "application/x-www-form-urlencoded"}
 ONE_CLICK = b"List-Unsubscribe=One-Click"
 BROWSER = {"accept": "text/html,application/xhtml+xml", "user-agent": "TestBrowser/1.0"}
@@ -36,20 +37,20 @@ def path_of(url: str) -> str:
 
 
 def make_link(api, address: str, status: int = 201, key: str = "admin", **extra) -> dict:
-    reply = api.call("POST", "/v1/preference-links", {"address": address, **extra}, key=key, headers={"host": HOST})
+    reply = api.call("POST", "/v1/preference-links", {"address": address, **extra}, key=key)
     assert reply.status == status, reply.text
     return clean(reply)
 
 
 def open_url(api, url: str, headers: dict | None = None):
     """GET the path (and query) of an absolute URL, as a browser would: no API key."""
-    return api.call("GET", path_of(url), key=None, headers={"host": HOST, **(headers or {})})
+    return api.call("GET", path_of(url), key=None, headers=headers)
 
 
 def post_form(api, url: str, fields, headers: dict | None = None, raw: bytes | None = None):
     """POST a url-encoded form (a list of pairs or a dict) to the path of an absolute URL, with no API key."""
     body = raw if raw is not None else urllib.parse.urlencode(fields).encode()
-    return api.call("POST", path_of(url), key=None, raw=body, headers={"host": HOST, **FORM, **(headers or {})})
+    return api.call("POST", path_of(url), key=None, raw=body, headers={**FORM, **(headers or {})})
 
 
 def page_fields(html: str) -> dict[tuple[str, str], str]:
@@ -106,19 +107,72 @@ def test_the_address_is_not_in_the_links(api):
         assert address not in url and quoted(address) not in url and "example" not in url
 
 
-def test_the_scheme_comes_from_the_proxy_and_the_base_url_from_settings(api, monkeypatch):
-    reply = api.call("POST", "/v1/preference-links", {"address": new_email()},
-                     headers={"host": "registry.example.org", "x-forwarded-proto": "https"})
-    assert clean(reply)["url"].startswith("https://registry.example.org/p/")
+HOSTILE = {"host": "evil.example", "x-forwarded-host": "evil.example", "x-forwarded-proto": "https",
+           "forwarded": "host=evil.example;proto=https"}
 
+
+def test_links_are_built_from_configuration_never_from_the_host(both):
+    """Issue 7 #11: with Host: evil.example the links, the page's form action and its redirect
+    still name the configured base URL; through the Lambda handler and the local server."""
+    reply = both.call("POST", "/v1/preference-links", {"address": new_email()}, headers=HOSTILE)
+    link = clean(reply)
+    assert link["url"].startswith(f"{BASE}/p/") and link["unsubscribe_url"].startswith(f"{BASE}/p/")
+
+    page = open_url(both, link["url"], headers=HOSTILE)
+    assert page.status == 200 and "evil" not in page.text
+    assert f'action="{link["url"]}"' in page.text
+    saved = post_form(both, link["url"], {"preferred_channel": "email"}, headers=HOSTILE)
+    assert saved.status == 303 and saved.headers["location"] == f"{link['url']}?saved=1", saved.status
+    confirm = open_url(both, link["unsubscribe_url"], headers=HOSTILE)
+    assert confirm.status == 200 and "evil" not in confirm.text
+
+
+def _settings(monkeypatch, **changes):
     from registry.handlers.routes import preference_center
     from registry.settings import get_settings
 
-    configured = replace(get_settings(), public_base_url="https://prefs.example.com/center")
+    configured = replace(get_settings(), **changes)
     monkeypatch.setattr(preference_center, "get_settings", lambda: configured)
+
+
+def test_the_base_url_comes_from_settings(api, monkeypatch):
+    _settings(monkeypatch, public_base_url="https://prefs.example.com/center")
     link = make_link(api, new_email())
     assert link["url"].startswith("https://prefs.example.com/center/p/")
     assert link["unsubscribe_url"].startswith("https://prefs.example.com/center/p/")
+
+
+def test_without_a_base_url_links_name_the_apis_own_endpoint(api, monkeypatch):
+    """In AWS with PublicBaseUrl empty: the API id API Gateway puts in the request context and the
+    template's REGISTRY_API_DOMAIN; a Host or domainName the client chose plays no part."""
+    _settings(monkeypatch, public_base_url=None, api_domain="execute-api.us-east-1.amazonaws.com")
+    reply = api.call("POST", "/v1/preference-links", {"address": new_email()}, headers=HOSTILE,
+                     context={"apiId": "a1b2c3d4e5", "domainName": "evil.example"})
+    link = clean(reply)
+    assert link["url"].startswith("https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/p/")
+    page = api.call("GET", path_of(link["url"]), key=None, headers=HOSTILE, context={"apiId": "a1b2c3d4e5"})
+    assert page.status == 200 and "evil" not in page.text
+    assert f'action="{link["url"]}"' in page.text
+    # a context without an API id (not API Gateway) gets no link
+    assert_error(api.call("POST", "/v1/preference-links", {"address": new_email()}, headers=HOSTILE),
+                 503, "registry_unavailable")
+
+
+def test_the_local_server_without_a_base_url_issues_no_link(local_api, monkeypatch):
+    """No request context there names an API: the Host cannot stand in for configuration."""
+    _settings(monkeypatch, public_base_url=None, api_domain="execute-api.us-east-1.amazonaws.com")
+    reply = local_api.call("POST", "/v1/preference-links", {"address": new_email()}, headers=HOSTILE)
+    assert_error(reply, 503, "registry_unavailable")
+    assert "evil" not in reply.text
+
+
+def test_with_no_base_url_configured_no_link_is_issued(api, monkeypatch):
+    _settings(monkeypatch, public_base_url=None, api_domain=None)
+    address = new_email()
+    reply = api.call("POST", "/v1/preference-links", {"address": address}, headers=HOSTILE,
+                     context={"apiId": "a1b2c3d4e5"})
+    assert_error(reply, 503, "registry_unavailable")
+    assert "evil" not in reply.text
 
 
 @pytest.mark.parametrize("body, code, field_name", [
@@ -412,8 +466,8 @@ def test_each_token_opens_only_its_own_door(api):
     link = make_link(api, new_email())
     page_token = path_of(link["url"]).split("/")[2]
     unsubscribe_token = path_of(link["unsubscribe_url"]).split("/")[2]
-    assert open_url(api, f"http://{HOST}/p/{unsubscribe_token}").status == 403
-    assert post_form(api, f"http://{HOST}/p/{page_token}/unsubscribe", None, raw=ONE_CLICK).status == 403
+    assert open_url(api, f"{BASE}/p/{unsubscribe_token}").status == 403
+    assert post_form(api, f"{BASE}/p/{page_token}/unsubscribe", None, raw=ONE_CLICK).status == 403
 
 
 # --- refused links -----------------------------------------------------------------------------
@@ -448,7 +502,7 @@ def _expired_link(address: str, brand: str = "default") -> dict:
     from registry.domain.addresses import normalise
     from registry.services import preference_links
 
-    issued = preference_links.issue(normalise(address), brand, 30, f"http://{HOST}",
+    issued = preference_links.issue(normalise(address), brand, 30, BASE,
                                     now=datetime.now(timezone.utc) - timedelta(days=31))
     return issued.to_dict()
 
@@ -471,7 +525,7 @@ def test_a_link_still_valid_today_opens(api):
     from registry.services import preference_links
 
     email = new_email()
-    issued = preference_links.issue(normalise(email), "default", 30, f"http://{HOST}",
+    issued = preference_links.issue(normalise(email), "default", 30, BASE,
                                     now=datetime.now(timezone.utc) - timedelta(days=29))
     assert open_url(api, issued.url).status == 200
 
@@ -496,7 +550,9 @@ def test_erasure_of_an_unknown_address_still_revokes_its_links(api):
 def test_pages_need_no_api_key_but_v1_still_does(api):
     link = make_link(api, new_email())
     assert open_url(api, link["url"]).status == 200
-    assert api.call("GET", "/v1/preference-links", key=None).status == 401
+    assert api.call("POST", "/v1/preference-links", {"address": new_email()}, key=None).status == 401
+    # GET names no route: 404 whatever the key (docs/decisions.md)
+    assert api.call("GET", "/v1/preference-links", key=None).status == 404
 
 
 def test_decisions_after_unsubscribe_hold_at_a_later_moment(api):

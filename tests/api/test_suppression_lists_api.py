@@ -57,12 +57,20 @@ def test_bad_kind_is_a_400(api, body, field):
 
 
 @pytest.mark.parametrize(
-    "name", ["bad%20name", "-starts-with-dash", "x" * 65, "semi%3Bcolon", "dot%2F%2E%2E"]
+    "name", ["bad%20name", "-starts-with-dash", "x" * 65, "semi%3Bcolon", "pct%2525"]
 )
 def test_bad_name_is_a_400(api, name):
     assert_error(
         api.call("PUT", f"/v1/suppression-lists/{name}", {"kind": "state"}), 400, "invalid_request", "name"
     )
+
+
+@pytest.mark.parametrize("name", ["dot%2F%2E%2E", "a%2Fb", "%2E%2E", "%2E"])
+def test_a_name_that_is_no_single_segment_names_no_route(api, name):
+    """Decoded once, these are /v1/suppression-lists/dot/.., .../a/b, .../.. : a dot segment or a
+    second segment, no route (404), whatever the key (handlers/routing.py)."""
+    for key in ("admin", "dialer", None):
+        assert_error(api.call("PUT", f"/v1/suppression-lists/{name}", {"kind": "state"}, key=key), 404, "not_found")
 
 
 def test_entries_are_added_and_removed_with_counts(api):

@@ -51,10 +51,18 @@ def test_provision_creates_the_template_resources_idempotently(aws_endpoint, iso
 def test_stack_serves_health_and_stops_cleanly_on_sigterm(tmp_path):
     """with_stack starts `python -m infra.local_stack`, runs a command, then SIGTERMs the stack."""
     log = tmp_path / "stack.log"
-    check = ("import os, sys, urllib.request;"
-             "r = urllib.request.urlopen(os.environ['REGISTRY_URL'] + '/v1/health', timeout=5);"
-             "sys.exit(3 if r.status == 200 else 1)")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_ENDPOINT_URL")}
+    # Health, and a preference link that names the stack itself (REGISTRY_PUBLIC_BASE_URL is
+    # http://127.0.0.1:$PORT by default), not the Host the request claims.
+    check = ("import json, os, sys, urllib.request;"
+             "base = os.environ['REGISTRY_URL'];"
+             "r = urllib.request.urlopen(base + '/v1/health', timeout=5);"
+             "q = urllib.request.Request(base + '/v1/preference-links', method='POST',"
+             " data=json.dumps({'address': 'stack-check@example.com'}).encode(),"
+             " headers={'x-api-key': 'local-admin', 'content-type': 'application/json', 'host': 'evil.example'});"
+             "url = json.load(urllib.request.urlopen(q, timeout=10))['url'];"
+             "sys.exit(3 if r.status == 200 and url.startswith(base + '/p/') else 1)")
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("AWS_ENDPOINT_URL") and k != "REGISTRY_PUBLIC_BASE_URL"}
     result = subprocess.run(
         [sys.executable, "-m", "infra.with_stack", "--timeout", "60", "--log", str(log),
          "--", sys.executable, "-c", check],

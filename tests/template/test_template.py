@@ -87,6 +87,11 @@ def test_function_environment(template):
     assert env["POWERTOOLS_SERVICE_NAME"] == "contact-registry"
     assert env["POWERTOOLS_METRICS_NAMESPACE"] == "ContactRegistry"
     assert "LOG_LEVEL" in env
+    # Links: the configured base URL, else the API's own default endpoint (its id from the request
+    # context, this domain), never the request's Host. Naming ${HttpApi} here would be circular.
+    assert env["REGISTRY_PUBLIC_BASE_URL"] == {"Ref": "PublicBaseUrl"}
+    assert env["REGISTRY_API_DOMAIN"] == {"Fn::Sub": "execute-api.${AWS::Region}.${AWS::URLSuffix}"}
+    assert "HttpApi" not in json.dumps(env)
     # The hash key itself never sits in the template: only the parameter's name.
     assert "REGISTRY_ADDRESS_HASH_KEY" not in env and "REGISTRY_LINK_SIGNING_KEY" not in env
 

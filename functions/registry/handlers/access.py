@@ -1,7 +1,18 @@
-"""The gate every request passes before any route: API key, scope, body size.
+"""Who may call which route: every route declares its scope where it is declared, and the gate
+checks the scope of the route the router will actually choose.
 
-It runs before Powertools' request validation (which the resolver always runs first), so an
-unauthenticated caller learns nothing, not even whether its body would have been valid.
+- ``requires(scope)`` goes into each route's decorator (``@router.get(path, **requires(WRITE))``).
+  It stores the scope in the route's own metadata (shown in the OpenAPI document as
+  ``x-required-scope``) and adds a route middleware that checks it again inside the route.
+  ``PUBLIC`` is a declaration too: health, the API description, the preference pages.
+  ``check_declared`` refuses to configure an app with a route that declares nothing.
+- ``gate`` runs before the resolver (Powertools validates a request before any middleware, and an
+  unauthenticated caller must learn nothing about its body: 401 before 400). It takes the path
+  the resolver will match (decoded once, see ``routing``), refuses a non-canonical one (404),
+  finds the route the resolver will choose in the resolver's own table and checks that route's
+  scope. An unknown route is 404 whatever the key (no route is reached, so there is nothing to
+  protect; see docs/decisions.md). A body over 1 MB is 413 before it is parsed.
+
 Lambda and the local server call the same ``gate``.
 """
 from __future__ import annotations
@@ -10,34 +21,84 @@ import base64
 from contextvars import ContextVar
 from typing import Any, Mapping
 
+from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
+
 from ..domain.errors import Forbidden, RegistryError, TooLarge, Unauthorized
 from ..services import api_keys
 from ..settings import get_settings
 from .errors import error_body
+from .routing import NotCanonical, check_canonical, find_route, routes
+
+PUBLIC, LOOKUP, WRITE, ADMIN = "public", "lookup", "write", "admin"
+SCOPES = (PUBLIC, LOOKUP, WRITE, ADMIN)
+SCOPE_EXTENSION = "x-required-scope"
 
 current_principal: ContextVar[api_keys.Principal | None] = ContextVar("current_principal", default=None)
 
-PUBLIC = {("GET", "/v1/health"), ("GET", "/v1/openapi.json")}
-LOOKUP = {("GET", "/v1/permissions"), ("POST", "/v1/permissions/batch"), ("GET", "/v1/policy")}
+Refusal = tuple[int, dict[str, Any]]
+NOT_FOUND: Refusal = (404, error_body("not_found", "no such endpoint"))
 
 
-def required_scope(method: str, path: str) -> str | None:
-    """None: no key needed (health, the API description, and pages outside /v1)."""
-    method = method.upper()
-    if not path.startswith("/v1/") or (method, path) in PUBLIC or method == "OPTIONS":
+class UndeclaredScope(RuntimeError):
+    """A route without a declared scope: the app refuses to start."""
+
+
+# --- declaring --------------------------------------------------------------------------------
+
+def requires(scope: str) -> dict[str, Any]:
+    """Route keyword arguments that declare the scope a route needs (or PUBLIC)."""
+    if scope not in SCOPES:
+        raise ValueError(f"unknown scope {scope!r}")
+
+    def check_scope(app: Any, next_middleware: Any) -> Any:
+        # Inside the chosen route: holds even if the gate and the router ever disagreed.
+        if scope != PUBLIC:
+            principal = current_principal.get()
+            if principal is None:
+                raise Unauthorized("an API key is required in the x-api-key header")
+            api_keys.require_scope(principal, scope)
+        return next_middleware(app)
+
+    check_scope.required_scope = scope  # type: ignore[attr-defined]
+    return {"openapi_extensions": {SCOPE_EXTENSION: scope}, "middlewares": [check_scope]}
+
+
+def route_scope(route: Any) -> str | None:
+    """The scope a resolver route declared, or None."""
+    extensions = getattr(route, "openapi_extensions", None) or {}
+    scope = extensions.get(SCOPE_EXTENSION)
+    declared = {getattr(m, "required_scope", None) for m in getattr(route, "middlewares", None) or []} - {None}
+    if scope not in SCOPES or declared != {scope}:
         return None
-    if (method, path) in LOOKUP:
-        return "lookup"
-    if path.startswith("/v1/keys") or (method == "DELETE" and path.startswith("/v1/contacts/")):
-        return "admin"
-    return "write"
+    return scope
 
 
-def gate(method: str, path: str, headers: Mapping[str, str], body_size: int) -> tuple[int, dict[str, Any]] | None:
-    """None to let the request through; else (status, error body)."""
+def check_declared(app: Any) -> None:
+    """Every route of the app declares its scope (and checks it inside), or the app does not start."""
+    missing = [f"{route.method} {route.path}" for route in routes(app) if route_scope(route) is None]
+    if missing:
+        raise UndeclaredScope("routes without a declared scope (use **requires(...)): " + ", ".join(missing))
+
+
+def scope_for(app: Any, method: str, path: str) -> str | None:
+    """The scope of the route the resolver chooses for this request, None if there is none."""
+    route = find_route(app, method, path)
+    return route_scope(route) if route is not None else None
+
+
+# --- the gate ---------------------------------------------------------------------------------
+
+def gate(app: Any, method: str, path: str | None, headers: Mapping[str, str], body_size: int) -> Refusal | None:
+    """None to let the request through to the resolver, which is given this same ``path``;
+    else (status, error body)."""
+    current_principal.set(None)
     try:
-        scope = required_scope(method, path)
-        if scope is not None:
+        check_canonical(path)  # type: ignore[arg-type]
+    except NotCanonical:
+        return NOT_FOUND
+    scope = scope_for(app, method, path)  # type: ignore[arg-type]
+    try:
+        if scope not in (None, PUBLIC):
             principal = api_keys.authenticate(_header(headers, "x-api-key"))
             api_keys.require_scope(principal, scope)
             current_principal.set(principal)
@@ -46,7 +107,7 @@ def gate(method: str, path: str, headers: Mapping[str, str], body_size: int) -> 
     except (Unauthorized, Forbidden, TooLarge) as err:
         return err.status, error_body(err.code, err.message, err.field)
     except RegistryError as err:  # the key store could not be read: fail closed
-        extra = _deny_body() if scope == "lookup" else {}
+        extra = _deny_body() if scope == LOOKUP else {}
         return err.status, {**error_body(err.code, err.message), **extra}
     return None
 
@@ -63,17 +124,26 @@ def _deny_body() -> dict[str, Any]:
             "reasons": [{"code": "registry_unavailable", "message": "the registry could not be read"}]}
 
 
-def lambda_event_gate(event: dict[str, Any]) -> tuple[int, dict[str, Any]] | None:
+def event_path(event: Mapping[str, Any]) -> str | None:
+    """The path the HTTP API resolver matches: ``rawPath`` (decoded once by API Gateway) without
+    the stage. None if the event has none."""
+    try:
+        return APIGatewayProxyEventV2(dict(event)).path
+    except (KeyError, TypeError, AttributeError):
+        return None
+
+
+def lambda_event_gate(app: Any, event: dict[str, Any]) -> Refusal | None:
     context = event.get("requestContext") or {}
-    method = (context.get("http") or {}).get("method") or event.get("httpMethod") or "GET"
-    path = event.get("rawPath") or event.get("path") or "/"
+    method = (context.get("http") or {}).get("method") or "GET"
+    path = event_path(event)
     body = event.get("body") or ""
     size = len(base64.b64decode(body)) if event.get("isBase64Encoded") else len(body.encode())
     headers = event.get("headers") or {}
-    if body and treat_body_as_json(path, _header(headers, "content-type")):
+    if body and path and treat_body_as_json(path, _header(headers, "content-type")):
         event["headers"] = {**{k: v for k, v in headers.items() if k.lower() != "content-type"},
                             "content-type": "application/json"}
-    return gate(method, path, headers, size)
+    return gate(app, method, path, headers, size)
 
 
 def treat_body_as_json(path: str, content_type: str | None) -> bool:

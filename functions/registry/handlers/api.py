@@ -6,6 +6,7 @@ gate, under uvicorn; nothing of ours translates HTTP into Lambda events.
 """
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -16,9 +17,11 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ..domain.errors import RegistryError
-from .access import gate, lambda_event_gate, required_scope, treat_body_as_json
+from .access import (LOOKUP, NOT_FOUND, PUBLIC, check_declared, gate, lambda_event_gate, requires, scope_for,
+                     treat_body_as_json)
 from .errors import error_body, json_response, registry_error_response, validation_error_response
 from .observability import logger, metrics, tracer
+from .routing import NotCanonical, decode_once, install_rules
 from .routes import contacts, events, facts, health, permissions, preference_center, suppression_lists
 
 ROUTERS = (health.router, permissions.router, facts.router, contacts.router, suppression_lists.router,
@@ -30,7 +33,7 @@ def configure(app: ApiGatewayResolver) -> ApiGatewayResolver:
     for router in ROUTERS:
         app.include_router(router)
 
-    @app.get(OPENAPI_PATH, include_in_schema=False)
+    @app.get(OPENAPI_PATH, include_in_schema=False, **requires(PUBLIC))
     def openapi():
         return Response(200, "application/json", app.get_openapi_json_schema(
             title="Contact-preference and do-not-call registry", version="1.0.0"))
@@ -51,12 +54,14 @@ def configure(app: ApiGatewayResolver) -> ApiGatewayResolver:
     def on_unexpected(err: Exception):
         logger.exception("unexpected error")
         event = app.current_event
-        if required_scope(event.http_method, event.path) == "lookup":
+        if scope_for(app, event.http_method, event.path) == LOOKUP:
             return json_response(503, {**error_body("registry_unavailable", "the registry could not answer"),
                                        "decision": "deny", "allowed": False,
                                        "reasons": [permissions.UNAVAILABLE_REASON]})
         return json_response(500, error_body("internal_error", "the registry could not complete the request"))
 
+    install_rules(app)
+    check_declared(app)
     return app
 
 
@@ -67,15 +72,19 @@ app = configure(APIGatewayHttpResolver(enable_validation=True))
 @tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    refused = lambda_event_gate(event)
+    refused = lambda_event_gate(app, event)
     if refused is not None:
         status, body = refused
         return {"statusCode": status, "headers": {"Content-Type": "application/json"}, "body": json.dumps(body)}
     return app.resolve(event, context)
 
 
+@functools.cache
 def local_app():
-    """The ASGI app for the local stack: the same Routers behind the same gate."""
+    """The ASGI app for the local stack: the same Routers behind the same gate.
+
+    One per process: a Router reads ``current_event`` from the last resolver that included it,
+    so a second local resolver would leave the first one's routes reading another request."""
     resolver = configure(HttpResolverLocal(enable_validation=True))
 
     async def asgi(scope, receive, send):
@@ -87,9 +96,12 @@ def local_app():
             message = await receive()
             body += message.get("body", b"")
             more = message.get("more_body", False)
-        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
-        raw_path = scope.get("raw_path", scope["path"].encode()).decode("latin-1")
-        refused = gate(scope["method"], raw_path, headers, len(body))
+        headers: dict[str, str] = {}
+        for key, value in scope.get("headers", []):  # a repeated header is joined, as API Gateway does
+            name, text = key.decode("latin-1").lower(), value.decode("latin-1")
+            headers[name] = f"{headers[name]},{text}" if name in headers else text
+        path = _local_path(scope)
+        refused = gate(resolver, scope["method"], path, headers, len(body)) if path is not None else NOT_FOUND
         if refused is not None:
             status, payload = refused
             data = json.dumps(payload).encode()
@@ -99,9 +111,11 @@ def local_app():
             await send({"type": "http.response.body", "body": data})
             return
 
-        if body and treat_body_as_json(raw_path, headers.get("content-type")):
-            scope = {**scope, "headers": [(k, v) for k, v in scope.get("headers", []) if k.lower() != b"content-type"]
-                     + [(b"content-type", b"application/json")]}
+        # The resolver matches exactly the path the gate checked.
+        scope = {**scope, "path": path}
+        if body and treat_body_as_json(path, headers.get("content-type")):
+            scope["headers"] = [(k, v) for k, v in scope.get("headers", []) if k.lower() != b"content-type"] \
+                + [(b"content-type", b"application/json")]
         sent = False
 
         async def replay():
@@ -114,3 +128,14 @@ def local_app():
         await resolver(scope, replay, send)
 
     return asgi
+
+
+def _local_path(scope) -> str | None:
+    """The path as received (ASGI raw_path), decoded once; None if it cannot be."""
+    raw = scope.get("raw_path")
+    if raw is None:  # a server without raw_path has decoded it once already
+        return scope.get("path")
+    try:
+        return decode_once(raw)
+    except NotCanonical:
+        return None

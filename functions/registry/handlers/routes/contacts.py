@@ -1,7 +1,11 @@
-"""A contact's profile and history (scope ``write``), and erasure (scope ``admin``)."""
+"""A contact's profile and history (scope ``write``), and erasure (scope ``admin``).
+
+The address in the path arrives decoded once (see ``handlers.routing``) and is used as it is:
+``pct%2541%40example.com`` names ``pct%41@example.com``, ``a%2Fb%40example.com`` names
+``a/b@example.com``. Answers are personal data: ``Cache-Control: no-store``.
+"""
 
 from typing import Annotated, Optional
-from urllib.parse import unquote
 
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -9,34 +13,37 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from ...domain.addresses import normalise
 from ...services import erasure, profiles
 from ...settings import get_settings
-from ..access import actor
+from ..access import ADMIN, WRITE, actor, requires
 from ..errors import json_response
 from ..observability import logger, tracer
 
 router = Router()
 
 
-def _address(raw: str):
-    return normalise(unquote(raw), get_settings().phone_default_region)
+NO_STORE = {"Cache-Control": "no-store"}
 
 
-@router.get("/v1/contacts/<address>")
+def _address(address: str):
+    return normalise(address, get_settings().phone_default_region)
+
+
+@router.get("/v1/contacts/<address>", **requires(WRITE))
 @tracer.capture_method(capture_response=False)
 def get_profile(address: str):
-    return json_response(200, profiles.profile(_address(address)))
+    return json_response(200, profiles.profile(_address(address)), headers=NO_STORE)
 
 
-@router.get("/v1/contacts/<address>/history")
+@router.get("/v1/contacts/<address>/history", **requires(WRITE))
 @tracer.capture_method(capture_response=False)
 def get_history(address: str, cursor: Annotated[Optional[str], Query(max_length=2048)] = None,
                 limit: Annotated[Optional[int], Query(ge=1, le=1000)] = None):
-    return json_response(200, profiles.history(_address(address), cursor, limit))
+    return json_response(200, profiles.history(_address(address), cursor, limit), headers=NO_STORE)
 
 
-@router.delete("/v1/contacts/<address>")
+@router.delete("/v1/contacts/<address>", **requires(ADMIN))
 @tracer.capture_method(capture_response=False)
 def delete_contact(address: str):
     contact = _address(address)
     result = erasure.erase(contact, actor())
     logger.info("contact erased", extra={"address": contact.masked()})
-    return json_response(200, result)
+    return json_response(200, result, headers=NO_STORE)

@@ -12,7 +12,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from ...domain.errors import RegistryError, RegistryUnavailable
 from ...services import events
-from ..access import actor
+from ..access import WRITE, actor, requires
 from ..errors import error_body, json_response
 from ..event_inputs import parse, raw_id
 from ..observability import count, logger, tracer
@@ -23,7 +23,7 @@ router = Router()
 NOT_TRIED = RegistryUnavailable("not applied: the registry could not be written; send this event again")
 
 
-@router.post("/v1/events")
+@router.post("/v1/events", **requires(WRITE))
 @tracer.capture_method(capture_response=False)
 def post_events(body: EventsIn):
     results = []

@@ -14,6 +14,7 @@ from ...services.policies import policy_book
 from ..errors import error_body, json_response
 from ..observability import count, logger, tracer
 from ..schemas import BatchIn, Channel, Purpose
+from ..access import LOOKUP, requires
 
 router = Router()
 
@@ -33,7 +34,7 @@ def unavailable_decision(address: object, channel: str, purpose: str, brand: str
             "allowed": False, "reasons": [UNAVAILABLE_REASON], "next_allowed_at": None}
 
 
-@router.get("/v1/permissions")
+@router.get("/v1/permissions", **requires(LOOKUP))
 @tracer.capture_method(capture_response=False)
 def get_permission(
     address: Annotated[str, Query(max_length=320)],
@@ -55,7 +56,7 @@ def get_permission(
     return json_response(200, decision.to_dict())
 
 
-@router.post("/v1/permissions/batch")
+@router.post("/v1/permissions/batch", **requires(LOOKUP))
 @tracer.capture_method(capture_response=False)
 def post_batch(body: BatchIn):
     brand = _brand(body.brand)
@@ -78,7 +79,7 @@ def post_batch(body: BatchIn):
     return json_response(200, {"results": out})
 
 
-@router.get("/v1/policy")
+@router.get("/v1/policy", **requires(LOOKUP))
 def get_policy(brand: Annotated[Optional[str], Query(min_length=1, max_length=128)] = None):
     book = policy_book()
     body = {"brand": brand or DEFAULT_BRAND, "policy": book.for_brand(brand or DEFAULT_BRAND).to_document(),

@@ -21,11 +21,12 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from pydantic import Field
 
 from ...domain import link_tokens
-from ...domain.errors import Forbidden, Gone, InvalidRequest, RegistryError
+from ...domain.errors import Forbidden, Gone, InvalidRequest, RegistryError, RegistryUnavailable
 from ...domain.vocabulary import CHANNELS, DEFAULT_BRAND, PURPOSES
 from ...services import preference_links
 from ...settings import get_settings
 from .. import preference_pages as pages
+from ..access import PUBLIC, WRITE, requires
 from ..errors import error_body, json_response
 from ..observability import count, logger, tracer
 from ..schemas import AddressText, Brand, Strict
@@ -34,7 +35,7 @@ router = Router()
 
 ONE_CLICK = {"List-Unsubscribe": "One-Click"}
 MAX_FORM_FIELDS = 200
-_HOST = re.compile(r"^(?:[A-Za-z0-9.\-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$")
+_API_ID = re.compile(r"^[a-z0-9]{1,32}$")
 _TITLES = {400: "Please check your choices", 403: "This link is not valid", 410: "This link has expired",
            503: "Please try again later"}
 
@@ -45,7 +46,7 @@ class PreferenceLinkIn(Strict):
     ttl_days: Optional[Annotated[int, Field(ge=1, le=preference_links.MAX_TTL_DAYS, strict=True)]] = None
 
 
-@router.post("/v1/preference-links")
+@router.post("/v1/preference-links", **requires(WRITE))
 @tracer.capture_method(capture_response=False)
 def post_preference_link(body: PreferenceLinkIn):
     address = preference_links.normalised(body.address)
@@ -56,23 +57,24 @@ def post_preference_link(body: PreferenceLinkIn):
     return json_response(201, link.to_dict())
 
 
-@router.get("/p/<token>", include_in_schema=False)
+@router.get("/p/<token>", include_in_schema=False, **requires(PUBLIC))
 @tracer.capture_method(capture_response=False)
 def get_page(token: str):
     try:
         view = preference_links.page(preference_links.open_link(token, link_tokens.PAGE))
+        url = _page_url(token)
     except RegistryError as err:
         return _refused(err)
     saved = (router.current_event.query_string_parameters or {}).get("saved") == "1"
-    return _html(200, pages.preference_page(view, _page_url(token), saved=saved))
+    return _html(200, pages.preference_page(view, url, saved=saved))
 
 
-@router.post("/p/<token>", include_in_schema=False)
+@router.post("/p/<token>", include_in_schema=False, **requires(PUBLIC))
 @tracer.capture_method(capture_response=False)
 def post_page(token: str):
-    url = _page_url(token)
     try:
         link = preference_links.open_link(token, link_tokens.PAGE)
+        url = _page_url(token)
     except RegistryError as err:
         return _refused(err)
     try:
@@ -92,17 +94,18 @@ def post_page(token: str):
     return Response(303, pages.CONTENT_TYPE, "", {**pages.HEADERS, "Location": f"{url}?saved=1"})
 
 
-@router.get("/p/<token>/unsubscribe", include_in_schema=False)
+@router.get("/p/<token>/unsubscribe", include_in_schema=False, **requires(PUBLIC))
 @tracer.capture_method(capture_response=False)
 def get_unsubscribe(token: str):
     try:
         link = preference_links.open_link(token, link_tokens.UNSUBSCRIBE)
+        url = _unsubscribe_url(token)
     except RegistryError as err:
         return _refused(err)
-    return _html(200, pages.unsubscribe_confirm(link, _unsubscribe_url(token)))
+    return _html(200, pages.unsubscribe_confirm(link, url))
 
 
-@router.post("/p/<token>/unsubscribe", include_in_schema=False)
+@router.post("/p/<token>/unsubscribe", include_in_schema=False, **requires(PUBLIC))
 @tracer.capture_method(capture_response=False)
 def post_unsubscribe(token: str):
     try:
@@ -135,16 +138,17 @@ def _request_context() -> dict:
 
 
 def _base_url() -> str:
-    """The configured public base URL; else this request's own scheme and Host (locally
-    http://127.0.0.1:3000)."""
-    configured = get_settings().public_base_url
-    if configured:
-        return configured
-    host = _header("host").strip()
-    if not _HOST.match(host):
-        host = str(_request_context().get("domainName") or "localhost")
-    scheme = _header("x-forwarded-proto").split(",")[0].strip().lower()
-    return f"{scheme if scheme in ('http', 'https') else 'http'}://{host}"
+    """Links are built from configuration only, never from the request's Host or forwarding
+    headers: ``REGISTRY_PUBLIC_BASE_URL``; without it, in AWS, the API's own default endpoint,
+    named by the API id API Gateway puts in the request context (a client cannot set it) and the
+    domain the template configures (``REGISTRY_API_DOMAIN``). Neither: 503, no link."""
+    settings = get_settings()
+    if settings.public_base_url:
+        return settings.public_base_url
+    api_id = str(_request_context().get("apiId") or "")
+    if settings.api_domain and _API_ID.match(api_id):
+        return f"https://{api_id}.{settings.api_domain}"
+    raise RegistryUnavailable("preference links are not configured (REGISTRY_PUBLIC_BASE_URL)")
 
 
 def _page_url(token: str) -> str:

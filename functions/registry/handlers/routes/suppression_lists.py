@@ -6,18 +6,19 @@ from ...services import suppression
 from ..errors import json_response
 from ..observability import logger, tracer
 from ..schemas import EntriesIn, SuppressionListIn
+from ..access import WRITE, requires
 
 router = Router()
 
 
-@router.put("/v1/suppression-lists/<name>")
+@router.put("/v1/suppression-lists/<name>", **requires(WRITE))
 @tracer.capture_method(capture_response=False)
 def put_list(name: str, body: SuppressionListIn):
     record, created = suppression.create_list(name, body.kind)
     return json_response(201 if created else 200, record)
 
 
-@router.post("/v1/suppression-lists/<name>/entries")
+@router.post("/v1/suppression-lists/<name>/entries", **requires(WRITE))
 @tracer.capture_method(capture_response=False)
 def post_entries(name: str, body: EntriesIn):
     result = suppression.change_entries(name, body.add, body.remove)
