@@ -216,6 +216,24 @@ def test_a_late_opt_out_dated_before_the_erasure_is_kept_as_erasure_keeps_opt_ou
     assert email not in dump and "Mrs Example" not in dump
 
 
+def test_a_late_do_not_contact_dated_before_the_erasure_keeps_only_its_opt_out(host_api, dynamodb_client):
+    phone = new_phone()
+    post(host_api, "/v1/consents", consent_body(phone, str(uuid.uuid4()), instant(days=-5)), 201)
+    erase(host_api, phone)
+    request_id = str(uuid.uuid4())
+    dnc = {"id": request_id, "address": phone, "channel": "call", "purpose": "marketing",
+           "occurred_at": instant(days=-2), "outcome": "answered", "disposition": "do_not_contact"}
+    post(host_api, "/v1/attempts", dnc, 201)
+    decision = decide(host_api, phone, "call", "informational")
+    assert decision["decision"] == "deny" and "opted_out" in codes(decision)
+    record = profile(host_api, phone)
+    assert record["erased"] is True and record["recent_attempts"] == []  # the attempt itself is not kept
+    assert [(o["source"], o["note"]) for o in record["opt_outs"]] == [("dialer", None)]
+    assert [e["type"] for e in history(host_api, phone)] == ["opt_out.recorded", "contact.erased"]  # by occurred_at
+    assert post(host_api, "/v1/attempts", dnc, 200)["id"] == request_id  # a repeat is a duplicate
+    assert phone not in json.dumps(table_items(dynamodb_client, contact_key(phone)))
+
+
 # --- item 5: an erased address is taken out of the contacts that linked to it ------------------
 
 def test_erasing_a_linked_phone_removes_it_from_the_email_that_linked_it(host_api, dynamodb_client):

@@ -90,31 +90,39 @@ def apply_change(address: Address, change: Change, actor: str | None = None) -> 
             snapshot = store.load_for_write(pk)
             facts = facts_of(snapshot, address)
             erased_at = parse_instant(snapshot.erased_at, "erased_at") if snapshot and snapshot.erased_at else None
-            verdict = changes.after_erasure(change.type, change.occurred_at, erased_at)
-            if verdict == changes.REFUSE:
+            own = changes.after_erasure(change.type, change.occurred_at, erased_at)
+            implied = [(kind, fact) for kind, fact in change.implied
+                       if own != changes.REFUSE
+                       or changes.after_erasure(kind, fact.occurred_at, erased_at) != changes.REFUSE]
+            if own == changes.REFUSE and not implied:
                 existing = store.get_mark(key)
                 if existing is None:
                     raise ContactErased(f"this address was erased at {snapshot.erased_at}; facts dated before "
                                         "its erasure are not recorded", "occurred_at")
                 raise store.DuplicateWrite(existing)
-            updated = change.apply(facts, now)
-            history_data = change.history_data
-            stored_address: str | None = address.value
-            if verdict == changes.KEEP_AS_ERASED:  # a late opt-out: kept as erasure keeps them
-                updated = changes.strip_notes_until(updated, erased_at)
-                history_data = {k: v for k, v in history_data.items() if k != "note"}
-                stored_address = snapshot.address  # it does not bring the erased address back
             recorded = format_instant(now)
-            answer = change.respond(updated) if change.respond else change.record
-            record = {**answer, "recorded_at": recorded}
-            history = [store.HistoryRecord(
+            history = [] if own == changes.REFUSE else [store.HistoryRecord(
                 sk=store.history_sk(sortable_instant(change.occurred_at), sortable_instant(now), change.fact_id),
                 type=change.type, fact_id=change.fact_id, occurred_at=format_instant(change.occurred_at),
-                recorded_at=recorded, source=change.source, data=history_data, actor=actor)]
+                recorded_at=recorded, source=change.source, data=change.history_data, actor=actor)]
             history += [store.HistoryRecord(
                 sk=store.history_sk(sortable_instant(fact.occurred_at), sortable_instant(now), fact.id),
                 type=kind, fact_id=fact.id, occurred_at=format_instant(fact.occurred_at), recorded_at=recorded,
-                source=fact.source, data=_history(fact.to_document()), actor=actor) for kind, fact in change.implied]
+                source=fact.source, data=_history(fact.to_document()), actor=actor) for kind, fact in implied]
+            if own == changes.REFUSE:
+                # Only what erasure keeps: the opt-out a do_not_contact disposition implies, not the attempt.
+                updated = facts
+                for _, fact in implied:
+                    updated = changes.add_opt_out(updated, replace(fact, recorded_at=now))
+            else:
+                updated = change.apply(facts, now)
+            stored_address: str | None = address.value
+            if erased_at is not None and own != changes.ACCEPT:  # a late opt-out: kept as erasure keeps them
+                updated = changes.strip_notes_until(updated, erased_at)
+                history = [replace(h, data={k: v for k, v in (h.data or {}).items() if k != "note"}) for h in history]
+                stored_address = snapshot.address  # it does not bring the erased address back
+            answer = change.respond(updated) if change.respond else change.record
+            record = {**answer, "recorded_at": recorded}
             mark = store.MarkRecord(
                 key=key, request_hash=request_hash, type=change.type, token=token, created_at=recorded,
                 expires_at_epoch=int((now + timedelta(days=settings.idempotency_retention_days)).timestamp()))
