@@ -361,3 +361,6 @@ def test_an_event_whose_two_times_differ_is_rejected(host_api):
     assert result["status"] == "rejected"
     assert result["error"]["code"] == "invalid_request" and result["error"]["field"] == "data.occurred_at"
     assert_unknown(host_api, number)
+    # a bad address is named first, as the endpoint would (the shared acceptance suite relies on it)
+    (result,) = events(host_api, {**ev, "data": {**ev["data"], "address": "not-a-number"}})
+    assert result["error"]["code"] == "invalid_address"

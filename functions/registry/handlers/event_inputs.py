@@ -26,8 +26,8 @@ DATA_MODELS: dict[str, type[BaseModel]] = {
     "email.bounced": EmailBouncedIn,
     "email.complained": EmailComplainedIn,
 }
-# Facts with an occurred_at of their own: the envelope's stands in when the data has none, and one
-# the data gives must be the same instant (an event that says two times is refused, not guessed at).
+# Facts with an occurred_at of their own: the envelope's stands in when the data has none; one the
+# data gives must be the envelope's instant (checked in services.events, after the address).
 TIMED = frozenset({"consent.granted", "opt_out.recorded", "relationship.recorded", "contact.attempted"})
 
 
@@ -50,9 +50,6 @@ def parse(raw: Any) -> Envelope:
         body = DATA_MODELS[envelope.type].model_validate(data)
     except ValidationError as err:
         raise validation_error(err.errors(), within=("data",)) from None
-    if envelope.type in TIMED and body.occurred_at != envelope.occurred_at:
-        raise InvalidRequest("data.occurred_at: must be the event's occurred_at (the same instant), or left out",
-                             "data.occurred_at")
     if getattr(body, "id", None) not in (None, envelope.id):
         raise InvalidRequest("data.id: must be the event's id, which is the id of the fact it records", "data.id")
     return Envelope(id=envelope.id, type=envelope.type, occurred_at=envelope.occurred_at, source=envelope.source,
