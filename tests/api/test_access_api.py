@@ -304,14 +304,14 @@ def test_erasure_removes_personal_data_but_keeps_the_opt_out(api, dynamodb_clien
     ):
         assert secret not in dump, secret
 
-    # a replayed old consent (its idempotency mark went with the erasure) never lifts the kept opt-out
-    replay = api.call(
-        "POST",
-        "/v1/consents",
-        {"address": phone, **CONSENT, "occurred_at": "2026-11-20T12:00:00Z", "id": f"erase-{phone[1:]}"},
-    )
-    assert replay.status in (200, 201), replay.text
+    # a replayed old consent is a duplicate (its mark outlived the erasure) and lifts nothing
+    replay = api.call("POST", "/v1/consents", {
+        "address": phone, "channels": ["call", "sms"], "purposes": ["marketing"], "source": "web_form",
+        "occurred_at": "2026-11-20T12:00:00Z", "id": f"erase-{phone[1:]}",
+        "evidence": {"disclosure_text": disclosure, "ip": "203.0.113.200", "user_agent": "ErasureTest/1.0"}})
+    assert replay.status == 200, replay.text
     assert "opted_out" in codes(decide(api, phone, "call"))
+    assert profile(api, phone)["consents"] == []
 
 
 def test_erasing_an_email_keeps_its_opt_out(api, dynamodb_client):

@@ -23,7 +23,10 @@ WHEN = "2026-11-29T12:00:00Z"
 SHORT_CODE = "12345"
 
 
-def event(type_, data, occurred_at=WHEN, id_=None, **extra):
+def event(type_, data, occurred_at=None, id_=None, **extra):
+    """An envelope; its occurred_at is the data's own when the data has one (they must agree)."""
+    if occurred_at is None:
+        occurred_at = (data.get("occurred_at") if isinstance(data, dict) else None) or WHEN
     return {"id": id_ or str(uuid.uuid4()), "type": type_, "occurred_at": occurred_at, "source": "api-test",
             "data": data, **extra}
 
@@ -132,13 +135,34 @@ def test_preferences_event_needs_a_preference_and_an_address(api):
     assert results[1]["error"]["field"] == "data.address"
 
 
-def test_the_datas_occurred_at_wins_and_the_envelopes_stands_in(api):
-    own, borrowed = new_phone(), new_phone()
-    send(api, event("consent.granted", consent_data(own, occurred_at="2026-11-01T08:00:00Z"),
-                    occurred_at="2026-11-05T08:00:00Z"),
-         event("consent.granted", consent_data(borrowed, occurred_at=None), occurred_at="2026-11-05T08:00:00-05:00"))
-    assert history(api, own)[0]["occurred_at"] == "2026-11-01T08:00:00Z"
+def test_the_envelopes_occurred_at_stands_in_and_the_datas_must_agree_with_it(api):
+    own, borrowed, same_instant = new_phone(), new_phone(), new_phone()
+    results = send(api, event("consent.granted", consent_data(own, occurred_at="2026-11-01T08:00:00Z"),
+                              occurred_at="2026-11-05T08:00:00Z"),
+                   event("consent.granted", consent_data(borrowed, occurred_at=None),
+                         occurred_at="2026-11-05T08:00:00-05:00"),
+                   event("consent.granted", consent_data(same_instant, occurred_at="2026-11-05T13:00:00Z"),
+                         occurred_at="2026-11-05T08:00:00-05:00"))
+    # an event that says two different times is refused, not guessed at
+    assert results[0]["status"] == "rejected"
+    assert results[0]["error"]["code"] == "invalid_request" and results[0]["error"]["field"] == "data.occurred_at"
+    assert_unknown(api, own)
+    assert [r["status"] for r in results[1:]] == ["applied", "applied"]
     assert history(api, borrowed)[0]["occurred_at"] == "2026-11-05T13:00:00Z"
+    assert history(api, same_instant)[0]["occurred_at"] == "2026-11-05T13:00:00Z"  # one instant, two offsets
+
+
+@pytest.mark.parametrize("type_, data", [
+    ("opt_out.recorded", {"channels": ["sms"], "purposes": ["all"], "source": "crm"}),
+    ("relationship.recorded", {"kind": "inquiry"}),
+    ("contact.attempted", {"channel": "call", "purpose": "marketing", "outcome": "answered"}),
+])
+def test_every_timed_fact_event_must_agree_on_its_time(api, type_, data):
+    number = new_phone()
+    (result,) = send(api, event(type_, {"address": number, "occurred_at": "2026-11-20T12:00:00Z", **data},
+                                occurred_at="2026-11-20T12:00:01Z"))
+    assert result["status"] == "rejected" and result["error"]["field"] == "data.occurred_at"
+    assert_unknown(api, number)
 
 
 def test_data_source_is_checked_but_the_envelope_source_is_free_text(api):

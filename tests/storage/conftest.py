@@ -37,3 +37,17 @@ def contact_items(dynamodb_client, dynamodb_table):
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     return read
+
+
+@pytest.fixture
+def mark_item(dynamodb_client, dynamodb_table):
+    """The raw idempotency mark of a request id (None if there is none): marks live under a keyed
+    hash of the id, one per id in the whole registry."""
+    from registry.services.recording import mark_key
+    from registry.storage import contacts as store
+
+    def read(request_id: str) -> dict | None:
+        key = {"pk": {"S": store.mark_pk(mark_key(request_id))}, "sk": {"S": store.MARK_SK}}
+        return dynamodb_client.get_item(TableName=dynamodb_table, Key=key, ConsistentRead=True).get("Item")
+
+    return read

@@ -81,7 +81,8 @@ def stored(contact_items, address: str) -> tuple[dict, dict, list[dict], list[st
     items = contact_items(contact_key(address))
     state_item = items[store.STATE]
     history = [item for sk, item in sorted(items.items()) if sk.startswith(store.HISTORY_PREFIX)]
-    marks = [sk for sk in items if sk.startswith(store.MARK_PREFIX)]
+    # marks live under the request id (one per id in the registry), not in the contact's partition
+    marks = [h["fact_id"]["S"] for h in history if store.get_mark(recording.mark_key(h["fact_id"]["S"]))]
     return state_item, json.loads(state_item["state"]["S"]) if "state" in state_item else {}, history, marks
 
 

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import os
+import uuid
 from dataclasses import replace
 
 import pytest
@@ -13,6 +15,7 @@ from registry.services import recording
 from registry.services.address_keys import contact_key
 from registry.storage import contacts as store
 from registry.storage.table import write_connection
+from tests.api.conftest import new_phone
 from tests.storage.faults import fail_where, hours_ago, new_email, new_id
 
 pytestmark = [pytest.mark.dynamodb, pytest.mark.usefixtures("dynamodb_table")]
@@ -30,15 +33,21 @@ def opt_out_for(fact_id: str | None = None, hours: float = 1) -> OptOut:
                   brand="*", source="email_feedback", occurred_at=hours_ago(hours))
 
 
-def split(items: dict[str, dict]) -> tuple[dict | None, list[dict], dict[str, dict]]:
-    state = items.get(store.STATE)
-    history = [item for sk, item in sorted(items.items()) if sk.startswith(store.HISTORY_PREFIX)]
-    marks = {sk[len(store.MARK_PREFIX):]: item for sk, item in items.items()
-             if sk.startswith(store.MARK_PREFIX)}
-    return state, history, marks
+@pytest.fixture
+def split(mark_item):
+    """(state, history, marks by fact id) of a contact's items; marks are found by the history's ids."""
+
+    def read(items: dict[str, dict]) -> tuple[dict | None, list[dict], dict[str, dict]]:
+        state = items.get(store.STATE)
+        history = [item for sk, item in sorted(items.items()) if sk.startswith(store.HISTORY_PREFIX)]
+        assert not [sk for sk in items if sk.startswith(store.LEGACY_MARK_PREFIX)]  # no mark in the partition
+        marks = {h["fact_id"]["S"]: mark_item(h["fact_id"]["S"]) for h in history}
+        return state, history, {fact_id: mark for fact_id, mark in marks.items() if mark is not None}
+
+    return read
 
 
-def test_a_fact_write_commits_state_history_and_mark_together(contact_items):
+def test_a_fact_write_commits_state_history_and_mark_together(contact_items, split):
     address = normalise(new_email())
     consent = consent_for()
     result = recording.record_consent(address, consent)
@@ -57,9 +66,12 @@ def test_a_fact_write_commits_state_history_and_mark_together(contact_items):
 
     assert list(marks) == [consent.id]
     mark = marks[consent.id]
-    assert json.loads(mark["record"]["S"]) == result.record
     assert mark["request_hash"]["S"] == recording.fingerprint(result.record)
+    assert mark["created_at"]["S"] == result.record["recorded_at"]
     assert int(mark["expires_at_epoch"]["N"]) > 0  # marks expire through the table's TTL
+    # a mark holds no personal data: no address, no evidence, not even the request id in clear
+    assert set(mark) == {"pk", "sk", "request_hash", "type", "token", "created_at", "expires_at_epoch"}
+    assert address.value not in json.dumps(mark) and consent.id not in json.dumps(mark)
 
 
 FAILURES = {
@@ -78,12 +90,14 @@ FAILURES = {
 
 
 @pytest.mark.parametrize("failure", list(FAILURES))
-def test_a_failed_transaction_writes_nothing_at_all(failure, faults, contact_items):
+def test_a_failed_transaction_writes_nothing_at_all(failure, faults, contact_items, mark_item):
     address = normalise(new_email())
+    consent = consent_for()
     FAILURES[failure](faults)
     with pytest.raises(RegistryUnavailable):
-        recording.record_consent(address, consent_for())
-    assert contact_items(contact_key(address.value)) == {}  # no state, no history, no mark
+        recording.record_consent(address, consent)
+    assert contact_items(contact_key(address.value)) == {}  # no state, no history
+    assert mark_item(consent.id) is None  # and no mark
 
 
 @pytest.mark.parametrize("failure", ["server_error", "history_put_cancelled"])
@@ -99,7 +113,7 @@ def test_a_failed_transaction_leaves_an_existing_contact_as_it_was(failure, faul
     assert contact_items(pk) == before
 
 
-def test_transient_errors_are_retried_within_the_write_budget(faults, contact_items):
+def test_transient_errors_are_retried_within_the_write_budget(faults, contact_items, split):
     """500s are retried by botocore (write_max_attempts in all); a cancelled transaction is not."""
     from registry.settings import get_settings
 
@@ -121,7 +135,7 @@ def test_transient_errors_are_retried_within_the_write_budget(faults, contact_it
     assert attempts.count == 1
 
 
-def test_the_same_id_twice_is_applied_once(contact_items):
+def test_the_same_id_twice_is_applied_once(contact_items, split):
     address = normalise(new_email())
     consent = consent_for()
     first = recording.record_consent(address, consent)
@@ -150,7 +164,7 @@ def test_the_same_id_with_a_different_payload_is_a_conflict(contact_items):
     assert contact_items(pk) == before
 
 
-def test_the_same_id_after_other_writes_is_still_applied_once(contact_items):
+def test_the_same_id_after_other_writes_is_still_applied_once(contact_items, split):
     """The mark, not the state version, recognises a retry: other facts in between change nothing."""
     address = normalise(new_email())
     consent = consent_for()
@@ -163,22 +177,23 @@ def test_the_same_id_after_other_writes_is_still_applied_once(contact_items):
     assert state["version"]["N"] == "2" and len(history) == 2 and len(marks) == 2
 
 
-def test_a_lost_response_retried_by_botocore_is_applied_once(faults, contact_items):
+def test_a_lost_response_retried_by_botocore_is_applied_once(faults, contact_items, split):
     """DynamoDB applies the transaction but the answer never arrives; botocore sends it again.
 
-    The retry finds the version moved and the mark present, so the write answers with the mark's
-    record and nothing is applied twice.
+    The retry finds the version moved and the mark present; the mark carries this very request's
+    token, so the write reports what it did (created, the first answer), and nothing is applied twice.
     """
     address = normalise(new_email())
     consent = consent_for()
     lost = faults.response_lost(write_connection(), TX, times=1)
     result = recording.record_consent(address, consent)
     assert lost.count == 1
+    assert result.created  # the first write of this id: not reported as a duplicate
     assert result.record["id"] == consent.id
 
     state, history, marks = split(contact_items(contact_key(address.value)))
     assert state["version"]["N"] == "1" and len(history) == 1 and list(marks) == [consent.id]
-    assert json.loads(marks[consent.id]["record"]["S"]) == result.record
+    assert marks[consent.id]["created_at"]["S"] == result.record["recorded_at"] == history[0]["recorded_at"]["S"]
 
     faults.clear()
     again = recording.record_consent(address, consent)  # the caller's own retry
@@ -194,14 +209,15 @@ def _history(fact_id: str, minute: int = 0) -> store.HistoryRecord:
                                occurred_at=stamp, recorded_at=stamp, source="api", data={})
 
 
-def _mark(fact_id: str) -> store.MarkRecord:
-    return store.MarkRecord(id=fact_id, request_hash="h-" + fact_id, record={"id": fact_id},
+def _mark(pk: str, fact_id: str) -> store.MarkRecord:
+    # marks are one per id in the whole table: make the id unique to this test's contact
+    return store.MarkRecord(key=f"{pk}-{fact_id}", request_hash="h-" + fact_id, type="test.fact", token="t",
                             created_at="2026-01-01T00:00:00Z", expires_at_epoch=4_000_000_000)
 
 
 def _commit(pk: str, version: int, fact_id: str, minute: int = 0) -> int:
     return store.commit(pk, version, "x@example.com", "email", {"n": fact_id}, "2026-01-01T00:00:00Z",
-                        [_history(fact_id, minute)], _mark(fact_id))
+                        [_history(fact_id, minute)], _mark(pk, fact_id))
 
 
 def test_a_stale_version_is_a_version_conflict_and_changes_nothing(contact_items):
@@ -258,3 +274,66 @@ def test_a_contact_on_several_lists_reads_back():
     facts, snapshot = contact_facts.load(address)
     assert [(m.list_name, m.kind) for m in facts.suppressions] == [
         ("alpha", "internal"), ("beta", "internal"), ("zeta", "litigator")]
+
+
+# --- request ids are global; answers lost on the way back ------------------------------------
+
+def test_a_request_id_is_one_request_whatever_the_address(contact_items, mark_item):
+    first, second = normalise(new_email()), normalise(new_email())
+    consent = consent_for()
+    recording.record_consent(first, consent)
+    with pytest.raises(Conflict) as caught:
+        recording.record_consent(second, consent)  # the very same fact, for another address
+    assert caught.value.field == "id"
+    assert contact_items(contact_key(second.value)) == {}
+    assert mark_item(consent.id)["type"]["S"] == "consent.granted"
+
+
+def test_a_linked_address_pointer_commits_with_the_preferences_or_not_at_all(faults, contact_items):
+    """The R# item in the linked address's partition is part of the preferences' transaction."""
+    email, phone = normalise(new_email()), normalise(new_phone())
+    faults.transaction_cancelled(write_connection(), fail_where("ValidationError",
+                                                                lambda kind, pk, sk: sk.startswith("R#")), times=1)
+    with pytest.raises(RegistryUnavailable):
+        recording.update_preferences(email, {"linked_addresses": (phone.value,)}, new_id())
+    assert contact_items(contact_key(email.value)) == {} and contact_items(contact_key(phone.value)) == {}
+
+    recording.update_preferences(email, {"linked_addresses": (phone.value,)}, new_id())
+    assert list(contact_items(contact_key(phone.value))) == ["R#" + contact_key(email.value)]
+
+
+def test_a_membership_change_whose_answer_was_lost_is_reported_as_applied(faults, contact_items):
+    pk = store.contact_pk(new_id())
+    lost = faults.response_lost(write_connection(), TX, times=1)
+    store.change_membership(pk, "x@example.com", "email", "internal:lost", True, "2026-01-01T00:00:00Z",
+                            _history("lost"))  # no AlreadyMember: the retry found its own history entry
+    assert lost.count == 1
+    # every try lost (botocore gives up): the same change sent again is still recognised as applied
+    lost = faults.response_lost(write_connection(), TX, times=3)
+    change = _history("gone", minute=1)
+    with pytest.raises(store.StorageUnavailable):
+        store.change_membership(pk, "x@example.com", "email", "internal:gone", True, "2026-01-01T00:01:00Z", change)
+    assert lost.count == 3
+    store.change_membership(pk, "x@example.com", "email", "internal:gone", True, "2026-01-01T00:01:00Z", change)
+    with pytest.raises(store.AlreadyMember):  # a new change of the same membership is a no-op
+        store.change_membership(pk, "x@example.com", "email", "internal:gone", True, "2026-01-01T00:02:00Z",
+                                _history("again", minute=2))
+    items = contact_items(pk)
+    assert set(items[store.STATE]["suppressions"]["SS"]) == {"internal:lost", "internal:gone"}
+    assert len([sk for sk in items if sk.startswith(store.HISTORY_PREFIX)]) == 2
+
+
+@pytest.mark.slow
+# AWS_ENDPOINT_URL_DYNAMODB set before the session (read at collection) means DynamoDB Local.
+@pytest.mark.skipif(not os.environ.get("AWS_ENDPOINT_URL_DYNAMODB"),
+                    reason="1,000 transactions take minutes on moto (it copies the table for each); "
+                           "runs against DynamoDB Local (make test-dynamodb-local)")
+def test_a_thousand_new_entries_with_lost_answers_are_a_thousand_added(faults):
+    from registry.services import suppression
+
+    name = f"lost-{uuid.uuid4().hex[:8]}"
+    suppression.create_list(name, "internal")
+    lost = faults.response_lost(write_connection(), TX, times=50)
+    result = suppression.change_entries(name, add=[new_phone() for _ in range(1000)], remove=[])
+    assert lost.count == 50
+    assert (result["added"], result["unchanged"]) == (1000, 0)

@@ -71,6 +71,32 @@ def update_preferences(facts: ContactFacts, patch: dict[str, Any]) -> ContactFac
     return replace(facts, preferences=replace(facts.preferences, **patch))
 
 
+# What a fact dated at or before a contact's erasure gets, when it arrives after it.
+ACCEPT, REFUSE, KEEP_AS_ERASED = "accept", "refuse", "keep_as_erased"
+# The facts erasure keeps (history types): the person's "no" outlives their erasure.
+KEPT_BY_ERASURE = frozenset({"opt_out.recorded"})
+
+
+def after_erasure(fact_type: str, occurred_at: datetime, erased_at: datetime | None) -> str:
+    """How a fact about a contact that was erased at ``erased_at`` is taken.
+
+    Facts dated after the erasure are the person coming back: accepted. Earlier ones would bring
+    back what erasure removed (a replayed consent would turn its deny into an allow): refused,
+    except an opt-out, which is kept the way erasure keeps opt-outs (no note, no address), since
+    refusing a late "stop" could leave the person reachable. At the very instant of the erasure
+    counts as before it.
+    """
+    if erased_at is None or occurred_at > erased_at:
+        return ACCEPT
+    return KEEP_AS_ERASED if fact_type in KEPT_BY_ERASURE else REFUSE
+
+
+def strip_notes_until(facts: ContactFacts, erased_at: datetime) -> ContactFacts:
+    """Opt-outs dated at or before an erasure keep no free-text note (as erasure leaves them)."""
+    return replace(facts, opt_outs=tuple(replace(o, note=None) if o.occurred_at <= erased_at else o
+                                         for o in facts.opt_outs))
+
+
 def erase(facts: ContactFacts) -> ContactFacts:
     """What erasure keeps: the opt-outs (without free-text notes), so the person stays suppressed."""
     opt_outs = tuple(replace(o, note=None) for o in facts.opt_outs)

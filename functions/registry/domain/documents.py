@@ -42,3 +42,19 @@ def membership_token(list_name: str, kind: str) -> str:
 def parse_membership(token: str) -> SuppressionMembership:
     kind, _, name = token.partition(":")
     return SuppressionMembership(list_name=name, kind=kind)
+
+
+ERASED = "[erased]"
+
+
+def redact(value: Any, secret: str) -> Any:
+    """``value`` (a stored JSON document) without ``secret``: list items equal to it dropped, and
+    every occurrence inside a text replaced. Used to take an erased address out of other contacts'
+    records."""
+    if isinstance(value, dict):
+        return {k: redact(v, secret) for k, v in value.items()}
+    if isinstance(value, list):
+        return [redact(v, secret) for v in value if v != secret]
+    if isinstance(value, str) and secret and secret in value:
+        return value.replace(secret, ERASED)
+    return value

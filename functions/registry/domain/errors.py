@@ -40,6 +40,13 @@ class Conflict(RegistryError):
     status, code = 409, "conflict"
 
 
+class ContactErased(RegistryError):
+    """A fact about an erased contact, dated before its erasure: recording it would bring back
+    what the erasure removed (a replayed consent would even lift the deny erasure left)."""
+
+    status, code = 409, "contact_erased"
+
+
 class Unauthorized(RegistryError):
     status, code = 401, "unauthorized"
 

@@ -26,7 +26,8 @@ DATA_MODELS: dict[str, type[BaseModel]] = {
     "email.bounced": EmailBouncedIn,
     "email.complained": EmailComplainedIn,
 }
-# Facts with an occurred_at of their own: the data's wins; the envelope's stands in when it has none.
+# Facts with an occurred_at of their own: the envelope's stands in when the data has none; one the
+# data gives must be the envelope's instant (checked in services.events, after the address).
 TIMED = frozenset({"consent.granted", "opt_out.recorded", "relationship.recorded", "contact.attempted"})
 
 

@@ -94,13 +94,16 @@ def preference_page(view: links.PageView, url: str, saved: bool = False, error: 
             base = f"s{index}-{scope.channel}-{scope.purpose}"
             legend = (f"{_CHANNEL[scope.channel]} to {address.display}: {_PURPOSE[scope.purpose]}. "
                       f"Now: {_STATUS[scope.status]}")
+            # Only the link's own address may be opted in: the link proves nothing about the others.
+            opt_in = (f"<label class=\"choice\" for=\"{base}-in\"><input type=\"radio\" id=\"{base}-in\" "
+                      f"name=\"{_e(name)}\" value=\"in\"> Yes. "
+                      f"{_e(links.disclosure(link, address, scope.channel, scope.purpose))}</label>\n"
+                      if address.own else "")
             form.append(
                 f"<fieldset>\n<legend>{_e(legend)}</legend>\n"
                 f"<label class=\"choice\" for=\"{base}-keep\"><input type=\"radio\" id=\"{base}-keep\" "
                 f"name=\"{_e(name)}\" value=\"keep\" checked> No change</label>\n"
-                f"<label class=\"choice\" for=\"{base}-in\"><input type=\"radio\" id=\"{base}-in\" "
-                f"name=\"{_e(name)}\" value=\"in\"> Yes. "
-                f"{_e(links.disclosure(link, address, scope.channel, scope.purpose))}</label>\n"
+                + opt_in +
                 f"<label class=\"choice\" for=\"{base}-out\"><input type=\"radio\" id=\"{base}-out\" "
                 f"name=\"{_e(name)}\" value=\"out\"> No, do not contact me this way.</label>\n"
                 "</fieldset>\n")

@@ -26,5 +26,11 @@ def address_hash(address: str) -> str:
     return hmac.new(_secret(), address.encode(), hashlib.sha256).hexdigest()
 
 
+def keyed_digest(purpose: str, text: str) -> str:
+    """A keyed hash of anything else the table must recognise without holding it (a request id,
+    a request body). ``purpose`` separates the uses, so no digest ever equals an address's."""
+    return hmac.new(_secret(), f"{purpose}\x00{text}".encode(), hashlib.sha256).hexdigest()
+
+
 def contact_key(address: str) -> str:
     return contact_pk(address_hash(address))

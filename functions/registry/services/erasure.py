@@ -1,9 +1,17 @@
 """Erasure: personal data and evidence go, the keyed hash and its opt-outs stay.
 
-The state item is rewritten first, in one transaction with an erasure entry in the history,
-so from that moment no lookup or profile shows personal data and the person stays suppressed.
-The remaining history, idempotency marks and preference links are then deleted page by page;
-an erasure that is interrupted there is simply sent again.
+The state item is rewritten first, in one transaction with an erasure entry in the history (and
+the removal of the reverse links of the addresses it linked to), so from that moment no lookup or
+profile shows personal data and the person stays suppressed. The item keeps ``erased_at`` for
+good: facts dated before it are refused from then on (``recording``), so a replayed request cannot
+bring back what was erased.
+
+Then the address is removed from every contact that links to it (found through the ``R#`` items
+in its own partition, without a scan): their ``linked_addresses``, with a history entry, and every
+copy of it in their history. Last, the contact's own history (opt-outs, list changes and the
+erasure are kept), old-style idempotency marks and preference links are deleted. Idempotency marks
+hold no personal data and are kept, so a replayed request id is still a duplicate. An erasure that
+is interrupted is simply sent again.
 """
 from __future__ import annotations
 
@@ -13,7 +21,7 @@ from typing import Any
 
 from ..domain import changes
 from ..domain.addresses import Address
-from ..domain.documents import document_from_facts
+from ..domain.documents import document_from_facts, facts_from_document, redact
 from ..domain.errors import NotFound, RegistryUnavailable
 from ..domain.timeutil import format_instant, sortable_instant, utc_now
 from ..storage import contacts as store
@@ -28,37 +36,85 @@ KEPT_HISTORY_TYPES = {"opt_out.recorded", "contact.erased", "suppression.added",
 def erase(address: Address, actor: str | None = None) -> dict[str, Any]:
     pk = contact_key(address.value)
     try:
+        linkers = store.linked_from(pk)
         for attempt in range(MAX_TRIES):
             snapshot = store.load_for_write(pk)
-            if snapshot is None:
+            if snapshot is None and not linkers:
                 _scrub_history(pk)  # no record, but preference links issued for the address name it
                 raise NotFound("the registry knows nothing about this address")
-            erased = changes.erase(facts_of(snapshot, address))
+            facts = facts_of(snapshot, address)
+            erased = changes.erase(facts)
             now = utc_now()
             stamp = format_instant(now)
-            erasure_id = new_id()
-            entry = store.HistoryRecord(
-                sk=store.history_sk(sortable_instant(now), sortable_instant(now), erasure_id), type="contact.erased",
-                fact_id=erasure_id, occurred_at=stamp, recorded_at=stamp, source="api", data={}, actor=actor)
+            entry = _entry(now, "contact.erased", {}, actor)
+            unlinked = [store.LinkChange(contact_key(other), pk, False) for other in facts.preferences.linked_addresses]
             try:
-                store.commit(pk, snapshot.version, None, snapshot.kind or address.kind, document_from_facts(erased),
-                             stamp, [entry], None, erased_at=stamp, clear_address=True)
+                store.commit(pk, snapshot.version if snapshot else 0, None,
+                             (snapshot.kind if snapshot else None) or address.kind, document_from_facts(erased),
+                             stamp, [entry], None, erased_at=stamp, clear_address=True, links=unlinked)
                 break
             except store.VersionConflict:
-                time.sleep(random.uniform(0, 0.01 * (2 ** min(attempt, 6))))
+                _pause(attempt)
         else:
             raise RegistryUnavailable("too many concurrent writes to this contact; send the erasure again")
+        for linker in linkers:
+            _unlink(linker, pk, address, actor)
         _scrub_history(pk)
     except store.StorageUnavailable as err:
         raise RegistryUnavailable("erasure could not finish; send it again") from err
     return {"address": address.value, "erased": True, "erased_at": stamp, "opt_outs_kept": len(erased.opt_outs)}
 
 
+def _entry(now, type_: str, data: dict[str, Any], actor: str | None) -> store.HistoryRecord:
+    stamp = format_instant(now)
+    fact_id = new_id()
+    return store.HistoryRecord(sk=store.history_sk(sortable_instant(now), sortable_instant(now), fact_id),
+                               type=type_, fact_id=fact_id, occurred_at=stamp, recorded_at=stamp, source="api",
+                               data=data, actor=actor)
+
+
+def _pause(attempt: int) -> None:
+    time.sleep(random.uniform(0, 0.01 * (2 ** min(attempt, 6))))
+
+
+def _unlink(linker: str, pk: str, address: Address, actor: str | None) -> None:
+    """Contact ``linker`` no longer names the erased address: not in its preferences (a history entry
+    says a linked address was erased, without naming it), not in its history."""
+    for attempt in range(MAX_TRIES):
+        snapshot = store.load_for_write(linker)
+        facts = facts_from_document(snapshot.address or "", snapshot.kind or "email", snapshot.state,
+                                    snapshot.suppressions) if snapshot else None
+        if facts is None or address.value not in facts.preferences.linked_addresses:
+            store.delete_items([(pk, store.linked_from_sk(linker))])  # a pointer left behind
+            break
+        remaining = tuple(a for a in facts.preferences.linked_addresses if a != address.value)
+        updated = changes.update_preferences(facts, {"linked_addresses": remaining})
+        now = utc_now()
+        entry = _entry(now, "preferences.updated",
+                       {"preferences": {"linked_addresses": list(remaining)}, "cause": "linked address erased"},
+                       actor)
+        try:
+            store.commit(linker, snapshot.version, None, snapshot.kind or address.kind, document_from_facts(updated),
+                         format_instant(now), [entry], None, links=[store.LinkChange(pk, linker, False)])
+            break
+        except store.VersionConflict:
+            _pause(attempt)
+    else:
+        raise RegistryUnavailable("too many concurrent writes to a linked contact; send the erasure again")
+    for raw in store.all_items(linker):
+        if raw["sk"]["S"].startswith(store.HISTORY_PREFIX):
+            history = store.HistoryEntry.from_raw_data(raw)
+            cleaned = redact(history.data, address.value)
+            if cleaned != history.data:
+                history.data = cleaned
+                store.save_history(history)
+
+
 def _scrub_history(pk: str) -> None:
     doomed: list[tuple[str, str]] = []
     for raw in store.all_items(pk):
         sk = raw["sk"]["S"]
-        if sk.startswith(store.MARK_PREFIX):
+        if sk.startswith(store.LEGACY_MARK_PREFIX):  # marks of old held the first answer, evidence and all
             doomed.append((pk, sk))
         elif sk.startswith(links.POINTER_PREFIX):  # a preference link: the pointer and the link itself
             doomed += [(pk, sk), links.link_key_of_pointer(sk)]

@@ -7,7 +7,8 @@ data with the matching endpoint's body model, so an event and a request are read
 
 The event's ``id`` is the id of the fact it records, so a repeated event is a duplicate and the
 contact's history holds it once. Types that carry no time of their own (``sms.inbound``,
-``email.*``) take the envelope's ``occurred_at``.
+``email.*``) take the envelope's ``occurred_at``; a fact whose data gives its own must give the
+envelope's instant (an event that states two times is rejected, not guessed at).
 """
 from __future__ import annotations
 
@@ -84,6 +85,9 @@ def _in_data(err: RegistryError) -> RegistryError:
 def _fact(build, record) -> Callable[[Envelope], Write]:
     def read(envelope: Envelope) -> Write:
         address, fact = build(envelope.data, envelope.id)
+        if fact.occurred_at != envelope.occurred_at:  # the same instant in any offset is fine
+            raise InvalidRequest("data.occurred_at must be the event's occurred_at (the same instant), or left "
+                                 "out", "occurred_at")
         return lambda actor: record(address, fact, actor)
     return read
 

@@ -138,7 +138,7 @@ class ScopeView:
 class AddressView:
     ref: str  # names the address in the form; opaque and different for every link
     address: Address
-    own: bool  # the link's own address; the others are the person's linked addresses
+    own: bool  # the link's own address; the others are the person's linked addresses (opt-out only)
     scopes: tuple[ScopeView, ...]
     facts: ContactFacts
 
@@ -259,10 +259,14 @@ def apply(link: Link, choices: Choices, evidence: Mapping[str, str | None], now:
     by_ref = {a.ref: a for a in view.addresses}
     if isinstance(choices.snooze_until, date) and not isinstance(choices.snooze_until, datetime):
         choices = replace(choices, snooze_until=_start_of(choices.snooze_until, view.timezone))
-    for ref, channel, purpose in choices.scopes:
+    for (ref, channel, purpose), choice in choices.scopes.items():
         target = by_ref.get(ref)
         if target is None or channel not in target.address.channels or purpose not in PURPOSES:
             raise InvalidRequest("the page has changed since it was opened; reload it and choose again")
+        if choice == IN and not target.own:
+            # A link proves who holds its own address only: it may opt the linked ones out, never in.
+            raise InvalidRequest(f"you can agree to messages here only at {view.addresses[0].display}; "
+                                 "for your other addresses you can only opt out", "scope")
     if choices.preferred_channel not in (UNCHANGED, None) and choices.preferred_channel not in view.channels:
         raise InvalidRequest("the preferred channel must be one of your channels", "preferred_channel")
     if choices.snooze_until not in (UNCHANGED, None):

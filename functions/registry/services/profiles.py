@@ -25,7 +25,9 @@ def profile(address: Address, at: datetime | None = None) -> dict[str, Any]:
     return {
         "address": address.value,
         "kind": address.kind,
-        "erased": snapshot.erased_at is not None,
+        # erased_at stays after the person comes back (a fact dated after it): erased while the
+        # contact holds nothing recorded since, so no address.
+        "erased": snapshot.erased_at is not None and snapshot.address is None,
         "erased_at": snapshot.erased_at,
         "scopes": scope_statuses(facts, at, policy),
         "consents": [c.to_document() for c in facts.consents],

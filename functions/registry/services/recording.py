@@ -2,11 +2,14 @@
 
 Concurrent writers to one contact are serialised by the state item's version: a writer that
 loses the race re-reads and re-applies, so no update is lost. The idempotency mark sits in the
-same transaction, so a retried request is applied exactly once.
+same transaction, so a retried request is applied exactly once. Marks are keyed by the request
+id alone (one id, one request, whatever the address) and carry this call's request token, so a
+write whose answer was lost and that botocore sent again reports what it did (created), not
+"duplicate". Marks outlive erasure; facts dated before a contact's erasure are refused.
 """
 from __future__ import annotations
 
-import hashlib
+import hmac
 import json
 import random
 import time
@@ -18,12 +21,12 @@ from typing import Any, Callable
 from ..domain import changes
 from ..domain.addresses import Address
 from ..domain.documents import document_from_facts
-from ..domain.errors import Conflict, RegistryUnavailable
+from ..domain.errors import Conflict, ContactErased, RegistryUnavailable
 from ..domain.facts import Attempt, Consent, ContactFacts, OptOut, Relationship, Undeliverable
-from ..domain.timeutil import format_instant, sortable_instant, utc_now
+from ..domain.timeutil import format_instant, parse_instant, sortable_instant, utc_now
 from ..settings import get_settings
 from ..storage import contacts as store
-from .address_keys import contact_key
+from .address_keys import contact_key, keyed_digest
 from .contact_facts import facts_of
 
 # Tries per write under optimistic locking. Eight writers racing on one contact need up to ~12
@@ -58,46 +61,106 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+def mark_key(request_id: str) -> str:
+    """Where the idempotency mark of a request id lives: a keyed hash of the id alone, so an id is
+    one request in the whole registry (whatever its address), and a client's id, which may hold
+    anything, is not kept in clear."""
+    return keyed_digest("request-id", request_id)
+
+
 def fingerprint(record: dict[str, Any]) -> str:
+    """A keyed hash of the request as recorded (its time of recording left out): what a repeated
+    id must match. Keyed, because a plain hash of a small body (an address, a channel, a time) can
+    be found by trying every phone number."""
     body = {k: v for k, v in record.items() if k != "recorded_at"}
-    return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
+    return keyed_digest("request", json.dumps(body, sort_keys=True, default=str))
 
 
 def apply_change(address: Address, change: Change, actor: str | None = None) -> WriteResult:
     settings = get_settings()
     pk = contact_key(address.value)
+    key = mark_key(change.fact_id)
+    request_hash = fingerprint(change.record)
+    token = new_id()  # this request: a mark that carries it was written by this very call
     for attempt in range(MAX_TRIES):
         now = utc_now()
+        facts: ContactFacts | None = None
+        record: dict[str, Any] | None = None
         try:
             snapshot = store.load_for_write(pk)
             facts = facts_of(snapshot, address)
-            updated = change.apply(facts, now)
+            erased_at = parse_instant(snapshot.erased_at, "erased_at") if snapshot and snapshot.erased_at else None
+            own = changes.after_erasure(change.type, change.occurred_at, erased_at)
+            implied = [(kind, fact) for kind, fact in change.implied
+                       if own != changes.REFUSE
+                       or changes.after_erasure(kind, fact.occurred_at, erased_at) != changes.REFUSE]
+            if own == changes.REFUSE and not implied:
+                existing = store.get_mark(key)
+                if existing is None:
+                    raise ContactErased(f"this address was erased at {snapshot.erased_at}; facts dated before "
+                                        "its erasure are not recorded", "occurred_at")
+                raise store.DuplicateWrite(existing)
             recorded = format_instant(now)
-            answer = change.respond(updated) if change.respond else change.record
-            record = {**answer, "recorded_at": recorded}
-            history = [store.HistoryRecord(
+            history = [] if own == changes.REFUSE else [store.HistoryRecord(
                 sk=store.history_sk(sortable_instant(change.occurred_at), sortable_instant(now), change.fact_id),
                 type=change.type, fact_id=change.fact_id, occurred_at=format_instant(change.occurred_at),
                 recorded_at=recorded, source=change.source, data=change.history_data, actor=actor)]
             history += [store.HistoryRecord(
                 sk=store.history_sk(sortable_instant(fact.occurred_at), sortable_instant(now), fact.id),
                 type=kind, fact_id=fact.id, occurred_at=format_instant(fact.occurred_at), recorded_at=recorded,
-                source=fact.source, data=_history(fact.to_document()), actor=actor) for kind, fact in change.implied]
+                source=fact.source, data=_history(fact.to_document()), actor=actor) for kind, fact in implied]
+            if own == changes.REFUSE:
+                # Only what erasure keeps: the opt-out a do_not_contact disposition implies, not the attempt.
+                updated = facts
+                for _, fact in implied:
+                    updated = changes.add_opt_out(updated, replace(fact, recorded_at=now))
+            else:
+                updated = change.apply(facts, now)
+            stored_address: str | None = address.value
+            if erased_at is not None and own != changes.ACCEPT:  # a late opt-out: kept as erasure keeps them
+                updated = changes.strip_notes_until(updated, erased_at)
+                history = [replace(h, data={k: v for k, v in (h.data or {}).items() if k != "note"}) for h in history]
+                stored_address = snapshot.address  # it does not bring the erased address back
+            answer = change.respond(updated) if change.respond else change.record
+            record = {**answer, "recorded_at": recorded}
             mark = store.MarkRecord(
-                id=change.fact_id, request_hash=fingerprint(change.record), record=record, created_at=recorded,
+                key=key, request_hash=request_hash, type=change.type, token=token, created_at=recorded,
                 expires_at_epoch=int((now + timedelta(days=settings.idempotency_retention_days)).timestamp()))
-            store.commit(pk, snapshot.version if snapshot else 0, address.value, address.kind,
-                         document_from_facts(updated), recorded, history, mark)
+            store.commit(pk, snapshot.version if snapshot else 0, stored_address, address.kind,
+                         document_from_facts(updated), recorded, history, mark,
+                         links=link_changes(pk, facts, updated))
             return WriteResult(record, True)
         except store.DuplicateWrite as dup:
-            if dup.mark.request_hash != fingerprint(change.record):
-                raise Conflict(f"id {change.fact_id} was already used for a different request", "id") from None
-            return WriteResult(dup.mark.record, False)
+            return _repeated(dup.mark, change, request_hash, token, facts, record)
         except store.VersionConflict:
             time.sleep(random.uniform(0, 0.01 * (2 ** min(attempt, 6))))
         except store.StorageUnavailable as err:
             raise RegistryUnavailable("the registry could not be written; nothing was recorded") from err
     raise RegistryUnavailable("too many concurrent writes to this contact; nothing was recorded")
+
+
+def _repeated(mark: store.StoredMark, change: Change, request_hash: str, token: str,
+              facts: ContactFacts | None, record: dict[str, Any] | None) -> WriteResult:
+    """The id was applied before. The same body: the first answer (201 if this very call applied it,
+    its answer lost and the write sent again by botocore; else 200). Another body: 409."""
+    if not hmac.compare_digest(mark.request_hash, request_hash):
+        raise Conflict(f"id {change.fact_id} was already used for a different request", "id")
+    if mark.token == token and record is not None:
+        return WriteResult({**record, "recorded_at": mark.created_at}, True)
+    # The mark keeps no personal data, so the answer is rebuilt: the request as recorded (the body
+    # is the same) and when it was first recorded; preferences as they stand now.
+    answer = change.respond(facts) if change.respond and facts is not None else change.record
+    return WriteResult({**answer, "recorded_at": mark.created_at}, False)
+
+
+def link_changes(pk: str, before: ContactFacts, after: ContactFacts) -> list[store.LinkChange]:
+    """The ``R#`` items of the addresses this contact links to, kept in step with its preferences
+    (in the same transaction), so erasing a linked address finds every contact that names it."""
+    old, new = set(before.preferences.linked_addresses), set(after.preferences.linked_addresses)
+    if old == new:
+        return []
+    return ([store.LinkChange(contact_key(a), pk, True) for a in sorted(new)]
+            + [store.LinkChange(contact_key(a), pk, False) for a in sorted(old - new)])
 
 
 def _with_address(address: Address, doc: dict[str, Any]) -> dict[str, Any]:

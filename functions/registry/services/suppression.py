@@ -51,6 +51,11 @@ def change_entries(name: str, add: Sequence[str], remove: Sequence[str]) -> dict
     region = settings.phone_default_region
     to_add = [normalise(raw, region, field=f"add[{i}]") for i, raw in enumerate(add)]
     to_remove = [normalise(raw, region, field=f"remove[{i}]") for i, raw in enumerate(remove)]
+    adding = {a.value for a in to_add}
+    for index, address in enumerate(to_remove):
+        if address.value in adding:
+            raise InvalidRequest(f"remove[{index}] is also in add: an entry is added or removed, not both, "
+                                 "in one request", f"remove[{index}]")
     try:
         definition = lists.get(name)
     except store.StorageUnavailable as err:
@@ -58,15 +63,16 @@ def change_entries(name: str, add: Sequence[str], remove: Sequence[str]) -> dict
     if definition is None:
         raise NotFound(f"no suppression list named {name}")
     member = membership_token(name, definition.kind)
-    jobs = [(a, True) for a in dict.fromkeys(to_add)] + [(a, False) for a in dict.fromkeys(to_remove)]
+    jobs = [_Job(a, True, name, definition.kind, member) for a in dict.fromkeys(to_add)] + \
+        [_Job(a, False, name, definition.kind, member) for a in dict.fromkeys(to_remove)]
     with ThreadPoolExecutor(max_workers=8) as pool:
-        outcomes = list(pool.map(lambda job: _change(job[0], job[1], name, definition.kind, member), jobs))
+        outcomes = list(pool.map(_change, jobs))
     # Entries that failed (throttling, a transaction conflict with another write to the same
-    # contact) get another try, one at a time; each change is conditional, so none applies twice.
+    # contact, an answer that never came) get another try, one at a time, as the same change: one
+    # that was applied after all is recognised by its own history entry and counted as applied.
     for index, outcome in enumerate(outcomes):
         if outcome == "failed":
-            address, add = jobs[index]
-            outcomes[index] = _change(address, add, name, definition.kind, member)
+            outcomes[index] = _change(jobs[index])
     failed = sum(1 for o in outcomes if o == "failed")
     result = {"list": name, "kind": definition.kind,
               "added": sum(1 for o in outcomes if o == "added"),
@@ -78,19 +84,27 @@ def change_entries(name: str, add: Sequence[str], remove: Sequence[str]) -> dict
     return result
 
 
-def _change(address: Address, add: bool, name: str, kind: str, member: str) -> str:
-    now = utc_now()
-    recorded = format_instant(now)
-    fact_id = new_id()
-    history = store.HistoryRecord(
-        sk=store.history_sk(sortable_instant(now), sortable_instant(now), fact_id),
-        type="suppression.added" if add else "suppression.removed", fact_id=fact_id, occurred_at=recorded,
-        recorded_at=recorded, source="api", data={"list": name, "kind": kind})
+class _Job:
+    """One entry's change, with the id and history entry it keeps across its tries."""
+
+    def __init__(self, address: Address, add: bool, name: str, kind: str, member: str) -> None:
+        now = utc_now()
+        recorded = format_instant(now)
+        fact_id = new_id()
+        self.address, self.add, self.member = address, add, member
+        self.recorded = recorded
+        self.history = store.HistoryRecord(
+            sk=store.history_sk(sortable_instant(now), sortable_instant(now), fact_id),
+            type="suppression.added" if add else "suppression.removed", fact_id=fact_id, occurred_at=recorded,
+            recorded_at=recorded, source="api", data={"list": name, "kind": kind})
+
+
+def _change(job: _Job) -> str:
     try:
-        store.change_membership(contact_key(address.value), address.value, address.kind, member, add, recorded,
-                                history)
+        store.change_membership(contact_key(job.address.value), job.address.value, job.address.kind, job.member,
+                                job.add, job.recorded, job.history)
     except (store.AlreadyMember, store.NotMember):
         return "unchanged"
     except store.StorageUnavailable:
         return "failed"
-    return "added" if add else "removed"
+    return "added" if job.add else "removed"

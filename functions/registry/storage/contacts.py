@@ -8,7 +8,13 @@ Key design (see docs/storage.md):
   batch is BatchGetItem. ``version`` guards read-modify-write; suppression-list memberships
   are a string set changed with ADD/DELETE and never rewritten by fact writes.
 - ``sk = H#<occurred_at>#<recorded_at>#<id>``: the history, in ``occurred_at`` order.
-- ``sk = I#<id>``: the idempotency mark of a write, committed in the same transaction.
+- ``sk = R#<pk of another contact>``: that contact links to this address (its preferences'
+  ``linked_addresses``), written in the transaction that links it, so erasure finds who names
+  the address without a scan.
+- ``pk = IDEM#<keyed hash of a request id>, sk = IDEM``: the idempotency mark of a write,
+  committed in the same transaction. One per id in the whole registry, whatever the address,
+  and it holds no personal data (a keyed hash of the request, the time, a request token), so
+  erasure keeps it and a replayed request stays a duplicate.
 """
 from __future__ import annotations
 
@@ -30,7 +36,10 @@ _settings = get_settings()
 
 STATE = "STATE"
 HISTORY_PREFIX = "H#"
-MARK_PREFIX = "I#"
+LINKED_FROM_PREFIX = "R#"
+MARK_PK_PREFIX = "IDEM#"
+MARK_SK = "IDEM"
+LEGACY_MARK_PREFIX = "I#"  # marks once lived in the contact's partition, with the first answer
 BATCH_GET_LIMIT = 100
 MEMBERSHIP_TRIES = 8  # a membership change retried after a TransactionConflict
 
@@ -46,8 +55,8 @@ class VersionConflict(Exception):
 class DuplicateWrite(Exception):
     """The idempotency mark exists: this write was applied before."""
 
-    def __init__(self, mark: "IdempotencyMark"):
-        super().__init__(mark.sk)
+    def __init__(self, mark: "StoredMark"):
+        super().__init__("duplicate")
         self.mark = mark
 
 
@@ -81,9 +90,17 @@ class HistoryEntry(RegistryModel):
 
 
 class IdempotencyMark(RegistryModel):
-    request_hash = UnicodeAttribute()
-    record = JSONAttribute()
-    created_at = UnicodeAttribute()
+    """No address, no evidence: what tells a retry (same body), a conflict (another body) and a
+    lost answer (the same request token) apart."""
+
+    request_hash = UnicodeAttribute()  # keyed hash of the request as recorded
+    type = UnicodeAttribute(null=True)  # the fact type it recorded
+    token = UnicodeAttribute(null=True)  # the request that wrote it
+    created_at = UnicodeAttribute()  # when it was recorded (the record's recorded_at)
+
+
+class LinkedFrom(RegistryModel):
+    """``pk = C#<linked address>``, ``sk = R#<pk of the contact that links to it>``."""
 
 
 @dataclass(frozen=True)
@@ -119,15 +136,36 @@ class HistoryRecord:
 
 @dataclass(frozen=True)
 class MarkRecord:
-    id: str
+    key: str  # the keyed hash of the request id
     request_hash: str
-    record: dict[str, Any]
+    type: str
+    token: str
     created_at: str
     expires_at_epoch: int
 
 
+@dataclass(frozen=True)
+class StoredMark:
+    request_hash: str
+    type: str | None
+    token: str | None
+    created_at: str
+
+    @classmethod
+    def of(cls, item: IdempotencyMark) -> "StoredMark":
+        return cls(item.request_hash, item.type, item.token, item.created_at)
+
+
 def contact_pk(address_hash: str) -> str:
     return f"C#{address_hash}"
+
+
+def mark_pk(key: str) -> str:
+    return MARK_PK_PREFIX + key
+
+
+def linked_from_sk(contact: str) -> str:
+    return LINKED_FROM_PREFIX + contact
 
 
 def history_sk(occurred_at: str, recorded_at: str, fact_id: str) -> str:
@@ -210,11 +248,29 @@ def _load_page(pks: Sequence[str], max_attempts: int) -> list[ContactItem]:
     raise StorageUnavailable(f"{len(keys)} keys still unprocessed after {max_attempts} attempts")
 
 
-def get_mark(pk: str, request_id: str) -> IdempotencyMark | None:
+class _MarkForWrite(IdempotencyMark):
+    """The mark read on the write path (after a cancelled transaction): the write's timeouts."""
+
+    class Meta(IdempotencyMark.Meta):
+        connect_timeout_seconds = _settings.write_connect_timeout
+        read_timeout_seconds = _settings.write_timeout
+        max_retry_attempts = max(_settings.write_max_attempts - 1, 0)
+
+
+def get_mark(key: str) -> StoredMark | None:
     try:
-        return IdempotencyMark.get(pk, MARK_PREFIX + request_id, consistent_read=True)
-    except IdempotencyMark.DoesNotExist:
+        return StoredMark.of(_MarkForWrite.get(mark_pk(key), MARK_SK, consistent_read=True))
+    except _MarkForWrite.DoesNotExist:
         return None
+    except (PynamoDBException, OSError) as err:
+        raise _wrap(err) from err
+
+
+def linked_from(pk: str) -> list[str]:
+    """The contacts whose preferences link to this one (their pks), from the ``R#`` items."""
+    try:
+        return [item.sk[len(LINKED_FROM_PREFIX):] for item in
+                LinkedFrom.query(pk, LinkedFrom.sk.startswith(LINKED_FROM_PREFIX), consistent_read=True)]
     except (PynamoDBException, OSError) as err:
         raise _wrap(err) from err
 
@@ -267,10 +323,64 @@ def decode_cursor(cursor: str) -> str:
 
 # --- writes ----------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class LinkChange:
+    """Contact ``contact`` starts (``add``) or stops linking to the address whose pk is ``target``:
+    the ``R#<contact>`` item in the target's partition is put or deleted."""
+
+    target: str
+    contact: str
+    add: bool
+
+
+class _Transaction:
+    """A TransactWrite that remembers what each of its actions is, in the order PynamoDB sends them
+    (condition checks, deletes, puts, updates: grouped by kind, whatever order they were added in),
+    so a cancellation's reasons can be read by name."""
+
+    def __init__(self) -> None:
+        self.tx = TransactWrite(connection=write_connection())
+        self._labels: dict[str, list[str]] = {"delete": [], "put": [], "update": []}
+
+    def delete(self, label: str, model: RegistryModel) -> None:
+        self.tx.delete(model)
+        self._labels["delete"].append(label)
+
+    def put(self, label: str, model: RegistryModel, condition=None) -> None:
+        self.tx.save(model, condition=condition)
+        self._labels["put"].append(label)
+
+    def update(self, label: str, model: RegistryModel, actions, condition) -> None:
+        self.tx.update(model, actions=actions, condition=condition)
+        self._labels["update"].append(label)
+
+    def __enter__(self) -> "_Transaction":
+        self.tx.__enter__()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.tx.__exit__(*exc)  # commits when the block ended without an exception
+
+    def reasons(self, err: TransactWriteError) -> dict[str, set[str]]:
+        """label -> the cancellation codes of its actions ("None": that action was fine)."""
+        labels = self._labels["delete"] + self._labels["put"] + self._labels["update"]
+        codes = [getattr(r, "code", None) or "None" for r in (err.cancellation_reasons or [])]
+        found: dict[str, set[str]] = {}
+        for label, code in zip(labels, codes):
+            found.setdefault(label, set()).add(code)
+        return found
+
+
+CONDITION_FAILED = "ConditionalCheckFailed"
+
+
 def commit(snapshot_pk: str, expected_version: int, address: str | None, kind: str, state: dict[str, Any],
            now: str, history: Sequence[HistoryRecord], mark: MarkRecord | None,
-           erased_at: str | None = None, clear_address: bool = False) -> int:
-    """State change, history entries and idempotency mark: one transaction, all or nothing.
+           erased_at: str | None = None, clear_address: bool = False, links: Sequence[LinkChange] = ()) -> int:
+    """State change, history entries, idempotency mark and reverse links: one transaction, all or nothing.
+
+    ``erased_at`` stamps the contact's erasure; it stays on the item for good (later writes never
+    remove it), so facts dated before it can be told apart from those of a person who came back.
 
     Raises VersionConflict when another writer got there first, DuplicateWrite when the mark exists.
     """
@@ -284,37 +394,43 @@ def commit(snapshot_pk: str, expected_version: int, address: str | None, kind: s
         actions.append(ContactItem.address.set(address))
     if erased_at is not None:
         actions.append(ContactItem.erased_at.set(erased_at))
-    elif address is not None:
-        actions.append(ContactItem.erased_at.remove())
     condition = (ContactItem.version.does_not_exist() if expected_version == 0
                  else ContactItem.version == expected_version)
+    tx = _Transaction()
     try:
-        with TransactWrite(connection=write_connection()) as tx:
-            tx.update(contact, actions=actions, condition=condition)
+        with tx:
+            tx.update("state", contact, actions, condition)
             for entry in history:
-                tx.save(_history_item(snapshot_pk, entry), condition=HistoryEntry.sk.does_not_exist())
+                tx.put("history", _history_item(snapshot_pk, entry), condition=HistoryEntry.sk.does_not_exist())
             if mark is not None:
-                tx.save(_mark_item(snapshot_pk, mark), condition=IdempotencyMark.sk.does_not_exist())
+                tx.put("mark", _mark_item(mark), condition=IdempotencyMark.sk.does_not_exist())
+            for link in links:
+                item = LinkedFrom(link.target, linked_from_sk(link.contact))
+                if link.add:
+                    tx.put("link", item)
+                else:
+                    tx.delete("link", item)
     except TransactWriteError as err:
-        _raise_for_cancellation(err, snapshot_pk, mark, has_history=len(history))
+        _read_cancellation(err, tx.reasons(err), snapshot_pk, mark)  # returns only if it was applied
     except (PynamoDBException, OSError) as err:
         raise _wrap(err) from err
     return new_version
 
 
-def _raise_for_cancellation(err: TransactWriteError, pk: str, mark: MarkRecord | None, has_history: int) -> None:
-    # PynamoDB sends a transaction's actions grouped by kind, whatever order they were added in:
-    # condition checks, deletes, puts, updates. Here: the history puts, the mark put, the state update.
-    reasons = [getattr(r, "code", None) for r in (err.cancellation_reasons or [])]
-    mark_index = has_history
-    state_index = has_history + (1 if mark is not None else 0)
-    if mark is not None and len(reasons) > mark_index and reasons[mark_index] == "ConditionalCheckFailed":
-        existing = get_mark(pk, mark.id)
+def _read_cancellation(err: TransactWriteError, reasons: dict[str, set[str]], pk: str,
+                       mark: MarkRecord | None) -> None:
+    """Raises what a cancelled commit means; returns when it means "this write was applied before"."""
+    if mark is not None and CONDITION_FAILED in reasons.get("mark", ()):
+        existing = get_mark(mark.key)
         if existing is not None:
             raise DuplicateWrite(existing) from err
-    if len(reasons) > state_index and reasons[state_index] == "ConditionalCheckFailed":
+    if mark is None and CONDITION_FAILED in reasons.get("history", ()):
+        # History keys carry this write's own id and time: the write was applied by an earlier
+        # attempt whose answer was lost (botocore sent it again). (With a mark, the mark says so.)
+        return
+    if CONDITION_FAILED in reasons.get("state", ()):
         raise VersionConflict(pk) from err
-    if "TransactionConflict" in reasons:
+    if any("TransactionConflict" in codes for codes in reasons.values()):
         raise VersionConflict(pk) from err
     raise _wrap(err) from err
 
@@ -324,14 +440,18 @@ def _history_item(pk: str, entry: HistoryRecord) -> HistoryEntry:
                         recorded_at=entry.recorded_at, source=entry.source, data=entry.data, actor=entry.actor)
 
 
-def _mark_item(pk: str, mark: MarkRecord) -> IdempotencyMark:
-    return IdempotencyMark(pk, MARK_PREFIX + mark.id, request_hash=mark.request_hash, record=mark.record,
-                           created_at=mark.created_at, expires_at_epoch=mark.expires_at_epoch)
+def _mark_item(mark: MarkRecord) -> IdempotencyMark:
+    return IdempotencyMark(mark_pk(mark.key), MARK_SK, request_hash=mark.request_hash, type=mark.type,
+                           token=mark.token, created_at=mark.created_at, expires_at_epoch=mark.expires_at_epoch)
 
 
 def change_membership(pk: str, address: str, kind: str, member: str, add: bool, now: str,
                       history: HistoryRecord) -> None:
     """Add or remove one list membership with its history entry, atomically.
+
+    ``history`` carries an id of this change alone: sent again (a retry after an answer that was
+    lost, even by another call), a change that was applied is recognised by its own history entry
+    and reported as applied, not as "already a member".
 
     Memberships live in a string set changed with ADD/DELETE, so they never race fact writes,
     which rewrite only ``state`` under the version check. DynamoDB may still cancel it with
@@ -348,18 +468,22 @@ def change_membership(pk: str, address: str, kind: str, member: str, add: bool, 
         actions = [ContactItem.suppressions.delete({member}), ContactItem.updated_at.set(now)]
         condition = ContactItem.suppressions.contains(member)
     for attempt in range(MEMBERSHIP_TRIES):
+        tx = _Transaction()
         try:
-            with TransactWrite(connection=write_connection()) as tx:
-                tx.update(contact, actions=actions, condition=condition)
-                tx.save(_history_item(pk, history), condition=HistoryEntry.sk.does_not_exist())
+            with tx:
+                tx.update("membership", contact, actions, condition)
+                tx.put("history", _history_item(pk, history), condition=HistoryEntry.sk.does_not_exist())
             return
         except TransactWriteError as err:
-            # PynamoDB sends puts before updates: [history put, membership update]
-            reasons = [getattr(r, "code", None) for r in (err.cancellation_reasons or [])]
-            if len(reasons) > 1 and reasons[1] == "ConditionalCheckFailed":
+            reasons = tx.reasons(err)
+            if CONDITION_FAILED in reasons.get("history", ()):
+                # This change's own history entry exists (its key holds this change's id): an earlier
+                # attempt of this very change was applied, its answer was lost and it was sent again.
+                return
+            if CONDITION_FAILED in reasons.get("membership", ()):
                 raise (AlreadyMember if add else NotMember)(pk) from err
             # Another transaction (a fact write) held the item at that moment: nothing was applied.
-            if "TransactionConflict" in reasons and attempt + 1 < MEMBERSHIP_TRIES:
+            if any("TransactionConflict" in codes for codes in reasons.values()) and attempt + 1 < MEMBERSHIP_TRIES:
                 time.sleep(random.uniform(0, 0.01 * (2 ** attempt)))
                 continue
             raise _wrap(err) from err
