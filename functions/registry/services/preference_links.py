@@ -205,7 +205,11 @@ def page(link: Link, now: datetime | None = None) -> PageView:
     linked = [a for a in contact_facts.linked_addresses([facts]) if a.value != link.address.value]
     if linked:
         loaded = contact_facts.load_many(linked)
-        views += [_address_view(link, a, loaded[a.value], False, now) for a in linked]
+        for a in linked:
+            facts_of_linked = loaded[a.value]
+            if not isinstance(facts_of_linked, ContactFacts):
+                raise facts_of_linked  # unreadable: the page cannot show (or change) every channel
+            views.append(_address_view(link, a, facts_of_linked, False, now))
     prefs = facts.preferences
     return PageView(link, tuple(views), prefs.preferred_channel, prefs.snooze_until, prefs.timezone)
 

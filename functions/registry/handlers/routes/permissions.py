@@ -69,7 +69,11 @@ def post_batch(body: BatchIn):
             unavailable_decision(a, body.channel, body.purpose, brand) for a in body.addresses]})
     out = []
     for raw, result in zip(body.addresses, results):
-        if isinstance(result, RegistryError):
+        if isinstance(result, RegistryUnavailable):  # that one address's record could not be read
+            count("RegistryUnavailable")
+            out.append({**unavailable_decision(raw, body.channel, body.purpose, brand),
+                        "error": {"code": result.code, "message": result.message}})
+        elif isinstance(result, RegistryError):
             out.append({"address": raw, "error": {"code": result.code, "message": result.message}})
         else:
             _count(result)
