@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, time
 from typing import Any, Callable
 
+from .brands import stored_brand
 from .timeutil import format_instant, read_stored_instant
 
 # How a document writes its instants: ``format_instant`` for answers (the default),
@@ -49,7 +50,7 @@ class Consent:
     @classmethod
     def from_document(cls, doc: dict[str, Any]) -> "Consent":
         return cls(id=doc["id"], channels=frozenset(doc["channels"]), purposes=frozenset(doc["purposes"]),
-                   brand=doc["brand"], source=doc["source"], occurred_at=_p(doc["occurred_at"]),
+                   brand=stored_brand(doc["brand"]), source=doc["source"], occurred_at=_p(doc["occurred_at"]),
                    expires_at=_p(doc.get("expires_at")), evidence=doc.get("evidence"),
                    recorded_at=_p(doc.get("recorded_at")))
 
@@ -75,7 +76,7 @@ class OptOut:
     @classmethod
     def from_document(cls, doc: dict[str, Any]) -> "OptOut":
         return cls(id=doc["id"], channels=frozenset(doc["channels"]), purposes=frozenset(doc["purposes"]),
-                   brand=doc["brand"], source=doc["source"], occurred_at=_p(doc["occurred_at"]),
+                   brand=stored_brand(doc["brand"]), source=doc["source"], occurred_at=_p(doc["occurred_at"]),
                    note=doc.get("note"), recorded_at=_p(doc.get("recorded_at")))
 
 
@@ -94,7 +95,7 @@ class Relationship:
 
     @classmethod
     def from_document(cls, doc: dict[str, Any]) -> "Relationship":
-        return cls(id=doc["id"], kind=doc["kind"], brand=doc["brand"],
+        return cls(id=doc["id"], kind=doc["kind"], brand=stored_brand(doc["brand"]),
                    occurred_at=_p(doc["occurred_at"]),
                    source=doc.get("source"), recorded_at=_p(doc.get("recorded_at")))
 
@@ -117,7 +118,7 @@ class Attempt:
 
     @classmethod
     def from_document(cls, doc: dict[str, Any]) -> "Attempt":
-        return cls(id=doc["id"], channel=doc["channel"], purpose=doc["purpose"], brand=doc["brand"],
+        return cls(id=doc["id"], channel=doc["channel"], purpose=doc["purpose"], brand=stored_brand(doc["brand"]),
                    occurred_at=_p(doc["occurred_at"]), outcome=doc["outcome"],
                    disposition=doc.get("disposition"), recorded_at=_p(doc.get("recorded_at")))
 

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..domain import link_tokens
 from ..domain.addresses import Address, normalise
+from ..domain.brands import normalise_brand, stored_brand
 from ..domain.decide import as_of, basis_consent
 from ..domain.errors import Forbidden, Gone, InvalidRequest, RegistryUnavailable
 from ..domain.facts import Consent, ContactFacts, OptOut
@@ -84,6 +85,7 @@ class Link:
 
 
 def issue(address: Address, brand: str, ttl_days: int, base_url: str, now: datetime | None = None) -> IssuedLink:
+    brand = normalise_brand(brand)
     if brand == EVERY_BRAND:
         raise InvalidRequest("a preference link is for one brand; '*' is only for opt-outs", "brand")
     if not 1 <= ttl_days <= MAX_TTL_DAYS:
@@ -120,7 +122,7 @@ def open_link(token: str, purpose: str, now: datetime | None = None) -> Link:
         raise RegistryUnavailable("the registry could not be read") from err
     if item is None:
         raise Gone("this link is no longer valid", code="link_expired")
-    return Link(claims.link_id, Address(item.address, item.kind), item.brand,
+    return Link(claims.link_id, Address(item.address, item.kind), stored_brand(item.brand),
                 parse_instant(item.created_at, "created_at"), claims.expires_at)
 
 
