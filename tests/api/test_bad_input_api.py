@@ -4,6 +4,7 @@ reports bad input as an outage), through the Lambda handler and the local server
 from __future__ import annotations
 
 import json
+import uuid
 
 import pytest
 
@@ -161,3 +162,24 @@ def test_a_base64_body_that_is_not_base64_is_400(api):
     result = api.handler(event, LambdaContext())
     assert result["statusCode"] == 400, result
     assert json.loads(result["body"])["error"]["code"] == "invalid_request"
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_a_pause_date_at_the_ends_of_the_calendar_is_400_on_the_page(client, api, day):
+    """0001-01-01 in a zone east of UTC overflowed on conversion: the page's form answered 500."""
+    from tests.api.test_preference_center_api import make_link, post_form
+
+    email = f"pause-{uuid.uuid4().hex[:10]}@example.com"
+    assert client.call("PUT", f"/v1/contacts/{quoted(email)}/preferences", {"timezone": "Asia/Tokyo"}).status == 201
+    link = make_link(client, email)
+    reply = post_form(client, link["url"], {"snooze_until": day})
+    assert reply.status == 400, reply.text
+    assert "pause" in reply.text and "Traceback" not in reply.text
+
+
+def test_a_form_that_is_not_utf8_is_400(client):
+    from tests.api.test_preference_center_api import make_link, post_form
+
+    link = make_link(client, f"form-{uuid.uuid4().hex[:10]}@example.com")
+    reply = post_form(client, link["url"], {}, raw=b"preferred_channel=\xff\xfe")
+    assert_error(reply, 400, "invalid_request")

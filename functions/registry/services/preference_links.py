@@ -231,7 +231,10 @@ def _start_of(day: date, zone: str | None) -> datetime:
         tz = ZoneInfo(zone) if zone else timezone.utc
     except (ZoneInfoNotFoundError, ValueError):
         tz = timezone.utc
-    return datetime.combine(day, time(0, 0), tz).astimezone(timezone.utc)
+    try:
+        return datetime.combine(day, time(0, 0), tz).astimezone(timezone.utc)
+    except OverflowError:  # 0001-01-01 east of UTC is before the calendar starts (it was a 500)
+        raise InvalidRequest("pick a pause date after today", "snooze_until") from None
 
 
 # --- choices ---------------------------------------------------------------------------------
