@@ -100,3 +100,24 @@ def dynamodb_table(dynamodb_client):
     reset_connections()
     yield name
     reset_connections()
+
+
+# --- the schema fuzzer's count (tests/fuzz): each test records ``fuzz_examples``; xdist carries
+# user properties back to the controller, which sums them for the closing line.
+_fuzz = {"examples": 0, "tests": 0}
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "teardown":
+        for name, value in report.user_properties:
+            if name == "fuzz_examples":
+                _fuzz["examples"] += int(value)
+                _fuzz["tests"] += 1
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _fuzz["tests"]:
+        failed = any(getattr(r, "nodeid", "").startswith("tests/fuzz/") for r in terminalreporter.stats.get("failed", []))
+        verdict = "5xx or bad errors found, see the failures" if failed else "zero 5xx"
+        terminalreporter.write_line(f"schema fuzz: {_fuzz['examples']} examples over {_fuzz['tests']} operations, "
+                                    f"{verdict}")

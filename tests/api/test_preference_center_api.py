@@ -240,11 +240,11 @@ def test_the_page_shows_no_one_else(api):
 
 
 def test_everything_on_the_page_is_escaped(api):
-    brand = "<b>Acme & \"Co\"</b>"
+    brand = "<b>acme & \"co\"</b>"  # lower case: brands are case-folded where they enter (issue 7, item 7)
     link = make_link(api, new_email(), brand=brand)
     html = open_url(api, link["url"]).text
     assert brand not in html
-    assert "&lt;b&gt;Acme &amp; &quot;Co&quot;&lt;/b&gt;" in html
+    assert "&lt;b&gt;acme &amp; &quot;co&quot;&lt;/b&gt;" in html
 
 
 def test_statuses_are_for_the_links_brand(api):

@@ -91,3 +91,43 @@ def test_phone_time_zones_several_and_sorted():
     assert len(zones) > 10 and list(zones) == sorted(set(zones))
     assert "Etc/Unknown" not in zones
     assert set(phone_time_zones("+19075550123")) == {"America/Adak", "America/Anchorage"}
+
+
+# --- issue 7, item 7: one spelling per person -------------------------------------------------
+
+@pytest.mark.parametrize("raw", [
+    "bob@xn--bcher-kva.de", "bob@bücher.de", "Bob@BÜCHER.de", "BOB@XN--BCHER-KVA.DE",
+    " bob@bücher.de ", "bob@bu\u0308cher.de",  # decomposed ü
+])
+def test_an_email_domain_is_one_spelling_under_idna(raw):
+    assert normalise(raw) == Address("bob@xn--bcher-kva.de", "email")
+
+
+@pytest.mark.parametrize("raw, value", [
+    ("a@ｅｘａｍｐｌｅ.com", "a@example.com"),  # full-width letters: UTS 46 maps them
+    ("a@example\u3002com", "a@example.com"),  # ideographic full stop is a dot
+    ("a@faß.de", "a@xn--fa-hia.de"),  # IDNA 2008: ß is kept (IDNA 2003, Python's codec, made it fass.de)
+    ("E\u0301@example.com", "\u00e9@example.com"),  # the local part is NFC, then lower case
+])
+def test_email_mapping(raw, value):
+    assert normalise(raw).value == value
+
+
+@pytest.mark.parametrize("raw", [
+    "carol@example.com.", "carol@example.com\u3002",  # a trailing dot is another spelling of the same domain
+    "carol\u200b@example.com", "carol@exam\u200bple.com", "\u200bcarol@example.com",  # zero-width space
+    "carol@example.com\u200d", "car\u00adol@example.com",  # zero-width joiner, soft hyphen
+    "carol\u202e@example.com", "carol\ufeff@example.com",  # bidi override, BOM
+    "carol\u0000@example.com", "carol\x7f@example.com",  # control characters
+    "carol\u00a0x@example.com",  # no-break space
+    "carol@exa_mple.com", "carol@-example.com", "carol@example..com", "carol@[192.0.2.1]",
+    "+1415555\u200b0123", "+1\u00a0415 555 0123", "+1\t4155550123", "+1415\u20605550123",
+])
+def test_invisible_characters_trailing_dots_and_bad_domains_are_refused(raw):
+    with pytest.raises(InvalidAddress) as err:
+        normalise(raw, field="address")
+    assert err.value.code == "invalid_address" and err.value.field == "address"
+
+
+def test_a_phone_may_still_be_written_with_plain_spaces():
+    assert normalise("+1 415 555 0123").value == "+14155550123"

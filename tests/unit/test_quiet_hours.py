@@ -8,7 +8,7 @@ import pytest
 from registry.domain import quiet_hours as qh
 from registry.domain.policy import DEFAULT_POLICY, with_overrides
 
-from builders import EMAIL, LA_PHONE, NY_PHONE, TOLL_FREE, facts, hours, prefs, ts
+from builders import EMAIL, LA_PHONE, NY_PHONE, TOLL_FREE, ask, codes, consent, facts, hours, prefs, ts
 
 LA = ("America/Los_Angeles",)
 NY = ("America/New_York",)
@@ -56,8 +56,49 @@ def test_window_must_hold_in_every_zone():
         "06:30 in America/Los_Angeles; calls allowed 08:00-21:00"
 
 
-def test_no_zones_no_quiet_hours():
-    assert not qh.is_quiet(ts("2026-12-01T10:00:00Z"), (), DEFAULT_POLICY)
+# issue 7, item 10: a number with no known zone used to get no quiet hours at all (allowed at any hour).
+NO_ZONE_PHONE = "+979123456789"  # international premium rate: phonenumbers knows no zone for it
+
+
+def test_no_known_zone_is_always_quiet():
+    """Fail closed: nobody knows whether it is night where the person is."""
+    for at in ("2026-12-01T03:00:00Z", "2026-12-01T15:00:00Z", "2026-12-01T20:00:00Z"):
+        assert qh.is_quiet(ts(at), (), DEFAULT_POLICY)
+        assert qh.is_quiet(ts(at), ("Not/AZone",), DEFAULT_POLICY)  # only unusable zones: none known
+    message = qh.quiet_message(ts("2026-12-01T03:00:00Z"), (), DEFAULT_POLICY, "call")
+    assert message.startswith("no time zone is known for this number") and "calls are deferred" in message
+    assert "texts are deferred" in qh.quiet_message(ts("2026-12-01T03:00:00Z"), (), DEFAULT_POLICY, "sms")
+    assert qh.openings((), ts("2026-12-01T00:00:00Z"), ts("2026-12-31T00:00:00Z"), DEFAULT_POLICY) == []
+
+
+def test_a_number_without_a_zone_has_none():
+    assert qh.contact_zones(facts(NO_ZONE_PHONE)) == ()
+    assert qh.contact_zones(facts(NO_ZONE_PHONE, preferences=prefs(timezone="Europe/Paris"))) == ("Europe/Paris",)
+
+
+@pytest.mark.parametrize("channel", ["call", "sms"])
+@pytest.mark.parametrize("purpose", ["marketing", "informational"])
+def test_no_known_zone_defers_calls_and_texts_with_no_next_allowed_at(channel, purpose):
+    f = facts(NO_ZONE_PHONE, consents=[consent(channels=("call", "sms"), purposes=("marketing", "informational"))])
+    for at in ("2026-12-01T03:00:00Z", "2026-12-01T20:00:00Z"):
+        decision = ask(f, channel, purpose, at=at)
+        assert decision.decision == "defer" and not decision.allowed
+        assert codes(decision) == ["quiet_hours"]
+        assert decision.reasons[0].message.startswith("no time zone is known")
+        assert decision.next_allowed_at is None  # no moment is known to be daytime there
+        assert decision.timezones == ()
+
+
+def test_no_known_zone_with_a_timezone_preference_uses_it():
+    f = facts(NO_ZONE_PHONE, consents=[consent()], preferences=prefs(timezone="America/Los_Angeles"))
+    assert ask(f, at="2026-12-01T20:00:00Z").decision == "allow"  # 12:00 in Los Angeles
+    night = ask(f, at="2026-12-01T06:00:00Z")  # 22:00 in Los Angeles
+    assert night.decision == "defer" and night.next_allowed_at == ts("2026-12-01T16:00:00Z")
+
+
+def test_no_known_zone_does_not_hold_back_email():
+    f = facts("person@example.com")
+    assert ask(f, "email", at="2026-12-01T03:00:00Z").decision == "allow"
 
 
 @pytest.mark.parametrize("start, end, days, local_at, inside", [

@@ -1,17 +1,36 @@
-"""Normalising addresses: phones to E.164, emails trimmed and lower-cased; and their time zones."""
+"""Normalising addresses: phones to E.164, emails trimmed and lower-cased; and their time zones.
+
+This is the one place an address gets its canonical spelling, so that every spelling of the
+same person finds the same record (and the same opt-outs):
+
+- Invisible characters (zero-width spaces, bidi controls, soft hyphens, control characters,
+  no-break and other non-ASCII spaces) are refused, never dropped: ``carol\u200b@example.com``
+  would otherwise be a second person with no opt-outs.
+- An email's domain is IDNA 2008 with the UTS #46 mapping (the ``idna`` package; Python's own
+  ``idna`` codec is IDNA 2003, which maps ``faß.de`` to ``fass.de``, a different domain under
+  IDNA 2008) and stored as its ASCII form (A-labels): ``bücher.de``, ``BÜCHER.de`` and
+  ``xn--bcher-kva.de`` are one domain. The ASCII form is what DNS and mail servers use, and an
+  A-label already stored never changes spelling. A domain that is not a valid IDNA 2008 host
+  name, and one with a trailing dot (``example.com.``), is refused.
+- The local part is NFC-normalised and lower-cased (the contract's rule).
+"""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
+import idna
 import phonenumbers
 from phonenumbers import timezone as phone_timezones
 
 from .errors import ChannelAddressMismatch, InvalidAddress
+from .text import invisible_character
 from .vocabulary import channels_for_kind
 
 # Deliberately simple: one @, a dot in the domain, no spaces. Deliverability is the sender's job.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_MAILBOX = re.compile(r"^[^@\s]+@[^@\s]+$")  # before the domain's IDNA mapping (which may make its dots)
 _UNKNOWN_ZONE = "Etc/Unknown"
 MAX_ADDRESS_LENGTH = 254
 
@@ -36,11 +55,12 @@ def normalise(raw: object, default_region: str = "US", field: str = "address") -
     text = raw.strip()
     if len(text) > MAX_ADDRESS_LENGTH:
         raise InvalidAddress("address is too long", field)
-    if "@" in text:
-        email = text.lower()
-        if not _EMAIL.match(email):
-            raise InvalidAddress("not a valid email address", field)
-        return Address(email, "email")
+    is_email = "@" in text
+    bad = invisible_character(text, allow_space=not is_email)
+    if bad is not None:
+        raise InvalidAddress(f"address contains an invisible or control character ({bad})", field)
+    if is_email:
+        return Address(_email(text, field), "email")
     try:
         number = phonenumbers.parse(text, default_region)
     except phonenumbers.NumberParseException:
@@ -48,6 +68,24 @@ def normalise(raw: object, default_region: str = "US", field: str = "address") -
     if not phonenumbers.is_valid_number(number):
         raise InvalidAddress("not a valid phone number", field)
     return Address(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), "phone")
+
+
+def _email(text: str, field: str) -> str:
+    if not _MAILBOX.match(text):
+        raise InvalidAddress("not a valid email address", field)
+    local, _, domain = text.rpartition("@")
+    try:
+        ascii_domain = idna.encode(domain, uts46=True, std3_rules=True, transitional=False).decode("ascii")
+    except (idna.IDNAError, UnicodeError, ValueError):
+        raise InvalidAddress("not a valid email address: the domain is not a valid host name", field) from None
+    if domain.endswith(".") or ascii_domain.endswith("."):
+        raise InvalidAddress("not a valid email address: the domain ends with a dot", field)
+    email = f"{unicodedata.normalize('NFC', local).lower()}@{ascii_domain.lower()}"
+    if not _EMAIL.match(email):
+        raise InvalidAddress("not a valid email address", field)
+    if len(email) > MAX_ADDRESS_LENGTH:
+        raise InvalidAddress("address is too long", field)
+    return email
 
 
 def check_channel(address: Address, channel: str, field: str = "channel") -> None:

@@ -250,7 +250,7 @@ def _defer_reasons(q: Question, facts: ContactFacts, policy: Policy, at: datetim
     """Reasons that pass with time, checked at ``at`` (which may be later than the question's moment)."""
     out: list[Reason] = []
     prefs = facts.preferences
-    if quiet_hours.applies_to(q.channel, policy) and zones:
+    if quiet_hours.applies_to(q.channel, policy):  # no zone known: always quiet (fail closed)
         if not messages:
             if quiet_hours.is_quiet(at, zones, policy, prefs.contact_hours):
                 return [Reason("quiet_hours", "")]

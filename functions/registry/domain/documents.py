@@ -1,14 +1,30 @@
-"""Facts to and from the plain JSON document a contact's state item stores."""
+"""Facts to and from the plain JSON document a contact's state item stores.
+
+Instants are stored in one fixed-width form (``timeutil.stored_instant``). A document that
+cannot be read back (a field missing or of the wrong type, an instant in no known form or out
+of range) is an ``UnreadableRecord``: the registry cannot answer for that address, so it fails
+closed for it alone (503 deny), and never answers 400 for a caller's good request.
+"""
 from __future__ import annotations
 
 from typing import Any, Iterable
 
+from .errors import RegistryError, UnreadableRecord
 from .facts import Attempt, Consent, ContactFacts, OptOut, Preferences, Relationship, SuppressionMembership, Undeliverable
+from .timeutil import stored_instant
 
 
 def facts_from_document(address: str, kind: str, state: dict[str, Any] | None,
                         memberships: Iterable[str] = ()) -> ContactFacts:
-    state = state or {}
+    try:
+        return _facts(address, kind, state or {}, memberships)
+    except UnreadableRecord:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError, RegistryError) as err:
+        raise UnreadableRecord("a stored record could not be read") from err
+
+
+def _facts(address: str, kind: str, state: dict[str, Any], memberships: Iterable[str]) -> ContactFacts:
     return ContactFacts(
         address=address,
         kind=kind,
@@ -26,12 +42,12 @@ def facts_from_document(address: str, kind: str, state: dict[str, Any] | None,
 def document_from_facts(facts: ContactFacts) -> dict[str, Any]:
     """Memberships are not part of it: they are stored apart (see storage.contacts)."""
     return {
-        "consents": [c.to_document() for c in facts.consents],
-        "opt_outs": [o.to_document() for o in facts.opt_outs],
-        "relationships": [r.to_document() for r in facts.relationships],
-        "attempts": [a.to_document() for a in facts.attempts],
-        "preferences": facts.preferences.to_document(),
-        "undeliverable": [u.to_document() for u in facts.undeliverable],
+        "consents": [c.to_document(stored_instant) for c in facts.consents],
+        "opt_outs": [o.to_document(stored_instant) for o in facts.opt_outs],
+        "relationships": [r.to_document(stored_instant) for r in facts.relationships],
+        "attempts": [a.to_document(stored_instant) for a in facts.attempts],
+        "preferences": facts.preferences.to_document(stored_instant),
+        "undeliverable": [u.to_document(stored_instant) for u in facts.undeliverable],
     }
 
 

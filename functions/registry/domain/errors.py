@@ -65,3 +65,8 @@ class RegistryUnavailable(RegistryError):
     """The registry could not be read or written: callers must not contact (fail closed)."""
 
     status, code = 503, "registry_unavailable"
+
+
+class UnreadableRecord(RegistryUnavailable):
+    """A stored record that cannot be read (corrupt, or written by a bug): the registry cannot
+    answer for that address, so it fails closed for it alone (503 deny), never a 400."""

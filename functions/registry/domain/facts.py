@@ -7,17 +7,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time
-from typing import Any
+from typing import Any, Callable
 
-from .timeutil import format_instant, parse_instant
+from .brands import stored_brand
+from .timeutil import format_instant, read_stored_instant
 
-
-def _t(value: datetime | None) -> str | None:
-    return format_instant(value)
+# How a document writes its instants: ``format_instant`` for answers (the default),
+# ``timeutil.stored_instant`` for the stored state (documents.document_from_facts).
+Instant = Callable[[datetime | None], str | None]
 
 
 def _p(value: str | None) -> datetime | None:
-    return parse_instant(value, "stored") if value else None
+    """Documents are read from storage only: an instant that is not in the stored form is an
+    unreadable record (503 for that address), never a 400."""
+    return read_stored_instant(value) if value else None
+
+
+def _strings(values: Any) -> tuple[str, ...]:
+    out = tuple(values)
+    if not all(isinstance(v, str) for v in out):
+        raise TypeError("expected strings")
+    return out
 
 
 @dataclass(frozen=True)
@@ -32,15 +42,15 @@ class Consent:
     evidence: dict[str, Any] | None = None
     recorded_at: datetime | None = None
 
-    def to_document(self) -> dict[str, Any]:
+    def to_document(self, instant: Instant = format_instant) -> dict[str, Any]:
         return {"id": self.id, "channels": sorted(self.channels), "purposes": sorted(self.purposes),
-                "brand": self.brand, "source": self.source, "occurred_at": _t(self.occurred_at),
-                "expires_at": _t(self.expires_at), "evidence": self.evidence, "recorded_at": _t(self.recorded_at)}
+                "brand": self.brand, "source": self.source, "occurred_at": instant(self.occurred_at),
+                "expires_at": instant(self.expires_at), "evidence": self.evidence, "recorded_at": instant(self.recorded_at)}
 
     @classmethod
     def from_document(cls, doc: dict[str, Any]) -> "Consent":
         return cls(id=doc["id"], channels=frozenset(doc["channels"]), purposes=frozenset(doc["purposes"]),
-                   brand=doc["brand"], source=doc["source"], occurred_at=_p(doc["occurred_at"]),
+                   brand=stored_brand(doc["brand"]), source=doc["source"], occurred_at=_p(doc["occurred_at"]),
                    expires_at=_p(doc.get("expires_at")), evidence=doc.get("evidence"),
                    recorded_at=_p(doc.get("recorded_at")))
 
@@ -58,15 +68,15 @@ class OptOut:
     note: str | None = None
     recorded_at: datetime | None = None
 
-    def to_document(self) -> dict[str, Any]:
+    def to_document(self, instant: Instant = format_instant) -> dict[str, Any]:
         return {"id": self.id, "channels": sorted(self.channels), "purposes": sorted(self.purposes),
-                "brand": self.brand, "source": self.source, "occurred_at": _t(self.occurred_at),
-                "note": self.note, "recorded_at": _t(self.recorded_at)}
+                "brand": self.brand, "source": self.source, "occurred_at": instant(self.occurred_at),
+                "note": self.note, "recorded_at": instant(self.recorded_at)}
 
     @classmethod
     def from_document(cls, doc: dict[str, Any]) -> "OptOut":
         return cls(id=doc["id"], channels=frozenset(doc["channels"]), purposes=frozenset(doc["purposes"]),
-                   brand=doc["brand"], source=doc["source"], occurred_at=_p(doc["occurred_at"]),
+                   brand=stored_brand(doc["brand"]), source=doc["source"], occurred_at=_p(doc["occurred_at"]),
                    note=doc.get("note"), recorded_at=_p(doc.get("recorded_at")))
 
 
@@ -79,13 +89,14 @@ class Relationship:
     source: str | None = None
     recorded_at: datetime | None = None
 
-    def to_document(self) -> dict[str, Any]:
-        return {"id": self.id, "kind": self.kind, "brand": self.brand, "occurred_at": _t(self.occurred_at),
-                "source": self.source, "recorded_at": _t(self.recorded_at)}
+    def to_document(self, instant: Instant = format_instant) -> dict[str, Any]:
+        return {"id": self.id, "kind": self.kind, "brand": self.brand, "occurred_at": instant(self.occurred_at),
+                "source": self.source, "recorded_at": instant(self.recorded_at)}
 
     @classmethod
     def from_document(cls, doc: dict[str, Any]) -> "Relationship":
-        return cls(id=doc["id"], kind=doc["kind"], brand=doc["brand"], occurred_at=_p(doc["occurred_at"]),
+        return cls(id=doc["id"], kind=doc["kind"], brand=stored_brand(doc["brand"]),
+                   occurred_at=_p(doc["occurred_at"]),
                    source=doc.get("source"), recorded_at=_p(doc.get("recorded_at")))
 
 
@@ -100,14 +111,14 @@ class Attempt:
     disposition: str | None = None
     recorded_at: datetime | None = None
 
-    def to_document(self) -> dict[str, Any]:
+    def to_document(self, instant: Instant = format_instant) -> dict[str, Any]:
         return {"id": self.id, "channel": self.channel, "purpose": self.purpose, "brand": self.brand,
-                "occurred_at": _t(self.occurred_at), "outcome": self.outcome, "disposition": self.disposition,
-                "recorded_at": _t(self.recorded_at)}
+                "occurred_at": instant(self.occurred_at), "outcome": self.outcome, "disposition": self.disposition,
+                "recorded_at": instant(self.recorded_at)}
 
     @classmethod
     def from_document(cls, doc: dict[str, Any]) -> "Attempt":
-        return cls(id=doc["id"], channel=doc["channel"], purpose=doc["purpose"], brand=doc["brand"],
+        return cls(id=doc["id"], channel=doc["channel"], purpose=doc["purpose"], brand=stored_brand(doc["brand"]),
                    occurred_at=_p(doc["occurred_at"]), outcome=doc["outcome"],
                    disposition=doc.get("disposition"), recorded_at=_p(doc.get("recorded_at")))
 
@@ -140,10 +151,10 @@ class Preferences:
     snooze_until: datetime | None = None
     linked_addresses: tuple[str, ...] = ()
 
-    def to_document(self) -> dict[str, Any]:
+    def to_document(self, instant: Instant = format_instant) -> dict[str, Any]:
         return {"preferred_channel": self.preferred_channel, "timezone": self.timezone,
                 "contact_hours": self.contact_hours.to_document() if self.contact_hours else None,
-                "snooze_until": _t(self.snooze_until), "linked_addresses": list(self.linked_addresses)}
+                "snooze_until": instant(self.snooze_until), "linked_addresses": list(self.linked_addresses)}
 
     @classmethod
     def from_document(cls, doc: dict[str, Any] | None) -> "Preferences":
@@ -152,7 +163,7 @@ class Preferences:
         return cls(preferred_channel=doc.get("preferred_channel"), timezone=doc.get("timezone"),
                    contact_hours=ContactHours.from_document(hours) if hours else None,
                    snooze_until=_p(doc.get("snooze_until")),
-                   linked_addresses=tuple(doc.get("linked_addresses") or ()))
+                   linked_addresses=_strings(doc.get("linked_addresses") or ()))
 
 
 @dataclass(frozen=True)
@@ -164,8 +175,8 @@ class Undeliverable:
     reason: str  # "hard_bounce" | "disconnected"
     source: str | None = None
 
-    def to_document(self) -> dict[str, Any]:
-        return {"channels": sorted(self.channels), "occurred_at": _t(self.occurred_at), "reason": self.reason,
+    def to_document(self, instant: Instant = format_instant) -> dict[str, Any]:
+        return {"channels": sorted(self.channels), "occurred_at": instant(self.occurred_at), "reason": self.reason,
                 "source": self.source}
 
     @classmethod

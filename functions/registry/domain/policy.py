@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import time
 from typing import Any, Mapping
 
+from .brands import normalise_brand
 from .errors import InvalidRequest
 
 # What a channel+purpose needs before anyone may be contacted.
@@ -121,9 +122,11 @@ class PolicyBook:
     def __init__(self, brand_overrides: Mapping[str, Mapping[str, Any]] | None = None,
                  default: Policy = DEFAULT_POLICY):
         self.default = default
-        self._brands = {brand: with_overrides(default, o) for brand, o in (brand_overrides or {}).items()}
+        self._brands = {normalise_brand(brand): with_overrides(default, o)
+                        for brand, o in (brand_overrides or {}).items()}
 
     def for_brand(self, brand: str) -> Policy:
+        """``brand`` as normalised at the entry points (config keys are normalised here alike)."""
         return self._brands.get(brand, self.default)
 
     def brands(self) -> list[str]:

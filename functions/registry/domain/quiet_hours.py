@@ -3,6 +3,11 @@
 The window is the policy's [start, end) in local time, narrowed by the contact's own contact hours,
 and must hold in all of the contact's zones at once (a number whose zone is uncertain is only
 reached when it is daytime everywhere it could be).
+
+Fail closed: a call or text to a contact with no known zone at all (no valid ``timezone``
+preference, and none for the number, e.g. ``+979`` premium-rate numbers) is always quiet. There
+is no moment known to be daytime for them, so no opening either: the decision is ``defer`` with
+``next_allowed_at`` null until a ``timezone`` preference is recorded.
 """
 from __future__ import annotations
 
@@ -83,8 +88,21 @@ def _closed_because(at: datetime, zone: str, policy: Policy, hours: ContactHours
 
 
 def is_quiet(at: datetime, zones: tuple[str, ...], policy: Policy, hours: ContactHours | None = None) -> bool:
-    """True when the moment is outside the allowed window in at least one zone."""
+    """True when the moment is outside the allowed window in at least one zone, and always when no
+    zone is known (fail closed: nobody knows whether it is night there)."""
+    if not _known(zones):
+        return True
     return any(_closed_because(at, z, policy, hours) for z in zones)
+
+
+def _known(zones: tuple[str, ...]) -> bool:
+    return any(_zone(z) is not None for z in zones)
+
+
+def unknown_zone_message(channel: str) -> str:
+    noun = _NOUNS.get(channel, channel)
+    return (f"no time zone is known for this number, so its local time cannot be checked; {noun} are "
+            "deferred until the contact's timezone preference is recorded")
 
 
 def _hhmm(t: time) -> str:
@@ -95,6 +113,8 @@ def quiet_message(at: datetime, zones: tuple[str, ...], policy: Policy, channel:
                   hours: ContactHours | None = None) -> str | None:
     """A short explanation naming the first zone where it is too early or too late; None when open."""
     noun = _NOUNS.get(channel, channel)
+    if not _known(zones):
+        return unknown_zone_message(channel)
     for zone in zones:
         why = _closed_because(at, zone, policy, hours)
         if why is None:

@@ -18,6 +18,7 @@ Lambda and the local server call the same ``gate``.
 from __future__ import annotations
 
 import base64
+import binascii
 from contextvars import ContextVar
 from typing import Any, Mapping
 
@@ -138,12 +139,21 @@ def lambda_event_gate(app: Any, event: dict[str, Any]) -> Refusal | None:
     method = (context.get("http") or {}).get("method") or "GET"
     path = event_path(event)
     body = event.get("body") or ""
-    size = len(base64.b64decode(body)) if event.get("isBase64Encoded") else len(body.encode())
+    size = _body_size(body, bool(event.get("isBase64Encoded")))
     headers = event.get("headers") or {}
     if body and path and treat_body_as_json(path, _header(headers, "content-type")):
         event["headers"] = {**{k: v for k, v in headers.items() if k.lower() != "content-type"},
                             "content-type": "application/json"}
     return gate(app, method, path, headers, size)
+
+
+def _body_size(body: str, is_base64: bool) -> int:
+    """Bytes the body holds. A body that is not base64 (or not text) is refused after the gate
+    (handlers.body); its size here is its length."""
+    try:
+        return len(base64.b64decode(body)) if is_base64 else len(body.encode("utf-8", "surrogatepass"))
+    except (binascii.Error, ValueError):
+        return len(body)
 
 
 def treat_body_as_json(path: str, content_type: str | None) -> bool:

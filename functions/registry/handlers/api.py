@@ -3,6 +3,10 @@
 Lambda runs ``lambda_handler`` (API Gateway HTTP API, payload 2.0). The local stack serves
 ``local_app()``: Powertools' ``HttpResolverLocal`` with the same Routers, exception handlers and
 gate, under uvicorn; nothing of ours translates HTTP into Lambda events.
+
+Both read the body the same way (``handlers.body``): decoded once as UTF-8 text after the gate,
+and parsed as JSON by one bounded parser (depth, number length, no NaN or lone surrogates), so
+bad input is a 400 with the contract's error on either, never a 500 or a 503.
 """
 from __future__ import annotations
 
@@ -16,7 +20,8 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from ..domain.errors import RegistryError
+from ..domain.errors import InvalidRequest, RegistryError
+from . import body as request_body
 from .access import (LOOKUP, NOT_FOUND, PUBLIC, check_declared, gate, lambda_event_gate, requires, scope_for,
                      treat_body_as_json)
 from .errors import error_body, json_response, registry_error_response, validation_error_response
@@ -65,7 +70,7 @@ def configure(app: ApiGatewayResolver) -> ApiGatewayResolver:
     return app
 
 
-app = configure(APIGatewayHttpResolver(enable_validation=True))
+app = configure(APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=request_body.loads))
 
 
 @logger.inject_lambda_context(clear_state=True)
@@ -76,7 +81,43 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     if refused is not None:
         status, body = refused
         return {"statusCode": status, "headers": {"Content-Type": "application/json"}, "body": json.dumps(body)}
+    try:  # the body as text, once: routes never meet base64 or bytes that are not UTF-8
+        text = request_body.decode_lambda_body(event.get("body"), bool(event.get("isBase64Encoded")))
+    except InvalidRequest as err:
+        return {"statusCode": err.status, "headers": {"Content-Type": "application/json"},
+                "body": json.dumps(error_body(err.code, err.message, err.field))}
+    if event.get("isBase64Encoded"):
+        event = {**event, "body": text, "isBase64Encoded": False}
     return app.resolve(event, context)
+
+
+class _LocalResolver(HttpResolverLocal):
+    """``HttpResolverLocal`` takes no JSON deserializer (its events are built from the ASGI request,
+    with ``json.loads``): give its events the same bounded parser the Lambda resolver uses."""
+
+    def _to_proxy_event(self, event: dict):
+        proxy = super()._to_proxy_event(event)
+        proxy._json_deserializer = request_body.loads
+        return proxy
+
+
+async def _send_json(send, status: int, payload: dict[str, Any]) -> None:
+    data = json.dumps(payload).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(data)).encode())]})
+    await send({"type": "http.response.body", "body": data})
+
+
+def _utf8_headers(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """Header values as UTF-8 (Powertools decodes them so): HTTP allows any octet, read as latin-1."""
+    out = []
+    for key, value in headers:
+        try:
+            value.decode("utf-8")
+        except UnicodeDecodeError:
+            value = value.decode("latin-1").encode("utf-8")
+        out.append((key, value))
+    return out
 
 
 @functools.cache
@@ -85,7 +126,7 @@ def local_app():
 
     One per process: a Router reads ``current_event`` from the last resolver that included it,
     so a second local resolver would leave the first one's routes reading another request."""
-    resolver = configure(HttpResolverLocal(enable_validation=True))
+    resolver = configure(_LocalResolver(enable_validation=True))
 
     async def asgi(scope, receive, send):
         if scope["type"] != "http":
@@ -103,13 +144,19 @@ def local_app():
         path = _local_path(scope)
         refused = gate(resolver, scope["method"], path, headers, len(body)) if path is not None else NOT_FOUND
         if refused is not None:
-            status, payload = refused
-            data = json.dumps(payload).encode()
-            await send({"type": "http.response.start", "status": status,
-                        "headers": [(b"content-type", b"application/json"),
-                                    (b"content-length", str(len(data)).encode())]})
-            await send({"type": "http.response.body", "body": data})
+            await _send_json(send, *refused)
             return
+        try:  # the body as text, once, as on Lambda; the query string too (Powertools decodes both as UTF-8)
+            request_body.decode_text(body)
+            scope.get("query_string", b"").decode("utf-8")
+        except UnicodeDecodeError:
+            err = InvalidRequest("the query string is not UTF-8 text")
+            await _send_json(send, err.status, error_body(err.code, err.message))
+            return
+        except InvalidRequest as err:
+            await _send_json(send, err.status, error_body(err.code, err.message, err.field))
+            return
+        scope = {**scope, "headers": _utf8_headers(scope.get("headers", []))}
 
         # The resolver matches exactly the path the gate checked.
         scope = {**scope, "path": path}

@@ -61,7 +61,8 @@ def validation_error(errors: list[dict[str, Any]], within: tuple[str, ...] | Non
         loc = [*within, *loc]
     field = "".join(f"[{p}]" if p.isdigit() else (f".{p}" if i else p) for i, p in enumerate(loc)) or None
     if kind == "json_invalid":
-        return InvalidRequest(_MESSAGES[kind])
+        why = (first.get("ctx") or {}).get("error")
+        return InvalidRequest(f"{_MESSAGES[kind]}: {why}" if isinstance(why, str) and why else _MESSAGES[kind])
     if kind in _TOO_LARGE_TYPES:
         limit = (first.get("ctx") or {}).get("max_length")
         return TooLarge(f"at most {limit} items" if limit else "too many items", field)

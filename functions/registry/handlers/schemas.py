@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from ..domain.timeutil import parse_instant
+from ..domain.brands import normalise_brand
 from ..domain.errors import RegistryError
+from ..domain.timeutil import MAX_INSTANT_LENGTH, parse_instant
 
 Channel = Literal["call", "sms", "email"]
 ChannelOrAll = Literal["call", "sms", "email", "all"]
@@ -23,10 +24,19 @@ SuppressionKind = Literal["national", "state", "internal", "litigator"]
 
 
 def _instant(value: str) -> datetime:
+    """Every instant in a body goes through the one parser (offset required, 1970-2100)."""
     try:
         return parse_instant(value, "time")
     except RegistryError as err:
         raise ValueError(err.message.replace("time ", "")) from None
+
+
+def _brand(value: str) -> str:
+    """Every brand in a body goes through the one normaliser (trimmed, case-folded)."""
+    try:
+        return normalise_brand(value)
+    except RegistryError as err:
+        raise ValueError(err.message.removeprefix("brand ")) from None
 
 
 def _zone(value: str) -> str:
@@ -46,9 +56,9 @@ def _clock(value: str) -> time:
         raise ValueError("a local time as HH:MM") from None
 
 
-Instant = Annotated[str, Field(max_length=64), AfterValidator(_instant)]
+Instant = Annotated[str, Field(max_length=MAX_INSTANT_LENGTH), AfterValidator(_instant)]
 AddressText = Annotated[str, Field(max_length=320)]
-Brand = Annotated[str, Field(min_length=1, max_length=128)]
+Brand = Annotated[str, Field(min_length=1, max_length=128), AfterValidator(_brand)]
 Id = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:\-]+$")]
 Text = Annotated[str, Field(max_length=20_000)]
 Url = Annotated[str, Field(max_length=2048)]

@@ -1,38 +1,75 @@
-"""Reading a contact's facts from storage, one address or many."""
+"""Reading a contact's facts from storage, one address or many.
+
+A contact whose stored record cannot be read (damaged, or written by a bug) is an
+``UnreadableRecord`` (503, ``registry_unavailable``): the registry cannot answer for that
+address, so it fails closed for it, and for it alone. It is never a 400 (the caller's request
+was fine) and never fails the other addresses of a batch.
+"""
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+import logging
+from typing import Iterable, Mapping, Sequence
 
 from ..domain.addresses import Address
 from ..domain.documents import facts_from_document
-from ..domain.errors import RegistryUnavailable
+from ..domain.errors import RegistryUnavailable, UnreadableRecord
 from ..domain.facts import ContactFacts
 from ..storage import contacts as store
 from .address_keys import contact_key
+
+log = logging.getLogger(__name__)
+
+
+def log_unreadable(pk: str, err: Exception) -> None:
+    """Loud: a record nobody can read needs a person. The key is a keyed hash, not an address."""
+    log.error("stored contact record could not be read", extra={"pk": pk, "cause": repr(err.__cause__ or err)})
 
 
 def facts_of(snapshot: store.Snapshot | None, address: Address) -> ContactFacts:
     if snapshot is None:
         return ContactFacts(address=address.value, kind=address.kind)
-    return facts_from_document(address.value, address.kind, snapshot.state, snapshot.suppressions)
+    try:
+        return facts_from_document(address.value, address.kind, snapshot.state, snapshot.suppressions)
+    except UnreadableRecord as err:
+        log_unreadable(snapshot.pk, err)
+        raise
 
 
 def load(address: Address) -> tuple[ContactFacts, store.Snapshot | None]:
     try:
         snapshot = store.load(contact_key(address.value))
+    except store.CorruptItem as err:
+        log_unreadable(contact_key(address.value), err)
+        raise UnreadableRecord("a stored record could not be read") from err
     except store.StorageUnavailable as err:
         raise RegistryUnavailable("the registry could not be read") from err
     return facts_of(snapshot, address), snapshot
 
 
-def load_many(addresses: Sequence[Address]) -> dict[str, ContactFacts]:
-    """Facts per normalised address, through concurrent BatchGetItem calls."""
+def load_many(addresses: Sequence[Address]) -> dict[str, ContactFacts | UnreadableRecord]:
+    """Facts per normalised address, through concurrent BatchGetItem calls; an address whose record
+    cannot be read maps to its ``UnreadableRecord`` (the others are answered as usual)."""
     keys = {a.value: contact_key(a.value) for a in addresses}
     try:
         snapshots = store.load_many(list(keys.values()))
     except store.StorageUnavailable as err:
         raise RegistryUnavailable("the registry could not be read") from err
-    return {a.value: facts_of(snapshots.get(keys[a.value]), a) for a in addresses}
+    out: dict[str, ContactFacts | UnreadableRecord] = {}
+    for a in addresses:
+        snapshot = snapshots.get(keys[a.value])
+        if isinstance(snapshot, store.CorruptItem):
+            log_unreadable(keys[a.value], snapshot)
+            out[a.value] = UnreadableRecord("a stored record could not be read")
+            continue
+        try:
+            out[a.value] = facts_of(snapshot, a)
+        except UnreadableRecord as err:
+            out[a.value] = err
+    return out
+
+
+def readable(loaded: Mapping[str, ContactFacts | UnreadableRecord]) -> dict[str, ContactFacts]:
+    return {k: v for k, v in loaded.items() if isinstance(v, ContactFacts)}
 
 
 def linked_addresses(facts: Iterable[ContactFacts]) -> list[Address]:

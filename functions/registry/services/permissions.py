@@ -6,13 +6,13 @@ the caller answers 503 with a deny.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Sequence
 
 from ..domain.addresses import Address, check_channel, normalise
 from ..domain.decide import Decision, Question, decide
-from ..domain.errors import RegistryError
+from ..domain.errors import RegistryError, UnreadableRecord
 from ..domain.facts import ContactFacts
 from ..settings import get_settings
 from . import contact_facts
@@ -36,7 +36,8 @@ def check(raw_address: str, ask: Ask) -> Decision:
 
 
 def check_many(raw_addresses: Sequence[str], ask: Ask) -> list[Decision | RegistryError]:
-    """One result per input, in input order; a bad address is its error, not the batch's."""
+    """One result per input, in input order; a bad address is its error, not the batch's, and so
+    is an address whose stored record cannot be read (``UnreadableRecord``: deny it, 503-style)."""
     region = get_settings().phone_default_region
     parsed: list[Address | RegistryError] = []
     for index, raw in enumerate(raw_addresses):
@@ -48,20 +49,35 @@ def check_many(raw_addresses: Sequence[str], ask: Ask) -> list[Decision | Regist
             parsed.append(err)
     good = [p for p in parsed if isinstance(p, Address)]
     facts = contact_facts.load_many(good) if good else {}
-    linked = _linked_facts(facts.values())
-    return [p if isinstance(p, RegistryError) else decide_loaded(p, facts[p.value], ask, linked) for p in parsed]
+    linked = _linked_facts(contact_facts.readable(facts).values())
+    out: list[Decision | RegistryError] = []
+    for p in parsed:
+        if isinstance(p, RegistryError):
+            out.append(p)
+        elif isinstance(facts[p.value], UnreadableRecord):
+            out.append(facts[p.value])
+        else:
+            out.append(decide_loaded(p, facts[p.value], ask, linked))
+    return out
 
 
-def _linked_facts(facts: Any) -> dict[str, ContactFacts]:
+def _linked_facts(facts: Any) -> dict[str, ContactFacts | UnreadableRecord]:
     linked = contact_facts.linked_addresses(facts)
     return contact_facts.load_many(linked) if linked else {}
 
 
 def decide_loaded(address: Address, facts: ContactFacts, ask: Ask,
-                  linked: dict[str, ContactFacts] | None = None) -> Decision:
-    """The decision for facts already read (lookups, and the preference page from one read)."""
+                  linked: dict[str, ContactFacts | UnreadableRecord] | None = None) -> Decision:
+    """The decision for facts already read (lookups, and the preference page from one read).
+
+    A linked address whose record cannot be read is left out: it is never recommended (taking it
+    as an empty record would recommend a channel that may well be opted out)."""
     linked = linked or {}
     question = Question(address=address.value, kind=address.kind, channel=ask.channel, purpose=ask.purpose,
                         brand=ask.brand, at=ask.at)
-    own_links = {a: linked[a] for a in facts.preferences.linked_addresses if a in linked}
+    unreadable = {a for a in facts.preferences.linked_addresses if isinstance(linked.get(a), UnreadableRecord)}
+    if unreadable:
+        kept = tuple(a for a in facts.preferences.linked_addresses if a not in unreadable)
+        facts = replace(facts, preferences=replace(facts.preferences, linked_addresses=kept))
+    own_links = {a: linked[a] for a in facts.preferences.linked_addresses if isinstance(linked.get(a), ContactFacts)}
     return decide(question, facts, policy_book().for_brand(ask.brand), own_links)

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..domain import link_tokens
 from ..domain.addresses import Address, normalise
+from ..domain.brands import normalise_brand, stored_brand
 from ..domain.decide import as_of, basis_consent
 from ..domain.errors import Forbidden, Gone, InvalidRequest, RegistryUnavailable
 from ..domain.facts import Consent, ContactFacts, OptOut
@@ -84,6 +85,7 @@ class Link:
 
 
 def issue(address: Address, brand: str, ttl_days: int, base_url: str, now: datetime | None = None) -> IssuedLink:
+    brand = normalise_brand(brand)
     if brand == EVERY_BRAND:
         raise InvalidRequest("a preference link is for one brand; '*' is only for opt-outs", "brand")
     if not 1 <= ttl_days <= MAX_TTL_DAYS:
@@ -120,7 +122,7 @@ def open_link(token: str, purpose: str, now: datetime | None = None) -> Link:
         raise RegistryUnavailable("the registry could not be read") from err
     if item is None:
         raise Gone("this link is no longer valid", code="link_expired")
-    return Link(claims.link_id, Address(item.address, item.kind), item.brand,
+    return Link(claims.link_id, Address(item.address, item.kind), stored_brand(item.brand),
                 parse_instant(item.created_at, "created_at"), claims.expires_at)
 
 
@@ -205,7 +207,11 @@ def page(link: Link, now: datetime | None = None) -> PageView:
     linked = [a for a in contact_facts.linked_addresses([facts]) if a.value != link.address.value]
     if linked:
         loaded = contact_facts.load_many(linked)
-        views += [_address_view(link, a, loaded[a.value], False, now) for a in linked]
+        for a in linked:
+            facts_of_linked = loaded[a.value]
+            if not isinstance(facts_of_linked, ContactFacts):
+                raise facts_of_linked  # unreadable: the page cannot show (or change) every channel
+            views.append(_address_view(link, a, facts_of_linked, False, now))
     prefs = facts.preferences
     return PageView(link, tuple(views), prefs.preferred_channel, prefs.snooze_until, prefs.timezone)
 
@@ -225,7 +231,10 @@ def _start_of(day: date, zone: str | None) -> datetime:
         tz = ZoneInfo(zone) if zone else timezone.utc
     except (ZoneInfoNotFoundError, ValueError):
         tz = timezone.utc
-    return datetime.combine(day, time(0, 0), tz).astimezone(timezone.utc)
+    try:
+        return datetime.combine(day, time(0, 0), tz).astimezone(timezone.utc)
+    except OverflowError:  # 0001-01-01 east of UTC is before the calendar starts (it was a 500)
+        raise InvalidRequest("pick a pause date after today", "snooze_until") from None
 
 
 # --- choices ---------------------------------------------------------------------------------

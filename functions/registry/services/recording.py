@@ -21,7 +21,7 @@ from typing import Any, Callable
 from ..domain import changes
 from ..domain.addresses import Address
 from ..domain.documents import document_from_facts
-from ..domain.errors import Conflict, ContactErased, RegistryUnavailable
+from ..domain.errors import Conflict, ContactErased, RegistryUnavailable, UnreadableRecord
 from ..domain.facts import Attempt, Consent, ContactFacts, OptOut, Relationship, Undeliverable
 from ..domain.timeutil import format_instant, parse_instant, sortable_instant, utc_now
 from ..settings import get_settings
@@ -134,6 +134,8 @@ def apply_change(address: Address, change: Change, actor: str | None = None) -> 
             return _repeated(dup.mark, change, request_hash, token, facts, record)
         except store.VersionConflict:
             time.sleep(random.uniform(0, 0.01 * (2 ** min(attempt, 6))))
+        except store.CorruptItem as err:
+            raise UnreadableRecord("the contact's stored record could not be read; nothing was recorded") from err
         except store.StorageUnavailable as err:
             raise RegistryUnavailable("the registry could not be written; nothing was recorded") from err
     raise RegistryUnavailable("too many concurrent writes to this contact; nothing was recorded")

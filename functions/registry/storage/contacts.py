@@ -48,6 +48,15 @@ class StorageUnavailable(Exception):
     """DynamoDB could not be read or written (timeouts, throttling, 5xx, unprocessed keys)."""
 
 
+class CorruptItem(StorageUnavailable):
+    """A stored item that cannot be read (not JSON where JSON belongs, an attribute of the wrong
+    type): the registry cannot answer for that contact. A batch read reports it for that key alone."""
+
+
+# What deserialising a damaged item raises (json.loads, int(), a missing or mistyped attribute).
+_UNREADABLE = (ValueError, TypeError, KeyError, AttributeError)
+
+
 class VersionConflict(Exception):
     """Another writer changed the contact first: re-read and try again."""
 
@@ -186,7 +195,16 @@ def load(pk: str) -> Snapshot | None:
         return None
     except (PynamoDBException, OSError) as err:
         raise _wrap(err) from err
-    return Snapshot.of(item)
+    except _UNREADABLE as err:
+        raise CorruptItem(pk) from err
+    return _snapshot(item)
+
+
+def _snapshot(item: ContactItem) -> Snapshot:
+    try:
+        return Snapshot.of(item)
+    except _UNREADABLE as err:
+        raise CorruptItem(item.pk) from err
 
 
 class ContactItemForWrite(ContactItem):
@@ -206,39 +224,59 @@ def load_for_write(pk: str) -> Snapshot | None:
         return None
     except (PynamoDBException, OSError) as err:
         raise _wrap(err) from err
-    return Snapshot.of(item)
+    except _UNREADABLE as err:
+        raise CorruptItem(pk) from err
+    return _snapshot(item)
 
 
-def load_many(pks: Sequence[str], max_attempts: int = 6) -> dict[str, Snapshot]:
-    """BatchGetItem in pages of 100, run concurrently; UnprocessedKeys retried with jittered backoff."""
+def load_many(pks: Sequence[str], max_attempts: int = 6) -> dict[str, Snapshot | CorruptItem]:
+    """BatchGetItem in pages of 100, run concurrently; UnprocessedKeys retried with jittered backoff.
+
+    An item that cannot be read is a ``CorruptItem`` under its key, never the whole batch's failure."""
     unique = list(dict.fromkeys(pks))
     if not unique:
         return {}
     pages = [unique[i:i + BATCH_GET_LIMIT] for i in range(0, len(unique), BATCH_GET_LIMIT)]
     workers = max(1, min(len(pages), get_settings().batch_get_concurrency))
-    found: dict[str, Snapshot] = {}
+    found: dict[str, Snapshot | CorruptItem] = {}
     if len(pages) == 1:
         results = [_load_page(pages[0], max_attempts)]
     else:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             results = list(pool.map(lambda page: _load_page(page, max_attempts), pages))
     for items in results:
-        for item in items:
-            found[item.pk] = Snapshot.of(item)
+        for pk, item in items:
+            if isinstance(item, CorruptItem):
+                found[pk] = item
+                continue
+            try:
+                found[pk] = _snapshot(item)
+            except CorruptItem as err:
+                found[pk] = err
     return found
 
 
-def _load_page(pks: Sequence[str], max_attempts: int) -> list[ContactItem]:
+def _from_raw(raw: dict[str, Any]) -> tuple[str, ContactItem | CorruptItem]:
+    pk = str((raw.get("pk") or {}).get("S"))
+    try:
+        return pk, ContactItem.from_raw_data(raw)
+    except _UNREADABLE as err:
+        corrupt = CorruptItem(pk)
+        corrupt.__cause__ = err
+        return pk, corrupt
+
+
+def _load_page(pks: Sequence[str], max_attempts: int) -> list[tuple[str, ContactItem | CorruptItem]]:
     connection = ContactItem._get_connection()
     table = ContactItem.Meta.table_name
     keys: list[dict[str, str]] = [{"pk": pk, "sk": STATE} for pk in pks]
-    items: list[ContactItem] = []
+    items: list[tuple[str, ContactItem | CorruptItem]] = []
     for attempt in range(max_attempts):
         try:
             data = connection.batch_get_item(keys, consistent_read=True)
         except (PynamoDBException, OSError) as err:
             raise _wrap(err) from err
-        items.extend(ContactItem.from_raw_data(raw) for raw in data.get("Responses", {}).get(table, []))
+        items.extend(_from_raw(raw) for raw in data.get("Responses", {}).get(table, []))
         unprocessed = data.get("UnprocessedKeys", {}).get(table, {}).get("Keys", [])
         if not unprocessed:
             return items
@@ -264,6 +302,8 @@ def get_mark(key: str) -> StoredMark | None:
         return None
     except (PynamoDBException, OSError) as err:
         raise _wrap(err) from err
+    except _UNREADABLE as err:
+        raise CorruptItem(mark_pk(key)) from err
 
 
 def linked_from(pk: str) -> list[str]:
@@ -284,6 +324,8 @@ def history_page(pk: str, cursor: str | None, limit: int) -> tuple[list[HistoryE
         entries = list(result)
     except (PynamoDBException, OSError) as err:
         raise _wrap(err) from err
+    except _UNREADABLE as err:
+        raise CorruptItem(pk) from err
     last = result.last_evaluated_key
     return entries, encode_cursor(last["sk"]["S"]) if last else None
 

@@ -5,6 +5,7 @@ from typing import Annotated, Optional
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
+from ...domain.brands import normalise_brand
 from ...domain.decide import Decision
 from ...domain.errors import InvalidRequest, RegistryError, RegistryUnavailable
 from ...domain.timeutil import parse_instant, utc_now
@@ -22,8 +23,10 @@ UNAVAILABLE_REASON = {"code": "registry_unavailable", "message": "the registry c
 
 
 def _brand(brand: str | None) -> str:
-    """The brand asked about. '*' names every brand only in an opt-out: as a question it would
-    match no brand's opt-out, and answer "allow" for someone who opted out of each one."""
+    """The brand asked about, normalised as everywhere (``Acme `` is ``acme``). '*' names every
+    brand only in an opt-out: as a question it would match no brand's opt-out, and answer "allow"
+    for someone who opted out of each one."""
+    brand = normalise_brand(brand) if brand is not None else None
     if brand == EVERY_BRAND:
         raise InvalidRequest("ask about one brand; '*' is only for opt-outs", "brand")
     return brand or DEFAULT_BRAND
@@ -70,7 +73,11 @@ def post_batch(body: BatchIn):
             unavailable_decision(a, body.channel, body.purpose, brand) for a in body.addresses]})
     out = []
     for raw, result in zip(body.addresses, results):
-        if isinstance(result, RegistryError):
+        if isinstance(result, RegistryUnavailable):  # that one address's record could not be read
+            count("RegistryUnavailable")
+            out.append({**unavailable_decision(raw, body.channel, body.purpose, brand),
+                        "error": {"code": result.code, "message": result.message}})
+        elif isinstance(result, RegistryError):
             out.append({"address": raw, "error": {"code": result.code, "message": result.message}})
         else:
             _count(result)
@@ -82,7 +89,8 @@ def post_batch(body: BatchIn):
 @router.get("/v1/policy", **requires(LOOKUP))
 def get_policy(brand: Annotated[Optional[str], Query(min_length=1, max_length=128)] = None):
     book = policy_book()
-    body = {"brand": brand or DEFAULT_BRAND, "policy": book.for_brand(brand or DEFAULT_BRAND).to_document(),
+    brand = normalise_brand(brand) if brand is not None else DEFAULT_BRAND
+    body = {"brand": brand, "policy": book.for_brand(brand).to_document(),
             "brands_with_overrides": book.brands()}
     return json_response(200, body)
 
