@@ -55,15 +55,18 @@ class Api:
             hdrs["x-api-key"] = {"admin": self.admin, "dialer": self.dialer, "writer": self.writer}.get(key, key)
         hdrs.update(headers or {})
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+        try:  # API Gateway passes text bodies as they are, and base64-encodes binary ones
+            text, binary = (data.decode() if data is not None else None), False
+        except UnicodeDecodeError:
+            text, binary = base64.b64encode(data).decode(), True
         event = {
             "version": "2.0", "routeKey": "$default", "rawPath": raw_path, "rawQueryString": query,
             "headers": hdrs,
             "queryStringParameters": dict(urllib.parse.parse_qsl(query, keep_blank_values=True)) or None,
             "requestContext": {"http": {"method": method, "path": raw_path, "sourceIp": "127.0.0.1"},
                                "stage": "$default", "requestId": f"r{next(_serial)}", **(context or {})},
-            # API Gateway passes text bodies as they are (base64 only for binary media types)
-            "body": data.decode() if data is not None else None,
-            "isBase64Encoded": False,
+            "body": text,
+            "isBase64Encoded": binary,
         }
         result = self.handler(event, LambdaContext())
         text = result.get("body") or ""
@@ -100,6 +103,7 @@ class LocalApi(Api):
             hdrs["x-api-key"] = {"admin": self.admin, "dialer": self.dialer, "writer": self.writer}.get(key, key)
         hdrs.update({k.lower(): v for k, v in (headers or {}).items()})
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else b"")
+        hdrs["content-length"] = str(len(data))
         scope = {
             "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "scheme": "http",
             "path": urllib.parse.unquote(raw_path), "raw_path": raw_path.encode("latin-1"),
@@ -111,15 +115,24 @@ class LocalApi(Api):
         pending = [{"type": "http.request", "body": data, "more_body": False}]
 
         async def receive():
-            return pending.pop(0) if pending else {"type": "http.disconnect"}
+            if pending:
+                return pending.pop(0)
+            await asyncio.sleep(3600)  # the client stays connected until the answer is sent
+            return {"type": "http.disconnect"}
 
         async def send(message):
             sent.append(message)
 
-        asyncio.run(self.handler(scope, receive, send))
+        try:
+            asyncio.run(asyncio.wait_for(self.handler(scope, receive, send), timeout=60))
+        except Exception:  # what uvicorn answers when the app raises before it started a response
+            if sent:
+                raise
+            return Reply(500, {"content-type": "text/plain; charset=utf-8"}, "Internal Server Error")
         start = next(m for m in sent if m["type"] == "http.response.start")
-        text = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body").decode()
-        return Reply(int(start["status"]), {k.decode().lower(): v.decode() for k, v in start.get("headers", [])}, text)
+        text = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body").decode("utf-8", "replace")
+        return Reply(int(start["status"]),
+                     {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in start.get("headers", [])}, text)
 
 
 @pytest.fixture(scope="session")
@@ -132,7 +145,8 @@ def local_api(api):
 
 @pytest.fixture(scope="session", params=["lambda", "local"])
 def both(request, api):
-    """Each test once through the Lambda handler and once through the local server."""
+    """Each test once through the Lambda handler and once through the local server: the two hosts
+    must answer alike."""
     return api if request.param == "lambda" else request.getfixturevalue("local_api")
 
 

@@ -10,15 +10,9 @@ import pytest
 
 from tests.api.conftest import new_phone, quoted
 from tests.api.helpers import NOON_LA, assert_error, assert_unknown, clean
-from tests.api.transports import TRANSPORTS, transport
 
 pytestmark = pytest.mark.dynamodb
 
-
-@pytest.fixture(params=TRANSPORTS)
-def client(request, api):
-    """Through the Lambda handler, then through the local server."""
-    return transport(request.param, api)
 
 NOT_UTF8 = b'{"address": "\xff\xfe+14155550100", "channels": ["call"]}'
 DEEP = "[" * 10_000 + "]" * 10_000
@@ -46,14 +40,14 @@ def _routes(phone):
     ]
 
 
-def test_a_body_that_is_not_utf8_is_400(client):
+def test_a_body_that_is_not_utf8_is_400(both):
     phone = new_phone()
     for method, path, key in _routes(phone) + [("GET", f"/v1/permissions?address={quoted(phone)}&channel=call"
                                                        "&purpose=marketing", "dialer")]:
-        reply = client.call(method, path, raw=NOT_UTF8, key=key)
+        reply = both.call(method, path, raw=NOT_UTF8, key=key)
         assert_error(reply, 400, "invalid_request")
         assert "UTF-8" in reply.json()["error"]["message"], (path, reply.text)
-    assert_unknown(client, phone)
+    assert_unknown(both, phone)
 
 
 @pytest.mark.parametrize("raw, why", [
@@ -65,26 +59,26 @@ def test_a_body_that_is_not_utf8_is_400(client):
     ('{"address": NaN}', "NaN"),
     ('{"address": "\\ud800"}', "lone surrogate"),
 ])
-def test_json_the_registry_cannot_hold_is_400_on_every_route(client, raw, why):
+def test_json_the_registry_cannot_hold_is_400_on_every_route(both, raw, why):
     """Nested 10,000 deep was a 500 on writes and a 503 registry_unavailable on batch."""
     phone = new_phone()
     for method, path, key in _routes(phone):
-        reply = client.call(method, path, raw=raw.encode(), key=key)
+        reply = both.call(method, path, raw=raw.encode(), key=key)
         error = assert_error(reply, 400, "invalid_request")
         assert "not valid JSON" in error["message"] and why in error["message"], (path, error)
         assert "decision" not in reply.json()  # bad input is not an outage
 
 
-def test_json_just_inside_the_depth_bound_is_read(client):
+def test_json_just_inside_the_depth_bound_is_read(both):
     phone = new_phone()
     evidence = {"disclosure_text": "I agree"}
     body = _consent(phone, evidence=evidence)
-    reply = client.call("POST", "/v1/consents", body)
+    reply = both.call("POST", "/v1/consents", body)
     assert reply.status == 201, reply.text
     deep_but_fine = {"events": [{"id": f"e-{phone[1:]}", "type": "sms.inbound", "occurred_at": NOON_LA,
                                  "source": "carrier", "data": {"from": phone, "to": "+14155550100",
                                                                "body": "hello", "x": [[[[[[[[1]]]]]]]]}}]}
-    events = client.call("POST", "/v1/events", deep_but_fine)
+    events = both.call("POST", "/v1/events", deep_but_fine)
     assert events.status == 200, events.text
     assert clean(events)["results"][0]["error"]["code"] == "invalid_request"  # x is not a field: the event's error
 
@@ -96,29 +90,29 @@ def test_json_just_inside_the_depth_bound_is_read(client):
     (lambda p: {"address": p, "kind": "transaction", "occurred_at": "9999-06-01T00:00:00Z"}, "occurred_at"),
     (lambda p: {**_consent(p), "address": int(HUGE_NUMBER[:100])}, "address"),
 ])
-def test_instants_that_overflow_and_numbers_where_text_belongs_are_400(client, body, field):
+def test_instants_that_overflow_and_numbers_where_text_belongs_are_400(both, body, field):
     phone = new_phone()
     built = body(phone)
     path = "/v1/relationships" if "kind" in built else "/v1/consents"
-    assert_error(client.call("POST", path, built), 400, "invalid_request", field)
-    assert_unknown(client, phone)
+    assert_error(both.call("POST", path, built), 400, "invalid_request", field)
+    assert_unknown(both, phone)
 
 
-def test_a_relationship_dated_9999_never_reaches_the_profile(client):
+def test_a_relationship_dated_9999_never_reaches_the_profile(both):
     """It used to be stored, and then the profile answered 500 (the EBR's end overflowed)."""
     phone = new_phone()
-    assert client.call("POST", "/v1/consents", _consent(phone)).status == 201
-    reply = client.call("POST", "/v1/relationships", {"address": phone, "kind": "transaction",
+    assert both.call("POST", "/v1/consents", _consent(phone)).status == 201
+    reply = both.call("POST", "/v1/relationships", {"address": phone, "kind": "transaction",
                                                       "occurred_at": "9999-12-31T00:00:00Z"})
     assert_error(reply, 400, "invalid_request", "occurred_at")
-    profile = client.call("GET", f"/v1/contacts/{quoted(phone)}")
+    profile = both.call("GET", f"/v1/contacts/{quoted(phone)}")
     assert profile.status == 200 and clean(profile)["ebr"] == [], profile.text
 
 
 @pytest.mark.parametrize("at", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00", "0001-01-01T00:00:00Z"])
-def test_a_lookup_at_an_instant_out_of_range_is_400_not_503(client, at):
+def test_a_lookup_at_an_instant_out_of_range_is_400_not_503(both, at):
     phone = new_phone()
-    reply = client.permission(phone, "call", at=at)
+    reply = both.permission(phone, "call", at=at)
     assert_error(reply, 400, "invalid_request", "at")
     assert "decision" not in reply.json()
 
@@ -129,22 +123,22 @@ def test_a_lookup_at_an_instant_out_of_range_is_400_not_503(client, at):
     "limit=1e3",
     "cursor=" + "%ff" * 10,
 ])
-def test_bad_history_queries_are_400(client, query):
+def test_bad_history_queries_are_400(both, query):
     phone = new_phone()
-    assert client.call("POST", "/v1/consents", _consent(phone)).status == 201
-    reply = client.call("GET", f"/v1/contacts/{quoted(phone)}/history?{query}")
+    assert both.call("POST", "/v1/consents", _consent(phone)).status == 201
+    reply = both.call("GET", f"/v1/contacts/{quoted(phone)}/history?{query}")
     assert_error(reply, 400, "invalid_request")
 
 
-def test_the_local_server_refuses_a_query_string_that_is_not_utf8(api):
-    local = transport("local", api)
+def test_the_local_server_refuses_a_query_string_that_is_not_utf8(local_api):
+    local = local_api
     reply = local.call("GET", "/v1/permissions?address=\xff&channel=call&purpose=marketing", key="dialer")
     assert_error(reply, 400, "invalid_request")
 
 
-def test_the_local_server_reads_a_header_that_is_not_utf8(api):
+def test_the_local_server_reads_a_header_that_is_not_utf8(local_api):
     """HTTP allows any octet in a header value; Powertools decoded them as UTF-8 and failed (500)."""
-    local = transport("local", api)
+    local = local_api
     reply = local.call("GET", f"/v1/permissions?address={quoted(new_phone())}&channel=call&purpose=marketing"
                               f"&at={NOON_LA}", key="dialer", headers={"user-agent": "caf\xe9"})
     assert reply.status == 200, reply.text
@@ -165,21 +159,21 @@ def test_a_base64_body_that_is_not_base64_is_400(api):
 
 
 @pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
-def test_a_pause_date_at_the_ends_of_the_calendar_is_400_on_the_page(client, api, day):
+def test_a_pause_date_at_the_ends_of_the_calendar_is_400_on_the_page(both, api, day):
     """0001-01-01 in a zone east of UTC overflowed on conversion: the page's form answered 500."""
     from tests.api.test_preference_center_api import make_link, post_form
 
     email = f"pause-{uuid.uuid4().hex[:10]}@example.com"
-    assert client.call("PUT", f"/v1/contacts/{quoted(email)}/preferences", {"timezone": "Asia/Tokyo"}).status == 201
-    link = make_link(client, email)
-    reply = post_form(client, link["url"], {"snooze_until": day})
+    assert both.call("PUT", f"/v1/contacts/{quoted(email)}/preferences", {"timezone": "Asia/Tokyo"}).status == 201
+    link = make_link(both, email)
+    reply = post_form(both, link["url"], {"snooze_until": day})
     assert reply.status == 400, reply.text
     assert "pause" in reply.text and "Traceback" not in reply.text
 
 
-def test_a_form_that_is_not_utf8_is_400(client):
+def test_a_form_that_is_not_utf8_is_400(both):
     from tests.api.test_preference_center_api import make_link, post_form
 
-    link = make_link(client, f"form-{uuid.uuid4().hex[:10]}@example.com")
-    reply = post_form(client, link["url"], {}, raw=b"preferred_channel=\xff\xfe")
+    link = make_link(both, f"form-{uuid.uuid4().hex[:10]}@example.com")
+    reply = post_form(both, link["url"], {}, raw=b"preferred_channel=\xff\xfe")
     assert_error(reply, 400, "invalid_request")

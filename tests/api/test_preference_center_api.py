@@ -10,7 +10,6 @@ import pytest
 
 from tests.api.conftest import new_email, new_phone, quoted
 from tests.api import helpers
-from tests.api.local_asgi import HOSTS, on_host
 from tests.api.helpers import (assert_error, clean, codes, consent, history, noon_la_after_now, opt_out, preferences,
                                profile)
 
@@ -325,19 +324,13 @@ def test_linked_addresses_can_be_opted_out_from_the_page(api):
     assert opt_out_record["source"] == "preference_center"
 
 
-@pytest.fixture(params=HOSTS)
-def host_api(request, api):
-    """Through the Lambda handler and through the local server (ASGI): the two must answer alike."""
-    return on_host(request.param, api)
-
-
-def test_a_link_grants_consent_only_for_its_own_address(host_api):
+def test_a_link_grants_consent_only_for_its_own_address(both):
     """An email's link proves who reads that mailbox, not who holds the phone it links to: the page
     offers no opt-in for a linked address, and a form that sends one anyway records nothing."""
     email, phone = new_email(), new_phone()
-    preferences(host_api, email, linked_addresses=[phone])
-    link = make_link(host_api, email)
-    html = open_url(host_api, link["url"]).text
+    preferences(both, email, linked_addresses=[phone])
+    link = make_link(both, email)
+    html = open_url(both, link["url"]).text
     linked_ref = field(html, 1, "sms", "marketing").split(".")[1]
     own_ref = field(html, 0, "email", "marketing").split(".")[1]
     assert f'name="scope.{own_ref}.email.marketing" value="in"' in html  # its own address: yes, no or keep
@@ -346,14 +339,14 @@ def test_a_link_grants_consent_only_for_its_own_address(host_api):
         line for line in html.splitlines() if f'scope.{linked_ref}.' in line and 'value="in"' in line]
 
     for channel in ("sms", "call"):  # the form posted by hand, with a yes for the linked phone
-        reply = post_form(host_api, link["url"], {field(html, 1, channel, "marketing"): "in",
+        reply = post_form(both, link["url"], {field(html, 1, channel, "marketing"): "in",
                                                   field(html, 0, "email", "informational"): "out"}, headers=BROWSER)
         assert reply.status == 400, reply.text
         assert "Nothing was saved" in reply.text and "only opt out" in reply.text
-    assert "no_consent" in codes(decide(host_api, phone, "sms"))
-    assert "no_consent" in codes(decide(host_api, phone, "call"))
-    profile(host_api, phone, status=404)  # nothing recorded for the phone
-    assert [e["type"] for e in history(host_api, email)] == ["preferences.updated"]  # nor for the email
+    assert "no_consent" in codes(decide(both, phone, "sms"))
+    assert "no_consent" in codes(decide(both, phone, "call"))
+    profile(both, phone, status=404)  # nothing recorded for the phone
+    assert [e["type"] for e in history(both, email)] == ["preferences.updated"]  # nor for the email
 
 
 def test_snooze_and_its_end(api):

@@ -6,23 +6,16 @@ import pytest
 
 from tests.api.conftest import quoted
 from tests.api.helpers import clean, codes
-from tests.api.transports import TRANSPORTS, transport
 
 pytestmark = pytest.mark.dynamodb
 
 NO_ZONE = "+979123456789"  # international premium rate: no zone, no country
 
 
-@pytest.fixture(params=TRANSPORTS)
-def client(request, api):
-    """Through the Lambda handler, then through the local server."""
-    return transport(request.param, api)
-
-
 @pytest.mark.parametrize("at", ["2026-12-01T03:00:00Z", "2026-12-01T15:00:00Z"])
 @pytest.mark.parametrize("channel", ["call", "sms"])
-def test_no_known_zone_is_deferred_with_no_next_allowed_at(client, at, channel):
-    reply = client.permission(NO_ZONE, channel, "informational", at=at)
+def test_no_known_zone_is_deferred_with_no_next_allowed_at(both, at, channel):
+    reply = both.permission(NO_ZONE, channel, "informational", at=at)
     assert reply.status == 200, reply.text
     decision = clean(reply)
     if channel == "call":  # informational calls need no consent: quiet hours are the only reason
@@ -33,11 +26,11 @@ def test_no_known_zone_is_deferred_with_no_next_allowed_at(client, at, channel):
     assert decision["allowed"] is False and decision["next_allowed_at"] is None and decision["timezones"] == []
 
 
-def test_a_timezone_preference_gives_the_number_its_window(client):
+def test_a_timezone_preference_gives_the_number_its_window(both):
     number = "+979123456788"
-    reply = client.call("PUT", f"/v1/contacts/{quoted(number)}/preferences", {"timezone": "Europe/Paris"})
+    reply = both.call("PUT", f"/v1/contacts/{quoted(number)}/preferences", {"timezone": "Europe/Paris"})
     assert reply.status in (200, 201), reply.text
-    noon = clean(client.permission(number, "call", "informational", at="2026-12-01T11:00:00Z"))  # 12:00 in Paris
+    noon = clean(both.permission(number, "call", "informational", at="2026-12-01T11:00:00Z"))  # 12:00 in Paris
     assert noon["decision"] == "allow" and noon["timezones"] == ["Europe/Paris"], noon
-    night = clean(client.permission(number, "call", "informational", at="2026-12-01T03:00:00Z"))  # 04:00 in Paris
+    night = clean(both.permission(number, "call", "informational", at="2026-12-01T03:00:00Z"))  # 04:00 in Paris
     assert night["decision"] == "defer" and night["next_allowed_at"] == "2026-12-01T07:00:00Z", night
