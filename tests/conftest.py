@@ -121,3 +121,15 @@ def pytest_terminal_summary(terminalreporter):
         verdict = "5xx or bad errors found, see the failures" if failed else "zero 5xx"
         terminalreporter.write_line(f"schema fuzz: {_fuzz['examples']} examples over {_fuzz['tests']} operations, "
                                     f"{verdict}")
+
+
+@pytest.fixture
+def faults():
+    """Fault injection on the registry's DynamoDB calls (tests/storage/faults.py), cleared after the test."""
+    from tests.storage.faults import Faults
+
+    injector = Faults()
+    try:
+        yield injector
+    finally:
+        injector.clear()

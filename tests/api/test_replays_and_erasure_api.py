@@ -24,7 +24,6 @@ from registry.storage.table import write_connection
 from tests.api.conftest import new_email, new_phone, quoted
 from tests.api.helpers import (add_entries, assert_error, assert_unknown, clean, codes, create_list, history,
                                noon_la_after_now, post, preferences, profile)
-from tests.storage.faults import Faults
 
 pytestmark = pytest.mark.dynamodb
 
@@ -292,15 +291,6 @@ def test_unlinking_and_erasing_the_linking_contact_leave_no_pointer(both, dynamo
 
 
 # --- item 12: a write whose answer was lost reports what it did ---------------------------------
-
-@pytest.fixture
-def faults():
-    injector = Faults()
-    try:
-        yield injector
-    finally:
-        injector.clear()
-
 
 def test_a_first_write_whose_answer_was_lost_is_reported_as_created(both, faults):
     phone, email = new_phone(), new_email()

@@ -9,17 +9,6 @@ from __future__ import annotations
 import pytest
 
 from tests.api.conftest import api  # noqa: F401  (re-exported fixture)
-from tests.storage.faults import Faults
-
-
-@pytest.fixture
-def faults():
-    injector = Faults()
-    try:
-        yield injector
-    finally:
-        injector.clear()
-
 
 @pytest.fixture
 def contact_items(dynamodb_client, dynamodb_table):
