@@ -188,10 +188,9 @@ def _order(reasons: list[Reason]) -> tuple[Reason, ...]:
     return tuple(sorted(reasons, key=lambda r: rank.get(r.code, len(rank))))  # stable within a code
 
 
-def _core(q: Question, facts: ContactFacts, policy: Policy, want_next: bool) -> _Core:
+def _core(q: Question, facts: ContactFacts, policy: Policy, want_next: bool, where: Whereabouts) -> _Core:
     if q.channel not in channels_for_kind(q.kind):
         raise ChannelAddressMismatch(f"channel {q.channel} cannot reach a {q.kind} address", "channel")
-    where = locate(q.address, q.kind, facts.preferences)  # once, for every rule that needs it
     status = scope_status(facts, Scope(q.channel, q.purpose, q.brand), q.at, policy)
     deny = _deny_reasons(q, status)
     defer = _defer_reasons(q, facts, policy, q.at, where)
@@ -229,6 +228,7 @@ def _recommend(q: Question, facts: ContactFacts, policy: Policy, linked: Mapping
     if snooze is not None and q.at < snooze:
         return None  # the person asked for quiet on every channel, not just this address
     known = _known_addresses(q, facts, linked)
+    located = {q.address: core.whereabouts}  # each address located once, for all its channels
 
     def allowed_on(channel: str) -> bool:
         for other in known:
@@ -238,7 +238,9 @@ def _recommend(q: Question, facts: ContactFacts, policy: Policy, linked: Mapping
                 ok = core.decision == "allow"
             else:
                 sub = Question(other.address, other.kind, channel, q.purpose, q.brand, q.at)
-                ok = _core(sub, other, policy, want_next=False).decision == "allow"
+                if other.address not in located:
+                    located[other.address] = locate(other.address, other.kind, other.preferences)
+                ok = _core(sub, other, policy, False, located[other.address]).decision == "allow"
             if ok:
                 return True
         return False
@@ -254,7 +256,8 @@ def _recommend(q: Question, facts: ContactFacts, policy: Policy, linked: Mapping
 def decide(question: Question, facts: ContactFacts, policy: Policy,
            linked: Mapping[str, ContactFacts] | None = None) -> Decision:
     """The full answer for one address: decision, every reason, when to retry, and where to go instead."""
-    core = _core(question, facts, policy, want_next=True)
+    where = locate(question.address, question.kind, facts.preferences)  # once, for every rule that needs it
+    core = _core(question, facts, policy, True, where)
     return Decision(
         question=question,
         decision=core.decision,
