@@ -167,8 +167,8 @@ def scope_status(facts: ContactFacts, scope: Scope, at: datetime, policy: Policy
         standing = Standing.CONSENTED
     elif blocker is not None:
         standing = Standing.OPTED_OUT
-    elif covering:
-        standing = refusals[0][0]  # no opt-out and no accepted consent: every consent is refused
+    elif (newest := refusals[0] if refusals else None) is not None:
+        standing = newest[0]  # no opt-out and no accepted consent: every consent is refused
     else:
         standing = Standing.NONE
 
