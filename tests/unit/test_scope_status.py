@@ -145,3 +145,9 @@ def test_the_decision_carries_the_status_its_deny_reasons_come_from():
     f = facts(opt_outs=[opt_out()], suppressions=[member("house", "internal")])
     d = decide(question(at=NOON_LA), f, DEFAULT_POLICY)
     assert tuple(codes(d)) == d.status.deny_codes == ("opted_out", "on_suppression_list", "no_consent")
+
+
+def test_every_deny_reason_has_words_in_the_lookup():
+    from registry.domain.decide import _DENY_WORDS
+
+    assert set(_DENY_WORDS) == set(DENY_REASONS)
