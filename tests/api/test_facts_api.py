@@ -10,6 +10,7 @@ from tests.api.helpers import (
     assert_error,
     attempt,
     clean,
+    codes,
     consent,
     create_list,
     decide,
@@ -366,13 +367,18 @@ def test_profile_shows_the_whole_contact(api):
         assert fact["recorded_at"], fact  # when the registry learned it
 
 
-def test_profile_shows_a_consent_recorded_for_a_later_moment(api):
-    """A consent whose occurred_at is ahead of the registry's clock is still on the record."""
+def test_profile_shows_a_consent_recorded_for_a_later_moment_on_record_and_not_yet_in_force(api):
+    """A consent whose occurred_at is ahead of the registry's clock is on the record, evidence and all,
+    and names its scope; like the lookup, the scope's status counts it from its occurred_at on
+    (issue 8: the profile used to say "consented" while every lookup said no_consent)."""
     number = new_phone()
-    consent(api, number, ["call"], occurred_at="2027-01-15T12:00:00Z", evidence={"ip": "192.0.2.55"})
-    scope = profile(api, number)["scopes"][0]
-    assert scope["status"] == "consented" and scope["source"] == "web_form"
-    assert scope["evidence"] == {"ip": "192.0.2.55"}
+    later = (datetime.now(timezone.utc) + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    consent(api, number, ["call"], occurred_at=later, evidence={"ip": "192.0.2.55"})
+    body = profile(api, number)
+    assert [(c["occurred_at"], c["evidence"]) for c in body["consents"]] == [(later, {"ip": "192.0.2.55"})]
+    (scope,) = body["scopes"]
+    assert (scope["channel"], scope["purpose"], scope["status"], scope["source"]) == ("call", "marketing", "none", None)
+    assert "no_consent" in codes(decide(api, number, "call", at=None))  # now, as the profile
 
 
 def test_profile_shows_an_expired_consent_as_expired(api):

@@ -5,9 +5,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from registry.domain.decide import (
-    Decision, Question, Reason, add_months, decide, ebr_until,
-)
+from registry.domain.decide import Decision, Question, Reason, decide
+from registry.domain.ebr import add_months, ebr_until
 from registry.domain.errors import ChannelAddressMismatch
 from registry.domain.policy import DEFAULT_POLICY, with_overrides
 

@@ -6,28 +6,31 @@ from datetime import timedelta
 import pytest
 
 from registry.domain import quiet_hours as qh
+from registry.domain.location import Whereabouts, locate_contact
 from registry.domain.policy import DEFAULT_POLICY, with_overrides
 
 from builders import EMAIL, LA_PHONE, NY_PHONE, TOLL_FREE, ask, codes, consent, facts, hours, prefs, ts
 
-LA = ("America/Los_Angeles",)
-NY = ("America/New_York",)
+LA = Whereabouts(zones=("America/Los_Angeles",))
+NY = Whereabouts(zones=("America/New_York",))
+NOWHERE = Whereabouts()
+LA_AND_NY = Whereabouts(zones=LA.zones + NY.zones)
 
 
 @pytest.mark.parametrize("f, zones", [
-    (facts(LA_PHONE), LA),
-    (facts(NY_PHONE), NY),
+    (facts(LA_PHONE), LA.zones),
+    (facts(NY_PHONE), NY.zones),
     (facts(EMAIL), ()),
     (facts(EMAIL, preferences=prefs(timezone="Europe/Paris")), ("Europe/Paris",)),
-    (facts(LA_PHONE, preferences=prefs(timezone="America/New_York")), NY),
-    (facts(LA_PHONE, preferences=prefs(timezone="Not/AZone")), LA),
+    (facts(LA_PHONE, preferences=prefs(timezone="America/New_York")), NY.zones),
+    (facts(LA_PHONE, preferences=prefs(timezone="Not/AZone")), LA.zones),
 ])
 def test_contact_zones(f, zones):
-    assert qh.contact_zones(f) == zones
+    assert locate_contact(f).zones == zones
 
 
 def test_toll_free_has_many_zones():
-    zones = qh.contact_zones(facts(TOLL_FREE))
+    zones = locate_contact(facts(TOLL_FREE)).zones
     assert {"Pacific/Guam", "America/St_Johns", "Pacific/Pago_Pago"} <= set(zones)
 
 
@@ -51,8 +54,8 @@ def test_window_edges(at, quiet):
 def test_window_must_hold_in_every_zone():
     at = ts("2026-12-01T14:30:00Z")  # 09:30 New York, 06:30 Los Angeles
     assert not qh.is_quiet(at, NY, DEFAULT_POLICY)
-    assert qh.is_quiet(at, LA + NY, DEFAULT_POLICY)
-    assert qh.quiet_message(at, NY + LA, DEFAULT_POLICY, "call") == \
+    assert qh.is_quiet(at, LA_AND_NY, DEFAULT_POLICY)
+    assert qh.quiet_message(at, LA_AND_NY, DEFAULT_POLICY, "call") == \
         "06:30 in America/Los_Angeles; calls allowed 08:00-21:00"
 
 
@@ -63,17 +66,17 @@ NO_ZONE_PHONE = "+979123456789"  # international premium rate: phonenumbers know
 def test_no_known_zone_is_always_quiet():
     """Fail closed: nobody knows whether it is night where the person is."""
     for at in ("2026-12-01T03:00:00Z", "2026-12-01T15:00:00Z", "2026-12-01T20:00:00Z"):
-        assert qh.is_quiet(ts(at), (), DEFAULT_POLICY)
-        assert qh.is_quiet(ts(at), ("Not/AZone",), DEFAULT_POLICY)  # only unusable zones: none known
-    message = qh.quiet_message(ts("2026-12-01T03:00:00Z"), (), DEFAULT_POLICY, "call")
+        assert qh.is_quiet(ts(at), NOWHERE, DEFAULT_POLICY)
+        assert qh.is_quiet(ts(at), Whereabouts(zones=("Not/AZone",)), DEFAULT_POLICY)  # only unusable zones: none known
+    message = qh.quiet_message(ts("2026-12-01T03:00:00Z"), NOWHERE, DEFAULT_POLICY, "call")
     assert message.startswith("no time zone is known for this number") and "calls are deferred" in message
-    assert "texts are deferred" in qh.quiet_message(ts("2026-12-01T03:00:00Z"), (), DEFAULT_POLICY, "sms")
-    assert qh.openings((), ts("2026-12-01T00:00:00Z"), ts("2026-12-31T00:00:00Z"), DEFAULT_POLICY) == []
+    assert "texts are deferred" in qh.quiet_message(ts("2026-12-01T03:00:00Z"), NOWHERE, DEFAULT_POLICY, "sms")
+    assert qh.openings(NOWHERE, ts("2026-12-01T00:00:00Z"), ts("2026-12-31T00:00:00Z"), DEFAULT_POLICY) == []
 
 
 def test_a_number_without_a_zone_has_none():
-    assert qh.contact_zones(facts(NO_ZONE_PHONE)) == ()
-    assert qh.contact_zones(facts(NO_ZONE_PHONE, preferences=prefs(timezone="Europe/Paris"))) == ("Europe/Paris",)
+    assert locate_contact(facts(NO_ZONE_PHONE)).zones == ()
+    assert locate_contact(facts(NO_ZONE_PHONE, preferences=prefs(timezone="Europe/Paris"))).zones == ("Europe/Paris",)
 
 
 @pytest.mark.parametrize("channel", ["call", "sms"])
@@ -157,7 +160,7 @@ def test_openings_follow_dst():
 
 
 def test_openings_include_contact_hours_and_each_zone():
-    got = qh.openings(LA + NY, ts("2026-12-01T00:00:00Z"), ts("2026-12-02T00:00:00Z"), DEFAULT_POLICY,
+    got = qh.openings(LA_AND_NY, ts("2026-12-01T00:00:00Z"), ts("2026-12-02T00:00:00Z"), DEFAULT_POLICY,
                       hours("10:00", "12:00"))
     assert {ts("2026-12-01T13:00:00Z"), ts("2026-12-01T15:00:00Z"),
             ts("2026-12-01T16:00:00Z"), ts("2026-12-01T18:00:00Z")} <= set(got)
@@ -165,7 +168,7 @@ def test_openings_include_contact_hours_and_each_zone():
 
 
 def test_openings_find_lord_howe_half_hour_shift():
-    got = qh.openings(("Australia/Lord_Howe",), ts("2026-09-30T00:00:00Z"), ts("2026-10-10T00:00:00Z"),
+    got = qh.openings(Whereabouts(zones=("Australia/Lord_Howe",)), ts("2026-09-30T00:00:00Z"), ts("2026-10-10T00:00:00Z"),
                       DEFAULT_POLICY)
     assert ts("2026-10-03T15:30:00Z") in got  # 02:00 -> 02:30 local
 

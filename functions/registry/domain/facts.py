@@ -207,3 +207,15 @@ class ContactFacts:
 
     def with_changes(self, **changes: Any) -> "ContactFacts":
         return replace(self, **changes)
+
+
+def as_of(facts: ContactFacts, at: datetime) -> ContactFacts:
+    """Only the facts that had happened by ``at``; preferences and list memberships stand as they are."""
+    return replace(
+        facts,
+        consents=tuple(c for c in facts.consents if c.occurred_at <= at),
+        opt_outs=tuple(o for o in facts.opt_outs if o.occurred_at <= at),
+        relationships=tuple(r for r in facts.relationships if r.occurred_at <= at),
+        attempts=tuple(a for a in facts.attempts if a.occurred_at <= at),
+        undeliverable=tuple(u for u in facts.undeliverable if u.occurred_at <= at),
+    )

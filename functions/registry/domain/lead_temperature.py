@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 
 from .facts import Consent, ContactFacts, OptOut
 from .policy import Policy
-from .vocabulary import ALL, EVERY_BRAND, NOT_FIRST_PARTY_SOURCES
+from .scope_status import Scope, opt_out_covers
+from .vocabulary import NOT_FIRST_PARTY_SOURCES
 
 HOT, WARM, COLD = "hot", "warm", "cold"
 
@@ -18,18 +19,12 @@ def is_first_party(source: str | None) -> bool:
     return source not in NOT_FIRST_PARTY_SOURCES
 
 
-def _opt_out_covers(opt_out: OptOut, channel: str, purpose: str, brand: str) -> bool:
-    return ((channel in opt_out.channels or ALL in opt_out.channels)
-            and (purpose in opt_out.purposes or ALL in opt_out.purposes)
-            and (opt_out.brand == brand or opt_out.brand == EVERY_BRAND))
-
-
 def consent_in_force(consent: Consent, opt_outs: tuple[OptOut, ...], at: datetime) -> bool:
     """Not expired, and some scope of it not withdrawn by an opt-out at or after it (and by ``at``)."""
     if consent.occurred_at > at or (consent.expires_at is not None and at >= consent.expires_at):
         return False
     later = [o for o in opt_outs if consent.occurred_at <= o.occurred_at <= at]
-    return any(not any(_opt_out_covers(o, ch, p, consent.brand) for o in later)
+    return any(not any(opt_out_covers(o, Scope(ch, p, consent.brand)) for o in later)
                for ch in consent.channels for p in consent.purposes)
 
 

@@ -1,56 +1,56 @@
-"""Views of a contact's facts for people: the status of each scope, the EBR it has."""
+"""Views of a contact's status for people: the profile's per-scope statuses and EBR, and what the
+preference page shows for each channel. Both read ``scope_status``; neither decides anything."""
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
-from .facts import ContactFacts
+from .ebr import ebr_until
+from .facts import Consent, ContactFacts
 from .policy import Policy
+from .scope_status import Scope, ScopeStatus, scope_status
 from .timeutil import format_instant
-from .decide import NEVER_LIFTS_OPT_OUT, consent_covers, ebr_until, opt_out_covers
 from .vocabulary import ALL, PURPOSES, channels_for_kind
 
 
-def scope_statuses(facts: ContactFacts, at: datetime, policy: Policy) -> list[dict[str, Any]]:
-    """For every channel/purpose/brand a consent or opt-out names: consented, opted out, or expired.
+# --- the profile -------------------------------------------------------------------------------
 
-    Every recorded fact counts, even one whose ``occurred_at`` is later than ``at`` (a sender's clock
-    ahead of ours): the profile is the record of what the person said; ``at`` judges expiry only.
-    """
-    scopes: set[tuple[str, str, str]] = set()
+def named_scopes(facts: ContactFacts) -> list[Scope]:
+    """Every channel/purpose/brand a recorded consent or opt-out names, sorted; an opt-out of
+    every brand is its own scope (brand ``*``)."""
+    scopes: set[Scope] = set()
     channels, purposes = channels_for_kind(facts.kind), PURPOSES
     for c in facts.consents:
-        scopes |= {(ch, p, c.brand) for ch in c.channels for p in c.purposes}
+        scopes |= {Scope(ch, p, c.brand) for ch in c.channels for p in c.purposes}
     for o in facts.opt_outs:
         chs = channels if ALL in o.channels else tuple(ch for ch in o.channels if ch in channels)
         ps = purposes if ALL in o.purposes else tuple(o.purposes)
-        scopes |= {(ch, p, o.brand) for ch in chs for p in ps}
-    out = []
-    for channel, purpose, brand in sorted(scopes):
-        covering_consents = [c for c in facts.consents if consent_covers(c, channel, purpose, brand)]
-        covering_opt_outs = [o for o in facts.opt_outs if opt_out_covers(o, channel, purpose, brand)]
-        latest_consent = max(covering_consents, key=lambda c: c.occurred_at, default=None)
-        latest_opt_out = max(covering_opt_outs, key=lambda o: o.occurred_at, default=None)
-        # as in decisions: a bought list's "consent" never undoes the person's own opt-out
-        lifting = max((c for c in covering_consents if c.source not in NEVER_LIFTS_OPT_OUT),
-                      key=lambda c: c.occurred_at, default=None)
-        if brand == "*":
-            status, fact = "opted_out", latest_opt_out
-        elif latest_opt_out and (not lifting or latest_opt_out.occurred_at >= lifting.occurred_at):
-            status, fact = "opted_out", latest_opt_out
-        elif latest_consent and latest_consent.expires_at and latest_consent.expires_at <= at:
-            status, fact = "expired", latest_consent
-        else:
-            status, fact = "consented", latest_consent
-        entry = {"channel": channel, "purpose": purpose, "brand": brand, "status": status,
-                 "source": fact.source if fact else None,
-                 "occurred_at": format_instant(fact.occurred_at) if fact else None,
-                 "id": fact.id if fact else None}
-        if status in ("consented", "expired") and fact is not None:
-            entry["evidence"] = fact.evidence
-            entry["expires_at"] = format_instant(fact.expires_at)
-        out.append(entry)
-    return out
+        scopes |= {Scope(ch, p, o.brand) for ch in chs for p in ps}
+    return sorted(scopes)
+
+
+def profile_entry(status: ScopeStatus) -> dict[str, Any]:
+    """One scope of the profile: its standing and the fact that decides it."""
+    scope, fact = status.scope, status.shown
+    entry: dict[str, Any] = {
+        "channel": scope.channel, "purpose": scope.purpose, "brand": scope.brand, "status": str(status.standing),
+        "source": fact.source if fact else None,
+        "occurred_at": format_instant(fact.occurred_at) if fact else None,
+        "id": fact.id if fact else None}
+    if isinstance(fact, Consent):
+        entry["evidence"] = fact.evidence
+        entry["expires_at"] = format_instant(fact.expires_at)
+    return entry
+
+
+def scope_statuses(facts: ContactFacts, at: datetime, policy_for: Callable[[str], Policy]) -> list[dict[str, Any]]:
+    """For every scope a consent or opt-out names, its status at ``at``: the lookup's answer for
+    that scope (``policy_for`` gives each brand's policy, as lookups use). A fact dated after
+    ``at`` names its scope but counts from its ``occurred_at`` on, as in lookups."""
+    return [profile_entry(scope_status(facts, scope, at, policy_for(scope.brand))) for scope in named_scopes(facts)]
 
 
 def relationships_view(facts: ContactFacts, at: datetime, policy: Policy) -> list[dict[str, Any]]:
@@ -62,3 +62,53 @@ def relationships_view(facts: ContactFacts, at: datetime, policy: Policy) -> lis
                     "active": ends is not None and r.occurred_at <= at < ends})
     return out
 
+
+# --- the preference page -----------------------------------------------------------------------
+
+class PageStatus(StrEnum):
+    """What the person sees for a channel and purpose on their page."""
+
+    SUBSCRIBED = "subscribed"  # receiving: allowed, or only deferred (quiet hours, caps, a pause)
+    NOT_SUBSCRIBED = "not_subscribed"  # no_consent: the policy needs a basis and there is none
+    OPTED_OUT = "opted_out"
+    BLOCKED = "blocked"  # on a suppression list that applies (the page does not name it)
+    UNDELIVERABLE = "undeliverable"
+
+
+# Every deny reason's page status, most telling first (the page shows one). Total over
+# vocabulary.DENY_REASONS (a test checks it): a reason missing here is an error on the page,
+# never "subscribed".
+PAGE_STATUS_BY_REASON: Mapping[str, PageStatus] = {
+    "opted_out": PageStatus.OPTED_OUT,
+    "on_suppression_list": PageStatus.BLOCKED,
+    "undeliverable": PageStatus.UNDELIVERABLE,
+    "no_consent": PageStatus.NOT_SUBSCRIBED,
+}
+_PRECEDENCE = tuple(PAGE_STATUS_BY_REASON.values())
+
+
+class NoPageStatus(LookupError):
+    """A deny reason the page has no status for: a bug to fix here, not a person to show as receiving."""
+
+
+def page_status(status: ScopeStatus) -> PageStatus:
+    shown = []
+    for code in status.deny_codes:
+        if code not in PAGE_STATUS_BY_REASON:
+            raise NoPageStatus(f"the preference page has no status for deny reason {code!r}")
+        shown.append(PAGE_STATUS_BY_REASON[code])
+    return min(shown, key=_PRECEDENCE.index) if shown else PageStatus.SUBSCRIBED
+
+
+@dataclass(frozen=True)
+class PageScope:
+    channel: str
+    purpose: str
+    status: PageStatus
+    consented: bool  # a consent of the person's is the basis now: opting in again changes nothing
+
+
+def page_scope(facts: ContactFacts, channel: str, purpose: str, brand: str, at: datetime,
+               policy: Policy) -> PageScope:
+    status = scope_status(facts, Scope(channel, purpose, brand), at, policy)
+    return PageScope(channel, purpose, page_status(status), status.consent is not None)

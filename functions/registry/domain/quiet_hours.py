@@ -2,7 +2,8 @@
 
 The window is the policy's [start, end) in local time, narrowed by the contact's own contact hours,
 and must hold in all of the contact's zones at once (a number whose zone is uncertain is only
-reached when it is daytime everywhere it could be).
+reached when it is daytime everywhere it could be). The zones are the contact's ``Whereabouts``
+(``domain.location``), built once by the decision and handed in.
 
 Fail closed: a call or text to a contact with no known zone at all (no valid ``timezone``
 preference, and none for the number, e.g. ``+979`` premium-rate numbers) is always quiet. There
@@ -13,37 +14,14 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
-from .addresses import phone_time_zones
-from .facts import ContactFacts, ContactHours, Preferences
+from .facts import ContactHours
+from .location import Whereabouts, known_zone
 from .policy import Policy
 from .vocabulary import WEEKDAYS
 
 _NOUNS = {"call": "calls", "sms": "texts", "email": "emails"}
-
-
-def _zone(name: str) -> ZoneInfo | None:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
-        return None
-
-
-def zones_for(address: str, kind: str, preferences: Preferences) -> tuple[str, ...]:
-    """The contact's own zone when they gave a valid one, else every zone of the number; none for email."""
-    if preferences.timezone and _zone(preferences.timezone) is not None:
-        return (preferences.timezone,)
-    if kind == "phone":
-        try:
-            return tuple(z for z in phone_time_zones(address) if _zone(z) is not None)
-        except Exception:  # an unparseable number has no zone; nothing to narrow by
-            return ()
-    return ()
-
-
-def contact_zones(facts: ContactFacts) -> tuple[str, ...]:
-    return zones_for(facts.address, facts.kind, facts.preferences)
 
 
 def applies_to(channel: str, policy: Policy) -> bool:
@@ -76,7 +54,7 @@ def in_contact_hours(local: datetime, hours: ContactHours) -> bool:
 
 def _closed_because(at: datetime, zone: str, policy: Policy, hours: ContactHours | None) -> str | None:
     """None when open in this zone, else which window is shut: "policy" or "contact_hours"."""
-    tz = _zone(zone)
+    tz = known_zone(zone)
     if tz is None:
         return None
     local = at.astimezone(tz)
@@ -87,16 +65,12 @@ def _closed_because(at: datetime, zone: str, policy: Policy, hours: ContactHours
     return None
 
 
-def is_quiet(at: datetime, zones: tuple[str, ...], policy: Policy, hours: ContactHours | None = None) -> bool:
+def is_quiet(at: datetime, where: Whereabouts, policy: Policy, hours: ContactHours | None = None) -> bool:
     """True when the moment is outside the allowed window in at least one zone, and always when no
     zone is known (fail closed: nobody knows whether it is night there)."""
-    if not _known(zones):
+    if not where.known:
         return True
-    return any(_closed_because(at, z, policy, hours) for z in zones)
-
-
-def _known(zones: tuple[str, ...]) -> bool:
-    return any(_zone(z) is not None for z in zones)
+    return any(_closed_because(at, z, policy, hours) for z in where.zones)
 
 
 def unknown_zone_message(channel: str) -> str:
@@ -109,13 +83,13 @@ def _hhmm(t: time) -> str:
     return t.strftime("%H:%M")
 
 
-def quiet_message(at: datetime, zones: tuple[str, ...], policy: Policy, channel: str,
+def quiet_message(at: datetime, where: Whereabouts, policy: Policy, channel: str,
                   hours: ContactHours | None = None) -> str | None:
     """A short explanation naming the first zone where it is too early or too late; None when open."""
     noun = _NOUNS.get(channel, channel)
-    if not _known(zones):
+    if not where.known:
         return unknown_zone_message(channel)
-    for zone in zones:
+    for zone in where.zones:
         why = _closed_because(at, zone, policy, hours)
         if why is None:
             continue
@@ -160,7 +134,7 @@ def _offset_changes(tz: ZoneInfo, start: datetime, end: datetime) -> list[dateti
     return found
 
 
-def openings(zones: tuple[str, ...], start: datetime, end: datetime, policy: Policy,
+def openings(where: Whereabouts, start: datetime, end: datetime, policy: Policy,
              hours: ContactHours | None = None) -> list[datetime]:
     """Sorted UTC instants in [start, end] where the window may open in some zone.
 
@@ -168,8 +142,8 @@ def openings(zones: tuple[str, ...], start: datetime, end: datetime, policy: Pol
     or a DST jump), so checking each in order finds the next open moment exactly.
     """
     found: set[datetime] = set()
-    for name in zones:
-        tz = _zone(name)
+    for name in where.zones:
+        tz = known_zone(name)
         if tz is None:
             continue
         first = start.astimezone(tz).date() - timedelta(days=1)

@@ -16,19 +16,19 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from typing import Any, Mapping
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..domain import link_tokens
 from ..domain.addresses import Address, normalise
 from ..domain.brands import normalise_brand, stored_brand
-from ..domain.decide import as_of, basis_consent
+from ..domain.location import Whereabouts, known_zone, locate
+from ..domain.profile import PageScope, PageStatus, page_scope
 from ..domain.errors import Forbidden, Gone, InvalidRequest, RegistryUnavailable
 from ..domain.facts import Consent, ContactFacts, OptOut
 from ..domain.timeutil import format_instant, parse_instant, utc_now
 from ..domain.vocabulary import ALL, CHANNELS, EVERY_BRAND, PURPOSES
 from ..settings import get_settings
 from ..storage import preference_links as store
-from . import contact_facts, permissions, recording
+from . import contact_facts, recording
 from .secrets import read_secret
 from .address_keys import contact_key
 from .policies import policy_book
@@ -41,11 +41,10 @@ DISCLOSURE_VERSION = "preference-center-1"
 PAGE_PATH = "/p/{token}"
 UNSUBSCRIBE_PATH = "/p/{token}/unsubscribe"
 
-# What the person sees for a scope, from the decision's reasons (first match wins).
+# What the person sees for a scope: the scope's status (domain.profile.page_status), as the lookup has it.
 SUBSCRIBED, NOT_SUBSCRIBED, OPTED_OUT, BLOCKED, UNDELIVERABLE = (
-    "subscribed", "not_subscribed", "opted_out", "blocked", "undeliverable")
-_STATUS_BY_REASON = (("opted_out", OPTED_OUT), ("on_suppression_list", BLOCKED),
-                     ("undeliverable", UNDELIVERABLE), ("no_consent", NOT_SUBSCRIBED))
+    PageStatus.SUBSCRIBED, PageStatus.NOT_SUBSCRIBED, PageStatus.OPTED_OUT, PageStatus.BLOCKED,
+    PageStatus.UNDELIVERABLE)
 IN, OUT, KEEP = "in", "out", "keep"
 _VERBS = {"call": ("call", "calls"), "sms": ("text", "messages"), "email": ("email", "messages")}
 
@@ -128,12 +127,7 @@ def open_link(token: str, purpose: str, now: datetime | None = None) -> Link:
 
 # --- the page --------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class ScopeView:
-    channel: str
-    purpose: str
-    status: str  # subscribed | not_subscribed | opted_out | blocked | undeliverable
-    consented: bool  # a consent of the person's is the basis now: opting in again changes nothing
+ScopeView = PageScope  # channel, purpose, status (a PageStatus), consented
 
 
 @dataclass(frozen=True)
@@ -164,7 +158,7 @@ class PageView:
     addresses: tuple[AddressView, ...]
     preferred_channel: str | None
     snooze_until: datetime | None
-    timezone: str | None
+    whereabouts: Whereabouts  # the link's own address's: a pause date ends in the person's own zone
 
     @property
     def channels(self) -> tuple[str, ...]:
@@ -179,15 +173,8 @@ def _ref(link: Link, address: Address) -> str:
 
 def _address_view(link: Link, address: Address, facts: ContactFacts, own: bool, now: datetime) -> AddressView:
     policy = policy_book().for_brand(link.brand)
-    current = as_of(facts, now)
-    scopes = []
-    for channel in address.channels:
-        for purpose in PURPOSES:
-            decision = permissions.decide_loaded(address, facts, permissions.Ask(channel, purpose, link.brand, now))
-            codes = {r.code for r in decision.reasons}
-            status = next((s for code, s in _STATUS_BY_REASON if code in codes), SUBSCRIBED)
-            consented = basis_consent(current, channel, purpose, link.brand, now, policy) is not None
-            scopes.append(ScopeView(channel, purpose, status, consented))
+    scopes = [page_scope(facts, channel, purpose, link.brand, now, policy)
+              for channel in address.channels for purpose in PURPOSES]
     return AddressView(_ref(link, address), address, own, tuple(scopes), facts)
 
 
@@ -213,7 +200,8 @@ def page(link: Link, now: datetime | None = None) -> PageView:
                 raise facts_of_linked  # unreadable: the page cannot show (or change) every channel
             views.append(_address_view(link, a, facts_of_linked, False, now))
     prefs = facts.preferences
-    return PageView(link, tuple(views), prefs.preferred_channel, prefs.snooze_until, prefs.timezone)
+    return PageView(link, tuple(views), prefs.preferred_channel, prefs.snooze_until,
+                    locate(link.address.value, link.address.kind, prefs))
 
 
 def disclosure(link: Link, view: AddressView, channel: str, purpose: str) -> str:
@@ -224,13 +212,10 @@ def disclosure(link: Link, view: AddressView, channel: str, purpose: str) -> str
             "I can change this at any time on this page.")
 
 
-def _start_of(day: date, zone: str | None) -> datetime:
-    """A pause "until" a date ends as that day begins where the person is (their time zone
-    preference; UTC when they have none)."""
-    try:
-        tz = ZoneInfo(zone) if zone else timezone.utc
-    except (ZoneInfoNotFoundError, ValueError):
-        tz = timezone.utc
+def _start_of(day: date, where: Whereabouts) -> datetime:
+    """A pause "until" a date ends as that day begins where the person is (their own time zone
+    preference; UTC when they have none: a number's zones are a guess, and may be several)."""
+    tz = known_zone(where.own_zone) or timezone.utc
     try:
         return datetime.combine(day, time(0, 0), tz).astimezone(timezone.utc)
     except OverflowError:  # 0001-01-01 east of UTC is before the calendar starts (it was a 500)
@@ -267,7 +252,7 @@ def apply(link: Link, choices: Choices, evidence: Mapping[str, str | None], now:
     view = page(link, now)
     by_ref = {a.ref: a for a in view.addresses}
     if isinstance(choices.snooze_until, date) and not isinstance(choices.snooze_until, datetime):
-        choices = replace(choices, snooze_until=_start_of(choices.snooze_until, view.timezone))
+        choices = replace(choices, snooze_until=_start_of(choices.snooze_until, view.whereabouts))
     for (ref, channel, purpose), choice in choices.scopes.items():
         target = by_ref.get(ref)
         if target is None or channel not in target.address.channels or purpose not in PURPOSES:

@@ -7,7 +7,8 @@ from typing import Any
 from ..domain.addresses import Address
 from ..domain.errors import InvalidRequest, NotFound, RegistryUnavailable
 from ..domain.lead_temperature import lead_temperature
-from ..domain.profile import scope_statuses, relationships_view
+from ..domain.location import locate_contact
+from ..domain.profile import relationships_view, scope_statuses
 from ..domain.timeutil import format_instant, utc_now
 from ..settings import get_settings
 from ..storage import contacts as store
@@ -21,7 +22,8 @@ def profile(address: Address, at: datetime | None = None) -> dict[str, Any]:
     facts, snapshot = contact_facts.load(address)
     if snapshot is None:
         raise NotFound("the registry knows nothing about this address")
-    policy = policy_book().default
+    book = policy_book()
+    policy = book.default
     return {
         "address": address.value,
         "kind": address.kind,
@@ -29,11 +31,12 @@ def profile(address: Address, at: datetime | None = None) -> dict[str, Any]:
         # contact holds nothing recorded since, so no address.
         "erased": snapshot.erased_at is not None and snapshot.address is None,
         "erased_at": snapshot.erased_at,
-        "scopes": scope_statuses(facts, at, policy),
+        "scopes": scope_statuses(facts, at, book.for_brand),
         "consents": [c.to_document() for c in facts.consents],
         "opt_outs": [o.to_document() for o in facts.opt_outs],
         "ebr": relationships_view(facts, at, policy),
         "preferences": facts.preferences.to_document(),
+        "timezones": list(locate_contact(facts).zones),
         "suppression_lists": [{"list": m.list_name, "kind": m.kind} for m in facts.suppressions],
         "undeliverable": [u.to_document() for u in facts.undeliverable],
         "recent_attempts": [a.to_document() for a in facts.attempts][-50:],

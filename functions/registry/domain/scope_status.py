@@ -1,0 +1,225 @@
+"""A scope's status: the one answer to "what is this contact's standing on this channel, for this
+purpose and brand, at this moment?", as far as their word, the lists and delivery go.
+
+``scope_status`` works it out, once; the lookup's deny reasons (``decide``), the profile's
+per-scope ``status`` and the preference page's status (``profile``) are all read off its
+result, so the three cannot disagree (tests/property/test_scope_status_properties.py).
+Time windows (quiet hours, caps, a pause) are not part of it: they defer, never deny, and live
+in ``decide``.
+
+The rules (contract rev. 1, and docs/decisions.md where it is silent):
+- An opt-out covers the channels, purposes and brand it names (``all``, ``*`` included); a
+  consent covers exactly the ones it names.
+- Only facts that occurred by the moment count; expiries are judged at the moment.
+- An opt-out and a consent for the same scope resolve to whichever ``occurred_at`` is later; on
+  a tie the opt-out wins. Only a consent the policy accepts at that moment (not expired, from a
+  source accepted on the channel) lifts an opt-out, and one from ``purchased_list`` never does.
+- A ``national`` or ``state`` list bars marketing only, and yields to a consent basis or an EBR;
+  every other list (``internal``, ``litigator``, a kind unknown here) bars every purpose.
+- An undeliverable report stands until a later attempt on the channel got through.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from .ebr import ebr_in_force
+from .facts import Consent, ContactFacts, OptOut, Relationship, SuppressionMembership, as_of
+from .policy import BASIS_CONSENT, BASIS_CONSENT_OR_EBR, BASIS_NONE, Policy
+from .timeutil import format_instant
+from .vocabulary import ALL, EVERY_BRAND
+
+# A bought list is never the person's own act, so it never overrides their opt-out on any channel.
+NEVER_LIFTS_OPT_OUT = frozenset({"purchased_list"})
+# Attempt outcomes that prove the channel reaches the person again after it was reported dead.
+_REACHED = frozenset({"answered", "delivered"})
+_NOUNS = {"call": "calls", "sms": "texts", "email": "emails"}
+
+
+class Standing(StrEnum):
+    """Where the person's own word stands for a scope: the profile's ``status``."""
+
+    CONSENTED = "consented"  # a consent the policy accepts, newer than any opt-out, is in force
+    OPTED_OUT = "opted_out"  # an opt-out stands: no accepted consent is newer
+    EXPIRED = "expired"  # no opt-out; the newest consent has expired (and no other is in force)
+    NOT_ACCEPTED = "not_accepted"  # no opt-out; the newest consent's source is not accepted on the channel
+    NONE = "none"  # nothing said for the scope by the moment
+
+
+@dataclass(frozen=True, order=True)
+class Scope:
+    channel: str
+    purpose: str
+    brand: str  # "*" only when listing opt-outs for every brand; a question names one brand
+
+
+@dataclass(frozen=True)
+class Undelivered:
+    at: datetime
+    reason: str  # hard_bounce | disconnected | what the report said
+
+
+@dataclass(frozen=True)
+class ScopeStatus:
+    """A scope's status at a moment, with the facts that decide it."""
+
+    scope: Scope
+    at: datetime
+    standing: Standing
+    basis_rule: str  # what the policy needs for the channel and purpose (policy.BASES)
+    opt_out: OptOut | None = None  # the newest covering opt-out by ``at``, standing or lifted
+    consent: Consent | None = None  # the accepted consent in force: the consent basis (None: none)
+    consents: tuple[Consent, ...] = ()  # every covering consent by ``at``, newest first
+    ebr: Relationship | None = None  # the brand's EBR in force at ``at``
+    lists: tuple[SuppressionMembership, ...] = ()  # the suppression lists that bar the scope
+    undelivered: Undelivered | None = None
+    problem: str | None = None  # why no consent is the basis: the newest covering consent's problem
+
+    @property
+    def opted_out(self) -> bool:
+        return self.standing is Standing.OPTED_OUT
+
+    @property
+    def has_basis(self) -> bool:
+        """Whether the policy's basis for the channel and purpose is met (an unknown rule never is)."""
+        if self.basis_rule == BASIS_NONE:
+            return True
+        if self.basis_rule == BASIS_CONSENT:
+            return self.consent is not None
+        if self.basis_rule == BASIS_CONSENT_OR_EBR:
+            return self.consent is not None or self.ebr is not None
+        return False
+
+    @property
+    def shown(self) -> Consent | OptOut | None:
+        """The fact that decides the standing: the opt-out that stands, the consent in force, or the
+        newest consent, which is not one."""
+        if self.standing is Standing.OPTED_OUT:
+            return self.opt_out
+        if self.standing is Standing.CONSENTED:
+            return self.consent
+        if self.standing in (Standing.EXPIRED, Standing.NOT_ACCEPTED):
+            return self.consents[0]
+        return None
+
+    @property
+    def deny_codes(self) -> tuple[str, ...]:
+        """The deny reasons of the scope, in the contract's order (``vocabulary.DENY_REASONS``)."""
+        codes = []
+        if self.opted_out:
+            codes.append("opted_out")
+        if self.lists:
+            codes.append("on_suppression_list")
+        if not self.has_basis:
+            codes.append("no_consent")
+        if self.undelivered is not None:
+            codes.append("undeliverable")
+        return tuple(codes)
+
+
+# --- coverage and acceptance -------------------------------------------------------------------
+
+def consent_covers(consent: Consent, scope: Scope) -> bool:
+    """Strict: a consent speaks only for the channels, purposes and brand it names."""
+    return scope.channel in consent.channels and scope.purpose in consent.purposes and consent.brand == scope.brand
+
+
+def opt_out_covers(opt_out: OptOut, scope: Scope) -> bool:
+    return ((scope.channel in opt_out.channels or ALL in opt_out.channels)
+            and (scope.purpose in opt_out.purposes or ALL in opt_out.purposes)
+            and (opt_out.brand == scope.brand or opt_out.brand == EVERY_BRAND))
+
+
+def _refusal(consent: Consent, channel: str, at: datetime, policy: Policy) -> tuple[Standing, str] | None:
+    """Why the policy does not accept this consent as a basis at ``at``; None when it does."""
+    if consent.expires_at is not None and at >= consent.expires_at:
+        return Standing.EXPIRED, f"consent expired at {format_instant(consent.expires_at)}"
+    if consent.source in policy.rejected_consent_sources.get(channel, ()):
+        return (Standing.NOT_ACCEPTED,
+                f"consent from {consent.source} is not accepted for {_NOUNS.get(channel, channel)}")
+    return None
+
+
+def consent_problem(consent: Consent, channel: str, at: datetime, policy: Policy) -> str | None:
+    refusal = _refusal(consent, channel, at, policy)
+    return refusal[1] if refusal else None
+
+
+# --- the status --------------------------------------------------------------------------------
+
+def scope_status(facts: ContactFacts, scope: Scope, at: datetime, policy: Policy) -> ScopeStatus:
+    """The scope's status at ``at``: only facts that occurred by then count (preferences and list
+    memberships stand as they are)."""
+    facts = as_of(facts, at)
+    covering = sorted((c for c in facts.consents if consent_covers(c, scope)),
+                      key=lambda c: c.occurred_at, reverse=True)  # stable: ties keep their order
+    blocker = max((o for o in facts.opt_outs if opt_out_covers(o, scope)),
+                  key=lambda o: o.occurred_at, default=None)
+    refusals = [_refusal(c, scope.channel, at, policy) for c in covering]
+
+    def lifts(consent: Consent) -> bool:
+        return blocker is None or (consent.occurred_at > blocker.occurred_at
+                                   and consent.source not in NEVER_LIFTS_OPT_OUT)
+
+    consent = next((c for c, refused in zip(covering, refusals) if refused is None and lifts(c)), None)
+    if consent is not None:
+        standing = Standing.CONSENTED
+    elif blocker is not None:
+        standing = Standing.OPTED_OUT
+    elif (newest := refusals[0] if refusals else None) is not None:
+        standing = newest[0]  # no opt-out and no accepted consent: every consent is refused
+    else:
+        standing = Standing.NONE
+
+    problem = None
+    if consent is None:
+        for c, refused in zip(covering, refusals):
+            if refused is not None:
+                problem = refused[1]
+            elif blocker is not None:
+                problem = ("consent from purchased_list cannot override an opt-out"
+                           if c.source in NEVER_LIFTS_OPT_OUT else "consent is not newer than the opt-out")
+            if problem:
+                break
+
+    ebr = ebr_in_force(facts.relationships, scope.brand, at, policy)
+    return ScopeStatus(
+        scope=scope, at=at, standing=standing, basis_rule=policy.basis_for(scope.channel, scope.purpose),
+        opt_out=blocker, consent=consent, consents=tuple(covering), ebr=ebr,
+        lists=_lists(facts, scope, consent is not None or ebr is not None),
+        undelivered=_undelivered(facts, scope.channel), problem=problem)
+
+
+def _lists(facts: ContactFacts, scope: Scope, has_consent_or_ebr: bool) -> tuple[SuppressionMembership, ...]:
+    out: list[SuppressionMembership] = []
+    seen: set[str] = set()
+    for member in sorted(facts.suppressions, key=lambda m: m.list_name):
+        if member.list_name in seen:
+            continue
+        if member.kind in ("national", "state"):
+            # Do-not-call lists bar telemarketing only, and yield to the person's own consent or an EBR.
+            if scope.purpose != "marketing" or has_consent_or_ebr:
+                continue
+        seen.add(member.list_name)  # internal, litigator, and any unknown kind: deny (fail closed)
+        out.append(member)
+    return tuple(out)
+
+
+def _undelivered(facts: ContactFacts, channel: str) -> Undelivered | None:
+    """The latest report that the channel is dead, unless a later answered/delivered attempt disproves it."""
+    reports = [(u.occurred_at, u.reason) for u in facts.undeliverable if channel in u.channels]
+    if channel in ("call", "sms"):
+        # A dialer reporting the number disconnected is the contract's undeliverable phone.
+        reports += [(a.occurred_at, "disconnected") for a in facts.attempts
+                    if a.outcome == "disconnected" and a.channel in ("call", "sms")]
+    elif channel == "email":
+        # An email attempt reported "bounced" (a soft failure is "failed") is a hard bounce.
+        reports += [(a.occurred_at, "hard_bounce") for a in facts.attempts
+                    if a.outcome == "bounced" and a.channel == "email"]
+    if not reports:
+        return None
+    when, why = max(reports, key=lambda r: r[0])
+    if any(a.channel == channel and a.outcome in _REACHED and a.occurred_at > when for a in facts.attempts):
+        return None
+    return Undelivered(when, why)

@@ -1,0 +1,70 @@
+"""One status per scope over HTTP: the lookup, the profile and the person's page say the same
+(issue 8, item 1), and where a contact is comes from one value (item 8). Through the Lambda
+handler and the local server alike."""
+from __future__ import annotations
+
+import re
+import urllib.parse
+
+import pytest
+
+from tests.api.conftest import new_phone
+from tests.api.helpers import clean, codes, consent, decide, opt_out, preferences, profile
+from tests.api.local_asgi import HOSTS, on_host
+
+pytestmark = pytest.mark.dynamodb
+
+BROWSER = {"accept": "text/html"}
+
+
+@pytest.fixture(params=HOSTS)
+def host_api(request, api):
+    return on_host(request.param, api)
+
+
+def page_status(api, address: str, channel: str, purpose: str) -> str:
+    """The words the person's page shows for the link's own address, channel and purpose."""
+    reply = api.call("POST", "/v1/preference-links", {"address": address})
+    assert reply.status == 201, reply.text
+    url = clean(reply)["url"]
+    html = api.call("GET", urllib.parse.urlsplit(url).path, key=None, headers=BROWSER).text
+    names = {"call": "Phone calls", "sms": "Text messages"}
+    cells = re.findall(rf"<tr><td>{re.escape(address)}</td><td>{names[channel]}</td><td>([^<]*)</td>"
+                       r"<td>([^<]*)</td></tr>", html)
+    return next(status for messages, status in cells if f"({purpose})" in messages)
+
+
+def scope(body: dict, channel: str, purpose: str, brand: str = "default") -> dict:
+    return next(s for s in body["scopes"] if (s["channel"], s["purpose"], s["brand"]) == (channel, purpose, brand))
+
+
+def test_an_opt_out_then_a_later_consent_that_has_since_expired_stays_opted_out_everywhere(host_api):
+    """The lookup said opted_out; the profile said "expired"."""
+    number = new_phone()
+    opt_out(host_api, number, ["call"], occurred_at="2026-11-20T12:00:00Z", source="sms_keyword")
+    consent(host_api, number, ["call"], occurred_at="2026-11-21T12:00:00Z", expires_at="2026-11-22T12:00:00Z")
+    assert "opted_out" in codes(decide(host_api, number, "call", at=None))
+    entry = scope(profile(host_api, number), "call", "marketing")
+    assert (entry["status"], entry["source"], entry["occurred_at"]) == ("opted_out", "sms_keyword",
+                                                                        "2026-11-20T12:00:00Z")
+    assert page_status(host_api, number, "call", "marketing") == "Not receiving: you opted out"
+
+
+def test_a_bought_consent_for_calls_is_not_accepted_in_the_profile_as_in_the_lookup(host_api):
+    """The lookup said no_consent; the profile said "consented"."""
+    number = new_phone()
+    consent(host_api, number, ["call"], source="purchased_list", occurred_at="2026-11-21T12:00:00Z")
+    decision = decide(host_api, number, "call", at=None)
+    assert "no_consent" in codes(decision) and "opted_out" not in codes(decision)
+    assert scope(profile(host_api, number), "call", "marketing")["status"] == "not_accepted"
+    assert page_status(host_api, number, "call", "marketing") == "Not receiving: you have not agreed to these"
+
+
+def test_the_profile_shows_where_the_contact_is_as_the_lookup_does(host_api):
+    number = new_phone()  # San Francisco
+    consent(host_api, number, ["call"])
+    assert profile(host_api, number)["timezones"] == ["America/Los_Angeles"]
+    assert decide(host_api, number, "call")["timezones"] == ["America/Los_Angeles"]
+    preferences(host_api, number, timezone="Europe/Paris")
+    assert profile(host_api, number)["timezones"] == ["Europe/Paris"]
+    assert decide(host_api, number, "call")["timezones"] == ["Europe/Paris"]

@@ -1,0 +1,110 @@
+"""The lookup, the profile and the preference page never disagree about a scope (issue 8, item 1).
+
+Each is asked through its own public view: the lookup's reasons (``decide``), the profile's
+``scopes`` and ``ebr`` (``domain.profile``), the page's status (``page_scope``, which the
+preference center renders). The facts come from small shared pools (scope_strategies.py), so
+ties and expiries at the very moment are common.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from registry.domain.decide import decide
+from registry.domain.facts import Consent
+from registry.domain.policy import BASIS_CONSENT, BASIS_CONSENT_OR_EBR
+from registry.domain.profile import PageStatus, page_scope, relationships_view, scope_statuses
+from registry.domain.vocabulary import DENY_REASONS
+from scope_strategies import INSTANTS, cases
+
+SETTINGS = settings(max_examples=500, deadline=None)
+
+
+def deny_codes(decision) -> list[str]:
+    return [r.code for r in decision.reasons if r.code in DENY_REASONS]
+
+
+@SETTINGS
+@given(cases())
+def test_the_lookup_the_profile_and_the_page_never_disagree(case):
+    question, scope, facts, policy_for = case
+    policy = policy_for(scope.brand)
+    decision = decide(question, facts, policy)
+    deny = deny_codes(decision)
+    entries = {(e["channel"], e["purpose"], e["brand"]): e for e in scope_statuses(facts, question.at, policy_for)}
+    entry = entries.get((scope.channel, scope.purpose, scope.brand))
+    every_brand = entries.get((scope.channel, scope.purpose, "*"))
+    page = page_scope(facts, scope.channel, scope.purpose, scope.brand, question.at, policy)
+
+    # the profile and the lookup: opted out in one is opted out in the other, by the same opt-out
+    shown = entry if entry is not None else every_brand  # no fact names the scope: only "every brand" can bar it
+    opted = shown is not None and shown["status"] == "opted_out"
+    assert ("opted_out" in deny) is opted, (deny, entry, every_brand)
+    if opted:
+        (reason,) = [r for r in decision.reasons if r.code == "opted_out"]
+        assert reason.message.endswith(f" at {shown['occurred_at']}")
+    # ... and a basis is missing exactly when the profile shows no consent in force and no EBR
+    consented = entry is not None and entry["status"] == "consented"
+    ebr = any(r["active"] and r["brand"] == scope.brand for r in relationships_view(facts, question.at, policy))
+    rule = policy.basis_for(scope.channel, scope.purpose)
+    needs_basis = rule == BASIS_CONSENT or (rule == BASIS_CONSENT_OR_EBR and not ebr)
+    assert ("no_consent" in deny) is (needs_basis and not consented), (deny, entry, rule, ebr)
+    if consented:
+        assert "opted_out" not in deny
+
+    # the page and the lookup: "Receiving" exactly when nothing denies; the most telling reason shown
+    assert (page.status is PageStatus.SUBSCRIBED) is (not deny), (page, deny)
+    assert (page.status is PageStatus.OPTED_OUT) is ("opted_out" in deny)
+    assert (page.status is PageStatus.BLOCKED) is ("on_suppression_list" in deny and "opted_out" not in deny)
+    assert (page.status is PageStatus.UNDELIVERABLE) is (
+        "undeliverable" in deny and not {"opted_out", "on_suppression_list"} & set(deny))
+    assert (page.status is PageStatus.NOT_SUBSCRIBED) is (deny == ["no_consent"])
+    # the page and the profile: "you already agreed" exactly when the profile shows a consent in force
+    assert page.consented is consented
+
+
+def _covers(fact, scope) -> bool:
+    """The contract's coverage, written out again here as an oracle (an opt-out may say all / *)."""
+    if isinstance(fact, Consent):
+        return scope.channel in fact.channels and scope.purpose in fact.purposes and fact.brand == scope.brand
+    return ((scope.channel in fact.channels or "all" in fact.channels)
+            and (scope.purpose in fact.purposes or "all" in fact.purposes)
+            and fact.brand in (scope.brand, "*"))
+
+
+@SETTINGS
+@given(cases())
+def test_an_opt_out_and_a_consent_resolve_to_the_later_and_on_a_tie_the_opt_out(case):
+    """The contract's rule, checked against an oracle, with every consent one the policy accepts."""
+    question, scope, facts, policy_for = case
+    facts = replace(facts, consents=tuple(replace(c, source="web_form", expires_at=None) for c in facts.consents))
+    opt_outs = [o.occurred_at for o in facts.opt_outs if _covers(o, scope) and o.occurred_at <= question.at]
+    consents = [c.occurred_at for c in facts.consents if _covers(c, scope) and c.occurred_at <= question.at]
+    expected = bool(opt_outs) and (not consents or max(opt_outs) >= max(consents))
+    decision = decide(question, facts, policy_for(scope.brand))
+    assert ("opted_out" in deny_codes(decision)) is expected
+    page = page_scope(facts, scope.channel, scope.purpose, scope.brand, question.at, policy_for(scope.brand))
+    assert (page.status is PageStatus.OPTED_OUT) is expected
+
+
+@SETTINGS
+@given(cases(), st.sampled_from(INSTANTS), st.data())
+def test_only_an_accepted_consent_lifts_an_opt_out(case, occurred_at, data):
+    """A consent, however new, that has expired by the moment or comes from a bought list never
+    undoes an opt-out, in the lookup or the profile."""
+    question, scope, facts, policy_for = case
+    expires_at = data.draw(st.sampled_from([i for i in INSTANTS if i <= question.at] or [None]))
+    source = "purchased_list" if expires_at is None else data.draw(st.sampled_from(["web_form", "purchased_list"]))
+    extra = Consent(id="late", channels=frozenset({scope.channel}), purposes=frozenset({scope.purpose}),
+                    brand=scope.brand, source=source, occurred_at=occurred_at, expires_at=expires_at)
+    more = replace(facts, consents=facts.consents + (extra,))
+    policy = policy_for(scope.brand)
+    before = "opted_out" in deny_codes(decide(question, facts, policy))
+    after = "opted_out" in deny_codes(decide(question, more, policy))
+    assert after is before  # a consent never adds an opt-out, and this one lifts none
+    if before:
+        entry = next(e for e in scope_statuses(more, question.at, policy_for)
+                     if (e["channel"], e["purpose"], e["brand"]) == (scope.channel, scope.purpose, scope.brand))
+        assert entry["status"] == "opted_out"
