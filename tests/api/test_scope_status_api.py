@@ -10,16 +10,10 @@ import pytest
 
 from tests.api.conftest import new_phone
 from tests.api.helpers import clean, codes, consent, decide, opt_out, preferences, profile
-from tests.api.local_asgi import HOSTS, on_host
 
 pytestmark = pytest.mark.dynamodb
 
 BROWSER = {"accept": "text/html"}
-
-
-@pytest.fixture(params=HOSTS)
-def host_api(request, api):
-    return on_host(request.param, api)
 
 
 def page_status(api, address: str, channel: str, purpose: str) -> str:
@@ -38,33 +32,33 @@ def scope(body: dict, channel: str, purpose: str, brand: str = "default") -> dic
     return next(s for s in body["scopes"] if (s["channel"], s["purpose"], s["brand"]) == (channel, purpose, brand))
 
 
-def test_an_opt_out_then_a_later_consent_that_has_since_expired_stays_opted_out_everywhere(host_api):
+def test_an_opt_out_then_a_later_consent_that_has_since_expired_stays_opted_out_everywhere(both):
     """The lookup said opted_out; the profile said "expired"."""
     number = new_phone()
-    opt_out(host_api, number, ["call"], occurred_at="2026-11-20T12:00:00Z", source="sms_keyword")
-    consent(host_api, number, ["call"], occurred_at="2026-11-21T12:00:00Z", expires_at="2026-11-22T12:00:00Z")
-    assert "opted_out" in codes(decide(host_api, number, "call", at=None))
-    entry = scope(profile(host_api, number), "call", "marketing")
+    opt_out(both, number, ["call"], occurred_at="2026-11-20T12:00:00Z", source="sms_keyword")
+    consent(both, number, ["call"], occurred_at="2026-11-21T12:00:00Z", expires_at="2026-11-22T12:00:00Z")
+    assert "opted_out" in codes(decide(both, number, "call", at=None))
+    entry = scope(profile(both, number), "call", "marketing")
     assert (entry["status"], entry["source"], entry["occurred_at"]) == ("opted_out", "sms_keyword",
                                                                         "2026-11-20T12:00:00Z")
-    assert page_status(host_api, number, "call", "marketing") == "Not receiving: you opted out"
+    assert page_status(both, number, "call", "marketing") == "Not receiving: you opted out"
 
 
-def test_a_bought_consent_for_calls_is_not_accepted_in_the_profile_as_in_the_lookup(host_api):
+def test_a_bought_consent_for_calls_is_not_accepted_in_the_profile_as_in_the_lookup(both):
     """The lookup said no_consent; the profile said "consented"."""
     number = new_phone()
-    consent(host_api, number, ["call"], source="purchased_list", occurred_at="2026-11-21T12:00:00Z")
-    decision = decide(host_api, number, "call", at=None)
+    consent(both, number, ["call"], source="purchased_list", occurred_at="2026-11-21T12:00:00Z")
+    decision = decide(both, number, "call", at=None)
     assert "no_consent" in codes(decision) and "opted_out" not in codes(decision)
-    assert scope(profile(host_api, number), "call", "marketing")["status"] == "not_accepted"
-    assert page_status(host_api, number, "call", "marketing") == "Not receiving: you have not agreed to these"
+    assert scope(profile(both, number), "call", "marketing")["status"] == "not_accepted"
+    assert page_status(both, number, "call", "marketing") == "Not receiving: you have not agreed to these"
 
 
-def test_the_profile_shows_where_the_contact_is_as_the_lookup_does(host_api):
+def test_the_profile_shows_where_the_contact_is_as_the_lookup_does(both):
     number = new_phone()  # San Francisco
-    consent(host_api, number, ["call"])
-    assert profile(host_api, number)["timezones"] == ["America/Los_Angeles"]
-    assert decide(host_api, number, "call")["timezones"] == ["America/Los_Angeles"]
-    preferences(host_api, number, timezone="Europe/Paris")
-    assert profile(host_api, number)["timezones"] == ["Europe/Paris"]
-    assert decide(host_api, number, "call")["timezones"] == ["Europe/Paris"]
+    consent(both, number, ["call"])
+    assert profile(both, number)["timezones"] == ["America/Los_Angeles"]
+    assert decide(both, number, "call")["timezones"] == ["America/Los_Angeles"]
+    preferences(both, number, timezone="Europe/Paris")
+    assert profile(both, number)["timezones"] == ["Europe/Paris"]
+    assert decide(both, number, "call")["timezones"] == ["Europe/Paris"]
