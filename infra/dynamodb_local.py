@@ -50,7 +50,7 @@ class DynamoDBLocal:
         if shutil.which("java") is None:
             raise FileNotFoundError("java is not on PATH (DynamoDB Local needs Java 17+)")
         lib = self.jar.parent / "DynamoDBLocal_lib"
-        self._process = subprocess.Popen(
+        self._process = process = subprocess.Popen(
             ["java", f"-Djava.library.path={lib}", "-jar", str(self.jar),
              "-inMemory", "-sharedDb", "-disableTelemetry", "-port", str(self.port)],
             cwd=self.jar.parent, stdout=self._log, stderr=subprocess.STDOUT,
@@ -59,7 +59,7 @@ class DynamoDBLocal:
         try:
             # Any HTTP answer (400 for a bare GET) means it is serving.
             wait_until(lambda: http_status(self.url) is not None, timeout, f"DynamoDB Local on {self.url}",
-                       alive=lambda: self._process.poll() is None)
+                       alive=lambda: process.poll() is None)
         except BaseException:
             self.stop()
             self._log.seek(0)

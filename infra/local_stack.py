@@ -61,8 +61,10 @@ def stack_file() -> Path | None:
 def running_stack() -> dict[str, Any] | None:
     """What the running local stack published about itself, if one runs."""
     path = stack_file()
+    if path is None:
+        return None
     try:
-        published = json.loads(path.read_text()) if path else None
+        published: dict[str, Any] = json.loads(path.read_text())
         os.kill(int(published["pid"]), 0)
     except (OSError, ValueError, TypeError, KeyError):
         return None

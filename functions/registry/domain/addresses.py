@@ -98,7 +98,8 @@ def phone_time_zones(e164: str) -> tuple[str, ...]:
     number = phonenumbers.parse(e164)
     zones = [z for z in phone_timezones.time_zones_for_number(number) if z != _UNKNOWN_ZONE]
     if not zones:
-        prefix_zones = phone_timezones.TIMEZONE_DATA.get(str(number.country_code), ())
+        prefix_zones = phone_timezones.TIMEZONE_DATA.get(  # type: ignore[attr-defined]
+            str(number.country_code), ())
         zones = [z for entry in [prefix_zones] for z in (entry.split("&") if isinstance(entry, str) else entry)]
         zones = [z for z in zones if z != _UNKNOWN_ZONE]
     return tuple(sorted(set(zones)))

@@ -151,7 +151,7 @@ def _defer_reasons(q: Question, facts: ContactFacts, policy: Policy, at: datetim
         if not messages:
             return [Reason("frequency_cap", "")]
         out.append(Reason("frequency_cap", frequency_cap.cap_message(
-            facts.attempts, q.channel, q.purpose, q.brand, at, policy)))
+            facts.attempts, q.channel, q.purpose, q.brand, at, policy) or ""))
     if prefs.snooze_until is not None and at < prefs.snooze_until:
         out.append(Reason("snoozed", f"snoozed until {format_instant(prefs.snooze_until)}"))
     return out

@@ -23,6 +23,11 @@ def _p(value: str | None) -> datetime | None:
     return read_stored_instant(value) if value else None
 
 
+def _required(value: str) -> datetime:
+    """An instant every stored fact has (occurred_at): missing is an unreadable record too."""
+    return read_stored_instant(value)
+
+
 def _strings(values: Any) -> tuple[str, ...]:
     out = tuple(values)
     if not all(isinstance(v, str) for v in out):
@@ -50,7 +55,7 @@ class Consent:
     @classmethod
     def from_document(cls, doc: dict[str, Any]) -> "Consent":
         return cls(id=doc["id"], channels=frozenset(doc["channels"]), purposes=frozenset(doc["purposes"]),
-                   brand=stored_brand(doc["brand"]), source=doc["source"], occurred_at=_p(doc["occurred_at"]),
+                   brand=stored_brand(doc["brand"]), source=doc["source"], occurred_at=_required(doc["occurred_at"]),
                    expires_at=_p(doc.get("expires_at")), evidence=doc.get("evidence"),
                    recorded_at=_p(doc.get("recorded_at")))
 
@@ -76,7 +81,7 @@ class OptOut:
     @classmethod
     def from_document(cls, doc: dict[str, Any]) -> "OptOut":
         return cls(id=doc["id"], channels=frozenset(doc["channels"]), purposes=frozenset(doc["purposes"]),
-                   brand=stored_brand(doc["brand"]), source=doc["source"], occurred_at=_p(doc["occurred_at"]),
+                   brand=stored_brand(doc["brand"]), source=doc["source"], occurred_at=_required(doc["occurred_at"]),
                    note=doc.get("note"), recorded_at=_p(doc.get("recorded_at")))
 
 
@@ -96,7 +101,7 @@ class Relationship:
     @classmethod
     def from_document(cls, doc: dict[str, Any]) -> "Relationship":
         return cls(id=doc["id"], kind=doc["kind"], brand=stored_brand(doc["brand"]),
-                   occurred_at=_p(doc["occurred_at"]),
+                   occurred_at=_required(doc["occurred_at"]),
                    source=doc.get("source"), recorded_at=_p(doc.get("recorded_at")))
 
 
@@ -119,7 +124,7 @@ class Attempt:
     @classmethod
     def from_document(cls, doc: dict[str, Any]) -> "Attempt":
         return cls(id=doc["id"], channel=doc["channel"], purpose=doc["purpose"], brand=stored_brand(doc["brand"]),
-                   occurred_at=_p(doc["occurred_at"]), outcome=doc["outcome"],
+                   occurred_at=_required(doc["occurred_at"]), outcome=doc["outcome"],
                    disposition=doc.get("disposition"), recorded_at=_p(doc.get("recorded_at")))
 
 
@@ -181,7 +186,7 @@ class Undeliverable:
 
     @classmethod
     def from_document(cls, doc: dict[str, Any]) -> "Undeliverable":
-        return cls(channels=frozenset(doc["channels"]), occurred_at=_p(doc["occurred_at"]), reason=doc["reason"],
+        return cls(channels=frozenset(doc["channels"]), occurred_at=_required(doc["occurred_at"]), reason=doc["reason"],
                    source=doc.get("source"))
 
 

@@ -39,7 +39,7 @@ def lead_temperature(facts: ContactFacts, at: datetime, policy: Policy, brand: s
     inquiries = [r for r in facts.relationships
                  if mine(r.brand) and r.kind == "inquiry" and is_first_party(r.source)
                  and r.occurred_at <= at]
-    ages = [at - f.occurred_at for f in (*consents, *inquiries)]
+    ages = [at - c.occurred_at for c in consents] + [at - r.occurred_at for r in inquiries]
     if any(age <= timedelta(days=policy.hot_days) for age in ages):
         return HOT
     if any(age <= timedelta(days=policy.warm_days) for age in ages):

@@ -97,6 +97,7 @@ def quiet_message(at: datetime, where: Whereabouts, policy: Policy, channel: str
         if why == "policy":
             return (f"{local:%H:%M} in {zone}; {noun} allowed "
                     f"{_hhmm(policy.quiet_hours_start)}-{_hhmm(policy.quiet_hours_end)}")
+        assert hours is not None  # "contact_hours" is only ever the answer when there are some
         days = ",".join(d for d in WEEKDAYS if d in _days(hours))
         return (f"{local:%H:%M} {WEEKDAYS[local.weekday()]} in {zone}; contact accepts {noun} "
                 f"{_hhmm(hours.start)}-{_hhmm(hours.end)} {days}")
@@ -114,7 +115,7 @@ def _to_utc(day: date, t: time, tz: ZoneInfo) -> list[datetime]:
 def _offset_changes(tz: ZoneInfo, start: datetime, end: datetime) -> list[datetime]:
     """UTC instants in [start, end] where the zone's offset changes (DST): wall clocks jump there."""
     step = timedelta(hours=6)
-    found = []
+    found: list[datetime] = []
     lo, lo_off = start, start.astimezone(tz).utcoffset()
     while lo < end:
         hi = min(lo + step, end)
@@ -128,8 +129,7 @@ def _offset_changes(tz: ZoneInfo, start: datetime, end: datetime) -> list[dateti
                     a = mid
                 else:
                     b = mid
-            b = datetime.fromtimestamp(b, timezone.utc)
-            found.append(b)
+            found.append(datetime.fromtimestamp(b, timezone.utc))
         lo, lo_off = hi, hi_off
     return found
 

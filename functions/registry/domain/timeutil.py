@@ -39,12 +39,12 @@ def parse_instant(raw: object, field: str) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         raise InvalidRequest(f"{field} needs an offset, e.g. 2026-11-24T05:40:00Z", field)
     try:
-        value = value.astimezone(timezone.utc)
+        utc: datetime | None = value.astimezone(timezone.utc)
     except OverflowError:  # 0001-01-01T00:00:00+01:00, 9999-12-31T23:59:59-01:00
-        value = None
-    if value is None or not EARLIEST <= value <= LATEST:
+        utc = None
+    if utc is None or not EARLIEST <= utc <= LATEST:
         raise InvalidRequest(f"{field} must be between {RANGE_TEXT}", field)
-    return value
+    return utc
 
 
 def _fixed(value: datetime) -> str:
