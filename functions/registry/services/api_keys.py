@@ -20,7 +20,7 @@ from typing import Callable, Iterable
 from ..domain.errors import Conflict, Forbidden, InvalidRequest, RegistryUnavailable, Unauthorized
 from ..domain.timeutil import format_instant
 from ..domain.vocabulary import API_KEY_SCOPES
-from ..settings import get_settings
+from ..settings import derived
 from ..storage import api_keys as store
 
 log = logging.getLogger(__name__)
@@ -195,18 +195,8 @@ def load_principal(key_hash: str) -> Principal | None:
     return _principal(item)
 
 
-_default: Authenticator | None = None
-_default_lock = threading.Lock()
-
-
-def authenticator() -> Authenticator:
-    """The process-wide authenticator (tests may set its ``clock``)."""
-    global _default
-    if _default is None:
-        with _default_lock:
-            if _default is None:
-                _default = Authenticator(load_principal, ttl=get_settings().api_key_cache_seconds)
-    return _default
+# The process-wide authenticator (tests may set its ``clock``); a new one after a settings reset.
+authenticator = derived(lambda settings: Authenticator(load_principal, ttl=settings.api_key_cache_seconds))
 
 
 def authenticate(raw_key: str | None) -> Principal:

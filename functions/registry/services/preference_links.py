@@ -14,7 +14,6 @@ import hmac
 import secrets
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
-from functools import lru_cache
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -26,7 +25,7 @@ from ..domain.errors import Forbidden, Gone, InvalidRequest, RegistryUnavailable
 from ..domain.facts import Consent, ContactFacts, OptOut
 from ..domain.timeutil import format_instant, parse_instant, utc_now
 from ..domain.vocabulary import ALL, CHANNELS, EVERY_BRAND, PURPOSES
-from ..settings import get_settings
+from ..settings import derived, get_settings
 from ..storage import preference_links as store
 from . import contact_facts, permissions, recording
 from .secrets import read_secret
@@ -50,11 +49,9 @@ IN, OUT, KEEP = "in", "out", "keep"
 _VERBS = {"call": ("call", "calls"), "sms": ("text", "messages"), "email": ("email", "messages")}
 
 
-@lru_cache(maxsize=1)
-def _key() -> bytes:
-    settings = get_settings()
-    return read_secret(settings.link_signing_key, settings.link_signing_key_parameter,
-                       "REGISTRY_LINK_SIGNING_KEY or REGISTRY_LINK_SIGNING_KEY_PARAMETER")
+_key = derived(lambda settings: read_secret(
+    settings.link_signing_key, settings.link_signing_key_parameter,
+    "REGISTRY_LINK_SIGNING_KEY or REGISTRY_LINK_SIGNING_KEY_PARAMETER"))
 
 
 # --- issuing and opening ---------------------------------------------------------------------

@@ -17,6 +17,7 @@ from .address_keys import contact_key
 from .recording import new_id
 
 LIST_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+MAX_ENTRIES = 1000  # the contract's limit, in ``add`` and in ``remove`` (the request model says it too)
 
 
 def check_name(name: str) -> str:
@@ -45,8 +46,8 @@ def change_entries(name: str, add: Sequence[str], remove: Sequence[str]) -> dict
     settings = get_settings()
     check_name(name)
     for field, values in (("add", add), ("remove", remove)):
-        if len(values) > settings.max_list_entries:
-            raise TooLarge(f"at most {settings.max_list_entries} entries in {field}", field)
+        if len(values) > MAX_ENTRIES:
+            raise TooLarge(f"at most {MAX_ENTRIES} entries in {field}", field)
     # Validate everything first: bad input changes nothing.
     region = settings.phone_default_region
     to_add = [normalise(raw, region, field=f"add[{i}]") for i, raw in enumerate(add)]

@@ -32,8 +32,6 @@ from pynamodb.transactions import TransactWrite
 from ..settings import get_settings
 from .table import RegistryModel, write_connection
 
-_settings = get_settings()
-
 STATE = "STATE"
 HISTORY_PREFIX = "H#"
 LINKED_FROM_PREFIX = "R#"
@@ -212,9 +210,7 @@ class ContactItemForWrite(ContactItem):
     as the write will (a lookup's fail-fast timeouts would turn a busy moment into a failed write)."""
 
     class Meta(ContactItem.Meta):
-        connect_timeout_seconds = _settings.write_connect_timeout
-        read_timeout_seconds = _settings.write_timeout
-        max_retry_attempts = max(_settings.write_max_attempts - 1, 0)
+        write_path = True
 
 
 def load_for_write(pk: str) -> Snapshot | None:
@@ -290,9 +286,7 @@ class _MarkForWrite(IdempotencyMark):
     """The mark read on the write path (after a cancelled transaction): the write's timeouts."""
 
     class Meta(IdempotencyMark.Meta):
-        connect_timeout_seconds = _settings.write_connect_timeout
-        read_timeout_seconds = _settings.write_timeout
-        max_retry_attempts = max(_settings.write_max_attempts - 1, 0)
+        write_path = True
 
 
 def get_mark(key: str) -> StoredMark | None:
