@@ -21,7 +21,7 @@ from ..domain import link_tokens
 from ..domain.addresses import Address, normalise
 from ..domain.brands import normalise_brand, stored_brand
 from ..domain.decide import as_of, basis_consent
-from ..domain.errors import Forbidden, Gone, InvalidRequest, RegistryUnavailable
+from ..domain.errors import Forbidden, Gone, InvalidRequest
 from ..domain.facts import Consent, ContactFacts, OptOut
 from ..domain.timeutil import format_instant, parse_instant, utc_now
 from ..domain.vocabulary import ALL, CHANNELS, EVERY_BRAND, PURPOSES
@@ -30,6 +30,7 @@ from ..storage import preference_links as store
 from . import contact_facts, permissions, recording
 from .secrets import read_secret
 from .address_keys import contact_key
+from .failures import storage_failures
 from .policies import policy_book
 
 DEFAULT_TTL_DAYS = 30
@@ -91,11 +92,9 @@ def issue(address: Address, brand: str, ttl_days: int, base_url: str, now: datet
     expires_at = (now + timedelta(days=ttl_days)).replace(microsecond=0)
     raw_id = secrets.token_bytes(link_tokens.ID_BYTES)
     link_id = link_tokens.b64(raw_id)
-    try:
+    with storage_failures("the link could not be stored; nothing was issued"):
         store.put(link_id, contact_key(address.value), address.value, address.kind, brand, format_instant(now),
                   int(expires_at.timestamp()))
-    except store.LinkStorageUnavailable as err:
-        raise RegistryUnavailable("the link could not be stored; nothing was issued") from err
     base = base_url.rstrip("/")
     page = link_tokens.sign(_key(), raw_id, expires_at, link_tokens.PAGE)
     unsubscribe = link_tokens.sign(_key(), raw_id, expires_at, link_tokens.UNSUBSCRIBE)
@@ -113,10 +112,8 @@ def open_link(token: str, purpose: str, now: datetime | None = None) -> Link:
         raise Forbidden("this link is not valid", code="invalid_link") from None
     except link_tokens.ExpiredToken:
         raise Gone("this link has expired; ask the sender for a new one", code="link_expired") from None
-    try:
+    with storage_failures("the registry could not be read"):
         item = store.get(claims.link_id)
-    except store.LinkStorageUnavailable as err:
-        raise RegistryUnavailable("the registry could not be read") from err
     if item is None:
         raise Gone("this link is no longer valid", code="link_expired")
     return Link(claims.link_id, Address(item.address, item.kind), stored_brand(item.brand),
