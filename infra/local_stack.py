@@ -89,7 +89,7 @@ def _unpublish() -> None:
 
 
 def set_env(cli: bool = False) -> None:
-    """Everything ``registry`` reads at import; the caller's own values win. ``cli``: for a client of
+    """Everything ``registry`` reads from the environment; the caller's own values win. ``cli``: for a client of
     a running stack (``registry --local``), which must also be told where the stack's DynamoDB is:
     AWS_ENDPOINT_URL_DYNAMODB if set, else moto at MOTO_PORT if set, else where the running stack
     said it is, else moto's default port."""

@@ -1,15 +1,17 @@
-"""Shared fixtures. The environment is set here, at import, before any test module imports
-``registry`` (its settings and PynamoDB models read it once, at import)."""
+"""Shared fixtures. The registry reads its settings when first asked, never at import: the test
+environment is set by the ``test_environment`` fixture, before the first test, and a test that
+needs another setting uses ``configure`` (it sets the variables and resets the settings)."""
 from __future__ import annotations
 
 import os
 
+import boto3
+import pytest
+
 # Fake credentials always: a test must never reach a real AWS account.
-for _name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
-    os.environ.pop(_name, None)
-os.environ["AWS_ACCESS_KEY_ID"] = "testing"
-os.environ["AWS_SECRET_ACCESS_KEY"] = "testing"
-for _name, _value in {
+_ALWAYS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+_UNSET = ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
+_DEFAULTS = {
     "AWS_DEFAULT_REGION": "us-east-1",
     "AWS_REGION": "us-east-1",
     "REGISTRY_TABLE": "registry-test",
@@ -24,14 +26,45 @@ for _name, _value in {
     "REGISTRY_WRITE_TIMEOUT": "15",
     "POWERTOOLS_METRICS_NAMESPACE": "ContactRegistry",
     "POWERTOOLS_SERVICE_NAME": "contact-registry",
-}.items():
-    os.environ.setdefault(_name, _value)
+}
 
 # Set before the session (e.g. by `make test-dynamodb-local`): use that DynamoDB, start no moto.
 _EXTERNAL_DYNAMODB = os.environ.get("AWS_ENDPOINT_URL_DYNAMODB")
 
-import boto3  # noqa: E402
-import pytest  # noqa: E402
+
+@pytest.fixture(scope="session", autouse=True)
+def test_environment():
+    """The test environment, set before the first test (the caller's own values win, but for the
+    credentials), and the settings read from it afresh."""
+    from registry.settings import reset_settings
+
+    for name in _UNSET:
+        os.environ.pop(name, None)
+    os.environ.update(_ALWAYS)
+    for name, value in _DEFAULTS.items():
+        os.environ.setdefault(name, value)
+    reset_settings()
+    yield
+    reset_settings()
+
+
+@pytest.fixture
+def configure(monkeypatch):
+    """Other settings for one test: ``configure(REGISTRY_PUBLIC_BASE_URL="https://...")`` sets (or,
+    given None, unsets) the variables and resets the settings; both are restored afterwards."""
+    from registry.settings import reset_settings
+
+    def apply(**variables: str | None) -> None:
+        for name, value in variables.items():
+            if value is None:
+                monkeypatch.delenv(name, raising=False)
+            else:
+                monkeypatch.setenv(name, value)
+        reset_settings()
+
+    yield apply
+    monkeypatch.undo()
+    reset_settings()
 
 
 def pytest_configure(config) -> None:

@@ -83,7 +83,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     args = _parser().parse_args(argv)
     if args.local:
         _use_local_stack()
-    # Imported only now: the registry reads its settings once, at import, and --local sets them.
+    # The registry reads its settings when first asked, so --local (above) is in time for them.
     from .domain.errors import RegistryError, RegistryUnavailable
     from .services import api_keys
 

@@ -1,43 +1,47 @@
-"""All configuration, read once from the environment into one typed, immutable object."""
+"""All configuration: one typed, immutable object, read from the environment when first asked for.
+
+Nothing reads it at import: ``get_settings()`` reads the environment on its first call and keeps
+the result; ``reset_settings()`` forgets it, so the next call reads the environment again. What
+is made from the settings (DynamoDB connections, the keys, the policy book, the key cache) is made
+through ``derived``, and is made again after a reset: a test changes a variable, calls
+``reset_settings()``, and the whole registry runs with the new value.
+
+Every field is read from ``REGISTRY_<FIELD>`` unless it names its variable (``REGISTRY_TABLE``,
+``AWS_REGION``, ...); an empty variable counts as unset. The contract's own limits (1 MB
+bodies, 1,000 addresses or entries, 100 events) are not configuration: they sit with the
+request models that enforce them.
+"""
 from __future__ import annotations
 
-import json
-import os
 import re
-from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any, Mapping
+import threading
+from typing import Any, Callable, Generic, Mapping, TypeVar
 
-
-def _float(name: str, default: float) -> float:
-    return float(os.environ.get(name, default))
-
-
-def _int(name: str, default: int) -> int:
-    return int(os.environ.get(name, default))
-
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _BASE_URL = re.compile(r"^https?://[A-Za-z0-9.\-]+(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~\-/]*)?$")
 
 
-def _base_url(value: str | None) -> str | None:
-    """REGISTRY_PUBLIC_BASE_URL: http(s)://host[:port][/path], without a trailing slash."""
-    value = (value or "").strip().rstrip("/")
-    if value and not _BASE_URL.match(value):
-        raise ValueError("REGISTRY_PUBLIC_BASE_URL must be http(s)://host[:port][/path]")
-    return value or None
+def _env(*names: str) -> Any:
+    return Field(validation_alias=AliasChoices(*names))
 
 
-@dataclass(frozen=True)
-class Settings:
-    table_name: str = "registry"
-    aws_region: str = "us-east-1"
-    phone_default_region: str = "US"
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="REGISTRY_", env_ignore_empty=True, extra="ignore", frozen=True,
+                                      populate_by_name=True)
+
+    table_name: str = Field("registry", validation_alias=AliasChoices("REGISTRY_TABLE", "table_name"))
+    aws_region: str = Field("us-east-1", validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION",
+                                                                      "aws_region"))
+    phone_default_region: str = Field("US", validation_alias=AliasChoices("REGISTRY_PHONE_REGION",
+                                                                          "phone_default_region"))
     # Key for the keyed hash (HMAC) that names every contact in the table. Either the value
     # itself (local stack, tests) or the name of an SSM SecureString parameter (AWS).
     address_hash_key: str | None = None
     address_hash_key_parameter: str | None = None
-    brand_policies: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # JSON: brand -> overrides of the contract's default policy (services.policies).
+    brand_policies: Mapping[str, Mapping[str, Any]] = Field(default_factory=dict)
     # Preference-center links: the HMAC key that signs their tokens (the value, or the name of an
     # SSM SecureString, as for the address hash key) and the public base URL they are built on
     # (never the request's Host). Without one, in AWS, links use the API's own default endpoint:
@@ -50,48 +54,70 @@ class Settings:
     # Lookups fail closed fast: a stalled DynamoDB must not hold a dialer past ~1 s.
     read_connect_timeout: float = 0.25
     read_timeout: float = 0.5
-    read_max_attempts: int = 2
+    read_max_attempts: int = Field(2, ge=1)
     # Writes may wait a little longer: a caller retries them, and nothing is contacted meanwhile.
     write_connect_timeout: float = 1.0
     write_timeout: float = 3.0
-    write_max_attempts: int = 3
-    batch_get_concurrency: int = 8
+    write_max_attempts: int = Field(3, ge=1)
+    batch_get_concurrency: int = Field(8, ge=1)
     api_key_cache_seconds: float = 30.0
-    max_body_bytes: int = 1_048_576
-    max_batch_addresses: int = 1000
-    max_list_entries: int = 1000
-    max_events: int = 100
     attempts_retention_days: int = 35
     idempotency_retention_days: int = 400
-    history_page_size: int = 100
-    service_name: str = "contact-registry"
+    history_page_size: int = Field(100, ge=1, le=1000)
 
+    @field_validator("public_base_url")
     @classmethod
-    def from_env(cls) -> "Settings":
-        env = os.environ
-        policies = env.get("REGISTRY_BRAND_POLICIES")
-        return cls(
-            table_name=env.get("REGISTRY_TABLE", cls.table_name),
-            aws_region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or cls.aws_region,
-            phone_default_region=env.get("REGISTRY_PHONE_REGION", cls.phone_default_region),
-            address_hash_key=env.get("REGISTRY_ADDRESS_HASH_KEY") or None,
-            address_hash_key_parameter=env.get("REGISTRY_ADDRESS_HASH_KEY_PARAMETER") or None,
-            brand_policies=json.loads(policies) if policies else {},
-            link_signing_key=env.get("REGISTRY_LINK_SIGNING_KEY") or None,
-            link_signing_key_parameter=env.get("REGISTRY_LINK_SIGNING_KEY_PARAMETER") or None,
-            public_base_url=_base_url(env.get("REGISTRY_PUBLIC_BASE_URL")),
-            api_domain=env.get("REGISTRY_API_DOMAIN") or None,
-            read_connect_timeout=_float("REGISTRY_READ_CONNECT_TIMEOUT", cls.read_connect_timeout),
-            read_timeout=_float("REGISTRY_READ_TIMEOUT", cls.read_timeout),
-            read_max_attempts=_int("REGISTRY_READ_MAX_ATTEMPTS", cls.read_max_attempts),
-            write_connect_timeout=_float("REGISTRY_WRITE_CONNECT_TIMEOUT", cls.write_connect_timeout),
-            write_timeout=_float("REGISTRY_WRITE_TIMEOUT", cls.write_timeout),
-            write_max_attempts=_int("REGISTRY_WRITE_MAX_ATTEMPTS", cls.write_max_attempts),
-            batch_get_concurrency=_int("REGISTRY_BATCH_GET_CONCURRENCY", cls.batch_get_concurrency),
-            api_key_cache_seconds=_float("REGISTRY_API_KEY_CACHE_SECONDS", cls.api_key_cache_seconds),
-        )
+    def _base_url(cls, value: str | None) -> str | None:
+        """http(s)://host[:port][/path], kept without a trailing slash."""
+        value = (value or "").strip().rstrip("/")
+        if value and not _BASE_URL.match(value):
+            raise ValueError("REGISTRY_PUBLIC_BASE_URL must be http(s)://host[:port][/path]")
+        return value or None
 
 
-@lru_cache(maxsize=1)
+_lock = threading.Lock()
+_current: Settings | None = None
+
+
 def get_settings() -> Settings:
-    return Settings.from_env()
+    """The settings, read from the environment on the first call after start or reset."""
+    global _current
+    settings = _current
+    if settings is None:
+        with _lock:
+            if _current is None:
+                _current = Settings()
+            settings = _current
+    return settings
+
+
+def reset_settings() -> None:
+    """Forget the settings: the next ``get_settings()`` reads the environment again, and everything
+    ``derived`` from them is made anew."""
+    global _current
+    with _lock:
+        _current = None
+
+
+T = TypeVar("T")
+
+
+class derived(Generic[T]):
+    """A value made from the settings, once per settings object: ``derived(build)()`` is
+    ``build(get_settings())``, made again after ``reset_settings()``."""
+
+    def __init__(self, build: Callable[[Settings], T]) -> None:
+        self._build = build
+        self._made: tuple[Settings, T] | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self) -> T:
+        settings = get_settings()
+        made = self._made
+        if made is None or made[0] is not settings:
+            with self._lock:
+                made = self._made
+                if made is None or made[0] is not settings:
+                    made = (settings, self._build(settings))
+                    self._made = made
+        return made[1]

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import urllib.parse
-from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -127,25 +126,17 @@ def test_links_are_built_from_configuration_never_from_the_host(both):
     assert confirm.status == 200 and "evil" not in confirm.text
 
 
-def _settings(monkeypatch, **changes):
-    from registry.handlers.routes import preference_center
-    from registry.settings import get_settings
-
-    configured = replace(get_settings(), **changes)
-    monkeypatch.setattr(preference_center, "get_settings", lambda: configured)
-
-
-def test_the_base_url_comes_from_settings(api, monkeypatch):
-    _settings(monkeypatch, public_base_url="https://prefs.example.com/center")
+def test_the_base_url_comes_from_settings(api, configure):
+    configure(REGISTRY_PUBLIC_BASE_URL="https://prefs.example.com/center/")
     link = make_link(api, new_email())
     assert link["url"].startswith("https://prefs.example.com/center/p/")
     assert link["unsubscribe_url"].startswith("https://prefs.example.com/center/p/")
 
 
-def test_without_a_base_url_links_name_the_apis_own_endpoint(api, monkeypatch):
+def test_without_a_base_url_links_name_the_apis_own_endpoint(api, configure):
     """In AWS with PublicBaseUrl empty: the API id API Gateway puts in the request context and the
     template's REGISTRY_API_DOMAIN; a Host or domainName the client chose plays no part."""
-    _settings(monkeypatch, public_base_url=None, api_domain="execute-api.us-east-1.amazonaws.com")
+    configure(REGISTRY_PUBLIC_BASE_URL="", REGISTRY_API_DOMAIN="execute-api.us-east-1.amazonaws.com")
     reply = api.call("POST", "/v1/preference-links", {"address": new_email()}, headers=HOSTILE,
                      context={"apiId": "a1b2c3d4e5", "domainName": "evil.example"})
     link = clean(reply)
@@ -158,16 +149,16 @@ def test_without_a_base_url_links_name_the_apis_own_endpoint(api, monkeypatch):
                  503, "registry_unavailable")
 
 
-def test_the_local_server_without_a_base_url_issues_no_link(local_api, monkeypatch):
+def test_the_local_server_without_a_base_url_issues_no_link(local_api, configure):
     """No request context there names an API: the Host cannot stand in for configuration."""
-    _settings(monkeypatch, public_base_url=None, api_domain="execute-api.us-east-1.amazonaws.com")
+    configure(REGISTRY_PUBLIC_BASE_URL=None, REGISTRY_API_DOMAIN="execute-api.us-east-1.amazonaws.com")
     reply = local_api.call("POST", "/v1/preference-links", {"address": new_email()}, headers=HOSTILE)
     assert_error(reply, 503, "registry_unavailable")
     assert "evil" not in reply.text
 
 
-def test_with_no_base_url_configured_no_link_is_issued(api, monkeypatch):
-    _settings(monkeypatch, public_base_url=None, api_domain=None)
+def test_with_no_base_url_configured_no_link_is_issued(api, configure):
+    configure(REGISTRY_PUBLIC_BASE_URL=None, REGISTRY_API_DOMAIN=None)
     address = new_email()
     reply = api.call("POST", "/v1/preference-links", {"address": address}, headers=HOSTILE,
                      context={"apiId": "a1b2c3d4e5"})

@@ -159,13 +159,25 @@ class Faults:
         return self._on_send(target, operation, fail, times)
 
     def transaction_cancelled(self, target: Any, code_for: Callable[[dict[str, Any]], str],
-                              times: int | None = None) -> Calls:
+                              times: int | None = None, item_exists: bool = True) -> Calls:
         """TransactWriteItems cancelled; ``code_for(action)`` gives each action's reason ("None": fine).
 
         The reasons are computed from the request actually sent, so they line up with its actions
-        in whatever order the client put them.
+        in whatever order the client put them. As DynamoDB does, a failed condition of an action
+        that asked for ``ReturnValuesOnConditionCheckFailure = ALL_OLD`` carries the item as it was
+        (here: its key), unless ``item_exists`` is False (a condition that failed on a missing item).
         """
         calls = Calls()
+
+        def reason(action: dict[str, Any], code: str) -> dict[str, Any]:
+            if code == "None":
+                return {"Code": code}
+            found = {"Code": code, "Message": f"injected {code}"}
+            (_, body), = action.items()
+            if code == "ConditionalCheckFailed" and item_exists and body.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD":
+                key = body.get("Item") or body.get("Key")
+                found["Item"] = {"pk": key["pk"], "sk": key["sk"]}
+            return found
 
         def cancel(request, **_):
             if times is not None and calls.count >= times:
@@ -173,7 +185,7 @@ class Faults:
             actions = json.loads(request.body)["TransactItems"]
             codes = [code_for(action) for action in actions]
             calls.hit(codes)
-            reasons = [{"Code": c} if c == "None" else {"Code": c, "Message": f"injected {c}"} for c in codes]
+            reasons = [reason(action, code) for action, code in zip(actions, codes)]
             message = ("Transaction cancelled, please refer cancellation reasons for specific reasons "
                        f"[{', '.join(codes)}]")
             return response(request.url, 400, error_body("TransactionCanceledException", message,

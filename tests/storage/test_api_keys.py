@@ -154,14 +154,14 @@ def test_revoke_is_idempotent_and_404s_for_unknown_ids():
     assert first.revoked_at == second.revoked_at
     with pytest.raises(NotFound):
         revoke_key("000000000000")
-    with pytest.raises(NotFound):
+    with pytest.raises(store.NoSuchKey):  # storage says what happened; the service says 404
         store.revoke(key_hash="f" * 64)
 
 
 def test_put_is_conditional():
     key_hash = hash_key(unique("dup"))
     store.put(key_hash, key_hash[:12], "dup", ["lookup"])
-    with pytest.raises(Conflict):
+    with pytest.raises(store.KeyExists):  # told apart by the item's key, not by its place in the request
         store.put(key_hash, key_hash[:12], "dup", ["lookup"])
     other = hash_key(unique("other"))
     with pytest.raises(store.KeyIdTaken):

@@ -8,10 +8,12 @@ import time as real_time
 import pytest
 
 from registry.domain.addresses import normalise
+from registry import retry
 from registry.domain.errors import RegistryUnavailable
 from registry.services import contact_facts
 from registry.services.address_keys import contact_key
 from registry.storage import contacts as store
+from registry.settings import get_settings
 from registry.storage.contacts import ContactItem
 from tests.storage.faults import hours_ago, new_email, response
 
@@ -46,18 +48,16 @@ def seeded(dynamodb_client, dynamodb_table) -> list[str]:
 
 @pytest.fixture
 def sleeps(monkeypatch) -> list[float]:
-    """Every backoff sleep load_many takes (it still sleeps)."""
+    """Every backoff pause the retry policy takes (it still sleeps)."""
     taken: list[float] = []
     lock = threading.Lock()
 
-    class Clock:
-        @staticmethod
-        def sleep(seconds: float) -> None:
-            with lock:
-                taken.append(seconds)
-            real_time.sleep(seconds)
+    def sleep(seconds: float) -> None:
+        with lock:
+            taken.append(seconds)
+        real_time.sleep(seconds)
 
-    monkeypatch.setattr(store, "time", Clock)
+    monkeypatch.setattr(retry, "sleep", sleep)
     return taken
 
 
@@ -81,7 +81,7 @@ def test_250_keys_are_three_batch_gets_and_every_key_is_answered(faults, seeded)
 
 def unprocess(parsed: dict, share: float) -> int:
     """Move a share of a BatchGetItem answer's items to its UnprocessedKeys, as a throttled table does."""
-    table = ContactItem.Meta.table_name
+    table = get_settings().table_name
     returned = parsed.get("Responses", {}).get(table, [])
     moved = returned[: int(len(returned) * share)]
     if not moved:
@@ -114,7 +114,7 @@ def test_unprocessed_keys_are_retried_with_backoff_until_answered(faults, seeded
 
 
 def test_unprocessed_keys_that_never_drain_are_storage_unavailable(faults, seeded, sleeps):
-    table = ContactItem.Meta.table_name
+    table = get_settings().table_name
     calls = faults.count_calls(ContactItem, OP)
 
     def nothing_processed(request, **_):
@@ -124,7 +124,8 @@ def test_unprocessed_keys_that_never_drain_are_storage_unavailable(faults, seede
     faults.hook(ContactItem, f"before-send.dynamodb.{OP}", nothing_processed)
     started = real_time.monotonic()
     with pytest.raises(store.StorageUnavailable):
-        store.load_many([contact_key(a) for a in seeded[:50]], max_attempts=6)
+        store.load_many([contact_key(a) for a in seeded[:50]])
+    assert retry.UNPROCESSED.tries == 6
     assert calls.count == 6 and len(sleeps) == 5
     assert all(s <= 0.02 * 2 ** i for i, s in enumerate(sleeps))
     assert real_time.monotonic() - started < 2.0
@@ -145,7 +146,7 @@ def test_a_throttled_batch_get_is_storage_unavailable(faults, seeded):
 
 @pytest.mark.parametrize("fault", ["never_drains", "throttled", "server_error"])
 def test_the_batch_endpoint_answers_503_deny_for_every_address(fault, api, faults, seeded):
-    table = ContactItem.Meta.table_name
+    table = get_settings().table_name
     if fault == "never_drains":
         faults.hook(ContactItem, f"before-send.dynamodb.{OP}", lambda request, **_: response(
             request.url, 200, {"Responses": {table: []},

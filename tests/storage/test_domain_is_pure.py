@@ -3,7 +3,10 @@
 - ``registry.domain`` is pure: no AWS SDK, no PynamoDB, no Powertools, and nothing from the
   storage, services or handlers layers, so every decision can be unit-tested without a table.
 - ``registry.handlers`` is the outermost layer: nothing below it imports it.
-- ``registry.storage`` does not reach up into services or handlers.
+- ``registry.storage`` does not reach up into services or handlers, and raises only its own
+  errors (never the domain's, which the services choose: one error model).
+- ``registry.services`` never meets PynamoDB or botocore: storage's errors are all it catches.
+- ``registry.handlers`` reach storage only through the services.
 
 Imports are read with ``ast`` (every ``import``, at any depth, relative ones resolved), and once
 more at run time in a fresh interpreter.
@@ -25,8 +28,9 @@ PACKAGE = ROOT / "registry"
 AWS_AND_FRAMEWORKS = ("boto3", "botocore", "pynamodb", "aws_lambda_powertools")
 RULES = {
     "registry.domain": AWS_AND_FRAMEWORKS + ("registry.storage", "registry.services", "registry.handlers"),
-    "registry.services": ("registry.handlers",),
-    "registry.storage": ("registry.services", "registry.handlers"),
+    "registry.services": ("registry.handlers", "boto3", "botocore", "pynamodb"),
+    "registry.storage": ("registry.services", "registry.handlers", "registry.domain.errors"),
+    "registry.handlers": ("registry.storage", "boto3", "botocore", "pynamodb"),
 }
 
 

@@ -85,7 +85,7 @@ FAILURES = {
     "state_update_throttled_in_transaction": lambda faults: faults.transaction_cancelled(
         write_connection(), fail_where("ThrottlingError", lambda kind, pk, sk: sk == "STATE")),
     "mark_put_invalid": lambda faults: faults.transaction_cancelled(
-        write_connection(), fail_where("ValidationError", lambda kind, pk, sk: sk.startswith("I#"))),
+        write_connection(), fail_where("ValidationError", lambda kind, pk, sk: sk == store.MARK_SK)),
 }
 
 
@@ -337,3 +337,80 @@ def test_a_thousand_new_entries_with_lost_answers_are_a_thousand_added(faults):
     result = suppression.change_entries(name, add=[new_phone() for _ in range(1000)], remove=[])
     assert lost.count == 50
     assert (result["added"], result["unchanged"]) == (1000, 0)
+
+
+# --- a cancellation is read by the failing item's key, not by its place -----------------------
+
+@pytest.fixture
+def reversed_transactions(faults):
+    """Every TransactWriteItems sent with its actions in the reverse order: the reasons DynamoDB
+    gives come back in that order too, so a reading by position would blame the wrong action."""
+    sent: list[list[str]] = []
+
+    def reverse(params, **_):
+        params["TransactItems"].reverse()
+        sent.append([next(iter(action)) for action in params["TransactItems"]])
+
+    faults.hook(write_connection(), "before-parameter-build.dynamodb.TransactWriteItems", reverse)
+    return sent
+
+
+def test_a_cancelled_commit_is_read_by_the_items_key(reversed_transactions, contact_items):
+    pk = store.contact_pk(new_id())
+    assert _commit(pk, 0, "a") == 1
+    before = contact_items(pk)
+    with pytest.raises(store.DuplicateWrite) as caught:  # the mark's condition failed, the state's held
+        _commit(pk, 1, "a", minute=1)
+    assert caught.value.mark.request_hash == "h-a"
+    with pytest.raises(store.VersionConflict):  # the state's condition failed (the item is returned)
+        _commit(pk, 0, "b", minute=2)
+    with pytest.raises(store.VersionConflict):  # version 5 of a contact never written: no item comes back
+        _commit(store.contact_pk(new_id()), 5, "c")
+    assert contact_items(pk) == before
+    assert reversed_transactions and all(kinds[0] == "Update" for kinds in reversed_transactions)  # not as built
+
+
+def test_a_cancelled_membership_change_is_read_by_the_items_key(reversed_transactions):
+    pk = store.contact_pk(new_id())
+    stamp = "2026-01-01T00:00:00Z"
+    with pytest.raises(store.NotMember):  # no contact at all: the condition failed on a missing item
+        store.change_membership(pk, "x@example.com", "email", "internal:keyed", False, stamp, _history("m0"))
+    store.change_membership(pk, "x@example.com", "email", "internal:keyed", True, stamp, _history("m1", 1))
+    with pytest.raises(store.AlreadyMember):
+        store.change_membership(pk, "x@example.com", "email", "internal:keyed", True, stamp, _history("m2", 2))
+    # the same change again (its history entry exists): applied before, not "already a member"
+    store.change_membership(pk, "x@example.com", "email", "internal:keyed", True, stamp, _history("m1", 1))
+
+
+def test_a_cancelled_key_put_is_read_by_the_items_key(reversed_transactions):
+    from registry.services.api_keys import hash_key
+    from registry.storage import api_keys as keys
+
+    key_hash, other = hash_key(new_id()), hash_key(new_id())
+    keys.put(key_hash, key_hash[:12], "first", ["lookup"])
+    with pytest.raises(keys.KeyExists):
+        keys.put(key_hash, other[:12], "same hash", ["lookup"])
+    with pytest.raises(keys.KeyIdTaken):
+        keys.put(other, key_hash[:12], "same id", ["lookup"])
+    keys.revoke(key_hash=key_hash)
+    with pytest.raises(keys.KeyRevoked):  # the key is returned as it was: there, and revoked
+        keys.set_scopes(key_hash, "renamed", ["lookup"])
+    with pytest.raises(keys.NoSuchKey):  # nothing comes back: there is no such key
+        keys.set_scopes(other, "renamed", ["lookup"])
+
+
+def test_a_cancellation_nobody_can_read_is_storage_unavailable(faults):
+    """A reason on an item the transaction does not name, or one no action can have caused, is
+    not guessed at: the registry could not write."""
+    pk = store.contact_pk(new_id())
+    faults.transaction_cancelled(write_connection(), lambda action: "ConditionalCheckFailed", item_exists=False)
+    with pytest.raises(store.StorageUnavailable):  # two puts and no update: the missing item is nobody's
+        from registry.services.api_keys import hash_key
+        from registry.storage import api_keys as keys
+
+        key_hash = hash_key(new_id())
+        keys.put(key_hash, key_hash[:12], "unread", ["lookup"])
+    faults.clear()
+    faults.transaction_cancelled(write_connection(), lambda action: "ValidationError")
+    with pytest.raises(store.StorageUnavailable):
+        _commit(pk, 0, "x")

@@ -30,7 +30,7 @@ def test_normal_forms(raw, brand):
 def test_ambiguous_or_empty_brands_are_refused(raw):
     with pytest.raises(InvalidRequest) as err:
         normalise_brand(raw)
-    assert err.value.field == "brand" and err.value.status == 400
+    assert err.value.field == "brand" and err.value.code == "invalid_request"
 
 
 def test_normalising_twice_changes_nothing():

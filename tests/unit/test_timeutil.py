@@ -56,4 +56,4 @@ def test_stored_instants_read_back_in_either_form():
 def test_a_stored_instant_that_cannot_be_read_is_unreadable_not_bad_input(raw):
     with pytest.raises(UnreadableRecord) as err:
         timeutil.read_stored_instant(raw)
-    assert isinstance(err.value, RegistryUnavailable) and err.value.status == 503
+    assert isinstance(err.value, RegistryUnavailable) and err.value.code == "registry_unavailable"

@@ -1,11 +1,14 @@
-"""Errors the domain raises; handlers turn them into the contract's JSON error shape."""
+"""The registry's errors: what went wrong, in the contract's words (a code, a message, the field).
+
+They say nothing about HTTP: the handlers map each kind to a status (``handlers.errors``), the
+CLI prints it as JSON, an event's result carries its code. ``code`` is the contract's error code.
+"""
 from __future__ import annotations
 
 
 class RegistryError(Exception):
-    """A failure with a contract error code and HTTP status."""
+    """A failure with a contract error code, a message for the caller and, maybe, the field at fault."""
 
-    status = 400
     code = "invalid_request"
 
     def __init__(self, message: str, field: str | None = None, code: str | None = None):
@@ -17,56 +20,58 @@ class RegistryError(Exception):
 
 
 class InvalidRequest(RegistryError):
-    status, code = 400, "invalid_request"
+    code = "invalid_request"
 
 
 class InvalidAddress(RegistryError):
-    status, code = 400, "invalid_address"
+    code = "invalid_address"
 
 
 class ChannelAddressMismatch(RegistryError):
-    status, code = 400, "channel_address_mismatch"
+    code = "channel_address_mismatch"
 
 
 class TooLarge(RegistryError):
-    status, code = 413, "payload_too_large"
+    """A body or a list over its limit."""
+
+    code = "payload_too_large"
 
 
 class NotFound(RegistryError):
-    status, code = 404, "not_found"
+    code = "not_found"
 
 
 class Conflict(RegistryError):
-    status, code = 409, "conflict"
+    code = "conflict"
 
 
-class ContactErased(RegistryError):
+class ContactErased(Conflict):
     """A fact about an erased contact, dated before its erasure: recording it would bring back
     what the erasure removed (a replayed consent would even lift the deny erasure left)."""
 
-    status, code = 409, "contact_erased"
+    code = "contact_erased"
 
 
 class Unauthorized(RegistryError):
-    status, code = 401, "unauthorized"
+    code = "unauthorized"
 
 
 class Forbidden(RegistryError):
-    status, code = 403, "forbidden"
+    code = "forbidden"
 
 
 class Gone(RegistryError):
     """Something that existed and no longer does: an expired or revoked preference link."""
 
-    status, code = 410, "gone"
+    code = "gone"
 
 
 class RegistryUnavailable(RegistryError):
     """The registry could not be read or written: callers must not contact (fail closed)."""
 
-    status, code = 503, "registry_unavailable"
+    code = "registry_unavailable"
 
 
 class UnreadableRecord(RegistryUnavailable):
     """A stored record that cannot be read (corrupt, or written by a bug): the registry cannot
-    answer for that address, so it fails closed for it alone (503 deny), never a 400."""
+    answer for that address, so it fails closed for it alone (a deny, never a bad request)."""

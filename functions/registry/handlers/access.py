@@ -26,8 +26,8 @@ from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 
 from ..domain.errors import Forbidden, RegistryError, TooLarge, Unauthorized
 from ..services import api_keys
-from ..settings import get_settings
-from .errors import error_body
+from .body import MAX_BODY_BYTES
+from .errors import error_body, http_status
 from .routing import NotCanonical, check_canonical, find_route, routes
 
 PUBLIC, LOOKUP, WRITE, ADMIN = "public", "lookup", "write", "admin"
@@ -103,13 +103,13 @@ def gate(app: Any, method: str, path: str | None, headers: Mapping[str, str], bo
             principal = api_keys.authenticate(_header(headers, "x-api-key"))
             api_keys.require_scope(principal, scope)
             current_principal.set(principal)
-        if body_size > get_settings().max_body_bytes:
-            raise TooLarge(f"the body is over {get_settings().max_body_bytes} bytes")
+        if body_size > MAX_BODY_BYTES:
+            raise TooLarge(f"the body is over {MAX_BODY_BYTES} bytes")
     except (Unauthorized, Forbidden, TooLarge) as err:
-        return err.status, error_body(err.code, err.message, err.field)
+        return http_status(err), error_body(err.code, err.message, err.field)
     except RegistryError as err:  # the key store could not be read: fail closed
         extra = _deny_body() if scope == LOOKUP else {}
-        return err.status, {**error_body(err.code, err.message), **extra}
+        return http_status(err), {**error_body(err.code, err.message), **extra}
     return None
 
 

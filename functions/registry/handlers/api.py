@@ -24,7 +24,7 @@ from ..domain.errors import InvalidRequest, RegistryError
 from . import body as request_body
 from .access import (LOOKUP, NOT_FOUND, PUBLIC, check_declared, gate, lambda_event_gate, requires, scope_for,
                      treat_body_as_json)
-from .errors import error_body, json_response, registry_error_response, validation_error_response
+from .errors import error_body, http_status, json_response, registry_error_response, validation_error_response
 from .observability import logger, metrics, tracer
 from .routing import NotCanonical, decode_once, install_rules
 from .routes import contacts, events, facts, health, permissions, preference_center, suppression_lists
@@ -84,7 +84,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     try:  # the body as text, once: routes never meet base64 or bytes that are not UTF-8
         text = request_body.decode_lambda_body(event.get("body"), bool(event.get("isBase64Encoded")))
     except InvalidRequest as err:
-        return {"statusCode": err.status, "headers": {"Content-Type": "application/json"},
+        return {"statusCode": http_status(err), "headers": {"Content-Type": "application/json"},
                 "body": json.dumps(error_body(err.code, err.message, err.field))}
     if event.get("isBase64Encoded"):
         event = {**event, "body": text, "isBase64Encoded": False}
@@ -151,10 +151,10 @@ def local_app():
             scope.get("query_string", b"").decode("utf-8")
         except UnicodeDecodeError:
             err = InvalidRequest("the query string is not UTF-8 text")
-            await _send_json(send, err.status, error_body(err.code, err.message))
+            await _send_json(send, http_status(err), error_body(err.code, err.message))
             return
         except InvalidRequest as err:
-            await _send_json(send, err.status, error_body(err.code, err.message, err.field))
+            await _send_json(send, http_status(err), error_body(err.code, err.message, err.field))
             return
         scope = {**scope, "headers": _utf8_headers(scope.get("headers", []))}
 

@@ -19,6 +19,7 @@ from typing import Any
 from ..domain.errors import InvalidRequest
 
 MAX_DEPTH = 32
+MAX_BODY_BYTES = 1_048_576  # the contract's limit: a body over 1 MB is 413, before it is parsed
 
 
 def decode_text(raw: bytes) -> str:

@@ -1,4 +1,9 @@
-"""Every error in the contract's shape: {"error": {"code", "message", "field"?}}; nothing internal leaks."""
+"""Every error in the contract's shape: {"error": {"code", "message", "field"?}}; nothing internal leaks.
+
+The one place an error becomes an HTTP status: ``http_status`` maps each kind of the registry's
+errors (``domain.errors``) to its status, by the nearest kind it is. Every route, the gate and
+both hosts answer through it.
+"""
 from __future__ import annotations
 
 import json
@@ -6,7 +11,23 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
 
-from ..domain.errors import InvalidRequest, RegistryError, TooLarge
+from ..domain.errors import (ChannelAddressMismatch, Conflict, Forbidden, Gone, InvalidAddress, InvalidRequest,
+                             NotFound, RegistryError, RegistryUnavailable, TooLarge, Unauthorized)
+
+# Nearest kind first: a kind not listed takes its parent's status (ContactErased is a Conflict).
+STATUS: dict[type[RegistryError], int] = {
+    InvalidRequest: 400,
+    InvalidAddress: 400,
+    ChannelAddressMismatch: 400,
+    Unauthorized: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    Gone: 410,
+    TooLarge: 413,
+    RegistryUnavailable: 503,
+    RegistryError: 400,
+}
 
 # pydantic error types that mean "a list is over its limit" (413), not "bad value" (400)
 _TOO_LARGE_TYPES = {"too_long"}
@@ -36,8 +57,13 @@ def json_response(status: int, body: dict[str, Any], headers: dict[str, str] | N
                     body=json.dumps(body), headers=headers or {})
 
 
+def http_status(err: RegistryError) -> int:
+    """The status a registry error answers with."""
+    return next(STATUS[kind] for kind in type(err).__mro__ if kind in STATUS)
+
+
 def registry_error_response(err: RegistryError) -> Response:
-    return json_response(err.status, error_body(err.code, err.message, err.field))
+    return json_response(http_status(err), error_body(err.code, err.message, err.field))
 
 
 def validation_error_response(errors: list[dict[str, Any]]) -> Response:

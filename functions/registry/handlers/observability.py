@@ -8,11 +8,10 @@ from __future__ import annotations
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 
-from ..settings import get_settings
-
-logger = Logger(service=get_settings().service_name)
-metrics = Metrics(namespace="ContactRegistry", service=get_settings().service_name)
-tracer = Tracer(service=get_settings().service_name)
+SERVICE_NAME = "contact-registry"  # made at import: a name, not configuration (no settings read here)
+logger = Logger(service=SERVICE_NAME)
+metrics = Metrics(namespace="ContactRegistry", service=SERVICE_NAME)
+tracer = Tracer(service=SERVICE_NAME)
 
 
 def count(name: str, value: int = 1) -> None:

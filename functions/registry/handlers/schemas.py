@@ -11,6 +11,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from ..domain.brands import normalise_brand
 from ..domain.errors import RegistryError
 from ..domain.timeutil import MAX_INSTANT_LENGTH, parse_instant
+from ..services.suppression import MAX_ENTRIES as MAX_LIST_ENTRIES
 
 Channel = Literal["call", "sms", "email"]
 ChannelOrAll = Literal["call", "sms", "email", "all"]
@@ -149,8 +150,8 @@ class SuppressionListIn(Strict):
 
 
 class EntriesIn(Strict):
-    add: Annotated[list[AddressText], Field(max_length=1000)] = []
-    remove: Annotated[list[AddressText], Field(max_length=1000)] = []
+    add: Annotated[list[AddressText], Field(max_length=MAX_LIST_ENTRIES)] = []
+    remove: Annotated[list[AddressText], Field(max_length=MAX_LIST_ENTRIES)] = []
 
 
 # Events: the envelope, and the data of the types that have no endpoint of their own. The fact

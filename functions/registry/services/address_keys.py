@@ -8,18 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from functools import lru_cache
-
-from ..settings import get_settings
+from ..settings import derived
 from ..storage.contacts import contact_pk
 from .secrets import read_secret
 
-
-@lru_cache(maxsize=1)
-def _secret() -> bytes:
-    settings = get_settings()
-    return read_secret(settings.address_hash_key, settings.address_hash_key_parameter,
-                       "REGISTRY_ADDRESS_HASH_KEY or REGISTRY_ADDRESS_HASH_KEY_PARAMETER")
+_secret = derived(lambda settings: read_secret(
+    settings.address_hash_key, settings.address_hash_key_parameter,
+    "REGISTRY_ADDRESS_HASH_KEY or REGISTRY_ADDRESS_HASH_KEY_PARAMETER"))
 
 
 def address_hash(address: str) -> str:

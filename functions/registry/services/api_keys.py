@@ -17,11 +17,14 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from ..domain.errors import Conflict, Forbidden, InvalidRequest, RegistryUnavailable, Unauthorized
+from ..domain.errors import Conflict, Forbidden, InvalidRequest, NotFound, RegistryUnavailable, Unauthorized
 from ..domain.timeutil import format_instant
 from ..domain.vocabulary import API_KEY_SCOPES
-from ..settings import get_settings
+from ..settings import derived
 from ..storage import api_keys as store
+from .failures import storage_failures
+
+UNAVAILABLE = "the registry is unavailable: API keys could not be read or written"
 
 log = logging.getLogger(__name__)
 
@@ -186,7 +189,8 @@ class Authenticator:
 def load_principal(key_hash: str) -> Principal | None:
     """The live key under this hash from DynamoDB; None if missing or revoked."""
     try:
-        item = store.get(key_hash)
+        with storage_failures(UNAVAILABLE):
+            item = store.get(key_hash)
     except RegistryUnavailable:
         log.warning("api key lookup failed; refusing the request", extra={"key_id": key_id_for(key_hash)})
         raise
@@ -195,18 +199,8 @@ def load_principal(key_hash: str) -> Principal | None:
     return _principal(item)
 
 
-_default: Authenticator | None = None
-_default_lock = threading.Lock()
-
-
-def authenticator() -> Authenticator:
-    """The process-wide authenticator (tests may set its ``clock``)."""
-    global _default
-    if _default is None:
-        with _default_lock:
-            if _default is None:
-                _default = Authenticator(load_principal, ttl=get_settings().api_key_cache_seconds)
-    return _default
+# The process-wide authenticator (tests may set its ``clock``); a new one after a settings reset.
+authenticator = derived(lambda settings: Authenticator(load_principal, ttl=settings.api_key_cache_seconds))
 
 
 def authenticate(raw_key: str | None) -> Principal:
@@ -225,15 +219,16 @@ def clear_cache() -> None:
 def create_key(name: str, scopes: Iterable[str]) -> tuple[str, Principal]:
     """Mint a key. The raw key is returned once, here, and stored only as its hash."""
     name, scopes = _valid_name(name), _valid_scopes(scopes)
-    for _ in range(5):
-        raw = KEY_PREFIX + secrets.token_urlsafe(32)
-        key_hash = hash_key(raw)
-        try:
-            item = store.put(key_hash, key_id_for(key_hash), name, scopes)
-        except store.KeyIdTaken:
-            continue
-        log.info("api key created", extra={"key_id": item.key_id, "scopes": sorted(scopes)})
-        return raw, _principal(item)
+    with storage_failures(UNAVAILABLE):
+        for _ in range(5):
+            raw = KEY_PREFIX + secrets.token_urlsafe(32)
+            key_hash = hash_key(raw)
+            try:
+                item = store.put(key_hash, key_id_for(key_hash), name, scopes)
+            except (store.KeyIdTaken, store.KeyExists):
+                continue  # another key has this id (~2^-48 per try): mint another
+            log.info("api key created", extra={"key_id": item.key_id, "scopes": sorted(scopes)})
+            return raw, _principal(item)
     raise RegistryUnavailable("could not mint a unique API key id")  # ~2^-48 per try: unreachable
 
 
@@ -247,22 +242,28 @@ def ensure_key(raw_key: str, name: str, scopes: set[str]) -> Principal:
         raise InvalidRequest("the API key must be a non-empty string", "key")
     name, wanted = _valid_name(name), _valid_scopes(scopes)
     key_hash = hash_key(raw_key)
-    item = store.get(key_hash, consistent_read=True)
-    if item is None:
-        try:
-            item = store.put(key_hash, key_id_for(key_hash), name, wanted)
-            log.info("api key seeded", extra={"key_id": item.key_id, "scopes": sorted(wanted)})
-        except store.KeyIdTaken:
-            raise Conflict("another key has this key's id; choose a different key") from None
-        except Conflict:
-            item = store.get(key_hash, consistent_read=True)  # a concurrent seed won the race
-            if item is None:
-                raise
-    if item.revoked:
-        raise Conflict(f"API key {item.key_id} is revoked; create a new one")
-    if set(item.scopes or ()) != wanted or item.name != name:
-        item = store.set_scopes(key_hash, name, wanted)
-        log.info("api key updated", extra={"key_id": item.key_id, "scopes": sorted(wanted)})
+    with storage_failures(UNAVAILABLE):
+        item = store.get(key_hash, consistent_read=True)
+        if item is None:
+            try:
+                item = store.put(key_hash, key_id_for(key_hash), name, wanted)
+                log.info("api key seeded", extra={"key_id": item.key_id, "scopes": sorted(wanted)})
+            except store.KeyIdTaken:
+                raise Conflict("another key has this key's id; choose a different key") from None
+            except store.KeyExists:
+                item = store.get(key_hash, consistent_read=True)  # a concurrent seed won the race
+                if item is None:
+                    raise Conflict("this API key already exists") from None
+        if item.revoked:
+            raise Conflict(f"API key {item.key_id} is revoked; create a new one")
+        if set(item.scopes or ()) != wanted or item.name != name:
+            try:
+                item = store.set_scopes(key_hash, name, wanted)
+            except store.KeyRevoked:
+                raise Conflict(f"API key {item.key_id} is revoked; create a new one") from None
+            except store.NoSuchKey:
+                raise NotFound("no such API key") from None
+            log.info("api key updated", extra={"key_id": item.key_id, "scopes": sorted(wanted)})
     authenticator().forget(key_hash)
     return _principal(item)
 
@@ -271,14 +272,19 @@ def revoke_key(key_id: str) -> KeyInfo:
     """Revoke by public id. Takes effect here at once, elsewhere within the cache TTL."""
     if not isinstance(key_id, str) or not key_id.strip():
         raise InvalidRequest("key_id is required", "key_id")
-    item = store.revoke(key_id=key_id.strip())
+    with storage_failures(UNAVAILABLE):
+        try:
+            item = store.revoke(key_id=key_id.strip())
+        except store.NoSuchKey:
+            raise NotFound(f"no API key with id {key_id.strip()}") from None
     authenticator().forget(item.key_hash)
     log.info("api key revoked", extra={"key_id": item.key_id})
     return _info(item)
 
 
 def list_keys() -> list[KeyInfo]:
-    return [_info(item) for item in store.list_all()]
+    with storage_failures(UNAVAILABLE):
+        return [_info(item) for item in store.list_all()]
 
 
 def _principal(item: store.ApiKeyItem) -> Principal:

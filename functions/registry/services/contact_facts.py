@@ -7,22 +7,17 @@ was fine) and never fails the other addresses of a batch.
 """
 from __future__ import annotations
 
-import logging
 from typing import Iterable, Mapping, Sequence
 
 from ..domain.addresses import Address
 from ..domain.documents import facts_from_document
-from ..domain.errors import RegistryUnavailable, UnreadableRecord
+from ..domain.errors import UnreadableRecord
 from ..domain.facts import ContactFacts
 from ..storage import contacts as store
 from .address_keys import contact_key
+from .failures import log_unreadable, storage_failures, unreadable
 
-log = logging.getLogger(__name__)
-
-
-def log_unreadable(pk: str, err: Exception) -> None:
-    """Loud: a record nobody can read needs a person. The key is a keyed hash, not an address."""
-    log.error("stored contact record could not be read", extra={"pk": pk, "cause": repr(err.__cause__ or err)})
+READ_FAILED = "the registry could not be read"
 
 
 def facts_of(snapshot: store.Snapshot | None, address: Address) -> ContactFacts:
@@ -36,13 +31,8 @@ def facts_of(snapshot: store.Snapshot | None, address: Address) -> ContactFacts:
 
 
 def load(address: Address) -> tuple[ContactFacts, store.Snapshot | None]:
-    try:
+    with storage_failures(READ_FAILED):
         snapshot = store.load(contact_key(address.value))
-    except store.CorruptItem as err:
-        log_unreadable(contact_key(address.value), err)
-        raise UnreadableRecord("a stored record could not be read") from err
-    except store.StorageUnavailable as err:
-        raise RegistryUnavailable("the registry could not be read") from err
     return facts_of(snapshot, address), snapshot
 
 
@@ -50,16 +40,13 @@ def load_many(addresses: Sequence[Address]) -> dict[str, ContactFacts | Unreadab
     """Facts per normalised address, through concurrent BatchGetItem calls; an address whose record
     cannot be read maps to its ``UnreadableRecord`` (the others are answered as usual)."""
     keys = {a.value: contact_key(a.value) for a in addresses}
-    try:
+    with storage_failures(READ_FAILED):
         snapshots = store.load_many(list(keys.values()))
-    except store.StorageUnavailable as err:
-        raise RegistryUnavailable("the registry could not be read") from err
     out: dict[str, ContactFacts | UnreadableRecord] = {}
     for a in addresses:
         snapshot = snapshots.get(keys[a.value])
         if isinstance(snapshot, store.CorruptItem):
-            log_unreadable(keys[a.value], snapshot)
-            out[a.value] = UnreadableRecord("a stored record could not be read")
+            out[a.value] = unreadable(snapshot)
             continue
         try:
             out[a.value] = facts_of(snapshot, a)

@@ -15,8 +15,6 @@ is interrupted is simply sent again.
 """
 from __future__ import annotations
 
-import random
-import time
 from typing import Any
 
 from ..domain import changes
@@ -24,20 +22,22 @@ from ..domain.addresses import Address
 from ..domain.documents import document_from_facts, facts_from_document, redact
 from ..domain.errors import NotFound, RegistryUnavailable
 from ..domain.timeutil import format_instant, sortable_instant, utc_now
+from ..retry import CONFLICTS
 from ..storage import contacts as store
 from ..storage import preference_links as links
 from .address_keys import contact_key
 from .contact_facts import facts_of
-from .recording import MAX_TRIES, new_id
+from .failures import storage_failures
+from .recording import new_id
 
 KEPT_HISTORY_TYPES = {"opt_out.recorded", "contact.erased", "suppression.added", "suppression.removed"}
 
 
 def erase(address: Address, actor: str | None = None) -> dict[str, Any]:
     pk = contact_key(address.value)
-    try:
+    with storage_failures("erasure could not finish; send it again"):
         linkers = store.linked_from(pk)
-        for attempt in range(MAX_TRIES):
+        for _ in CONFLICTS.attempts():
             snapshot = store.load_for_write(pk)
             if snapshot is None and not linkers:
                 _scrub_history(pk)  # no record, but preference links issued for the address name it
@@ -54,14 +54,12 @@ def erase(address: Address, actor: str | None = None) -> dict[str, Any]:
                              stamp, [entry], None, erased_at=stamp, clear_address=True, links=unlinked)
                 break
             except store.VersionConflict:
-                _pause(attempt)
+                continue
         else:
             raise RegistryUnavailable("too many concurrent writes to this contact; send the erasure again")
         for linker in linkers:
             _unlink(linker, pk, address, actor)
         _scrub_history(pk)
-    except store.StorageUnavailable as err:
-        raise RegistryUnavailable("erasure could not finish; send it again") from err
     return {"address": address.value, "erased": True, "erased_at": stamp, "opt_outs_kept": len(erased.opt_outs)}
 
 
@@ -73,14 +71,10 @@ def _entry(now, type_: str, data: dict[str, Any], actor: str | None) -> store.Hi
                                data=data, actor=actor)
 
 
-def _pause(attempt: int) -> None:
-    time.sleep(random.uniform(0, 0.01 * (2 ** min(attempt, 6))))
-
-
 def _unlink(linker: str, pk: str, address: Address, actor: str | None) -> None:
     """Contact ``linker`` no longer names the erased address: not in its preferences (a history entry
     says a linked address was erased, without naming it), not in its history."""
-    for attempt in range(MAX_TRIES):
+    for _ in CONFLICTS.attempts():
         snapshot = store.load_for_write(linker)
         facts = facts_from_document(snapshot.address or "", snapshot.kind or "email", snapshot.state,
                                     snapshot.suppressions) if snapshot else None
@@ -98,12 +92,12 @@ def _unlink(linker: str, pk: str, address: Address, actor: str | None) -> None:
                          format_instant(now), [entry], None, links=[store.LinkChange(pk, linker, False)])
             break
         except store.VersionConflict:
-            _pause(attempt)
+            continue
     else:
         raise RegistryUnavailable("too many concurrent writes to a linked contact; send the erasure again")
     for raw in store.all_items(linker):
         if raw["sk"]["S"].startswith(store.HISTORY_PREFIX):
-            history = store.HistoryEntry.from_raw_data(raw)
+            history = store.history_entry(raw)
             cleaned = redact(history.data, address.value)
             if cleaned != history.data:
                 history.data = cleaned
@@ -119,7 +113,7 @@ def _scrub_history(pk: str) -> None:
         elif sk.startswith(links.POINTER_PREFIX):  # a preference link: the pointer and the link itself
             doomed += [(pk, sk), links.link_key_of_pointer(sk)]
         elif sk.startswith(store.HISTORY_PREFIX):
-            entry = store.HistoryEntry.from_raw_data(raw)
+            entry = store.history_entry(raw)
             if entry.type not in KEPT_HISTORY_TYPES:
                 doomed.append((pk, sk))
             elif entry.data and entry.data.get("note"):

@@ -14,23 +14,23 @@ import hmac
 import secrets
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
-from functools import lru_cache
 from typing import Any, Mapping
 
 from ..domain import link_tokens
 from ..domain.addresses import Address, normalise
 from ..domain.brands import normalise_brand, stored_brand
+from ..domain.errors import Forbidden, Gone, InvalidRequest
 from ..domain.location import Whereabouts, known_zone, locate
 from ..domain.profile import PageScope, PageStatus, page_scope
-from ..domain.errors import Forbidden, Gone, InvalidRequest, RegistryUnavailable
 from ..domain.facts import Consent, ContactFacts, OptOut
 from ..domain.timeutil import format_instant, parse_instant, utc_now
 from ..domain.vocabulary import ALL, CHANNELS, EVERY_BRAND, PURPOSES
-from ..settings import get_settings
+from ..settings import derived, get_settings
 from ..storage import preference_links as store
 from . import contact_facts, recording
 from .secrets import read_secret
 from .address_keys import contact_key
+from .failures import storage_failures
 from .policies import policy_book
 
 DEFAULT_TTL_DAYS = 30
@@ -49,11 +49,9 @@ IN, OUT, KEEP = "in", "out", "keep"
 _VERBS = {"call": ("call", "calls"), "sms": ("text", "messages"), "email": ("email", "messages")}
 
 
-@lru_cache(maxsize=1)
-def _key() -> bytes:
-    settings = get_settings()
-    return read_secret(settings.link_signing_key, settings.link_signing_key_parameter,
-                       "REGISTRY_LINK_SIGNING_KEY or REGISTRY_LINK_SIGNING_KEY_PARAMETER")
+_key = derived(lambda settings: read_secret(
+    settings.link_signing_key, settings.link_signing_key_parameter,
+    "REGISTRY_LINK_SIGNING_KEY or REGISTRY_LINK_SIGNING_KEY_PARAMETER"))
 
 
 # --- issuing and opening ---------------------------------------------------------------------
@@ -93,11 +91,9 @@ def issue(address: Address, brand: str, ttl_days: int, base_url: str, now: datet
     expires_at = (now + timedelta(days=ttl_days)).replace(microsecond=0)
     raw_id = secrets.token_bytes(link_tokens.ID_BYTES)
     link_id = link_tokens.b64(raw_id)
-    try:
+    with storage_failures("the link could not be stored; nothing was issued"):
         store.put(link_id, contact_key(address.value), address.value, address.kind, brand, format_instant(now),
                   int(expires_at.timestamp()))
-    except store.LinkStorageUnavailable as err:
-        raise RegistryUnavailable("the link could not be stored; nothing was issued") from err
     base = base_url.rstrip("/")
     page = link_tokens.sign(_key(), raw_id, expires_at, link_tokens.PAGE)
     unsubscribe = link_tokens.sign(_key(), raw_id, expires_at, link_tokens.UNSUBSCRIBE)
@@ -115,10 +111,8 @@ def open_link(token: str, purpose: str, now: datetime | None = None) -> Link:
         raise Forbidden("this link is not valid", code="invalid_link") from None
     except link_tokens.ExpiredToken:
         raise Gone("this link has expired; ask the sender for a new one", code="link_expired") from None
-    try:
+    with storage_failures("the registry could not be read"):
         item = store.get(claims.link_id)
-    except store.LinkStorageUnavailable as err:
-        raise RegistryUnavailable("the registry could not be read") from err
     if item is None:
         raise Gone("this link is no longer valid", code="link_expired")
     return Link(claims.link_id, Address(item.address, item.kind), stored_brand(item.brand),

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from ..domain.addresses import Address
-from ..domain.errors import InvalidRequest, NotFound, RegistryUnavailable
+from ..domain.errors import InvalidRequest, NotFound
 from ..domain.lead_temperature import lead_temperature
 from ..domain.location import locate_contact
 from ..domain.profile import relationships_view, scope_statuses
@@ -14,6 +14,7 @@ from ..settings import get_settings
 from ..storage import contacts as store
 from . import contact_facts
 from .address_keys import contact_key
+from .failures import storage_failures
 from .policies import policy_book
 
 
@@ -48,12 +49,13 @@ def profile(address: Address, at: datetime | None = None) -> dict[str, Any]:
 
 def history(address: Address, cursor: str | None, limit: int | None = None) -> dict[str, Any]:
     limit = min(max(limit or get_settings().history_page_size, 1), 1000)
-    try:
+    if cursor:
+        try:
+            store.decode_cursor(cursor)
+        except store.BadCursor:  # the caller's mistake, never an outage
+            raise InvalidRequest("cursor is not one this registry gave out", "cursor") from None
+    with storage_failures("the registry could not be read"):
         entries, next_cursor = store.history_page(contact_key(address.value), cursor, limit)
-    except store.BadCursor:
-        raise InvalidRequest("cursor is not one this registry gave out", "cursor") from None
-    except store.StorageUnavailable as err:
-        raise RegistryUnavailable("the registry could not be read") from err
     return {"entries": [_entry(e) for e in entries], "cursor": next_cursor}
 
 

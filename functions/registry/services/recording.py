@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import hmac
 import json
-import random
-import time
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -21,17 +19,18 @@ from typing import Any, Callable
 from ..domain import changes
 from ..domain.addresses import Address
 from ..domain.documents import document_from_facts
-from ..domain.errors import Conflict, ContactErased, RegistryUnavailable, UnreadableRecord
+from ..domain.errors import Conflict, ContactErased, RegistryUnavailable
 from ..domain.facts import Attempt, Consent, ContactFacts, OptOut, Relationship, Undeliverable
 from ..domain.timeutil import format_instant, parse_instant, sortable_instant, utc_now
+from ..retry import CONFLICTS
 from ..settings import get_settings
 from ..storage import contacts as store
 from .address_keys import contact_key, keyed_digest
 from .contact_facts import facts_of
+from .failures import storage_failures
 
-# Tries per write under optimistic locking. Eight writers racing on one contact need up to ~12
-# (tests/storage/test_concurrency.py); with the capped backoff below 25 tries stay within ~13 s.
-MAX_TRIES = 25
+WRITE_FAILED = "the registry could not be written; nothing was recorded"
+UNREADABLE = "the contact's stored record could not be read; nothing was recorded"
 
 
 @dataclass(frozen=True)
@@ -77,17 +76,38 @@ def fingerprint(record: dict[str, Any]) -> str:
 
 
 def apply_change(address: Address, change: Change, actor: str | None = None) -> WriteResult:
-    settings = get_settings()
-    pk = contact_key(address.value)
-    key = mark_key(change.fact_id)
-    request_hash = fingerprint(change.record)
-    token = new_id()  # this request: a mark that carries it was written by this very call
-    for attempt in range(MAX_TRIES):
+    write = _Write(address, change, actor, token=new_id())
+    with storage_failures(WRITE_FAILED, UNREADABLE):
+        for _ in CONFLICTS.attempts():  # optimistic locking: a writer that lost the race reads again
+            try:
+                return write.once()
+            except store.VersionConflict:
+                continue
+    raise RegistryUnavailable("too many concurrent writes to this contact; nothing was recorded")
+
+
+@dataclass
+class _Write:
+    """One change to record, tried once per ``once()``: read the contact, apply, commit."""
+
+    address: Address
+    change: Change
+    actor: str | None
+    token: str  # this request: a mark that carries it was written by this very call
+
+    def __post_init__(self) -> None:
+        self.pk = contact_key(self.address.value)
+        self.key = mark_key(self.change.fact_id)
+        self.request_hash = fingerprint(self.change.record)
+
+    def once(self) -> WriteResult:
+        """The result; VersionConflict when another writer committed first."""
+        address, change, actor = self.address, self.change, self.actor
         now = utc_now()
         facts: ContactFacts | None = None
         record: dict[str, Any] | None = None
         try:
-            snapshot = store.load_for_write(pk)
+            snapshot = store.load_for_write(self.pk)
             facts = facts_of(snapshot, address)
             erased_at = parse_instant(snapshot.erased_at, "erased_at") if snapshot and snapshot.erased_at else None
             own = changes.after_erasure(change.type, change.occurred_at, erased_at)
@@ -95,7 +115,7 @@ def apply_change(address: Address, change: Change, actor: str | None = None) -> 
                        if own != changes.REFUSE
                        or changes.after_erasure(kind, fact.occurred_at, erased_at) != changes.REFUSE]
             if own == changes.REFUSE and not implied:
-                existing = store.get_mark(key)
+                existing = store.get_mark(self.key)
                 if existing is None:
                     raise ContactErased(f"this address was erased at {snapshot.erased_at}; facts dated before "
                                         "its erasure are not recorded", "occurred_at")
@@ -123,22 +143,15 @@ def apply_change(address: Address, change: Change, actor: str | None = None) -> 
                 stored_address = snapshot.address  # it does not bring the erased address back
             answer = change.respond(updated) if change.respond else change.record
             record = {**answer, "recorded_at": recorded}
-            mark = store.MarkRecord(
-                key=key, request_hash=request_hash, type=change.type, token=token, created_at=recorded,
-                expires_at_epoch=int((now + timedelta(days=settings.idempotency_retention_days)).timestamp()))
-            store.commit(pk, snapshot.version if snapshot else 0, stored_address, address.kind,
+            retention = timedelta(days=get_settings().idempotency_retention_days)
+            mark = store.MarkRecord(key=self.key, request_hash=self.request_hash, type=change.type, token=self.token,
+                                    created_at=recorded, expires_at_epoch=int((now + retention).timestamp()))
+            store.commit(self.pk, snapshot.version if snapshot else 0, stored_address, address.kind,
                          document_from_facts(updated), recorded, history, mark,
-                         links=link_changes(pk, facts, updated))
+                         links=link_changes(self.pk, facts, updated))
             return WriteResult(record, True)
         except store.DuplicateWrite as dup:
-            return _repeated(dup.mark, change, request_hash, token, facts, record)
-        except store.VersionConflict:
-            time.sleep(random.uniform(0, 0.01 * (2 ** min(attempt, 6))))
-        except store.CorruptItem as err:
-            raise UnreadableRecord("the contact's stored record could not be read; nothing was recorded") from err
-        except store.StorageUnavailable as err:
-            raise RegistryUnavailable("the registry could not be written; nothing was recorded") from err
-    raise RegistryUnavailable("too many concurrent writes to this contact; nothing was recorded")
+            return _repeated(dup.mark, change, self.request_hash, self.token, facts, record)
 
 
 def _repeated(mark: store.StoredMark, change: Change, request_hash: str, token: str,

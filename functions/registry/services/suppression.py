@@ -10,13 +10,16 @@ from ..domain.documents import membership_token
 from ..domain.errors import Conflict, InvalidRequest, NotFound, RegistryUnavailable, TooLarge
 from ..domain.timeutil import format_instant, sortable_instant, utc_now
 from ..domain.vocabulary import SUPPRESSION_KINDS
+from ..retry import ENTRIES
 from ..settings import get_settings
 from ..storage import contacts as store
 from ..storage import suppression_lists as lists
 from .address_keys import contact_key
+from .failures import storage_failures
 from .recording import new_id
 
 LIST_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+MAX_ENTRIES = 1000  # the contract's limit, in ``add`` and in ``remove`` (the request model says it too)
 
 
 def check_name(name: str) -> str:
@@ -30,11 +33,9 @@ def create_list(name: str, kind: str) -> tuple[dict[str, Any], bool]:
     if kind not in SUPPRESSION_KINDS:
         raise InvalidRequest(f"kind must be one of {', '.join(SUPPRESSION_KINDS)}", "kind")
     now = format_instant(utc_now())
-    try:
+    with storage_failures("the registry could not be written"):
         created = lists.create(name, kind, now)
         existing = None if created else lists.get(name)
-    except store.StorageUnavailable as err:
-        raise RegistryUnavailable("the registry could not be written") from err
     if existing is not None and existing.kind != kind:
         raise Conflict(f"list {name} exists with kind {existing.kind}", "kind")
     item = existing
@@ -45,8 +46,8 @@ def change_entries(name: str, add: Sequence[str], remove: Sequence[str]) -> dict
     settings = get_settings()
     check_name(name)
     for field, values in (("add", add), ("remove", remove)):
-        if len(values) > settings.max_list_entries:
-            raise TooLarge(f"at most {settings.max_list_entries} entries in {field}", field)
+        if len(values) > MAX_ENTRIES:
+            raise TooLarge(f"at most {MAX_ENTRIES} entries in {field}", field)
     # Validate everything first: bad input changes nothing.
     region = settings.phone_default_region
     to_add = [normalise(raw, region, field=f"add[{i}]") for i, raw in enumerate(add)]
@@ -56,23 +57,28 @@ def change_entries(name: str, add: Sequence[str], remove: Sequence[str]) -> dict
         if address.value in adding:
             raise InvalidRequest(f"remove[{index}] is also in add: an entry is added or removed, not both, "
                                  "in one request", f"remove[{index}]")
-    try:
+    with storage_failures("the registry could not be read"):
         definition = lists.get(name)
-    except store.StorageUnavailable as err:
-        raise RegistryUnavailable("the registry could not be read") from err
     if definition is None:
         raise NotFound(f"no suppression list named {name}")
     member = membership_token(name, definition.kind)
     jobs = [_Job(a, True, name, definition.kind, member) for a in dict.fromkeys(to_add)] + \
         [_Job(a, False, name, definition.kind, member) for a in dict.fromkeys(to_remove)]
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        outcomes = list(pool.map(_change, jobs))
+    outcomes = ["failed"] * len(jobs)
     # Entries that failed (throttling, a transaction conflict with another write to the same
-    # contact, an answer that never came) get another try, one at a time, as the same change: one
-    # that was applied after all is recognised by its own history entry and counted as applied.
-    for index, outcome in enumerate(outcomes):
-        if outcome == "failed":
-            outcomes[index] = _change(jobs[index])
+    # contact, an answer that never came) get another try after a pause, one at a time, as the same
+    # change: one that was applied after all is recognised by its own history entry.
+    for attempt in ENTRIES.attempts():
+        pending = [index for index, outcome in enumerate(outcomes) if outcome == "failed"]
+        if not pending:
+            break
+        if attempt == 0:
+            with ThreadPoolExecutor(max_workers=8) as pool:
+                done = list(pool.map(_change, [jobs[index] for index in pending]))
+        else:
+            done = [_change(jobs[index]) for index in pending]
+        for index, outcome in zip(pending, done):
+            outcomes[index] = outcome
     failed = sum(1 for o in outcomes if o == "failed")
     result = {"list": name, "kind": definition.kind,
               "added": sum(1 for o in outcomes if o == "added"),
@@ -105,6 +111,6 @@ def _change(job: _Job) -> str:
                                 job.add, job.recorded, job.history)
     except (store.AlreadyMember, store.NotMember):
         return "unchanged"
-    except store.StorageUnavailable:
+    except store.StorageUnavailable:  # the list stays as it was for this entry: try it again
         return "failed"
     return "added" if job.add else "removed"

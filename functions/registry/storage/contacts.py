@@ -19,20 +19,19 @@ Key design (see docs/storage.md):
 from __future__ import annotations
 
 import base64
-import random
-import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute, UnicodeSetAttribute
-from pynamodb.exceptions import PynamoDBException, TransactWriteError
-from pynamodb.transactions import TransactWrite
 
+from ..retry import CONFLICTS, UNPROCESSED, Backoff
 from ..settings import get_settings
-from .table import RegistryModel, write_connection
+from .errors import ConditionFailed, CorruptItem, StorageError, StorageUnavailable, dynamodb
+from .operations import BATCH_GET_LIMIT, Transaction, TransactionCancelled, batch_delete, batch_get
+from .table import RegistryModel
 
-_settings = get_settings()
+__all__ = ["CorruptItem", "StorageError", "StorageUnavailable"]  # storage's errors, re-exported for callers
 
 STATE = "STATE"
 HISTORY_PREFIX = "H#"
@@ -40,28 +39,13 @@ LINKED_FROM_PREFIX = "R#"
 MARK_PK_PREFIX = "IDEM#"
 MARK_SK = "IDEM"
 LEGACY_MARK_PREFIX = "I#"  # marks once lived in the contact's partition, with the first answer
-BATCH_GET_LIMIT = 100
-MEMBERSHIP_TRIES = 8  # a membership change retried after a TransactionConflict
 
 
-class StorageUnavailable(Exception):
-    """DynamoDB could not be read or written (timeouts, throttling, 5xx, unprocessed keys)."""
-
-
-class CorruptItem(StorageUnavailable):
-    """A stored item that cannot be read (not JSON where JSON belongs, an attribute of the wrong
-    type): the registry cannot answer for that contact. A batch read reports it for that key alone."""
-
-
-# What deserialising a damaged item raises (json.loads, int(), a missing or mistyped attribute).
-_UNREADABLE = (ValueError, TypeError, KeyError, AttributeError)
-
-
-class VersionConflict(Exception):
+class VersionConflict(ConditionFailed):
     """Another writer changed the contact first: re-read and try again."""
 
 
-class DuplicateWrite(Exception):
+class DuplicateWrite(ConditionFailed):
     """The idempotency mark exists: this write was applied before."""
 
     def __init__(self, mark: "StoredMark"):
@@ -69,11 +53,11 @@ class DuplicateWrite(Exception):
         self.mark = mark
 
 
-class AlreadyMember(Exception):
+class AlreadyMember(ConditionFailed):
     """The address is already on that suppression list: nothing to change."""
 
 
-class NotMember(Exception):
+class NotMember(ConditionFailed):
     """The address is not on that suppression list: nothing to change."""
 
 
@@ -181,30 +165,15 @@ def history_sk(occurred_at: str, recorded_at: str, fact_id: str) -> str:
     return f"{HISTORY_PREFIX}{occurred_at}#{recorded_at}#{fact_id}"
 
 
-def _wrap(err: Exception) -> StorageUnavailable:
-    return StorageUnavailable(type(err).__name__)
-
-
 # --- reads -----------------------------------------------------------------------------------
 
 def load(pk: str) -> Snapshot | None:
     """One GetItem, strongly consistent: an opt-out written a moment ago must already count."""
-    try:
-        item = ContactItem.get(pk, STATE, consistent_read=True)
-    except ContactItem.DoesNotExist:
-        return None
-    except (PynamoDBException, OSError) as err:
-        raise _wrap(err) from err
-    except _UNREADABLE as err:
-        raise CorruptItem(pk) from err
-    return _snapshot(item)
-
-
-def _snapshot(item: ContactItem) -> Snapshot:
-    try:
-        return Snapshot.of(item)
-    except _UNREADABLE as err:
-        raise CorruptItem(item.pk) from err
+    with dynamodb("read a contact", reading=pk):
+        try:
+            return Snapshot.of(ContactItem.get(pk, STATE, consistent_read=True))
+        except ContactItem.DoesNotExist:
+            return None
 
 
 class ContactItemForWrite(ContactItem):
@@ -212,25 +181,19 @@ class ContactItemForWrite(ContactItem):
     as the write will (a lookup's fail-fast timeouts would turn a busy moment into a failed write)."""
 
     class Meta(ContactItem.Meta):
-        connect_timeout_seconds = _settings.write_connect_timeout
-        read_timeout_seconds = _settings.write_timeout
-        max_retry_attempts = max(_settings.write_max_attempts - 1, 0)
+        write_path = True
 
 
 def load_for_write(pk: str) -> Snapshot | None:
-    try:
-        item = ContactItemForWrite.get(pk, STATE, consistent_read=True)
-    except ContactItemForWrite.DoesNotExist:
-        return None
-    except (PynamoDBException, OSError) as err:
-        raise _wrap(err) from err
-    except _UNREADABLE as err:
-        raise CorruptItem(pk) from err
-    return _snapshot(item)
+    with dynamodb("read a contact before writing it", reading=pk):
+        try:
+            return Snapshot.of(ContactItemForWrite.get(pk, STATE, consistent_read=True))
+        except ContactItemForWrite.DoesNotExist:
+            return None
 
 
-def load_many(pks: Sequence[str], max_attempts: int = 6) -> dict[str, Snapshot | CorruptItem]:
-    """BatchGetItem in pages of 100, run concurrently; UnprocessedKeys retried with jittered backoff.
+def load_many(pks: Sequence[str], policy: Backoff = UNPROCESSED) -> dict[str, Snapshot | CorruptItem]:
+    """BatchGetItem in pages of 100, run concurrently; UnprocessedKeys asked for again under ``policy``.
 
     An item that cannot be read is a ``CorruptItem`` under its key, never the whole batch's failure."""
     unique = list(dict.fromkeys(pks))
@@ -238,94 +201,56 @@ def load_many(pks: Sequence[str], max_attempts: int = 6) -> dict[str, Snapshot |
         return {}
     pages = [unique[i:i + BATCH_GET_LIMIT] for i in range(0, len(unique), BATCH_GET_LIMIT)]
     workers = max(1, min(len(pages), get_settings().batch_get_concurrency))
-    found: dict[str, Snapshot | CorruptItem] = {}
     if len(pages) == 1:
-        results = [_load_page(pages[0], max_attempts)]
+        results = [_load_page(pages[0], policy)]
     else:
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(lambda page: _load_page(page, max_attempts), pages))
-    for items in results:
-        for pk, item in items:
-            if isinstance(item, CorruptItem):
-                found[pk] = item
-                continue
-            try:
-                found[pk] = _snapshot(item)
-            except CorruptItem as err:
-                found[pk] = err
-    return found
+            results = list(pool.map(lambda page: _load_page(page, policy), pages))
+    return {pk: snapshot for found in results for pk, snapshot in found}
 
 
-def _from_raw(raw: dict[str, Any]) -> tuple[str, ContactItem | CorruptItem]:
+def _from_raw(raw: dict[str, Any]) -> tuple[str, Snapshot | CorruptItem]:
     pk = str((raw.get("pk") or {}).get("S"))
     try:
-        return pk, ContactItem.from_raw_data(raw)
-    except _UNREADABLE as err:
-        corrupt = CorruptItem(pk)
-        corrupt.__cause__ = err
+        with dynamodb("read a contact", reading=pk):
+            return pk, Snapshot.of(ContactItem.from_raw_data(raw))
+    except CorruptItem as corrupt:
         return pk, corrupt
 
 
-def _load_page(pks: Sequence[str], max_attempts: int) -> list[tuple[str, ContactItem | CorruptItem]]:
-    connection = ContactItem._get_connection()
-    table = ContactItem.Meta.table_name
-    keys: list[dict[str, str]] = [{"pk": pk, "sk": STATE} for pk in pks]
-    items: list[tuple[str, ContactItem | CorruptItem]] = []
-    for attempt in range(max_attempts):
-        try:
-            data = connection.batch_get_item(keys, consistent_read=True)
-        except (PynamoDBException, OSError) as err:
-            raise _wrap(err) from err
-        items.extend(_from_raw(raw) for raw in data.get("Responses", {}).get(table, []))
-        unprocessed = data.get("UnprocessedKeys", {}).get(table, {}).get("Keys", [])
-        if not unprocessed:
-            return items
-        keys = [{name: value["S"] for name, value in key.items()} for key in unprocessed]
-        if attempt + 1 < max_attempts:
-            time.sleep(random.uniform(0, 0.02 * (2 ** attempt)))  # full jitter: 20 ms, 40 ms, 80 ms...
-    raise StorageUnavailable(f"{len(keys)} keys still unprocessed after {max_attempts} attempts")
+def _load_page(pks: Sequence[str], policy: Backoff) -> list[tuple[str, Snapshot | CorruptItem]]:
+    return [_from_raw(raw) for raw in batch_get(ContactItem, [(pk, STATE) for pk in pks], policy=policy)]
 
 
 class _MarkForWrite(IdempotencyMark):
     """The mark read on the write path (after a cancelled transaction): the write's timeouts."""
 
     class Meta(IdempotencyMark.Meta):
-        connect_timeout_seconds = _settings.write_connect_timeout
-        read_timeout_seconds = _settings.write_timeout
-        max_retry_attempts = max(_settings.write_max_attempts - 1, 0)
+        write_path = True
 
 
 def get_mark(key: str) -> StoredMark | None:
-    try:
-        return StoredMark.of(_MarkForWrite.get(mark_pk(key), MARK_SK, consistent_read=True))
-    except _MarkForWrite.DoesNotExist:
-        return None
-    except (PynamoDBException, OSError) as err:
-        raise _wrap(err) from err
-    except _UNREADABLE as err:
-        raise CorruptItem(mark_pk(key)) from err
+    with dynamodb("read an idempotency mark", reading=mark_pk(key)):
+        try:
+            return StoredMark.of(_MarkForWrite.get(mark_pk(key), MARK_SK, consistent_read=True))
+        except _MarkForWrite.DoesNotExist:
+            return None
 
 
 def linked_from(pk: str) -> list[str]:
     """The contacts whose preferences link to this one (their pks), from the ``R#`` items."""
-    try:
+    with dynamodb("read the contacts that link to a contact"):
         return [item.sk[len(LINKED_FROM_PREFIX):] for item in
                 LinkedFrom.query(pk, LinkedFrom.sk.startswith(LINKED_FROM_PREFIX), consistent_read=True)]
-    except (PynamoDBException, OSError) as err:
-        raise _wrap(err) from err
 
 
 def history_page(pk: str, cursor: str | None, limit: int) -> tuple[list[HistoryEntry], str | None]:
     """One page of history, oldest first; the cursor is the opaque last sort key of the page."""
     start = {"pk": {"S": pk}, "sk": {"S": decode_cursor(cursor)}} if cursor else None
-    try:
+    with dynamodb("read a contact's history", reading=pk):
         result = HistoryEntry.query(pk, HistoryEntry.sk.startswith(HISTORY_PREFIX), consistent_read=True,
                                     limit=limit, last_evaluated_key=start)
         entries = list(result)
-    except (PynamoDBException, OSError) as err:
-        raise _wrap(err) from err
-    except _UNREADABLE as err:
-        raise CorruptItem(pk) from err
     last = result.last_evaluated_key
     return entries, encode_cursor(last["sk"]["S"]) if last else None
 
@@ -335,22 +260,26 @@ def all_items(pk: str) -> Iterable[dict[str, Any]]:
     connection = ContactItem._get_connection()
     start = None
     while True:
-        try:
+        with dynamodb("read a contact's items"):
             page = connection.query(pk, exclusive_start_key=start, consistent_read=True)
-        except (PynamoDBException, OSError) as err:
-            raise _wrap(err) from err
         yield from page.get("Items", [])
         start = page.get("LastEvaluatedKey")
         if not start:
             return
 
 
+def history_entry(raw: dict[str, Any]) -> HistoryEntry:
+    """A raw history item (from ``all_items``) as an entry; ``CorruptItem`` if it cannot be read."""
+    with dynamodb("read a history entry", reading=str((raw.get("pk") or {}).get("S"))):
+        return HistoryEntry.from_raw_data(raw)
+
+
 def encode_cursor(sk: str) -> str:
     return base64.urlsafe_b64encode(sk.encode()).decode().rstrip("=")
 
 
-class BadCursor(ValueError):
-    """A history cursor this registry did not give out."""
+class BadCursor(StorageError, ValueError):
+    """A history cursor this registry did not give out (the caller's mistake: a 400, not a 503)."""
 
 
 def decode_cursor(cursor: str) -> str:
@@ -375,47 +304,6 @@ class LinkChange:
     add: bool
 
 
-class _Transaction:
-    """A TransactWrite that remembers what each of its actions is, in the order PynamoDB sends them
-    (condition checks, deletes, puts, updates: grouped by kind, whatever order they were added in),
-    so a cancellation's reasons can be read by name."""
-
-    def __init__(self) -> None:
-        self.tx = TransactWrite(connection=write_connection())
-        self._labels: dict[str, list[str]] = {"delete": [], "put": [], "update": []}
-
-    def delete(self, label: str, model: RegistryModel) -> None:
-        self.tx.delete(model)
-        self._labels["delete"].append(label)
-
-    def put(self, label: str, model: RegistryModel, condition=None) -> None:
-        self.tx.save(model, condition=condition)
-        self._labels["put"].append(label)
-
-    def update(self, label: str, model: RegistryModel, actions, condition) -> None:
-        self.tx.update(model, actions=actions, condition=condition)
-        self._labels["update"].append(label)
-
-    def __enter__(self) -> "_Transaction":
-        self.tx.__enter__()
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.tx.__exit__(*exc)  # commits when the block ended without an exception
-
-    def reasons(self, err: TransactWriteError) -> dict[str, set[str]]:
-        """label -> the cancellation codes of its actions ("None": that action was fine)."""
-        labels = self._labels["delete"] + self._labels["put"] + self._labels["update"]
-        codes = [getattr(r, "code", None) or "None" for r in (err.cancellation_reasons or [])]
-        found: dict[str, set[str]] = {}
-        for label, code in zip(labels, codes):
-            found.setdefault(label, set()).add(code)
-        return found
-
-
-CONDITION_FAILED = "ConditionalCheckFailed"
-
-
 def commit(snapshot_pk: str, expected_version: int, address: str | None, kind: str, state: dict[str, Any],
            now: str, history: Sequence[HistoryRecord], mark: MarkRecord | None,
            erased_at: str | None = None, clear_address: bool = False, links: Sequence[LinkChange] = ()) -> int:
@@ -438,43 +326,39 @@ def commit(snapshot_pk: str, expected_version: int, address: str | None, kind: s
         actions.append(ContactItem.erased_at.set(erased_at))
     condition = (ContactItem.version.does_not_exist() if expected_version == 0
                  else ContactItem.version == expected_version)
-    tx = _Transaction()
+    tx = Transaction("write a contact")
+    tx.update("state", contact, actions, condition)
+    for entry in history:
+        tx.put("history", _history_item(snapshot_pk, entry), condition=HistoryEntry.sk.does_not_exist())
+    if mark is not None:
+        tx.put("mark", _mark_item(mark), condition=IdempotencyMark.sk.does_not_exist())
+    for link in links:
+        item = LinkedFrom(link.target, linked_from_sk(link.contact))
+        if link.add:
+            tx.put("link", item)
+        else:
+            tx.delete("link", item)
     try:
-        with tx:
-            tx.update("state", contact, actions, condition)
-            for entry in history:
-                tx.put("history", _history_item(snapshot_pk, entry), condition=HistoryEntry.sk.does_not_exist())
-            if mark is not None:
-                tx.put("mark", _mark_item(mark), condition=IdempotencyMark.sk.does_not_exist())
-            for link in links:
-                item = LinkedFrom(link.target, linked_from_sk(link.contact))
-                if link.add:
-                    tx.put("link", item)
-                else:
-                    tx.delete("link", item)
-    except TransactWriteError as err:
-        _read_cancellation(err, tx.reasons(err), snapshot_pk, mark)  # returns only if it was applied
-    except (PynamoDBException, OSError) as err:
-        raise _wrap(err) from err
+        tx.commit()
+    except TransactionCancelled as err:
+        _read_cancellation(err, snapshot_pk, mark)  # returns only if it was applied
     return new_version
 
 
-def _read_cancellation(err: TransactWriteError, reasons: dict[str, set[str]], pk: str,
-                       mark: MarkRecord | None) -> None:
+def _read_cancellation(err: TransactionCancelled, pk: str, mark: MarkRecord | None) -> None:
     """Raises what a cancelled commit means; returns when it means "this write was applied before"."""
-    if mark is not None and CONDITION_FAILED in reasons.get("mark", ()):
+    cancelled = err.cancellation
+    if mark is not None and cancelled.condition_failed("mark"):
         existing = get_mark(mark.key)
         if existing is not None:
             raise DuplicateWrite(existing) from err
-    if mark is None and CONDITION_FAILED in reasons.get("history", ()):
+    if mark is None and cancelled.condition_failed("history"):
         # History keys carry this write's own id and time: the write was applied by an earlier
         # attempt whose answer was lost (botocore sent it again). (With a mark, the mark says so.)
         return
-    if CONDITION_FAILED in reasons.get("state", ()):
+    if cancelled.condition_failed("state") or cancelled.conflict:
         raise VersionConflict(pk) from err
-    if any("TransactionConflict" in codes for codes in reasons.values()):
-        raise VersionConflict(pk) from err
-    raise _wrap(err) from err
+    raise err
 
 
 def _history_item(pk: str, entry: HistoryRecord) -> HistoryEntry:
@@ -488,7 +372,7 @@ def _mark_item(mark: MarkRecord) -> IdempotencyMark:
 
 
 def change_membership(pk: str, address: str, kind: str, member: str, add: bool, now: str,
-                      history: HistoryRecord) -> None:
+                      history: HistoryRecord, policy: Backoff = CONFLICTS) -> None:
     """Add or remove one list membership with its history entry, atomically.
 
     ``history`` carries an id of this change alone: sent again (a retry after an answer that was
@@ -497,7 +381,7 @@ def change_membership(pk: str, address: str, kind: str, member: str, add: bool, 
 
     Memberships live in a string set changed with ADD/DELETE, so they never race fact writes,
     which rewrite only ``state`` under the version check. DynamoDB may still cancel it with
-    TransactionConflict while a fact write holds the item: that is retried.
+    TransactionConflict while a fact write holds the item: that is retried under ``policy``.
     """
     contact = ContactItem(pk, STATE)
     if add:
@@ -509,43 +393,34 @@ def change_membership(pk: str, address: str, kind: str, member: str, add: bool, 
     else:
         actions = [ContactItem.suppressions.delete({member}), ContactItem.updated_at.set(now)]
         condition = ContactItem.suppressions.contains(member)
-    for attempt in range(MEMBERSHIP_TRIES):
-        tx = _Transaction()
+    busy: TransactionCancelled | None = None
+    for _ in policy.attempts():
+        tx = Transaction("change a list membership")
+        tx.update("membership", contact, actions, condition)
+        tx.put("history", _history_item(pk, history), condition=HistoryEntry.sk.does_not_exist())
         try:
-            with tx:
-                tx.update("membership", contact, actions, condition)
-                tx.put("history", _history_item(pk, history), condition=HistoryEntry.sk.does_not_exist())
+            tx.commit()
             return
-        except TransactWriteError as err:
-            reasons = tx.reasons(err)
-            if CONDITION_FAILED in reasons.get("history", ()):
+        except TransactionCancelled as err:
+            cancelled = err.cancellation
+            if cancelled.condition_failed("history"):
                 # This change's own history entry exists (its key holds this change's id): an earlier
                 # attempt of this very change was applied, its answer was lost and it was sent again.
                 return
-            if CONDITION_FAILED in reasons.get("membership", ()):
+            if cancelled.condition_failed("membership"):
                 raise (AlreadyMember if add else NotMember)(pk) from err
-            # Another transaction (a fact write) held the item at that moment: nothing was applied.
-            if any("TransactionConflict" in codes for codes in reasons.values()) and attempt + 1 < MEMBERSHIP_TRIES:
-                time.sleep(random.uniform(0, 0.01 * (2 ** attempt)))
-                continue
-            raise _wrap(err) from err
-        except (PynamoDBException, OSError) as err:
-            raise _wrap(err) from err
+            if not cancelled.conflict:
+                raise
+            busy = err  # another transaction (a fact write) held the item: nothing was applied
+    raise busy or StorageUnavailable("could not change a list membership")
 
 
 def save_history(entry: HistoryEntry) -> None:
     """Rewrite one history entry (erasure strips free-text notes from the opt-outs it keeps)."""
-    try:
+    with dynamodb("rewrite a history entry"):
         entry.save()
-    except (PynamoDBException, OSError) as err:
-        raise _wrap(err) from err
 
 
 def delete_items(keys: Iterable[tuple[str, str]]) -> None:
-    """Delete items in batches of 25 (PynamoDB's BatchWrite resends UnprocessedItems)."""
-    try:
-        with HistoryEntry.batch_write() as batch:
-            for pk, sk in keys:
-                batch.delete(HistoryEntry(pk, sk))
-    except (PynamoDBException, OSError) as err:
-        raise _wrap(err) from err
+    """Delete items, 25 to a request; what a request leaves unprocessed is sent again."""
+    batch_delete(keys)

@@ -11,18 +11,15 @@ Two items per link, written together in one transaction, both expiring by the ta
 from __future__ import annotations
 
 from pynamodb.attributes import UnicodeAttribute
-from pynamodb.exceptions import DoesNotExist, PynamoDBException
-from pynamodb.transactions import TransactWrite
+from pynamodb.exceptions import DoesNotExist
 
-from .table import RegistryModel, write_connection
+from .errors import dynamodb
+from .operations import Transaction
+from .table import RegistryModel
 
 LINK_PREFIX = "LINK#"
 LINK_SK = "LINK"
 POINTER_PREFIX = "L#"
-
-
-class LinkStorageUnavailable(Exception):
-    """DynamoDB could not be read or written."""
 
 
 class LinkItem(RegistryModel):
@@ -56,20 +53,19 @@ def put(link_id: str, contact_pk: str, address: str, kind: str, brand: str, crea
     item = LinkItem(pk, sk, address=address, kind=kind, brand=brand, contact=contact_pk, created_at=created_at,
                     expires_at_epoch=expires_at_epoch)
     pointer = LinkPointer(contact_pk, pointer_sk(link_id), expires_at_epoch=expires_at_epoch)
-    try:
-        with TransactWrite(connection=write_connection()) as tx:
-            tx.save(item, condition=LinkItem.pk.does_not_exist())
-            tx.save(pointer, condition=LinkPointer.pk.does_not_exist())
-    except (PynamoDBException, OSError) as err:
-        raise LinkStorageUnavailable(type(err).__name__) from err
+    # The id is 128 random bits: a condition that fails means something is wrong, and the
+    # cancellation goes up as it is (the registry could not write).
+    tx = Transaction("store a preference link")
+    tx.put("link", item, condition=LinkItem.pk.does_not_exist())
+    tx.put("pointer", pointer, condition=LinkPointer.pk.does_not_exist())
+    tx.commit()
 
 
 def get(link_id: str) -> LinkItem | None:
     """The link (consistent read: a link just issued opens at once); None if absent or erased."""
-    try:
-        return LinkItem.get(*link_key(link_id), consistent_read=True)
-    except DoesNotExist:
-        return None
-    except (PynamoDBException, OSError) as err:
-        raise LinkStorageUnavailable(type(err).__name__) from err
+    with dynamodb("read a preference link", reading=link_key(link_id)[0]):
+        try:
+            return LinkItem.get(*link_key(link_id), consistent_read=True)
+        except DoesNotExist:
+            return None
 

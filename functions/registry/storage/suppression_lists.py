@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from pynamodb.attributes import UnicodeAttribute
-from pynamodb.exceptions import PutError, PynamoDBException
+from pynamodb.exceptions import PutError
 
-from .contacts import StorageUnavailable
+from .errors import dynamodb
 from .table import RegistryModel
 
 LIST = "LIST"
@@ -21,23 +21,21 @@ def list_pk(name: str) -> str:
 
 
 def get(name: str) -> SuppressionListItem | None:
-    try:
-        return SuppressionListItem.get(list_pk(name), LIST, consistent_read=True)
-    except SuppressionListItem.DoesNotExist:
-        return None
-    except (PynamoDBException, OSError) as err:
-        raise StorageUnavailable(type(err).__name__) from err
+    with dynamodb("read a suppression list", reading=list_pk(name)):
+        try:
+            return SuppressionListItem.get(list_pk(name), LIST, consistent_read=True)
+        except SuppressionListItem.DoesNotExist:
+            return None
 
 
 def create(name: str, kind: str, now: str) -> bool:
     """True when created; False when a list of that name already existed (caller compares kinds)."""
     item = SuppressionListItem(list_pk(name), LIST, name=name, kind=kind, created_at=now)
-    try:
-        item.save(condition=SuppressionListItem.pk.does_not_exist())
-    except PutError as err:
-        if err.cause_response_code == "ConditionalCheckFailedException":
-            return False
-        raise StorageUnavailable(type(err).__name__) from err
-    except (PynamoDBException, OSError) as err:
-        raise StorageUnavailable(type(err).__name__) from err
+    with dynamodb("create a suppression list"):
+        try:
+            item.save(condition=SuppressionListItem.pk.does_not_exist())
+        except PutError as err:
+            if err.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
     return True

@@ -27,7 +27,7 @@ from ...services import preference_links
 from ...settings import get_settings
 from .. import preference_pages as pages
 from ..access import PUBLIC, WRITE, requires
-from ..errors import error_body, json_response
+from ..errors import error_body, http_status, json_response
 from ..observability import count, logger, tracer
 from ..schemas import AddressText, Brand, Strict
 
@@ -258,6 +258,7 @@ def _refused(err: RegistryError) -> Response:
         message = err.message
     else:
         message = "Your request could not be completed. Please try again later."
+    status = http_status(err)
     if _wants_html():
-        return _html(err.status, pages.message(_TITLES.get(err.status, "Something went wrong"), message))
-    return json_response(err.status, error_body(err.code, message), headers=dict(pages.HEADERS))
+        return _html(status, pages.message(_TITLES.get(status, "Something went wrong"), message))
+    return json_response(status, error_body(err.code, message), headers=dict(pages.HEADERS))

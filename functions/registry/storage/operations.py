@@ -1,0 +1,163 @@
+"""The requests every item type shares: transactions read by key, batch reads and batch deletes.
+
+A cancelled ``TransactWriteItems`` gives one reason per action. Which action a reason belongs to
+is read from the item itself, not from its position (PynamoDB regroups the actions it sends):
+every conditional action asks for ``ReturnValuesOnConditionCheckFailure = ALL_OLD``, so DynamoDB
+returns, with a failed condition, the item as it was, and its ``pk``/``sk`` name the action. A
+condition that failed on an item that does not exist comes back without an item: it belongs to
+the one action whose condition needs the item to exist (an update; a put's
+``attribute_not_exists`` cannot fail on a missing item), or to nobody the caller can name.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Sequence
+
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from ..retry import UNPROCESSED, Backoff
+from .errors import StorageUnavailable, dynamodb
+from .table import RegistryModel, table_name, write_connection
+
+CONDITION_FAILED = "ConditionalCheckFailed"
+TRANSACTION_CONFLICT = "TransactionConflict"
+ALL_OLD = "ALL_OLD"
+BATCH_GET_LIMIT = 100
+BATCH_WRITE_LIMIT = 25
+
+Key = tuple[str, str]
+
+
+def key_of(item: Mapping[str, Any]) -> Key:
+    """(pk, sk) of a raw item."""
+    return item["pk"]["S"], item["sk"]["S"]
+
+
+@dataclass(frozen=True)
+class Cancellation:
+    """What a cancelled transaction says, by the labels its actions were given."""
+
+    failed: Mapping[str, tuple[dict[str, Any] | None, ...]] = field(default_factory=dict)  # label -> items as they were
+    codes: frozenset[str] = frozenset()  # every reason given ("ConditionalCheckFailed", "TransactionConflict", ...)
+    unattributed: bool = False  # a condition failed on an item none of the actions names
+
+    def condition_failed(self, label: str) -> bool:
+        return label in self.failed
+
+    def old_item(self, label: str) -> dict[str, Any] | None:
+        """The item as it was when ``label``'s condition failed; None if it did not exist."""
+        return (self.failed.get(label) or (None,))[0]
+
+    @property
+    def conflict(self) -> bool:
+        """Another transaction held one of the items: nothing was applied, trying again may work."""
+        return TRANSACTION_CONFLICT in self.codes
+
+
+class TransactionCancelled(StorageUnavailable):
+    """DynamoDB cancelled the transaction: nothing of it was applied. ``cancellation`` says why;
+    a caller that cannot read it lets it through: the registry could not write."""
+
+    def __init__(self, action: str, cancellation: Cancellation) -> None:
+        super().__init__(f"could not {action}: cancelled ({', '.join(sorted(cancellation.codes)) or 'no reason'})")
+        self.cancellation = cancellation
+
+
+class Transaction:
+    """One TransactWriteItems through the write connection, each action under a label."""
+
+    def __init__(self, action: str) -> None:
+        self.action = action
+        self._tx = TransactWrite(connection=write_connection())
+        self._labels: dict[Key, str] = {}
+        self._need_the_item: list[str] = []  # labels whose condition fails when the item is missing
+
+    def _add(self, label: str, model: RegistryModel) -> None:
+        self._labels[(model.pk, model.sk)] = label
+
+    def put(self, label: str, model: RegistryModel, condition: Any = None) -> None:
+        """A put, on a condition (``attribute_not_exists``: it cannot fail on a missing item)."""
+        self._tx.save(model, condition=condition, return_values=ALL_OLD if condition is not None else None)
+        self._add(label, model)
+
+    def update(self, label: str, model: RegistryModel, actions: list, condition: Any) -> None:
+        """An update on a condition that may need the item to exist (``version = :v``, ``contains``)."""
+        self._tx.update(model, actions=actions, condition=condition, return_values=ALL_OLD)
+        self._add(label, model)
+        self._need_the_item.append(label)
+
+    def delete(self, label: str, model: RegistryModel) -> None:
+        self._tx.delete(model)
+        self._add(label, model)
+
+    def commit(self) -> None:
+        """All or nothing. ``TransactionCancelled`` when DynamoDB cancelled it, ``StorageUnavailable``
+        when it could not be sent or answered."""
+        with dynamodb(self.action):
+            try:
+                with self._tx:
+                    pass  # the actions are in: leaving the block sends them
+            except TransactWriteError as err:
+                if not err.cancellation_reasons:  # not cancelled: not sent, or not answered
+                    raise
+                raise TransactionCancelled(self.action, self._read(err)) from err
+
+    def _read(self, err: TransactWriteError) -> Cancellation:
+        failed: dict[str, list[dict[str, Any] | None]] = {}
+        codes: set[str] = set()
+        unattributed = False
+        for reason in err.cancellation_reasons:
+            code = getattr(reason, "code", None)
+            if not code or code == "None":
+                continue
+            codes.add(code)
+            if code != CONDITION_FAILED:
+                continue
+            item = reason.raw_item if reason is not None else None
+            if item:
+                label = self._labels.get(key_of(item))
+            else:  # the item did not exist
+                label = self._need_the_item[0] if len(self._need_the_item) == 1 else None
+            if label is None:
+                unattributed = True
+            else:
+                failed.setdefault(label, []).append(item or None)
+        return Cancellation({label: tuple(items) for label, items in failed.items()}, frozenset(codes), unattributed)
+
+
+def batch_get(model: type[RegistryModel], keys: Sequence[Key], consistent_read: bool = True,
+              policy: Backoff = UNPROCESSED) -> list[dict[str, Any]]:
+    """The raw items stored under ``keys`` (at most 100): one BatchGetItem, and the keys it left
+    unprocessed asked for again under ``policy``; ``StorageUnavailable`` if some never are."""
+    connection = model._get_connection()
+    table = table_name()
+    pending: list[dict[str, str]] = [{"pk": pk, "sk": sk} for pk, sk in keys]
+    items: list[dict[str, Any]] = []
+    for _ in policy.attempts():
+        with dynamodb("read a batch of items"):
+            data = connection.batch_get_item(pending, consistent_read=consistent_read)
+        items.extend(data.get("Responses", {}).get(table, []))
+        unprocessed = data.get("UnprocessedKeys", {}).get(table, {}).get("Keys", [])
+        if not unprocessed:
+            return items
+        pending = [{name: value["S"] for name, value in key.items()} for key in unprocessed]
+    raise StorageUnavailable(f"{len(pending)} keys still unprocessed after {policy.tries} attempts")
+
+
+def batch_delete(keys: Iterable[Key], policy: Backoff = UNPROCESSED) -> None:
+    """Delete items, 25 per BatchWriteItem through the write connection; the items a request left
+    unprocessed are sent again under ``policy``; ``StorageUnavailable`` if some never are."""
+    keys = list(dict.fromkeys(keys))
+    table = table_name()
+    for start in range(0, len(keys), BATCH_WRITE_LIMIT):
+        pending = [{"DeleteRequest": {"Key": {"pk": {"S": pk}, "sk": {"S": sk}}}}
+                   for pk, sk in keys[start:start + BATCH_WRITE_LIMIT]]
+        for _ in policy.attempts():
+            with dynamodb("delete a batch of items"):
+                data = write_connection().client.batch_write_item(RequestItems={table: pending})
+            pending = data.get("UnprocessedItems", {}).get(table, [])
+            if not pending:
+                break
+        else:
+            raise StorageUnavailable(f"{len(pending)} deletes still unprocessed after {policy.tries} attempts")
