@@ -25,7 +25,7 @@ from ...domain.errors import Forbidden, Gone, InvalidRequest, RegistryError, Reg
 from ...domain.vocabulary import CHANNELS, DEFAULT_BRAND, PURPOSES
 from ...services import preference_links
 from ...settings import get_settings
-from .. import preference_pages as pages
+from .. import page_texts, preference_pages as pages
 from ..access import PUBLIC, WRITE, requires
 from ..errors import error_body, json_response
 from ..observability import count, logger, tracer
@@ -36,8 +36,6 @@ router = Router()
 ONE_CLICK = {"List-Unsubscribe": "One-Click"}
 MAX_FORM_FIELDS = 200
 _API_ID = re.compile(r"^[a-z0-9]{1,32}$")
-_TITLES = {400: "Please check your choices", 403: "This link is not valid", 410: "This link has expired",
-           503: "Please try again later"}
 
 
 class PreferenceLinkIn(Strict):
@@ -251,13 +249,13 @@ def _html(status: int, page: str) -> Response:
 def _refused(err: RegistryError) -> Response:
     """403, 410, 400 or 503, saying nothing about whose link it was."""
     if isinstance(err, Forbidden):
-        message = "This link is not valid. Use the link exactly as you received it."
+        message = page_texts.text("error.forbidden")
     elif isinstance(err, Gone):
-        message = "This link has expired or is no longer valid. Ask the sender for a new one."
+        message = page_texts.text("error.gone")
     elif isinstance(err, InvalidRequest):
         message = err.message
     else:
-        message = "Your request could not be completed. Please try again later."
+        message = page_texts.text("error.unavailable")
     if _wants_html():
-        return _html(err.status, pages.message(_TITLES.get(err.status, "Something went wrong"), message))
+        return _html(err.status, pages.error_page(err.status, message))
     return json_response(err.status, error_body(err.code, message), headers=dict(pages.HEADERS))
