@@ -27,6 +27,7 @@ from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 from ..domain.errors import Forbidden, RegistryError, TooLarge, Unauthorized
 from ..services import api_keys
 from ..settings import get_settings
+from . import request_log
 from .errors import error_body
 from .routing import NotCanonical, check_canonical, find_route, routes
 
@@ -37,7 +38,10 @@ SCOPE_EXTENSION = "x-required-scope"
 current_principal: ContextVar[api_keys.Principal | None] = ContextVar("current_principal", default=None)
 
 Refusal = tuple[int, dict[str, Any]]
-NOT_FOUND: Refusal = (404, error_body("not_found", "no such endpoint"))
+
+
+def not_found() -> Refusal:
+    return 404, error_body("not_found", "no such endpoint")
 
 
 class UndeclaredScope(RuntimeError):
@@ -96,11 +100,14 @@ def gate(app: Any, method: str, path: str | None, headers: Mapping[str, str], bo
     try:
         check_canonical(path)  # type: ignore[arg-type]
     except NotCanonical:
-        return NOT_FOUND
-    scope = scope_for(app, method, path)  # type: ignore[arg-type]
+        return not_found()
+    route = find_route(app, method, path)  # type: ignore[arg-type]
+    request_log.set_route(route.path if route is not None else None)
+    scope = route_scope(route) if route is not None else None
     try:
         if scope not in (None, PUBLIC):
             principal = api_keys.authenticate(_header(headers, "x-api-key"))
+            request_log.set_key(principal.key_id)
             api_keys.require_scope(principal, scope)
             current_principal.set(principal)
         if body_size > get_settings().max_body_bytes:
@@ -109,6 +116,8 @@ def gate(app: Any, method: str, path: str | None, headers: Mapping[str, str], bo
         return err.status, error_body(err.code, err.message, err.field)
     except RegistryError as err:  # the key store could not be read: fail closed
         extra = _deny_body() if scope == LOOKUP else {}
+        if scope == LOOKUP:
+            request_log.note(decision="deny")
         return err.status, {**error_body(err.code, err.message), **extra}
     return None
 

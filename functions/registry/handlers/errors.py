@@ -1,4 +1,7 @@
-"""Every error in the contract's shape: {"error": {"code", "message", "field"?}}; nothing internal leaks."""
+"""Every error in the contract's shape: {"error": {"code", "message", "field"?, "request_id"}};
+nothing internal leaks. ``request_id`` is the request's id (``request_log``), also sent as the
+``x-request-id`` header; an error about one item inside an answer (an event, a batch entry) is
+``error_detail`` alone."""
 from __future__ import annotations
 
 import json
@@ -7,6 +10,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response, content_types
 
 from ..domain.errors import InvalidRequest, RegistryError, TooLarge
+from . import request_log
 
 # pydantic error types that mean "a list is over its limit" (413), not "bad value" (400)
 _TOO_LARGE_TYPES = {"too_long"}
@@ -24,10 +28,19 @@ _MESSAGES = {
 }
 
 
-def error_body(code: str, message: str, field: str | None = None, **extra: Any) -> dict[str, Any]:
+def error_detail(code: str, message: str, field: str | None = None) -> dict[str, Any]:
     error: dict[str, Any] = {"code": code, "message": message}
     if field:
         error["field"] = field
+    return error
+
+
+def error_body(code: str, message: str, field: str | None = None, **extra: Any) -> dict[str, Any]:
+    """The body of an error answer: the error, with the id of the request it answers."""
+    error = error_detail(code, message, field)
+    request_id = request_log.request_id()
+    if request_id:
+        error["request_id"] = request_id
     return {"error": error, **extra}
 
 

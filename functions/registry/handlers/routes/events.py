@@ -13,7 +13,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from ...domain.errors import RegistryError, RegistryUnavailable
 from ...services import events
 from ..access import WRITE, actor, requires
-from ..errors import error_body, json_response
+from ..errors import error_body, error_detail, json_response
 from ..event_inputs import parse, raw_id
 from ..observability import count, logger, tracer
 from ..schemas import EventsIn
@@ -37,7 +37,7 @@ def post_events(body: EventsIn):
                 unavailable = error
         result = {"id": raw_id(raw), "status": status}
         if error is not None:
-            result.update(error_body(error.code, error.message, error.field))
+            result["error"] = error_detail(error.code, error.message, error.field)
         results.append(result)
         count(f"Event_{status}")
     if unavailable is not None:

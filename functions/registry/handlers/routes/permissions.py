@@ -12,7 +12,8 @@ from ...domain.timeutil import parse_instant, utc_now
 from ...domain.vocabulary import DEFAULT_BRAND, EVERY_BRAND
 from ...services import permissions
 from ...services.policies import policy_book
-from ..errors import error_body, json_response
+from .. import request_log
+from ..errors import error_body, error_detail, json_response
 from ..observability import count, logger, tracer
 from ..schemas import BatchIn, Channel, Purpose
 from ..access import LOOKUP, requires
@@ -53,9 +54,11 @@ def get_permission(
     except RegistryUnavailable as err:
         count("RegistryUnavailable")
         logger.warning("lookup failed closed", extra={"cause": repr(err.__cause__)})
+        request_log.note(decision="deny")
         return json_response(503, {**error_body(err.code, err.message), **unavailable_decision(
             address, channel, purpose, brand)})
     _count(decision)
+    request_log.note(decision=decision.decision)
     return json_response(200, decision.to_dict())
 
 
@@ -69,6 +72,7 @@ def post_batch(body: BatchIn):
     except RegistryUnavailable as err:
         count("RegistryUnavailable")
         logger.warning("batch lookup failed closed", extra={"cause": repr(err.__cause__), "size": len(body.addresses)})
+        request_log.note(decisions={"deny": len(body.addresses)})
         return json_response(503, {**error_body(err.code, err.message), "results": [
             unavailable_decision(a, body.channel, body.purpose, brand) for a in body.addresses]})
     out = []
@@ -76,13 +80,18 @@ def post_batch(body: BatchIn):
         if isinstance(result, RegistryUnavailable):  # that one address's record could not be read
             count("RegistryUnavailable")
             out.append({**unavailable_decision(raw, body.channel, body.purpose, brand),
-                        "error": {"code": result.code, "message": result.message}})
+                        "error": error_detail(result.code, result.message)})
         elif isinstance(result, RegistryError):
-            out.append({"address": raw, "error": {"code": result.code, "message": result.message}})
+            out.append({"address": raw, "error": error_detail(result.code, result.message)})
         else:
             _count(result)
             out.append(result.to_dict())
     count("BatchAddresses", len(out))
+    decisions: dict[str, int] = {}
+    for entry in out:
+        kind = entry.get("decision", "error")
+        decisions[kind] = decisions.get(kind, 0) + 1
+    request_log.note(decisions=decisions)
     return json_response(200, {"results": out})
 
 
