@@ -3,7 +3,8 @@ checks the scope of the route the router will actually choose.
 
 - ``requires(scope)`` goes into each route's decorator (``@router.get(path, **requires(WRITE))``).
   It stores the scope in the route's own metadata (shown in the OpenAPI document as
-  ``x-required-scope``) and adds a route middleware that checks it again inside the route.
+  ``x-required-scope``, with the ``apiKey`` security requirement unless it is ``PUBLIC``) and
+  adds a route middleware that checks it again inside the route.
   ``PUBLIC`` is a declaration too: health, the API description, the preference pages.
   ``check_declared`` refuses to configure an app with a route that declares nothing.
 - ``gate`` runs before the resolver (Powertools validates a request before any middleware, and an
@@ -34,6 +35,7 @@ from .routing import NotCanonical, check_canonical, find_route, routes
 PUBLIC, LOOKUP, WRITE, ADMIN = "public", "lookup", "write", "admin"
 SCOPES = (PUBLIC, LOOKUP, WRITE, ADMIN)
 SCOPE_EXTENSION = "x-required-scope"
+API_KEY_SCHEME = "apiKey"  # the OpenAPI security scheme: the x-api-key header (see handlers.openapi)
 
 current_principal: ContextVar[api_keys.Principal | None] = ContextVar("current_principal", default=None)
 
@@ -65,7 +67,10 @@ def requires(scope: str) -> dict[str, Any]:
         return next_middleware(app)
 
     check_scope.required_scope = scope  # type: ignore[attr-defined]
-    return {"openapi_extensions": {SCOPE_EXTENSION: scope}, "middlewares": [check_scope]}
+    declared: dict[str, Any] = {"openapi_extensions": {SCOPE_EXTENSION: scope}, "middlewares": [check_scope]}
+    if scope != PUBLIC:
+        declared["security"] = [{API_KEY_SCHEME: []}]
+    return declared
 
 
 def route_scope(route: Any) -> str | None:

@@ -14,7 +14,7 @@ import functools
 import json
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, HttpResolverLocal, Response
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, HttpResolverLocal
 from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
@@ -22,8 +22,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ..domain.errors import InvalidRequest, RegistryError
 from . import body as request_body
-from . import request_log
-from .access import (LOOKUP, PUBLIC, check_declared, gate, lambda_event_gate, not_found, requires, scope_for,
+from . import openapi, request_log
+from .access import (LOOKUP, check_declared, gate, lambda_event_gate, not_found, scope_for,
                      treat_body_as_json)
 from .errors import error_body, json_response, registry_error_response, validation_error_response
 from .observability import logger, metrics, tracer
@@ -32,17 +32,14 @@ from .routes import contacts, events, facts, health, permissions, preference_cen
 
 ROUTERS = (health.router, permissions.router, facts.router, contacts.router, suppression_lists.router,
            events.router, preference_center.router)
-OPENAPI_PATH = "/v1/openapi.json"
+OPENAPI_PATH, DOCS_PATH = openapi.OPENAPI_PATH, openapi.DOCS_PATH
 
 
 def configure(app: ApiGatewayResolver) -> ApiGatewayResolver:
     for router in ROUTERS:
         app.include_router(router)
 
-    @app.get(OPENAPI_PATH, include_in_schema=False, **requires(PUBLIC))
-    def openapi():
-        return Response(200, "application/json", app.get_openapi_json_schema(
-            title="Contact-preference and do-not-call registry", version="1.0.0"))
+    openapi.configure(app)
 
     @app.exception_handler(RegistryError)
     def on_registry_error(err: RegistryError):

@@ -17,6 +17,8 @@ from ..errors import error_body, error_detail, json_response
 from ..observability import count, logger, tracer
 from ..schemas import BatchIn, Channel, Purpose
 from ..access import LOOKUP, requires
+from .. import responses as R
+from ..responses import answers
 
 router = Router()
 
@@ -38,7 +40,10 @@ def unavailable_decision(address: object, channel: str, purpose: str, brand: str
             "allowed": False, "reasons": [UNAVAILABLE_REASON], "next_allowed_at": None}
 
 
-@router.get("/v1/permissions", **requires(LOOKUP))
+@router.get("/v1/permissions", operation_id="getPermission", tags=["lookups"],
+            summary="May this address be contacted now?",
+            **requires(LOOKUP), **answers({200: (R.Decision, "the decision")}, 400, 503,
+                                          unavailable=R.LookupUnavailable))
 @tracer.capture_method(capture_response=False)
 def get_permission(
     address: Annotated[str, Query(max_length=320)],
@@ -62,7 +67,10 @@ def get_permission(
     return json_response(200, decision.to_dict())
 
 
-@router.post("/v1/permissions/batch", **requires(LOOKUP))
+@router.post("/v1/permissions/batch", operation_id="postPermissionsBatch", tags=["lookups"],
+             summary="Scrub a list of addresses",
+             **requires(LOOKUP), **answers({200: (R.BatchResults, "one result per address, in input order")}, 400,
+                                           503, unavailable=R.BatchUnavailable))
 @tracer.capture_method(capture_response=False)
 def post_batch(body: BatchIn):
     brand = _brand(body.brand)
@@ -95,7 +103,9 @@ def post_batch(body: BatchIn):
     return json_response(200, {"results": out})
 
 
-@router.get("/v1/policy", **requires(LOOKUP))
+@router.get("/v1/policy", operation_id="getPolicy", tags=["lookups"], summary="The policy in force for a brand",
+            **requires(LOOKUP), **answers({200: (R.PolicyAnswer, "the policy")}, 400, 503,
+                                          unavailable=R.LookupUnavailable))
 def get_policy(brand: Annotated[Optional[str], Query(min_length=1, max_length=128)] = None):
     book = policy_book()
     brand = normalise_brand(brand) if brand is not None else DEFAULT_BRAND

@@ -18,7 +18,7 @@ from urllib.parse import parse_qs
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from ...domain import link_tokens
 from ...domain.errors import Forbidden, Gone, InvalidRequest, RegistryError, RegistryUnavailable
@@ -30,6 +30,8 @@ from ..access import PUBLIC, WRITE, requires
 from ..errors import error_body, json_response
 from ..observability import count, logger, tracer
 from ..schemas import AddressText, Brand, Strict
+from .. import responses as R
+from ..responses import answers
 
 router = Router()
 
@@ -39,12 +41,16 @@ _API_ID = re.compile(r"^[a-z0-9]{1,32}$")
 
 
 class PreferenceLinkIn(Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"address": "pat@example.com", "brand": "acme", "ttl_days": 30}]})
     address: AddressText
     brand: Optional[Brand] = None
     ttl_days: Optional[Annotated[int, Field(ge=1, le=preference_links.MAX_TTL_DAYS, strict=True)]] = None
 
 
-@router.post("/v1/preference-links", **requires(WRITE))
+@router.post("/v1/preference-links", operation_id="postPreferenceLink", tags=["preference center"],
+             summary="A signed preference-center link",
+             **requires(WRITE), **answers({201: (R.PreferenceLink, "the link")}, 400, 503))
 @tracer.capture_method(capture_response=False)
 def post_preference_link(body: PreferenceLinkIn):
     address = preference_links.normalised(body.address)
