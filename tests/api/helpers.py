@@ -191,7 +191,9 @@ def assert_error(reply, status: int, code: str | None = None, field: str | None 
     body = clean(reply)
     assert isinstance(body, dict) and isinstance(body.get("error"), dict), reply.text
     error = body["error"]
-    assert set(error) <= {"code", "message", "field"}, error
+    assert set(error) <= {"code", "message", "field", "request_id"}, error
+    # the id of the request, as the x-request-id header says (issue 8, item 11)
+    assert error.get("request_id") and error["request_id"] == reply.headers.get("x-request-id"), (error, reply.headers)
     assert isinstance(error.get("code"), str) and error["code"], error
     assert isinstance(error.get("message"), str) and error["message"], error
     if code is not None:

@@ -40,9 +40,9 @@ LIST_NAME = f"paths-{RUN}"
 # the code's declarations, which are checked against it.
 LOOKUP = {("GET", "/v1/permissions"), ("POST", "/v1/permissions/batch"), ("GET", "/v1/policy")}
 ADMIN = {("DELETE", "/v1/contacts/{address}")}
-PUBLIC = {("GET", "/v1/health"), ("GET", "/v1/openapi.json"), ("GET", "/p/{token}"), ("POST", "/p/{token}"),
-          ("GET", "/p/{token}/unsubscribe"), ("POST", "/p/{token}/unsubscribe")}
-HIDDEN = PUBLIC  # routes outside the OpenAPI document (include_in_schema=False)
+PUBLIC = {("GET", "/v1/health"), ("GET", "/v1/openapi.json"), ("GET", "/v1/docs"), ("GET", "/p/{token}"),
+          ("POST", "/p/{token}"), ("GET", "/p/{token}/unsubscribe"), ("POST", "/p/{token}/unsubscribe")}
+HIDDEN = PUBLIC - {("GET", "/v1/health")}  # routes outside the OpenAPI document (include_in_schema=False)
 
 
 def expected_scope(method: str, route: str) -> str:

@@ -2,7 +2,9 @@
 (``/v1/openapi.json``) of the local server's ASGI app and sends every GET, POST and PUT operation
 generated requests, valid ones and ones that break the schema, in-process against the moto
 backend. It fails on any 5xx (a 503 only passes if the storage really is down at that moment:
-an outage, not a bug) and on any 4xx that is not the contract's JSON error.
+an outage, not a bug), on any 4xx that is not the contract's JSON error, and on any answer the
+document does not declare: a status it does not list, another content type, a body its schema
+for that status refuses.
 
 Bounded and reproducible: ``FUZZ_EXAMPLES`` examples per operation (env ``REGISTRY_FUZZ_EXAMPLES``
 overrides), derandomized (the same examples on every run), no example database, no shrinking
@@ -18,6 +20,8 @@ import uuid
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, settings
+from schemathesis.specs.openapi.checks import (content_type_conformance, response_schema_conformance,
+                                               status_code_conformance)
 
 from registry.handlers.api import OPENAPI_PATH, local_app
 
@@ -74,3 +78,6 @@ def test_no_request_gets_a_5xx(case, admin_key, sent, dynamodb_client):
         assert content_type.startswith("application/json"), where
         error = json.loads(response.text)["error"]
         assert isinstance(error["code"], str) and isinstance(error["message"], str), where
+    # and the answer is one the document declares, with its content type and schema (issue 8, item 10)
+    case.validate_response(response, checks=[status_code_conformance, content_type_conformance,
+                                              response_schema_conformance])

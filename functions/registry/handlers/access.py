@@ -3,7 +3,8 @@ checks the scope of the route the router will actually choose.
 
 - ``requires(scope)`` goes into each route's decorator (``@router.get(path, **requires(WRITE))``).
   It stores the scope in the route's own metadata (shown in the OpenAPI document as
-  ``x-required-scope``) and adds a route middleware that checks it again inside the route.
+  ``x-required-scope``, with the ``apiKey`` security requirement unless it is ``PUBLIC``) and
+  adds a route middleware that checks it again inside the route.
   ``PUBLIC`` is a declaration too: health, the API description, the preference pages.
   ``check_declared`` refuses to configure an app with a route that declares nothing.
 - ``gate`` runs before the resolver (Powertools validates a request before any middleware, and an
@@ -26,6 +27,7 @@ from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 
 from ..domain.errors import Forbidden, RegistryError, TooLarge, Unauthorized
 from ..services import api_keys
+from . import request_log
 from .body import MAX_BODY_BYTES
 from .errors import error_body, http_status
 from .routing import NotCanonical, check_canonical, find_route, routes
@@ -33,11 +35,15 @@ from .routing import NotCanonical, check_canonical, find_route, routes
 PUBLIC, LOOKUP, WRITE, ADMIN = "public", "lookup", "write", "admin"
 SCOPES = (PUBLIC, LOOKUP, WRITE, ADMIN)
 SCOPE_EXTENSION = "x-required-scope"
+API_KEY_SCHEME = "apiKey"  # the OpenAPI security scheme: the x-api-key header (see handlers.openapi)
 
 current_principal: ContextVar[api_keys.Principal | None] = ContextVar("current_principal", default=None)
 
 Refusal = tuple[int, dict[str, Any]]
-NOT_FOUND: Refusal = (404, error_body("not_found", "no such endpoint"))
+
+
+def not_found() -> Refusal:
+    return 404, error_body("not_found", "no such endpoint")
 
 
 class UndeclaredScope(RuntimeError):
@@ -61,7 +67,10 @@ def requires(scope: str) -> dict[str, Any]:
         return next_middleware(app)
 
     check_scope.required_scope = scope  # type: ignore[attr-defined]
-    return {"openapi_extensions": {SCOPE_EXTENSION: scope}, "middlewares": [check_scope]}
+    declared: dict[str, Any] = {"openapi_extensions": {SCOPE_EXTENSION: scope}, "middlewares": [check_scope]}
+    if scope != PUBLIC:
+        declared["security"] = [{API_KEY_SCHEME: []}]
+    return declared
 
 
 def route_scope(route: Any) -> str | None:
@@ -96,11 +105,14 @@ def gate(app: Any, method: str, path: str | None, headers: Mapping[str, str], bo
     try:
         check_canonical(path)  # type: ignore[arg-type]
     except NotCanonical:
-        return NOT_FOUND
-    scope = scope_for(app, method, path)  # type: ignore[arg-type]
+        return not_found()
+    route = find_route(app, method, path)  # type: ignore[arg-type]
+    request_log.set_route(route.path if route is not None else None)
+    scope = route_scope(route) if route is not None else None
     try:
         if scope not in (None, PUBLIC):
             principal = api_keys.authenticate(_header(headers, "x-api-key"))
+            request_log.set_key(principal.key_id)
             api_keys.require_scope(principal, scope)
             current_principal.set(principal)
         if body_size > MAX_BODY_BYTES:
@@ -109,6 +121,8 @@ def gate(app: Any, method: str, path: str | None, headers: Mapping[str, str], bo
         return http_status(err), error_body(err.code, err.message, err.field)
     except RegistryError as err:  # the key store could not be read: fail closed
         extra = _deny_body() if scope == LOOKUP else {}
+        if scope == LOOKUP:
+            request_log.note(decision="deny")
         return http_status(err), {**error_body(err.code, err.message), **extra}
     return None
 

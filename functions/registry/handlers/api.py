@@ -14,7 +14,7 @@ import functools
 import json
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, HttpResolverLocal, Response
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, HttpResolverLocal
 from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
@@ -22,7 +22,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ..domain.errors import InvalidRequest, RegistryError
 from . import body as request_body
-from .access import (LOOKUP, NOT_FOUND, PUBLIC, check_declared, gate, lambda_event_gate, requires, scope_for,
+from . import openapi, request_log
+from .access import (LOOKUP, check_declared, gate, lambda_event_gate, not_found, scope_for,
                      treat_body_as_json)
 from .errors import error_body, http_status, json_response, registry_error_response, validation_error_response
 from .observability import logger, metrics, tracer
@@ -31,17 +32,14 @@ from .routes import contacts, events, facts, health, permissions, preference_cen
 
 ROUTERS = (health.router, permissions.router, facts.router, contacts.router, suppression_lists.router,
            events.router, preference_center.router)
-OPENAPI_PATH = "/v1/openapi.json"
+OPENAPI_PATH, DOCS_PATH = openapi.OPENAPI_PATH, openapi.DOCS_PATH
 
 
 def configure(app: ApiGatewayResolver) -> ApiGatewayResolver:
     for router in ROUTERS:
         app.include_router(router)
 
-    @app.get(OPENAPI_PATH, include_in_schema=False, **requires(PUBLIC))
-    def openapi():
-        return Response(200, "application/json", app.get_openapi_json_schema(
-            title="Contact-preference and do-not-call registry", version="1.0.0"))
+    openapi.configure(app)
 
     @app.exception_handler(RegistryError)
     def on_registry_error(err: RegistryError):
@@ -60,6 +58,7 @@ def configure(app: ApiGatewayResolver) -> ApiGatewayResolver:
         logger.exception("unexpected error")
         event = app.current_event
         if scope_for(app, event.http_method, event.path) == LOOKUP:
+            request_log.note(decision="deny")
             return json_response(503, {**error_body("registry_unavailable", "the registry could not answer"),
                                        "decision": "deny", "allowed": False,
                                        "reasons": [permissions.UNAVAILABLE_REASON]})
@@ -77,6 +76,20 @@ app = configure(APIGatewayHttpResolver(enable_validation=True, json_body_deseria
 @tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    context_of_request = event.get("requestContext") or {}
+    request = request_log.begin((context_of_request.get("http") or {}).get("method") or "GET",
+                                context_of_request.get("requestId"))
+    status = 500
+    try:
+        result = _lambda_answer(event, context)
+        status = int(result.get("statusCode") or 500)
+        result["headers"] = {**(result.get("headers") or {}), request_log.HEADER: request.id}
+        return result
+    finally:
+        request_log.end(request, status)
+
+
+def _lambda_answer(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     refused = lambda_event_gate(app, event)
     if refused is not None:
         status, body = refused
@@ -131,50 +144,68 @@ def local_app():
     async def asgi(scope, receive, send):
         if scope["type"] != "http":
             return await resolver(scope, receive, send)
-        body = b""
-        more = True
-        while more:
-            message = await receive()
-            body += message.get("body", b"")
-            more = message.get("more_body", False)
-        headers: dict[str, str] = {}
-        for key, value in scope.get("headers", []):  # a repeated header is joined, as API Gateway does
-            name, text = key.decode("latin-1").lower(), value.decode("latin-1")
-            headers[name] = f"{headers[name]},{text}" if name in headers else text
-        path = _local_path(scope)
-        refused = gate(resolver, scope["method"], path, headers, len(body)) if path is not None else NOT_FOUND
-        if refused is not None:
-            await _send_json(send, *refused)
-            return
-        try:  # the body as text, once, as on Lambda; the query string too (Powertools decodes both as UTF-8)
-            request_body.decode_text(body)
-            scope.get("query_string", b"").decode("utf-8")
-        except UnicodeDecodeError:
-            err = InvalidRequest("the query string is not UTF-8 text")
-            await _send_json(send, http_status(err), error_body(err.code, err.message))
-            return
-        except InvalidRequest as err:
-            await _send_json(send, http_status(err), error_body(err.code, err.message, err.field))
-            return
-        scope = {**scope, "headers": _utf8_headers(scope.get("headers", []))}
+        request = request_log.begin(scope.get("method") or "GET")
+        status = 500
 
-        # The resolver matches exactly the path the gate checked.
-        scope = {**scope, "path": path}
-        if body and treat_body_as_json(path, headers.get("content-type")):
-            scope["headers"] = [(k, v) for k, v in scope.get("headers", []) if k.lower() != b"content-type"] \
-                + [(b"content-type", b"application/json")]
-        sent = False
+        async def send_with_id(message):
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message = {**message, "headers": [*message.get("headers", []),
+                                                  (request_log.HEADER.encode(), request.id.encode())]}
+            await send(message)
 
-        async def replay():
-            nonlocal sent
-            if sent:
-                return {"type": "http.disconnect"}
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        await resolver(scope, replay, send)
+        try:
+            await _serve(resolver, scope, receive, send_with_id)
+        finally:
+            request_log.end(request, status)
 
     return asgi
+
+
+async def _serve(resolver, scope, receive, send) -> None:
+    body = b""
+    more = True
+    while more:
+        message = await receive()
+        body += message.get("body", b"")
+        more = message.get("more_body", False)
+    headers: dict[str, str] = {}
+    for key, value in scope.get("headers", []):  # a repeated header is joined, as API Gateway does
+        name, text = key.decode("latin-1").lower(), value.decode("latin-1")
+        headers[name] = f"{headers[name]},{text}" if name in headers else text
+    path = _local_path(scope)
+    refused = gate(resolver, scope["method"], path, headers, len(body)) if path is not None else not_found()
+    if refused is not None:
+        await _send_json(send, *refused)
+        return
+    try:  # the body as text, once, as on Lambda; the query string too (Powertools decodes both as UTF-8)
+        request_body.decode_text(body)
+        scope.get("query_string", b"").decode("utf-8")
+    except UnicodeDecodeError:
+        err = InvalidRequest("the query string is not UTF-8 text")
+        await _send_json(send, http_status(err), error_body(err.code, err.message))
+        return
+    except InvalidRequest as err:
+        await _send_json(send, http_status(err), error_body(err.code, err.message, err.field))
+        return
+    scope = {**scope, "headers": _utf8_headers(scope.get("headers", []))}
+
+    # The resolver matches exactly the path the gate checked.
+    scope = {**scope, "path": path}
+    if body and treat_body_as_json(path, headers.get("content-type")):
+        scope["headers"] = [(k, v) for k, v in scope.get("headers", []) if k.lower() != b"content-type"] \
+            + [(b"content-type", b"application/json")]
+    sent = False
+
+    async def replay():
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    await resolver(scope, replay, send)
 
 
 def _local_path(scope) -> str | None:

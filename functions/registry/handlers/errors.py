@@ -1,4 +1,7 @@
-"""Every error in the contract's shape: {"error": {"code", "message", "field"?}}; nothing internal leaks.
+"""Every error in the contract's shape: {"error": {"code", "message", "field"?, "request_id"}};
+nothing internal leaks. ``request_id`` is the request's id (``request_log``), also sent as the
+``x-request-id`` header; an error about one item inside an answer (an event, a batch entry) is
+``error_detail`` alone.
 
 The one place an error becomes an HTTP status: ``http_status`` maps each kind of the registry's
 errors (``domain.errors``) to its status, by the nearest kind it is. Every route, the gate and
@@ -13,6 +16,7 @@ from aws_lambda_powertools.event_handler import Response, content_types
 
 from ..domain.errors import (ChannelAddressMismatch, Conflict, Forbidden, Gone, InvalidAddress, InvalidRequest,
                              NotFound, RegistryError, RegistryUnavailable, TooLarge, Unauthorized)
+from . import request_log
 
 # Nearest kind first: a kind not listed takes its parent's status (ContactErased is a Conflict).
 STATUS: dict[type[RegistryError], int] = {
@@ -45,10 +49,19 @@ _MESSAGES = {
 }
 
 
-def error_body(code: str, message: str, field: str | None = None, **extra: Any) -> dict[str, Any]:
+def error_detail(code: str, message: str, field: str | None = None) -> dict[str, Any]:
     error: dict[str, Any] = {"code": code, "message": message}
     if field:
         error["field"] = field
+    return error
+
+
+def error_body(code: str, message: str, field: str | None = None, **extra: Any) -> dict[str, Any]:
+    """The body of an error answer: the error, with the id of the request it answers."""
+    error = error_detail(code, message, field)
+    request_id = request_log.request_id()
+    if request_id:
+        error["request_id"] = request_id
     return {"error": error, **extra}
 
 

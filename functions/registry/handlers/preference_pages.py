@@ -1,16 +1,29 @@
 """The preference center's HTML: plain, accessible pages with no script and no external asset.
 
-Everything that comes from data (addresses, brand, messages, URLs) is HTML-escaped here, once,
-through ``_e``. The pages show the person's own channels only, and the error pages show nothing
-about whose link it was.
+One Jinja2 template per page (``templates/``, found next to this module by a package-relative
+loader, so it is inside the Lambda code asset), with autoescape on: everything that comes from
+data (addresses, brand, messages, URLs) is escaped where it is written out, and only our own
+texts (``page_texts``) may hold markup. Escaping is ``html.escape`` (``&quot;``, ``&#x27;``)
+wherever a value is written. The words are in ``page_texts``, one dictionary per language; a
+brand's own look is a ``templates/brands/<brand>/base.html`` that extends ``base.html``.
+
+The pages show the person's own channels only, and the error pages show nothing about whose link
+it was.
 """
 from __future__ import annotations
 
 import html
+import re
 from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template, TemplateNotFound
+from markupsafe import Markup
 
 from ..domain.timeutil import format_instant, utc_now
 from ..services import preference_links as links
+from . import page_texts
 
 # No script runs, nothing loads from elsewhere, no other site may frame the page (a one-click
 # form must not be clickjacked), and the token in the URL never leaves in a Referer header.
@@ -25,137 +38,96 @@ HEADERS = {
 }
 CONTENT_TYPE = "text/html; charset=utf-8"
 
-_STYLE = ("body{font-family:system-ui,sans-serif;max-width:44rem;margin:1rem auto;padding:0 1rem;"
-          "line-height:1.5;color:#111;background:#fff}table{border-collapse:collapse;width:100%}"
-          "th,td{border:1px solid #666;padding:.3rem .5rem;text-align:left;vertical-align:top}"
-          "fieldset{margin:1rem 0;border:1px solid #666}legend{font-weight:bold}"
-          ".choice{display:block;margin:.25rem 0}.notice{border:2px solid #111;padding:.5rem 1rem}"
-          "button{font-size:1rem;padding:.5rem 1rem}")
-_STATUS = {
-    links.SUBSCRIBED: "Receiving",
-    links.NOT_SUBSCRIBED: "Not receiving: you have not agreed to these",
-    links.OPTED_OUT: "Not receiving: you opted out",
-    links.BLOCKED: "Not receiving: on a do-not-contact list",
-    links.UNDELIVERABLE: "Not receiving: messages could not be delivered",
-}
-_CHANNEL = {"call": "Phone calls", "sms": "Text messages", "email": "Email"}
-_PURPOSE = {"marketing": "Offers and news (marketing)",
-            "informational": "Account and service messages (informational)"}
+# A brand's templates live under templates/brands/<brand>/: only a brand name that is a plain
+# slug names a folder (a brand is free text: "../x" or "a/b" names none).
+_BRAND_FOLDER = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
-def _e(value: object) -> str:
-    return html.escape(str(value), quote=True)
+def escape(value: Any) -> Markup:
+    """A value as HTML text: our own markup (``Markup``) as it is, anything else escaped."""
+    if hasattr(value, "__html__"):
+        return Markup(value.__html__())
+    return Markup(html.escape(str(value), quote=True))
 
 
-def _document(title: str, body: str) -> str:
-    return ("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-            "<meta name=\"robots\" content=\"noindex, nofollow\">\n"
-            f"<title>{_e(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n<main>\n"
-            f"<h1>{_e(title)}</h1>\n{body}</main>\n</body>\n</html>\n")
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    # finalize: every {{ value }} goes through ``escape`` (autoescape then leaves it alone, as it
+    # is Markup); a name the template uses and the page does not give is an error, never "".
+    return Environment(loader=PackageLoader("registry.handlers", "templates"), autoescape=True,
+                       finalize=escape, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                       keep_trailing_newline=True)
 
 
-def _sender(link: links.Link) -> str:
-    return "the sender" if link.brand == "default" else link.brand
+def _layout(brand: str | None) -> Template:
+    env = environment()
+    if brand and _BRAND_FOLDER.match(brand):
+        try:
+            return env.get_template(f"brands/{brand}/base.html")
+        except TemplateNotFound:
+            pass
+    return env.get_template("base.html")
 
 
-def _date(value: datetime) -> str:
+def _translator(language: str | None):
+    texts = page_texts.texts(language)
+
+    def t(key: str, **values: Any) -> Markup:
+        """Our text (it may hold markup), with the values escaped into it."""
+        return Markup(texts[key]).format(**{name: escape(value) for name, value in values.items()})
+
+    return t
+
+
+def _render(page: str, title_key: str, brand: str | None, language: str | None, **context: Any) -> str:
+    t = _translator(language)
+    return environment().get_template(page).render(
+        layout=_layout(brand), lang=language or page_texts.DEFAULT_LANGUAGE, title=t(title_key), t=t, **context)
+
+
+def _sender(link: links.Link, language: str | None) -> str:
+    return page_texts.texts(language)["sender.default"] if link.brand == "default" else link.brand
+
+
+def _date(value: datetime | None) -> str:
     return format_instant(value) or ""
 
 
-def preference_page(view: links.PageView, url: str, saved: bool = False, error: str | None = None) -> str:
+def _what(link: links.Link, language: str | None) -> str:
+    return page_texts.texts(language)["unsubscribe.what.email" if link.address.kind == "email"
+                                      else "unsubscribe.what.phone"]
+
+
+def preference_page(view: links.PageView, url: str, saved: bool = False, error: str | None = None,
+                    language: str | None = None) -> str:
     link = view.link
     now = utc_now()
-    snoozed = view.snooze_until is not None and view.snooze_until > now
-    parts: list[str] = []
-    if saved:
-        parts.append("<p class=\"notice\" role=\"status\">Your choices are saved.</p>\n")
-    if error:
-        parts.append(f"<div class=\"notice\" role=\"alert\"><p>Nothing was saved: {_e(error)}</p></div>\n")
-    parts.append(f"<p>Here is how {_e(_sender(link))} may contact you, and what you have told us. "
-                 "Change anything below and choose <strong>Save my choices</strong>.</p>\n")
-    if snoozed:
-        parts.append(f"<p>All messages are paused until {_e(_date(view.snooze_until))}.</p>\n")
-
-    rows = []
-    for address in view.addresses:
-        for scope in address.scopes:
-            rows.append(f"<tr><td>{_e(address.display)}</td><td>{_e(_CHANNEL[scope.channel])}</td>"
-                        f"<td>{_e(_PURPOSE[scope.purpose])}</td><td>{_e(_STATUS[scope.status])}</td></tr>\n")
-    parts.append("<h2>Your channels</h2>\n<table>\n<caption>What each of your addresses receives now</caption>\n"
-                 "<thead><tr><th scope=\"col\">Address</th><th scope=\"col\">Channel</th>"
-                 "<th scope=\"col\">Messages</th><th scope=\"col\">Status</th></tr></thead>\n<tbody>\n"
-                 + "".join(rows) + "</tbody>\n</table>\n")
-
-    form = [f"<form method=\"post\" action=\"{_e(url)}\">\n<h2>Change your choices</h2>\n"]
-    for index, address in enumerate(view.addresses):
-        for scope in address.scopes:
-            name = f"scope.{address.ref}.{scope.channel}.{scope.purpose}"
-            base = f"s{index}-{scope.channel}-{scope.purpose}"
-            legend = (f"{_CHANNEL[scope.channel]} to {address.display}: {_PURPOSE[scope.purpose]}. "
-                      f"Now: {_STATUS[scope.status]}")
-            # Only the link's own address may be opted in: the link proves nothing about the others.
-            opt_in = (f"<label class=\"choice\" for=\"{base}-in\"><input type=\"radio\" id=\"{base}-in\" "
-                      f"name=\"{_e(name)}\" value=\"in\"> Yes. "
-                      f"{_e(links.disclosure(link, address, scope.channel, scope.purpose))}</label>\n"
-                      if address.own else "")
-            form.append(
-                f"<fieldset>\n<legend>{_e(legend)}</legend>\n"
-                f"<label class=\"choice\" for=\"{base}-keep\"><input type=\"radio\" id=\"{base}-keep\" "
-                f"name=\"{_e(name)}\" value=\"keep\" checked> No change</label>\n"
-                + opt_in +
-                f"<label class=\"choice\" for=\"{base}-out\"><input type=\"radio\" id=\"{base}-out\" "
-                f"name=\"{_e(name)}\" value=\"out\"> No, do not contact me this way.</label>\n"
-                "</fieldset>\n")
-
-    options = [("none", "No preference")] + [(c, _CHANNEL[c]) for c in view.channels]
-    current = view.preferred_channel or "none"
-    form.append("<fieldset>\n<legend>How would you rather be contacted?</legend>\n")
-    for value, label in options:
-        checked = " checked" if value == current else ""
-        form.append(f"<label class=\"choice\" for=\"preferred-{value}\"><input type=\"radio\" "
-                    f"id=\"preferred-{value}\" name=\"preferred_channel\" value=\"{value}\"{checked}> "
-                    f"{_e(label)}</label>\n")
-    form.append("</fieldset>\n")
-
-    tomorrow = (now + timedelta(days=1)).date().isoformat()
-    form.append("<fieldset>\n<legend>Pause all messages</legend>\n"
-                "<label class=\"choice\" for=\"snooze-until\">Pause every channel until (a date, "
-                "YYYY-MM-DD): <input type=\"date\" id=\"snooze-until\" name=\"snooze_until\" "
-                f"min=\"{tomorrow}\"></label>\n")
-    if snoozed:
-        form.append("<label class=\"choice\" for=\"snooze-clear\"><input type=\"checkbox\" id=\"snooze-clear\" "
-                    "name=\"snooze_clear\" value=\"1\"> End the pause now</label>\n")
-    form.append("</fieldset>\n")
-
-    form.append("<fieldset>\n<legend>Opt out of everything</legend>\n"
-                "<label class=\"choice\" for=\"opt-out-all\"><input type=\"checkbox\" id=\"opt-out-all\" "
-                f"name=\"opt_out_all\" value=\"1\"> No calls, texts or emails from {_e(_sender(link))}, "
-                "for any purpose, at any of the addresses above. This overrides every Yes above.</label>\n"
-                "</fieldset>\n")
-    form.append("<p><button type=\"submit\">Save my choices</button></p>\n</form>\n")
-    parts.append("".join(form))
-    parts.append(f"<p>This link works until {_e(_date(link.expires_at))}.</p>\n")
-    return _document("Your contact preferences", "".join(parts))
+    scopes = [{"index": index, "display": address.display, "own": address.own,
+               "name": f"scope.{address.ref}.{scope.channel}.{scope.purpose}",
+               "channel": scope.channel, "purpose": scope.purpose, "status": scope.status,
+               "disclosure": links.disclosure(link, address, scope.channel, scope.purpose) if address.own else None}
+              for index, address in enumerate(view.addresses) for scope in address.scopes]
+    return _render(
+        "preference.html", "title.page", link.brand, language,
+        saved=saved, error=error, url=url, sender=_sender(link, language), scopes=scopes,
+        snoozed=view.snooze_until is not None and view.snooze_until > now, snooze_until=_date(view.snooze_until),
+        channels=list(view.channels), preferred=view.preferred_channel or "none",
+        tomorrow=(now + timedelta(days=1)).date().isoformat(), expires_at=_date(link.expires_at))
 
 
-def unsubscribe_confirm(link: links.Link, url: str) -> str:
-    """What a person who opens the one-click URL in a browser sees: a button, because a GET (a mail
-    scanner following links) must never unsubscribe anyone (RFC 8058)."""
-    what = "marketing email" if link.address.kind == "email" else "marketing calls and texts"
-    body = (f"<p>Stop {_e(what)} from {_e(_sender(link))}? Account and service messages are not affected.</p>\n"
-            f"<form method=\"post\" action=\"{_e(url)}\">\n"
-            "<input type=\"hidden\" name=\"List-Unsubscribe\" value=\"One-Click\">\n"
-            "<p><button type=\"submit\">Unsubscribe</button></p>\n</form>\n")
-    return _document("Unsubscribe", body)
+def unsubscribe_confirm(link: links.Link, url: str, language: str | None = None) -> str:
+    """What a person who opens the one-click URL in a browser sees (a button: see the template)."""
+    return _render("unsubscribe_confirm.html", "title.unsubscribe", link.brand, language,
+                   url=url, what=_what(link, language), sender=_sender(link, language))
 
 
-def unsubscribed(link: links.Link) -> str:
-    what = "marketing email" if link.address.kind == "email" else "marketing calls and texts"
-    return _document("You are unsubscribed",
-                     f"<p role=\"status\">You will get no more {_e(what)} from {_e(_sender(link))}.</p>\n")
+def unsubscribed(link: links.Link, language: str | None = None) -> str:
+    return _render("unsubscribed.html", "title.unsubscribed", link.brand, language,
+                   what=_what(link, language), sender=_sender(link, language))
 
 
-def message(title: str, text: str) -> str:
+def error_page(status: int, text: str, language: str | None = None) -> str:
     """An error page: the message only, never the address or the brand of the link."""
-    return _document(title, f"<p role=\"alert\">{_e(text)}</p>\n")
+    texts = page_texts.texts(language)
+    title_key = f"error.title.{status}" if f"error.title.{status}" in texts else "error.title.other"
+    return _render("message.html", title_key, None, language, text=text)

@@ -69,6 +69,14 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def _example(value: dict[str, Any]) -> ConfigDict:
+    """A request model's example, shown in the OpenAPI document (and sent by the schema fuzzer)."""
+    return ConfigDict(extra="forbid", json_schema_extra={"examples": [value]})
+
+
+_PHONE, _WHEN = "+14155550123", "2026-11-28T12:00:00Z"
+
+
 class Evidence(Strict):
     disclosure_text: Optional[Text] = None
     disclosure_version: Optional[Annotated[str, Field(max_length=256)]] = None
@@ -79,6 +87,10 @@ class Evidence(Strict):
 
 
 class ConsentIn(Strict):
+    model_config = _example({"address": _PHONE, "channels": ["call", "sms"], "purposes": ["marketing"],
+                             "brand": "acme", "source": "web_form", "occurred_at": _WHEN,
+                             "evidence": {"disclosure_text": "I agree that Acme may call and text me ...",
+                                          "form_url": "https://acme.example/signup", "ip": "203.0.113.7"}})
     id: Optional[Id] = None
     address: AddressText
     channels: Annotated[list[Channel], Field(min_length=1, max_length=3)]
@@ -91,6 +103,8 @@ class ConsentIn(Strict):
 
 
 class OptOutIn(Strict):
+    model_config = _example({"address": _PHONE, "channels": ["all"], "purposes": ["all"], "brand": "*",
+                             "source": "agent", "occurred_at": _WHEN, "note": "asked on the phone"})
     id: Optional[Id] = None
     address: AddressText
     channels: Annotated[list[ChannelOrAll], Field(min_length=1, max_length=4)]
@@ -102,6 +116,7 @@ class OptOutIn(Strict):
 
 
 class RelationshipIn(Strict):
+    model_config = _example({"address": _PHONE, "kind": "inquiry", "brand": "acme", "occurred_at": _WHEN})
     id: Optional[Id] = None
     address: AddressText
     kind: Literal["inquiry", "transaction"]
@@ -111,6 +126,8 @@ class RelationshipIn(Strict):
 
 
 class AttemptIn(Strict):
+    model_config = _example({"address": _PHONE, "channel": "call", "purpose": "marketing", "brand": "acme",
+                             "occurred_at": _WHEN, "outcome": "no_answer"})
     id: Optional[Id] = None
     address: AddressText
     channel: Channel
@@ -128,6 +145,8 @@ class ContactHoursIn(Strict):
 
 
 class PreferencesIn(Strict):
+    model_config = _example({"preferred_channel": "sms", "timezone": "America/Los_Angeles",
+                             "contact_hours": {"start": "09:00", "end": "18:00", "days": ["mon", "tue", "wed"]}})
     id: Optional[Id] = None
     preferred_channel: Optional[Channel] = None
     timezone: Optional[Annotated[str, Field(max_length=64), AfterValidator(_zone)]] = None
@@ -137,6 +156,8 @@ class PreferencesIn(Strict):
 
 
 class BatchIn(Strict):
+    model_config = _example({"channel": "call", "purpose": "marketing", "brand": "acme",
+                             "addresses": [_PHONE, "+12125550199"]})
     channel: Channel
     purpose: Purpose
     brand: Optional[Brand] = None
@@ -146,10 +167,12 @@ class BatchIn(Strict):
 
 
 class SuppressionListIn(Strict):
+    model_config = _example({"kind": "internal"})
     kind: SuppressionKind
 
 
 class EntriesIn(Strict):
+    model_config = _example({"add": [_PHONE], "remove": []})
     add: Annotated[list[AddressText], Field(max_length=MAX_LIST_ENTRIES)] = []
     remove: Annotated[list[AddressText], Field(max_length=MAX_LIST_ENTRIES)] = []
 
@@ -169,6 +192,7 @@ class EventIn(Strict):
 
 
 class EventsIn(Strict):
+    # No example here: the fuzzer would send it as a full list of 100 valid events, each a write.
     # Any: a bad event is that event's result, not the whole request's error.
     events: Annotated[list[Any], Field(max_length=100)]
 

@@ -16,6 +16,8 @@ from ...settings import get_settings
 from ..access import ADMIN, WRITE, actor, requires
 from ..errors import json_response
 from ..observability import logger, tracer
+from .. import responses as R
+from ..responses import answers
 
 router = Router()
 
@@ -27,20 +29,25 @@ def _address(address: str):
     return normalise(address, get_settings().phone_default_region)
 
 
-@router.get("/v1/contacts/<address>", **requires(WRITE))
+@router.get("/v1/contacts/<address>", operation_id="getContact", tags=["contacts"], summary="A contact's whole profile",
+            **requires(WRITE), **answers({200: (R.Profile, "the profile")}, 400, 404, 503))
 @tracer.capture_method(capture_response=False)
 def get_profile(address: str):
     return json_response(200, profiles.profile(_address(address)), headers=NO_STORE)
 
 
-@router.get("/v1/contacts/<address>/history", **requires(WRITE))
+@router.get("/v1/contacts/<address>/history", operation_id="getContactHistory", tags=["contacts"],
+            summary="Every change, oldest first",
+            **requires(WRITE), **answers({200: (R.History, "a page of history")}, 400, 503))
 @tracer.capture_method(capture_response=False)
 def get_history(address: str, cursor: Annotated[Optional[str], Query(max_length=2048)] = None,
                 limit: Annotated[Optional[int], Query(ge=1, le=1000)] = None):
     return json_response(200, profiles.history(_address(address), cursor, limit), headers=NO_STORE)
 
 
-@router.delete("/v1/contacts/<address>", **requires(ADMIN))
+@router.delete("/v1/contacts/<address>", operation_id="deleteContact", tags=["contacts"],
+               summary="Erase a contact (its opt-outs are kept)",
+               **requires(ADMIN), **answers({200: (R.Erasure, "erased")}, 400, 404, 503))
 @tracer.capture_method(capture_response=False)
 def delete_contact(address: str):
     contact = _address(address)

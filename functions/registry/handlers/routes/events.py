@@ -13,17 +13,22 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from ...domain.errors import RegistryError, RegistryUnavailable
 from ...services import events
 from ..access import WRITE, actor, requires
-from ..errors import error_body, json_response
+from ..errors import error_body, error_detail, json_response
 from ..event_inputs import parse, raw_id
 from ..observability import count, logger, tracer
 from ..schemas import EventsIn
+from .. import responses as R
+from ..responses import answers
 
 router = Router()
 
 NOT_TRIED = RegistryUnavailable("not applied: the registry could not be written; send this event again")
 
 
-@router.post("/v1/events", **requires(WRITE))
+@router.post("/v1/events", operation_id="postEvents", tags=["events"],
+             summary="Facts as events, each applied on its own",
+             **requires(WRITE), **answers({200: (R.EventResults, "one result per event")}, 400, 503,
+                                          unavailable=R.EventsUnavailable))
 @tracer.capture_method(capture_response=False)
 def post_events(body: EventsIn):
     results = []
@@ -37,7 +42,7 @@ def post_events(body: EventsIn):
                 unavailable = error
         result = {"id": raw_id(raw), "status": status}
         if error is not None:
-            result.update(error_body(error.code, error.message, error.field))
+            result["error"] = error_detail(error.code, error.message, error.field)
         results.append(result)
         count(f"Event_{status}")
     if unavailable is not None:

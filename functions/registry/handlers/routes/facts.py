@@ -10,8 +10,14 @@ from ..access import WRITE, actor, requires
 from ..errors import json_response
 from ..observability import count, logger, tracer
 from ..schemas import AttemptIn, ConsentIn, OptOutIn, PreferencesIn, RelationshipIn
+from .. import responses as R
+from ..responses import answers
 
 router = Router()
+
+
+def _recorded(model):
+    return {201: (model, "recorded"), 200: (model, "this id was recorded before: the first answer")}
 
 
 def _answer(result: recording.WriteResult, what: str):
@@ -20,35 +26,42 @@ def _answer(result: recording.WriteResult, what: str):
     return json_response(201 if result.created else 200, result.record)
 
 
-@router.post("/v1/consents", **requires(WRITE))
+@router.post("/v1/consents", operation_id="postConsent", tags=["facts"], summary="Record a consent",
+             **requires(WRITE), **answers(_recorded(R.ConsentRecord), 400, 409, 503))
 @tracer.capture_method(capture_response=False)
 def post_consent(body: ConsentIn):
     address, consent = fact_inputs.consent(body)
     return _answer(recording.record_consent(address, consent, actor()), "consent")
 
 
-@router.post("/v1/opt-outs", **requires(WRITE))
+@router.post("/v1/opt-outs", operation_id="postOptOut", tags=["facts"], summary="Record an opt-out",
+             **requires(WRITE), **answers(_recorded(R.OptOutRecord), 400, 409, 503))
 @tracer.capture_method(capture_response=False)
 def post_opt_out(body: OptOutIn):
     address, opt_out = fact_inputs.opt_out(body)
     return _answer(recording.record_opt_out(address, opt_out, actor()), "opt-out")
 
 
-@router.post("/v1/relationships", **requires(WRITE))
+@router.post("/v1/relationships", operation_id="postRelationship", tags=["facts"],
+             summary="Record an inquiry or a transaction",
+             **requires(WRITE), **answers(_recorded(R.RelationshipRecord), 400, 409, 503))
 @tracer.capture_method(capture_response=False)
 def post_relationship(body: RelationshipIn):
     address, relationship = fact_inputs.relationship(body)
     return _answer(recording.record_relationship(address, relationship, actor()), "relationship")
 
 
-@router.post("/v1/attempts", **requires(WRITE))
+@router.post("/v1/attempts", operation_id="postAttempt", tags=["facts"], summary="Record a contact attempt",
+             **requires(WRITE), **answers(_recorded(R.AttemptRecord), 400, 409, 503))
 @tracer.capture_method(capture_response=False)
 def post_attempt(body: AttemptIn):
     address, attempt = fact_inputs.attempt(body)
     return _answer(recording.record_attempt(address, attempt, actor()), "attempt")
 
 
-@router.put("/v1/contacts/<address>/preferences", **requires(WRITE))
+@router.put("/v1/contacts/<address>/preferences", operation_id="putPreferences", tags=["facts"],
+            summary="Set a contact's preferences",
+            **requires(WRITE), **answers(_recorded(R.PreferencesRecord), 400, 409, 503))
 @tracer.capture_method(capture_response=False)
 def put_preferences(address: str, body: PreferencesIn):
     contact = fact_inputs.address(address)  # decoded once already (handlers.routing)

@@ -2,10 +2,14 @@
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from ..access import PUBLIC, requires
+from .. import responses as R
+from ..responses import answers
 
 router = Router()
 
 
-@router.get("/v1/health", include_in_schema=False, **requires(PUBLIC))
+@router.get("/v1/health", operation_id="getHealth", tags=["health"],
+            summary="Liveness (no key needed)", **requires(PUBLIC),
+            **answers({200: (R.Health, "the API answers")}))
 def health():
     return {"status": "ok"}

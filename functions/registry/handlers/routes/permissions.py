@@ -12,10 +12,13 @@ from ...domain.timeutil import parse_instant, utc_now
 from ...domain.vocabulary import DEFAULT_BRAND, EVERY_BRAND
 from ...services import permissions
 from ...services.policies import policy_book
-from ..errors import error_body, json_response
+from .. import request_log
+from ..errors import error_body, error_detail, json_response
 from ..observability import count, logger, tracer
 from ..schemas import BatchIn, Channel, Purpose
 from ..access import LOOKUP, requires
+from .. import responses as R
+from ..responses import answers
 
 router = Router()
 
@@ -37,7 +40,10 @@ def unavailable_decision(address: object, channel: str, purpose: str, brand: str
             "allowed": False, "reasons": [UNAVAILABLE_REASON], "next_allowed_at": None}
 
 
-@router.get("/v1/permissions", **requires(LOOKUP))
+@router.get("/v1/permissions", operation_id="getPermission", tags=["lookups"],
+            summary="May this address be contacted now?",
+            **requires(LOOKUP), **answers({200: (R.Decision, "the decision")}, 400, 503,
+                                          unavailable=R.LookupUnavailable))
 @tracer.capture_method(capture_response=False)
 def get_permission(
     address: Annotated[str, Query(max_length=320)],
@@ -53,13 +59,18 @@ def get_permission(
     except RegistryUnavailable as err:
         count("RegistryUnavailable")
         logger.warning("lookup failed closed", extra={"cause": repr(err.__cause__)})
+        request_log.note(decision="deny")
         return json_response(503, {**error_body(err.code, err.message), **unavailable_decision(
             address, channel, purpose, brand)})
     _count(decision)
+    request_log.note(decision=decision.decision)
     return json_response(200, decision.to_dict())
 
 
-@router.post("/v1/permissions/batch", **requires(LOOKUP))
+@router.post("/v1/permissions/batch", operation_id="postPermissionsBatch", tags=["lookups"],
+             summary="Scrub a list of addresses",
+             **requires(LOOKUP), **answers({200: (R.BatchResults, "one result per address, in input order")}, 400,
+                                           503, unavailable=R.BatchUnavailable))
 @tracer.capture_method(capture_response=False)
 def post_batch(body: BatchIn):
     brand = _brand(body.brand)
@@ -69,6 +80,7 @@ def post_batch(body: BatchIn):
     except RegistryUnavailable as err:
         count("RegistryUnavailable")
         logger.warning("batch lookup failed closed", extra={"cause": repr(err.__cause__), "size": len(body.addresses)})
+        request_log.note(decisions={"deny": len(body.addresses)})
         return json_response(503, {**error_body(err.code, err.message), "results": [
             unavailable_decision(a, body.channel, body.purpose, brand) for a in body.addresses]})
     out = []
@@ -76,17 +88,24 @@ def post_batch(body: BatchIn):
         if isinstance(result, RegistryUnavailable):  # that one address's record could not be read
             count("RegistryUnavailable")
             out.append({**unavailable_decision(raw, body.channel, body.purpose, brand),
-                        "error": {"code": result.code, "message": result.message}})
+                        "error": error_detail(result.code, result.message)})
         elif isinstance(result, RegistryError):
-            out.append({"address": raw, "error": {"code": result.code, "message": result.message}})
+            out.append({"address": raw, "error": error_detail(result.code, result.message)})
         else:
             _count(result)
             out.append(result.to_dict())
     count("BatchAddresses", len(out))
+    decisions: dict[str, int] = {}
+    for entry in out:
+        kind = entry.get("decision", "error")
+        decisions[kind] = decisions.get(kind, 0) + 1
+    request_log.note(decisions=decisions)
     return json_response(200, {"results": out})
 
 
-@router.get("/v1/policy", **requires(LOOKUP))
+@router.get("/v1/policy", operation_id="getPolicy", tags=["lookups"], summary="The policy in force for a brand",
+            **requires(LOOKUP), **answers({200: (R.PolicyAnswer, "the policy")}, 400, 503,
+                                          unavailable=R.LookupUnavailable))
 def get_policy(brand: Annotated[Optional[str], Query(min_length=1, max_length=128)] = None):
     book = policy_book()
     brand = normalise_brand(brand) if brand is not None else DEFAULT_BRAND

@@ -18,35 +18,39 @@ from urllib.parse import parse_qs
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from ...domain import link_tokens
 from ...domain.errors import Forbidden, Gone, InvalidRequest, RegistryError, RegistryUnavailable
 from ...domain.vocabulary import CHANNELS, DEFAULT_BRAND, PURPOSES
 from ...services import preference_links
 from ...settings import get_settings
-from .. import preference_pages as pages
+from .. import page_texts, preference_pages as pages
 from ..access import PUBLIC, WRITE, requires
 from ..errors import error_body, http_status, json_response
 from ..observability import count, logger, tracer
 from ..schemas import AddressText, Brand, Strict
+from .. import responses as R
+from ..responses import answers
 
 router = Router()
 
 ONE_CLICK = {"List-Unsubscribe": "One-Click"}
 MAX_FORM_FIELDS = 200
 _API_ID = re.compile(r"^[a-z0-9]{1,32}$")
-_TITLES = {400: "Please check your choices", 403: "This link is not valid", 410: "This link has expired",
-           503: "Please try again later"}
 
 
 class PreferenceLinkIn(Strict):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"address": "pat@example.com", "brand": "acme", "ttl_days": 30}]})
     address: AddressText
     brand: Optional[Brand] = None
     ttl_days: Optional[Annotated[int, Field(ge=1, le=preference_links.MAX_TTL_DAYS, strict=True)]] = None
 
 
-@router.post("/v1/preference-links", **requires(WRITE))
+@router.post("/v1/preference-links", operation_id="postPreferenceLink", tags=["preference center"],
+             summary="A signed preference-center link",
+             **requires(WRITE), **answers({201: (R.PreferenceLink, "the link")}, 400, 503))
 @tracer.capture_method(capture_response=False)
 def post_preference_link(body: PreferenceLinkIn):
     address = preference_links.normalised(body.address)
@@ -251,14 +255,14 @@ def _html(status: int, page: str) -> Response:
 def _refused(err: RegistryError) -> Response:
     """403, 410, 400 or 503, saying nothing about whose link it was."""
     if isinstance(err, Forbidden):
-        message = "This link is not valid. Use the link exactly as you received it."
+        message = page_texts.text("error.forbidden")
     elif isinstance(err, Gone):
-        message = "This link has expired or is no longer valid. Ask the sender for a new one."
+        message = page_texts.text("error.gone")
     elif isinstance(err, InvalidRequest):
         message = err.message
     else:
-        message = "Your request could not be completed. Please try again later."
+        message = page_texts.text("error.unavailable")
     status = http_status(err)
     if _wants_html():
-        return _html(status, pages.message(_TITLES.get(status, "Something went wrong"), message))
+        return _html(status, pages.error_page(status, message))
     return json_response(status, error_body(err.code, message), headers=dict(pages.HEADERS))

@@ -7,18 +7,25 @@ from ..errors import json_response
 from ..observability import logger, tracer
 from ..schemas import EntriesIn, SuppressionListIn
 from ..access import WRITE, requires
+from .. import responses as R
+from ..responses import answers
 
 router = Router()
 
 
-@router.put("/v1/suppression-lists/<name>", **requires(WRITE))
+@router.put("/v1/suppression-lists/<name>", operation_id="putSuppressionList", tags=["suppression lists"],
+            summary="Create a suppression list",
+            **requires(WRITE), **answers({201: (R.SuppressionList, "created"), 200: (R.SuppressionList, "it exists")},
+                                         400, 409, 503))
 @tracer.capture_method(capture_response=False)
 def put_list(name: str, body: SuppressionListIn):
     record, created = suppression.create_list(name, body.kind)
     return json_response(201 if created else 200, record)
 
 
-@router.post("/v1/suppression-lists/<name>/entries", **requires(WRITE))
+@router.post("/v1/suppression-lists/<name>/entries", operation_id="postSuppressionListEntries", tags=["suppression lists"],
+             summary="Add and remove entries", **requires(WRITE),
+             **answers({200: (R.EntriesChanged, "the entries changed")}, 400, 404, 503))
 @tracer.capture_method(capture_response=False)
 def post_entries(name: str, body: EntriesIn):
     result = suppression.change_entries(name, body.add, body.remove)

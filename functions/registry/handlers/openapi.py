@@ -1,0 +1,118 @@
+"""The API's description: the OpenAPI document at /v1/openapi.json and Swagger UI at /v1/docs.
+
+Powertools builds the document from the routes: request models (``schemas``), response models
+(``responses.answers(...)`` in each decorator), short operation ids, and the scope each route
+declares (``access.requires``: ``x-required-scope``, and the ``apiKey`` security requirement on
+every route that needs a key). ``document`` then states what the gate does before any route
+runs, from the same declarations: 401 and 403 on every route that needs a key, 413 on every route
+that takes a body, 404 on every route with a path parameter (one that breaks the path's one
+spelling names no route, ``routing``); and it drops Powertools' 422, which this API never sends (request validation
+answers 400 with the contract's error).
+
+Swagger UI is Powertools' page (``generate_swagger_html``) with its bundled script and style
+inlined: nothing is loaded from a CDN, and the page's CSP allows no other origin. It shows this
+same document, and needs no key (scope ``public``).
+"""
+from __future__ import annotations
+
+import copy
+import functools
+import json
+from pathlib import Path
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver
+from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn
+from aws_lambda_powertools.event_handler.openapi.swagger_ui import html as swagger_html
+
+from .access import API_KEY_SCHEME, PUBLIC, SCOPE_EXTENSION, requires
+
+OPENAPI_PATH = "/v1/openapi.json"
+DOCS_PATH = "/v1/docs"
+TITLE = "Contact-preference and do-not-call registry"
+VERSION = "1.0.0"
+DESCRIPTION = ("May I call, text or email this person, for this purpose, now? Every /v1 call needs an API key "
+               "in the x-api-key header, with the scope the operation names (x-required-scope). Errors are "
+               "{\"error\": {\"code\", \"message\", \"field\"?, \"request_id\"}}; every response carries the "
+               "request's id in the x-request-id header.")
+SECURITY_SCHEMES = {API_KEY_SCHEME: APIKey(name="x-api-key", in_=APIKeyIn.header,  # type: ignore[call-arg]
+                                            description="An API key of the registry; its scopes: lookup, "
+                                                        "write, admin")}
+# Swagger UI's page: its own inline script and style only (the bundle names other sites only as
+# text: RFC links, and validator.swagger.io for a badge of the standalone layout, which this page
+# does not use and the CSP would refuse); it may call this API ("Try it out").
+DOCS_HEADERS = {
+    "Cache-Control": "no-cache",
+    "Content-Security-Policy": "default-src 'none'; script-src 'unsafe-inline'; "
+                               "style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
+                               "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+}
+_SWAGGER_ASSETS = Path(swagger_html.__file__).parent
+_ERROR_REF = {"$ref": "#/components/schemas/ErrorResponse"}
+_GATE_ERRORS = {
+    401: "no API key, or one the registry does not know",
+    403: "the API key lacks the scope this operation needs (x-required-scope)",
+}
+_TOO_LARGE = "too large: a body over 1 MB or a list over its limit"
+_NO_ROUTE = ("not found, or no such endpoint: a path parameter that makes the path name no route (empty, "
+             "'.', '..', a control character, a '/' where the route has none)")
+
+
+def configure(app: ApiGatewayResolver) -> None:
+    """The document's settings, and its two routes (public)."""
+    app.configure_openapi(title=TITLE, version=VERSION, description=DESCRIPTION,
+                          security_schemes=SECURITY_SCHEMES)  # type: ignore[arg-type]
+
+    @app.get(OPENAPI_PATH, include_in_schema=False, **requires(PUBLIC))
+    def openapi():
+        return Response(200, "application/json", _document_text(app))
+
+    @app.get(DOCS_PATH, include_in_schema=False, **requires(PUBLIC))
+    def docs():
+        query = app.current_event.query_string_parameters or {}
+        if query.get("format") == "json":  # what the page names as its source
+            return Response(200, "application/json", _document_text(app))
+        return Response(200, "text/html; charset=utf-8", _docs_page(app), dict(DOCS_HEADERS))
+
+
+def document(app: ApiGatewayResolver) -> dict[str, Any]:
+    """The OpenAPI document: Powertools', completed with what the gate answers (see above)."""
+    doc = json.loads(app.get_openapi_json_schema())
+    for path, operations in doc.get("paths", {}).items():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            responses.pop("422", None)
+            if operation.get(SCOPE_EXTENSION) not in (None, PUBLIC):
+                for status, description in _GATE_ERRORS.items():
+                    responses.setdefault(str(status), _error(description))
+            if "requestBody" in operation:
+                responses.setdefault("413", _error(_TOO_LARGE))
+            if "{" in path:
+                responses.setdefault("404", _error(_NO_ROUTE))
+            operation["responses"] = dict(sorted(responses.items()))
+    schemas = doc.get("components", {}).get("schemas", {})
+    for name in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):  # Powertools' own
+        schemas.pop(name, None)
+    return doc
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": copy.deepcopy(_ERROR_REF)}}}
+
+
+@functools.lru_cache(maxsize=4)
+def _document_text(app: ApiGatewayResolver) -> str:
+    """The document as served (the same on every request: routes do not change once configured)."""
+    return json.dumps(document(app))
+
+
+@functools.lru_cache(maxsize=4)
+def _docs_page(app: ApiGatewayResolver) -> str:
+    script = (_SWAGGER_ASSETS / "swagger-ui-bundle.min.js").read_text(encoding="utf-8")
+    style = (_SWAGGER_ASSETS / "swagger-ui.min.css").read_text(encoding="utf-8")
+    spec = _document_text(app).replace("</", "<\\/")  # cannot end the page's <script>
+    return swagger_html.generate_swagger_html(spec, script, style, "", None, persist_authorization=False)

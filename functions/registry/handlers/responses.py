@@ -1,0 +1,453 @@
+"""What every route answers, as models: the OpenAPI document's response schemas.
+
+Used for the document only (``answers(...)`` in each route's decorator); the routes build their
+bodies from the domain as before, and the tests check those bodies against these schemas
+(tests/api/test_openapi_api.py, and the schema fuzzer). The models are open (``extra="allow"``):
+a client must ignore fields it does not know, so a field added later breaks no generated client.
+
+Errors: every error is ``ErrorResponse`` (``{"error": {"code", "message", "field"?,
+"request_id"}}``). A lookup that cannot be answered is a 503 that is also a "deny"
+(``LookupUnavailable``): a client that reads only ``decision`` still does not contact.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..domain.scope_status import Standing
+from .schemas import Channel, Purpose, SuppressionKind
+
+DecisionKind = Literal["allow", "defer", "deny"]
+Temperature = Literal["hot", "warm", "cold"]
+EXAMPLE_PHONE = "+14155550123"
+EXAMPLE_TIME = "2026-11-24T05:40:00Z"
+
+
+def _example(value: dict[str, Any]) -> ConfigDict:
+    return ConfigDict(extra="allow", json_schema_extra={"examples": [value]})
+
+
+class Open(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+# --- errors -----------------------------------------------------------------------------------
+
+class ErrorDetail(Open):
+    model_config = _example({"code": "invalid_request", "message": "channels: is required", "field": "channels",
+                             "request_id": "JZbWZhl5IAMEVvw="})
+    code: str = Field(description="invalid_request, invalid_address, channel_address_mismatch, unauthorized, "
+                                  "forbidden, not_found, conflict, contact_erased, payload_too_large, "
+                                  "registry_unavailable, ...")
+    message: str
+    field: Optional[str] = Field(None, description="where in the request, when one field is at fault")
+    request_id: Optional[str] = Field(None, description="the request's id, as in the x-request-id header")
+
+
+class ErrorResponse(Open):
+    model_config = _example({"error": {"code": "unauthorized", "message": "an API key is required in the "
+                                       "x-api-key header", "request_id": "JZbWZhl5IAMEVvw="}})
+    error: ErrorDetail
+
+
+class ItemError(Open):
+    """An error about one item of an answer (a batch address, an event): no request id of its own."""
+
+    code: str
+    message: str
+    field: Optional[str] = None
+
+
+# --- decisions (CONTRACT.md "Deciding") -------------------------------------------------------
+
+class Reason(Open):
+    model_config = _example({"code": "quiet_hours", "message": "21:40 in America/Los_Angeles; calls allowed 08:00-21:00"})
+    code: str = Field(description="deny: opted_out, on_suppression_list, no_consent, undeliverable, "
+                                  "registry_unavailable; defer: quiet_hours, frequency_cap, snoozed")
+    message: str
+    list: Optional[str] = Field(None, description="on_suppression_list: the list's name")
+
+
+_DECISION = {
+    "address": EXAMPLE_PHONE, "channel": "call", "purpose": "marketing", "brand": "default",
+    "evaluated_at": EXAMPLE_TIME, "decision": "defer", "allowed": False,
+    "reasons": [{"code": "quiet_hours", "message": "21:40 in America/Los_Angeles; calls allowed 08:00-21:00"}],
+    "next_allowed_at": "2026-11-24T16:00:00Z", "preferred_channel": "email", "recommended_channel": "email",
+    "lead_temperature": "warm", "timezones": ["America/Los_Angeles"]}
+
+
+class Decision(Open):
+    """May this address be contacted on this channel, for this purpose and brand, at this moment?"""
+
+    model_config = _example(_DECISION)
+    address: str = Field(description="normalised: E.164 for a phone, lower case for an email")
+    channel: Channel
+    purpose: Purpose
+    brand: str
+    evaluated_at: datetime
+    decision: DecisionKind = Field(description="deny if any deny reason applies, else defer if any defer reason "
+                                               "applies, else allow")
+    allowed: bool = Field(description="true only for allow")
+    reasons: list[Reason]
+    next_allowed_at: Optional[datetime] = Field(description="defer only: the earliest moment no defer reason "
+                                                            "applies (null beyond 30 days)")
+    preferred_channel: Optional[Channel]
+    recommended_channel: Optional[Channel]
+    lead_temperature: Temperature
+    timezones: list[str]
+
+
+class UnavailableDecision(Open):
+    """The registry could not be read for this address: deny (it never fails open)."""
+
+    model_config = _example({"address": EXAMPLE_PHONE, "channel": "call", "purpose": "marketing",
+                             "brand": "default", "decision": "deny", "allowed": False,
+                             "reasons": [{"code": "registry_unavailable",
+                                          "message": "the registry could not be read; do not contact"}],
+                             "next_allowed_at": None})
+    address: Any = Field(description="the address as it was asked about")
+    channel: Channel
+    purpose: Purpose
+    brand: str
+    decision: Literal["deny"]
+    allowed: bool
+    reasons: list[Reason]
+    next_allowed_at: None = None
+    error: Optional[ItemError] = Field(None, description="in a batch: why this address could not be answered")
+
+
+class AddressError(Open):
+    """A batch entry that is no address the registry can ask about."""
+
+    model_config = _example({"address": "not-a-number",
+                             "error": {"code": "invalid_address", "message": "not a valid phone number"}})
+    address: Any = Field(description="the entry as it was sent")
+    error: ItemError
+
+
+BatchResult = Union[Decision, UnavailableDecision, AddressError]
+
+
+class BatchResults(Open):
+    """One result per address, in input order."""
+
+    model_config = _example({"results": [_DECISION, {"address": "not-a-number", "error": {
+        "code": "invalid_address", "message": "not a valid phone number"}}]})
+    results: list[BatchResult]
+
+
+class LookupUnavailable(Open):
+    """503: the registry could not answer; the answer is deny."""
+
+    model_config = _example({"error": {"code": "registry_unavailable", "message": "the registry could not be read",
+                                       "request_id": "JZbWZhl5IAMEVvw="},
+                             "decision": "deny", "allowed": False,
+                             "reasons": [{"code": "registry_unavailable", "message": "the registry could not be "
+                                                                                    "read; do not contact"}]})
+    error: ErrorDetail
+    decision: Literal["deny"]
+    allowed: bool
+    reasons: list[Reason]
+    address: Optional[Any] = None
+    channel: Optional[Channel] = None
+    purpose: Optional[Purpose] = None
+    brand: Optional[str] = None
+    next_allowed_at: None = None
+
+
+class BatchUnavailable(Open):
+    """503: nothing could be read; every address is denied."""
+
+    error: ErrorDetail
+    results: list[UnavailableDecision]
+
+
+class PolicyAnswer(Open):
+    model_config = _example({"brand": "default", "policy": {"quiet_hours_start": "08:00", "quiet_hours_end": "21:00"},
+                             "brands_with_overrides": []})
+    brand: str
+    policy: dict[str, Any] = Field(description="the rules in force for the brand (CONTRACT.md 'Default policy')")
+    brands_with_overrides: list[str]
+
+
+# --- recorded facts (201 new, 200 the same id again) -------------------------------------------
+
+class StoredEvidence(Open):
+    disclosure_text: Optional[str] = None
+    disclosure_version: Optional[str] = None
+    form_url: Optional[str] = None
+    ip: Optional[str] = None
+    user_agent: Optional[str] = None
+    recording_url: Optional[str] = None
+
+
+class ConsentFact(Open):
+    id: str
+    channels: list[Channel]
+    purposes: list[Purpose]
+    brand: str
+    source: str
+    occurred_at: datetime
+    expires_at: Optional[datetime] = None
+    evidence: Optional[StoredEvidence] = None
+    recorded_at: Optional[datetime] = None
+
+
+class ConsentRecord(ConsentFact):
+    model_config = _example({"address": EXAMPLE_PHONE, "id": "c-1", "channels": ["call", "sms"],
+                             "purposes": ["marketing"], "brand": "default", "source": "web_form",
+                             "occurred_at": "2026-11-28T12:00:00Z", "expires_at": None,
+                             "evidence": {"disclosure_text": "I agree ...", "ip": "203.0.113.7"},
+                             "recorded_at": "2026-11-28T12:00:01.250000Z"})
+    address: str
+    recorded_at: datetime
+
+
+class OptOutFact(Open):
+    id: str
+    channels: list[str] = Field(description="channels, or ['all']")
+    purposes: list[str] = Field(description="purposes, or ['all']")
+    brand: str = Field(description="a brand, or '*' for every brand")
+    source: str
+    occurred_at: datetime
+    note: Optional[str] = None
+    recorded_at: Optional[datetime] = None
+
+
+class OptOutRecord(OptOutFact):
+    model_config = _example({"address": EXAMPLE_PHONE, "id": "o-1", "channels": ["all"], "purposes": ["all"],
+                             "brand": "*", "source": "agent", "occurred_at": "2026-11-29T12:00:00Z", "note": None,
+                             "recorded_at": "2026-11-29T12:00:00.500000Z"})
+    address: str
+    recorded_at: datetime
+
+
+class RelationshipRecord(Open):
+    model_config = _example({"address": EXAMPLE_PHONE, "id": "r-1", "kind": "inquiry", "brand": "default",
+                             "occurred_at": "2026-11-29T12:00:00Z", "source": None,
+                             "recorded_at": "2026-11-29T12:00:00.500000Z"})
+    address: str
+    id: str
+    kind: Literal["inquiry", "transaction"]
+    brand: str
+    occurred_at: datetime
+    source: Optional[str] = None
+    recorded_at: datetime
+
+
+class AttemptFact(Open):
+    id: str
+    channel: Channel
+    purpose: Purpose
+    brand: str
+    occurred_at: datetime
+    outcome: str
+    disposition: Optional[str] = None
+    recorded_at: Optional[datetime] = None
+
+
+class AttemptRecord(AttemptFact):
+    model_config = _example({"address": EXAMPLE_PHONE, "id": "a-1", "channel": "call", "purpose": "marketing",
+                             "brand": "default", "occurred_at": "2026-11-29T12:00:00Z", "outcome": "busy",
+                             "disposition": None, "recorded_at": "2026-11-29T12:00:00.500000Z"})
+    address: str
+    recorded_at: datetime
+
+
+class ContactHours(Open):
+    start: str = Field(description="HH:MM, local time")
+    end: str = Field(description="HH:MM, local time")
+    days: list[str]
+
+
+class Preferences(Open):
+    preferred_channel: Optional[Channel] = None
+    timezone: Optional[str] = None
+    contact_hours: Optional[ContactHours] = None
+    snooze_until: Optional[datetime] = None
+    linked_addresses: list[str] = []
+
+
+class PreferencesRecord(Open):
+    model_config = _example({"address": EXAMPLE_PHONE, "id": "p-1",
+                             "preferences": {"preferred_channel": "sms", "timezone": "America/New_York",
+                                             "contact_hours": None, "snooze_until": None, "linked_addresses": []},
+                             "recorded_at": "2026-11-29T12:00:00.500000Z"})
+    address: str
+    id: str
+    preferences: Preferences
+    recorded_at: datetime
+
+
+# --- a contact --------------------------------------------------------------------------------
+
+class ScopeStatus(Open):
+    channel: Channel
+    purpose: Purpose
+    brand: str
+    status: Standing = Field(description="the status a lookup gives now: consented, opted_out, expired, "
+                                         "not_accepted (the consent's source is not accepted on the channel), "
+                                         "none (nothing said yet)")
+    source: Optional[str] = None
+    occurred_at: Optional[datetime] = None
+    id: Optional[str] = Field(None, description="the fact that gives the status")
+    evidence: Optional[StoredEvidence] = Field(None, description="consented or expired: the consent's evidence")
+    expires_at: Optional[datetime] = None
+
+
+class Undeliverable(Open):
+    channels: list[Channel]
+    occurred_at: datetime
+    reason: str = Field(description="hard_bounce or disconnected")
+    source: Optional[str] = None
+
+
+class Relationship(Open):
+    kind: str
+    brand: str
+    occurred_at: datetime
+    source: Optional[str] = None
+    expires_at: Optional[datetime] = None
+    active: bool
+
+
+class ListMembership(Open):
+    list: str
+    kind: str
+
+
+class Profile(Open):
+    """Everything the registry holds about one address (CONTRACT.md 'Recording facts')."""
+
+    model_config = _example({"address": EXAMPLE_PHONE, "kind": "phone", "erased": False, "erased_at": None,
+                             "scopes": [{"channel": "call", "purpose": "marketing", "brand": "default",
+                                         "status": "consented", "source": "web_form",
+                                         "occurred_at": "2026-11-28T12:00:00Z", "id": "c-1"}],
+                             "consents": [], "opt_outs": [], "ebr": [],
+                             "preferences": {"preferred_channel": None, "timezone": None, "contact_hours": None,
+                                             "snooze_until": None, "linked_addresses": []},
+                             "suppression_lists": [], "undeliverable": [], "recent_attempts": [],
+                             "lead_temperature": "hot", "linked_addresses": [], "timezones": ["America/Los_Angeles"],
+                             "evaluated_at": EXAMPLE_TIME})
+    address: str
+    kind: Literal["phone", "email"]
+    erased: bool
+    erased_at: Optional[datetime] = None
+    scopes: list[ScopeStatus]
+    consents: list[ConsentFact]
+    opt_outs: list[OptOutFact]
+    ebr: list[Relationship]
+    preferences: Preferences
+    suppression_lists: list[ListMembership]
+    undeliverable: list[Undeliverable]
+    recent_attempts: list[AttemptFact]
+    lead_temperature: Temperature
+    linked_addresses: list[str]
+    timezones: list[str] = Field(description="where the contact may be: the zones quiet hours are checked in")
+    evaluated_at: datetime
+
+
+class HistoryEntry(Open):
+    id: Optional[str] = None
+    type: str = Field(description="consent.granted, opt_out.recorded, relationship.recorded, contact.attempted, "
+                                  "preferences.updated, contact.erased, ...")
+    occurred_at: Optional[datetime] = None
+    recorded_at: Optional[datetime] = None
+    source: Optional[str] = None
+    evidence: Optional[dict[str, Any]] = None
+    data: Optional[dict[str, Any]] = None
+    actor: Optional[str] = Field(None, description="the id of the API key that made the change")
+
+
+class History(Open):
+    model_config = _example({"entries": [{"id": "c-1", "type": "consent.granted", "occurred_at": "2026-11-28T12:00:00Z",
+                                          "recorded_at": "2026-11-28T12:00:01.250000Z", "source": "web_form",
+                                          "evidence": None, "data": {}, "actor": "944650a7cd0f"}],
+                             "cursor": None})
+    entries: list[HistoryEntry]
+    cursor: Optional[str] = Field(description="pass it back for the next page; null on the last")
+
+
+class Erasure(Open):
+    model_config = _example({"address": EXAMPLE_PHONE, "erased": True, "erased_at": EXAMPLE_TIME, "opt_outs_kept": 1})
+    address: str
+    erased: bool
+    erased_at: datetime
+    opt_outs_kept: int
+
+
+# --- lists, events, links, health --------------------------------------------------------------
+
+class SuppressionList(Open):
+    model_config = _example({"name": "internal-dnc", "kind": "internal", "created_at": EXAMPLE_TIME})
+    name: str
+    kind: SuppressionKind
+    created_at: datetime
+
+
+class EntriesChanged(Open):
+    model_config = _example({"list": "internal-dnc", "kind": "internal", "added": 2, "removed": 0, "unchanged": 1})
+    list: str
+    kind: SuppressionKind
+    added: int
+    removed: int
+    unchanged: int
+
+
+class EventResult(Open):
+    id: Any = Field(description="the event's id as sent (null if it had none)")
+    status: Literal["applied", "duplicate", "rejected"]
+    error: Optional[ItemError] = None
+
+
+class EventResults(Open):
+    model_config = _example({"results": [{"id": "evt-1", "status": "applied"},
+                                         {"id": "evt-2", "status": "rejected",
+                                          "error": {"code": "invalid_request", "message": "type: is required",
+                                                    "field": "type"}}]})
+    results: list[EventResult]
+
+
+class EventsUnavailable(Open):
+    """503: the events after the first that could not be written were not tried; send them again."""
+
+    error: ErrorDetail
+    results: list[EventResult]
+
+
+class PreferenceLink(Open):
+    model_config = _example({"url": "https://prefs.example.com/p/AbC.dEf", "unsubscribe_url":
+                             "https://prefs.example.com/p/GhI.jKl/unsubscribe", "expires_at": EXAMPLE_TIME})
+    url: str
+    unsubscribe_url: str
+    expires_at: datetime
+
+
+class Health(Open):
+    status: Literal["ok"]
+
+
+# --- declaring them per route ------------------------------------------------------------------
+
+_ERRORS = {
+    400: "bad input: invalid_request, invalid_address or channel_address_mismatch",
+    404: "not found",
+    409: "conflict: the id was used for another request, or the contact was erased after the fact",
+    413: "too large: a body over 1 MB or a list over its limit",
+    503: "the registry could not answer; nothing was changed, or what was is safe to send again",
+}
+
+
+def answers(ok: dict[int, tuple[type[BaseModel], str]], *errors: int,
+            unavailable: type[BaseModel] = ErrorResponse) -> dict[str, Any]:
+    """A route's ``responses=``: its success bodies, and the errors it answers besides those of the
+    gate (401, 403 and 413, which ``openapi.document`` adds from the route's scope and body)."""
+    responses: dict[int, Any] = {
+        status: {"description": description, "content": {"application/json": {"model": model}}}
+        for status, (model, description) in ok.items()}
+    for status in errors:
+        model = unavailable if status == 503 else ErrorResponse
+        responses[status] = {"description": _ERRORS[status], "content": {"application/json": {"model": model}}}
+    return {"responses": responses}
