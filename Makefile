@@ -30,13 +30,14 @@ NONE_OK := || test $$? -eq 5
 # The time-travel stage: the unit and moto stages again with the clock this far ahead (libfaketime).
 TIME_TRAVEL ?= +400d
 
-.PHONY: help venv run test lint test-unit test-moto test-template test-dynamodb-local test-acceptance \
+.PHONY: help venv run test lint typecheck test-unit test-moto test-template test-dynamodb-local test-acceptance \
         test-time-travel faketime bench dynamodb-local clean distclean
 
 help:
 	@echo "make run                  the API on http://127.0.0.1:$${PORT:-3000} over moto (keys: local-admin, local-dialer)"
 	@echo "make test                 every stage below, in order"
 	@echo "  make lint               ruff on functions, infra and tests"
+	@echo "  make typecheck          mypy on functions/registry and infra"
 	@echo "  make test-unit          unit and property tests (no AWS emulator)"
 	@echo "  make test-moto          the other tests in tests/, DynamoDB on a moto server"
 	@echo "  make test-template      cfn-lint and the SAM translator on template.yaml"
@@ -60,12 +61,16 @@ $(DEV_STAMP): pyproject.toml
 run: $(LOCAL_STAMP)
 	$(PY) -m infra.local_stack
 
-test: dynamodb-local lint test-unit test-moto test-time-travel test-template test-dynamodb-local test-acceptance
+test: dynamodb-local lint typecheck test-unit test-moto test-time-travel test-template test-dynamodb-local test-acceptance
 	@echo "== all test stages passed =="
 
 lint: $(DEV_STAMP)
-	@echo "== ruff (pyflakes and pycodestyle rules) =="
+	@echo "== ruff (pycodestyle, pyflakes, bugbear, import order, pyupgrade) =="
 	$(VENV)/bin/ruff check functions infra tests
+
+typecheck: $(DEV_STAMP)
+	@echo "== mypy (functions/registry and infra; settings in pyproject.toml) =="
+	$(VENV)/bin/mypy
 
 test-unit: $(DEV_STAMP)
 	@echo "== unit and property tests =="

@@ -9,7 +9,6 @@ from moto.server import ThreadedMotoServer
 
 from .net import LOCALHOST, port_in_use
 
-
 # Every DynamoDB operation of moto's backend that reads or writes a table.
 _DYNAMODB_OPERATIONS = ("transact_write_items", "transact_get_items", "put_item", "update_item", "delete_item",
                         "batch_write_item", "batch_get_item", "get_item", "query", "scan")

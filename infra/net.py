@@ -5,7 +5,7 @@ import socket
 import time
 import urllib.error
 import urllib.request
-from typing import Callable
+from collections.abc import Callable
 
 LOCALHOST = "127.0.0.1"
 

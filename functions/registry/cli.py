@@ -15,7 +15,8 @@ import argparse
 import json
 import os
 import sys
-from typing import Sequence, TextIO
+from collections.abc import Sequence
+from typing import TextIO
 
 from .domain.vocabulary import API_KEY_SCOPES
 

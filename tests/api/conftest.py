@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import base64
 import itertools
-import random
-import uuid
 import json
+import random
 import urllib.parse
+import uuid
 from dataclasses import dataclass
 from typing import Any
 

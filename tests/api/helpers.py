@@ -7,7 +7,7 @@ test reads as the contract does.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from tests.api.conftest import quoted
@@ -20,8 +20,8 @@ def noon_la_after_now(days: int = 0) -> str:
     """The first 20:00Z at least an hour from now, plus ``days``: a moment after any fact the
     registry stamps on arrival (a one-click unsubscribe, the page's choices), and inside calling
     hours in every US zone (12:00 or 13:00 in Los Angeles). A fixed instant would one day be past."""
-    soon = datetime.now(timezone.utc) + timedelta(hours=1)
-    noon = datetime.combine(soon.date(), time(20), tzinfo=timezone.utc)
+    soon = datetime.now(UTC) + timedelta(hours=1)
+    noon = datetime.combine(soon.date(), time(20), tzinfo=UTC)
     if noon < soon:
         noon += timedelta(days=1)
     return (noon + timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")

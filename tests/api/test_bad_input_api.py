@@ -52,10 +52,10 @@ def test_a_body_that_is_not_utf8_is_400(both):
 
 @pytest.mark.parametrize("raw, why", [
     (DEEP, "nested deeper"),
-    ('{"address": %s}' % DEEP, "nested deeper"),
-    ('{"events": [%s]}' % DEEP, "nested deeper"),
-    ('{"address": %s}' % HUGE_NUMBER, "too many digits"),
-    ('{"addresses": [%s], "channel": "call", "purpose": "marketing"}' % HUGE_NUMBER, "too many digits"),
+    (f'{{"address": {DEEP}}}', "nested deeper"),
+    (f'{{"events": [{DEEP}]}}', "nested deeper"),
+    (f'{{"address": {HUGE_NUMBER}}}', "too many digits"),
+    (f'{{"addresses": [{HUGE_NUMBER}], "channel": "call", "purpose": "marketing"}}', "too many digits"),
     ('{"address": NaN}', "NaN"),
     ('{"address": "\\ud800"}', "lone surrogate"),
 ])

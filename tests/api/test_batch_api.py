@@ -73,7 +73,7 @@ def test_results_match_single_lookups(api):
     at = "2026-12-02T03:00:00Z"  # 19:00 in LA, 22:00 in New York
     addresses = [number, night, listed, new_phone()]
     results = batch(api, addresses, at=at)["results"]
-    for address, result in zip(addresses, results):
+    for address, result in zip(addresses, results, strict=True):
         assert result == decide(api, address, "call", at=at)
     assert results[1]["recommended_channel"] == "email"
     email_results = batch(api, [email], channel="email", at=LATE_LA)["results"]

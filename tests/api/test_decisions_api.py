@@ -1,5 +1,7 @@
 """Every decision rule of the contract, through HTTP: GET /v1/permissions."""
 
+from datetime import UTC
+
 import pytest
 
 from tests.api.conftest import new_email, new_phone, quoted
@@ -648,12 +650,12 @@ def test_evaluated_at_is_the_pinned_moment_in_utc(api):
 
 
 def test_without_at_the_decision_is_for_now(api):
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     decision = decide(api, new_email(), "email", at=None)
     evaluated = datetime.fromisoformat(decision["evaluated_at"].replace("Z", "+00:00"))
     assert decision["evaluated_at"].endswith("Z")
-    assert abs(datetime.now(timezone.utc) - evaluated) < timedelta(minutes=1)
+    assert abs(datetime.now(UTC) - evaluated) < timedelta(minutes=1)
 
 
 # --- channels the contact prefers -------------------------------------------------------------------------

@@ -408,7 +408,7 @@ def test_bad_events_are_rejected_one_by_one(api):
     *rejected, good_result = results
     assert good_result == {"id": good["id"], "status": "applied"}
     assert all(r["status"] == "rejected" for r in rejected)
-    errors = dict(zip([*bad, "string", "null"], (r["error"] for r in rejected)))
+    errors = dict(zip([*bad, "string", "null"], (r["error"] for r in rejected), strict=True))
     for error in errors.values():
         assert set(error) <= {"code", "message", "field"} and error["message"]
     expected = {

@@ -1,6 +1,6 @@
 """Recording facts, idempotency, history and the contact profile."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -41,7 +41,7 @@ def local_format(number: str) -> str:
 def assert_recent_utc(text: str) -> None:
     assert text.endswith("Z"), text
     moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    assert abs(datetime.now(timezone.utc) - moment) < timedelta(minutes=2), text
+    assert abs(datetime.now(UTC) - moment) < timedelta(minutes=2), text
 
 
 # --- each endpoint answers 201 with the stored record -------------------------------------------------------
@@ -372,7 +372,7 @@ def test_profile_shows_a_consent_recorded_for_a_later_moment_on_record_and_not_y
     and names its scope; like the lookup, the scope's status counts it from its occurred_at on
     (issue 8: the profile used to say "consented" while every lookup said no_consent)."""
     number = new_phone()
-    later = (datetime.now(timezone.utc) + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    later = (datetime.now(UTC) + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
     consent(api, number, ["call"], occurred_at=later, evidence={"ip": "192.0.2.55"})
     body = profile(api, number)
     assert [(c["occurred_at"], c["evidence"]) for c in body["consents"]] == [(later, {"ip": "192.0.2.55"})]

@@ -125,7 +125,7 @@ def test_the_generated_client_makes_a_typed_lookup(generated, api, host):
     assert isinstance(decision, models.Decision), decision
     assert decision.decision == models.DecisionDecision.ALLOW and decision.allowed is True
     assert decision.address == phone and decision.channel == models.DecisionChannel.CALL
-    assert decision.evaluated_at == datetime.datetime(2026, 12, 1, 20, 0, tzinfo=datetime.timezone.utc)
+    assert decision.evaluated_at == datetime.datetime(2026, 12, 1, 20, 0, tzinfo=datetime.UTC)
     assert decision.reasons == [] and decision.lead_temperature in set(models.DecisionLeadTemperature)
     # and the same through the short sync call a client writes first
     if host == "lambda":

@@ -15,9 +15,8 @@ whose scope is then checked: 401 / 403, never an answer.
 """
 from __future__ import annotations
 
-import inspect
-
 import http.client
+import inspect
 import json
 import threading
 import time

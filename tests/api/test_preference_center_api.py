@@ -2,15 +2,14 @@
 from __future__ import annotations
 
 import urllib.parse
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.api.conftest import new_email, new_phone, quoted
 from tests.api import helpers
-from tests.api.helpers import (assert_error, clean, codes, consent, history, noon_la_after_now, opt_out, preferences,
-                               profile)
+from tests.api.conftest import new_email, new_phone, quoted
+from tests.api.helpers import assert_error, clean, codes, consent, history, noon_la_after_now, opt_out, preferences, profile
 
 pytestmark = pytest.mark.dynamodb
 
@@ -84,7 +83,7 @@ def tampered(url: str, index: int = -2) -> str:
 # --- issuing links -----------------------------------------------------------------------------
 
 def test_a_link_is_issued_with_absolute_urls_outside_v1(api):
-    before = datetime.now(timezone.utc)
+    before = datetime.now(UTC)
     link = make_link(api, new_email())
     assert set(link) == {"url", "unsubscribe_url", "expires_at"}
     page, unsubscribe = urllib.parse.urlsplit(link["url"]), urllib.parse.urlsplit(link["unsubscribe_url"])
@@ -346,13 +345,13 @@ def test_snooze_and_its_end(api):
     email = new_email()
     preferences(api, phone, linked_addresses=[email], timezone="America/Los_Angeles")
     link = make_link(api, phone)
-    until = (datetime.now(timezone.utc) + timedelta(days=20)).date()
+    until = (datetime.now(UTC) + timedelta(days=20)).date()
     assert post_form(api, link["url"], {"snooze_until": until.isoformat()}).status == 303
 
     expected = datetime(until.year, until.month, until.day, tzinfo=ZoneInfo("America/Los_Angeles"))  # the person's zone
     call = decide(api, phone, "call")
     assert call["decision"] == "defer" and "snoozed" in codes(call)
-    assert profile(api, phone)["preferences"]["snooze_until"] == expected.astimezone(timezone.utc).strftime(
+    assert profile(api, phone)["preferences"]["snooze_until"] == expected.astimezone(UTC).strftime(
         "%Y-%m-%dT%H:%M:%SZ")
     assert "snoozed" in codes(decide(api, email, "email"))  # every address of the person
     page = open_url(api, link["url"]).text
@@ -391,7 +390,7 @@ def test_opting_out_of_everything(api):
 ])
 def test_a_bad_form_records_nothing_and_says_why(api, fields, problem):
     if isinstance(fields.get("snooze_until"), int):
-        fields = {"snooze_until": (datetime.now(timezone.utc).date() + timedelta(days=fields["snooze_until"])).isoformat()}
+        fields = {"snooze_until": (datetime.now(UTC).date() + timedelta(days=fields["snooze_until"])).isoformat()}
     phone = new_phone()
     link = make_link(api, phone)
     reply = post_form(api, link["url"], fields)
@@ -516,7 +515,7 @@ def _expired_link(address: str, brand: str = "default") -> dict:
     from registry.services import preference_links
 
     issued = preference_links.issue(normalise(address), brand, 30, BASE,
-                                    now=datetime.now(timezone.utc) - timedelta(days=31))
+                                    now=datetime.now(UTC) - timedelta(days=31))
     return issued.to_dict()
 
 
@@ -539,7 +538,7 @@ def test_a_link_still_valid_today_opens(api):
 
     email = new_email()
     issued = preference_links.issue(normalise(email), "default", 30, BASE,
-                                    now=datetime.now(timezone.utc) - timedelta(days=29))
+                                    now=datetime.now(UTC) - timedelta(days=29))
     assert open_url(api, issued.url).status == 200
 
 

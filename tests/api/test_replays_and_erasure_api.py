@@ -15,22 +15,33 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from registry.services.address_keys import contact_key
 from registry.storage.table import write_connection
 from tests.api.conftest import new_email, new_phone, quoted
-from tests.api.helpers import (add_entries, assert_error, assert_unknown, clean, codes, create_list, history,
-                               noon_la_after_now, post, preferences, profile)
+from tests.api.helpers import (
+    add_entries,
+    assert_error,
+    assert_unknown,
+    clean,
+    codes,
+    create_list,
+    history,
+    noon_la_after_now,
+    post,
+    preferences,
+    profile,
+)
 
 pytestmark = pytest.mark.dynamodb
 
 
 def instant(**delta) -> str:
     """A moment relative to now (tests must pass on any date)."""
-    return (datetime.now(timezone.utc) + timedelta(**delta)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (datetime.now(UTC) + timedelta(**delta)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def decide(api, address: str, channel: str, purpose: str = "marketing") -> dict:

@@ -99,7 +99,7 @@ def test_lambda_uses_the_gateway_request_id(api):
     gateway_id = f"Gw{uuid.uuid4().hex[:12]}="
     reply = api.call("GET", "/v1/nothing-here", context={"requestId": gateway_id})
     assert reply.headers["x-request-id"] == gateway_id
-    assert_error(reply, 404, "not_found")["request_id"] == gateway_id
+    assert assert_error(reply, 404, "not_found")["request_id"] == gateway_id
     ok = api.call("GET", "/v1/policy", context={"requestId": gateway_id})
     assert ok.status == 200 and ok.headers["x-request-id"] == gateway_id
     # an id that is not one API Gateway would give is replaced, never echoed

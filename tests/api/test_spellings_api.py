@@ -9,10 +9,9 @@ import uuid
 
 import pytest
 
+from registry.domain.addresses import normalise
 from tests.api.conftest import new_phone, quoted
 from tests.api.helpers import NOON_LA, assert_error, assert_unknown, clean, codes
-
-from registry.domain.addresses import normalise
 
 pytestmark = pytest.mark.dynamodb
 

@@ -1,14 +1,21 @@
 """Hypothesis strategies for contact facts and questions (self-contained: only the domain is imported)."""
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
-from functools import lru_cache
+from datetime import UTC, datetime, time, timedelta
+from functools import cache
 
 from hypothesis import strategies as st
 
 from registry.domain.decide import Question
 from registry.domain.facts import (
-    Attempt, Consent, ContactFacts, ContactHours, OptOut, Preferences, Relationship, SuppressionMembership,
+    Attempt,
+    Consent,
+    ContactFacts,
+    ContactHours,
+    OptOut,
+    Preferences,
+    Relationship,
+    SuppressionMembership,
     Undeliverable,
 )
 from registry.domain.vocabulary import OUTCOMES, PURPOSES, WEEKDAYS, channels_for_kind
@@ -20,7 +27,7 @@ BRANDS = ["default", "acme"]
 SOURCES = ["web_form", "agent", "purchased_list", "import", "sms_keyword"]
 ZONES = ["America/New_York", "America/Los_Angeles", "Europe/London", "Asia/Kolkata", "Australia/Lord_Howe"]
 # Around both 2026-27 US DST changes, so windows and transitions meet.
-ANCHORS = [datetime(2026, 10, 28, tzinfo=timezone.utc), datetime(2027, 3, 10, tzinfo=timezone.utc)]
+ANCHORS = [datetime(2026, 10, 28, tzinfo=UTC), datetime(2027, 3, 10, tzinfo=UTC)]
 
 
 def kind_of(address: str) -> str:
@@ -40,7 +47,7 @@ _CLOCK = st.sampled_from([time(h, m) for h in range(24) for m in (0, 30)])
 _HOURS = st.builds(ContactHours, start=_CLOCK, end=_CLOCK, days=st.frozensets(st.sampled_from(WEEKDAYS)))
 
 
-@lru_cache(maxsize=None)
+@cache
 def contact_facts(address: str, anchor: datetime):
     """Facts for one address around an anchor moment (strategies built once and reused)."""
     channels = channels_for_kind(kind_of(address))
@@ -75,7 +82,7 @@ def contact_facts(address: str, anchor: datetime):
         undeliverable=undeliverable.map(tuple))
 
 
-@lru_cache(maxsize=None)
+@cache
 def memberships():
     return st.builds(SuppressionMembership, list_name=st.sampled_from(["national-x", "state-ca", "house", "tcpa"]),
                      kind=st.sampled_from(["national", "state", "internal", "litigator"]))

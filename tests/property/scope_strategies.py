@@ -8,21 +8,27 @@ Half the consents and opt-outs are drawn for the question's own scope.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from hypothesis import strategies as st
 
 from registry.domain.decide import Question
 from registry.domain.ebr import add_months
 from registry.domain.facts import (
-    Attempt, Consent, ContactFacts, OptOut, Relationship, SuppressionMembership, Undeliverable,
+    Attempt,
+    Consent,
+    ContactFacts,
+    OptOut,
+    Relationship,
+    SuppressionMembership,
+    Undeliverable,
 )
 from registry.domain.policy import DEFAULT_POLICY, with_overrides
 from registry.domain.scope_status import Scope
 from registry.domain.vocabulary import PURPOSES, channels_for_kind
 
 # 20:00Z: noon in Los Angeles, so the quiet hours of the phone below never hide a deny reason.
-INSTANTS = tuple(datetime(2026, 12, d, 20, tzinfo=timezone.utc) for d in (1, 2, 3, 4))
+INSTANTS = tuple(datetime(2026, 12, d, 20, tzinfo=UTC) for d in (1, 2, 3, 4))
 # Relationships also from before the pool, ending (3 months for an inquiry, 18 for a transaction)
 # on instants of the pool: an EBR that lapses at the moment asked about.
 RELATIONSHIP_INSTANTS = INSTANTS + (add_months(INSTANTS[1], -3), add_months(INSTANTS[2], -18))

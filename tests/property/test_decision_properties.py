@@ -4,10 +4,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+from decision_strategies import cases, memberships, moments
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from decision_strategies import cases, memberships, moments
 from registry.domain.decide import decide
 from registry.domain.facts import OptOut
 from registry.domain.policy import DEFAULT_POLICY, with_overrides

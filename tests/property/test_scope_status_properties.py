@@ -11,13 +11,13 @@ from dataclasses import replace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scope_strategies import INSTANTS, cases
 
 from registry.domain.decide import decide
 from registry.domain.facts import Consent
 from registry.domain.policy import BASIS_CONSENT, BASIS_CONSENT_OR_EBR
 from registry.domain.profile import PageStatus, page_scope, relationships_view, scope_statuses
 from registry.domain.vocabulary import DENY_REASONS
-from scope_strategies import INSTANTS, cases
 
 SETTINGS = settings(max_examples=500, deadline=None)
 

@@ -5,10 +5,10 @@ here so the fail-closed tests can call the handler too.
 """
 from __future__ import annotations
 
-
 import pytest
 
 from tests.api.conftest import api  # noqa: F401  (re-exported fixture)
+
 
 @pytest.fixture
 def contact_items(dynamodb_client, dynamodb_table):

@@ -19,9 +19,10 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError
@@ -185,7 +186,7 @@ class Faults:
             actions = json.loads(request.body)["TransactItems"]
             codes = [code_for(action) for action in actions]
             calls.hit(codes)
-            reasons = [reason(action, code) for action, code in zip(actions, codes)]
+            reasons = [reason(action, code) for action, code in zip(actions, codes, strict=True)]
             message = ("Transaction cancelled, please refer cancellation reasons for specific reasons "
                        f"[{', '.join(codes)}]")
             return response(request.url, 400, error_body("TransactionCanceledException", message,
@@ -239,12 +240,12 @@ class SilentEndpoint:
         while not self._stop.is_set():
             try:
                 conn, _ = self._listener.accept()
-            except (socket.timeout, OSError):
+            except (TimeoutError, OSError):
                 continue
             self.accepted += 1
             self._held.append(conn)  # held open, never read from or written to
 
-    def __enter__(self) -> "SilentEndpoint":
+    def __enter__(self) -> SilentEndpoint:
         self._thread.start()
         return self
 
@@ -276,4 +277,4 @@ def new_id() -> str:
 
 
 def hours_ago(hours: float) -> datetime:
-    return (datetime.now(timezone.utc) - timedelta(hours=hours)).replace(microsecond=0)
+    return (datetime.now(UTC) - timedelta(hours=hours)).replace(microsecond=0)

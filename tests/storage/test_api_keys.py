@@ -10,11 +10,19 @@ import pytest
 from botocore.awsrequest import AWSResponse
 
 from registry import cli
-from registry.domain.errors import Conflict, Forbidden, InvalidRequest, NotFound, RegistryUnavailable, \
-    Unauthorized
+from registry.domain.errors import Conflict, Forbidden, InvalidRequest, NotFound, RegistryUnavailable, Unauthorized
 from registry.services import api_keys
-from registry.services.api_keys import (authenticate, authenticator, clear_cache, create_key, ensure_key,
-                                        hash_key, list_keys, require_scope, revoke_key)
+from registry.services.api_keys import (
+    authenticate,
+    authenticator,
+    clear_cache,
+    create_key,
+    ensure_key,
+    hash_key,
+    list_keys,
+    require_scope,
+    revoke_key,
+)
 from registry.settings import get_settings
 from registry.storage import api_keys as store
 

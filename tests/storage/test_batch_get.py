@@ -7,13 +7,13 @@ import time as real_time
 
 import pytest
 
-from registry.domain.addresses import normalise
 from registry import retry
+from registry.domain.addresses import normalise
 from registry.domain.errors import RegistryUnavailable
 from registry.services import contact_facts
 from registry.services.address_keys import contact_key
-from registry.storage import contacts as store
 from registry.settings import get_settings
+from registry.storage import contacts as store
 from registry.storage.contacts import ContactItem
 from tests.storage.faults import hours_ago, new_email, response
 

@@ -2,11 +2,18 @@
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 
 from registry.domain.decide import Question, decide
 from registry.domain.facts import (
-    Attempt, Consent, ContactFacts, ContactHours, OptOut, Preferences, Relationship, SuppressionMembership,
+    Attempt,
+    Consent,
+    ContactFacts,
+    ContactHours,
+    OptOut,
+    Preferences,
+    Relationship,
+    SuppressionMembership,
     Undeliverable,
 )
 from registry.domain.policy import DEFAULT_POLICY, Policy
@@ -24,7 +31,7 @@ _ids = itertools.count(1)
 
 def ts(text: str) -> datetime:
     value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)
 
 
 def _set(values) -> frozenset[str]:

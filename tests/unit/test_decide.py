@@ -1,19 +1,35 @@
 """The decision engine against the contract's rules, one table row per rule."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from builders import (
+    EMAIL,
+    LA_PHONE,
+    LATE_LA,
+    NOON_LA,
+    NY_PHONE,
+    TOLL_FREE,
+    ask,
+    attempt,
+    codes,
+    consent,
+    facts,
+    hours,
+    member,
+    opt_out,
+    prefs,
+    question,
+    relationship,
+    ts,
+    undeliverable,
+)
 
 from registry.domain.decide import Decision, Question, Reason, decide
 from registry.domain.ebr import add_months, ebr_until
 from registry.domain.errors import ChannelAddressMismatch
 from registry.domain.policy import DEFAULT_POLICY, with_overrides
-
-from builders import (
-    EMAIL, LA_PHONE, LATE_LA, NOON_LA, NY_PHONE, TOLL_FREE, ask, attempt, codes, consent, facts, hours, member,
-    opt_out, prefs, question, relationship, ts, undeliverable,
-)
 
 EMAIL_OPT_IN = with_overrides(DEFAULT_POLICY, {"basis": {"email:marketing": "consent"}})
 ALL_DAY = with_overrides(DEFAULT_POLICY, {"quiet_hours_start": "00:00", "quiet_hours_end": "00:00"})
@@ -271,7 +287,7 @@ def test_contract_example_response_shape():
 
 def test_to_dict_formats_and_overrides_evaluated_at():
     result = ask(facts(suppressions=[member()]))
-    doc = result.to_dict(evaluated_at=datetime(2026, 12, 1, 12, 0, 0, 500000, tzinfo=timezone.utc))
+    doc = result.to_dict(evaluated_at=datetime(2026, 12, 1, 12, 0, 0, 500000, tzinfo=UTC))
     assert doc["evaluated_at"] == "2026-12-01T12:00:00.500000Z"
     assert doc["reasons"][0] == {"code": "on_suppression_list", "message": "on national list national-x",
                                  "list": "national-x"}
@@ -512,7 +528,7 @@ def test_lead_temperature_is_for_the_question_brand(f, brand, expected):
 
 def test_question_keeps_utc():
     q = question(at=datetime.fromisoformat("2026-12-01T12:00:00-08:00"))
-    assert q.at == ts(NOON_LA) and q.at.tzinfo == timezone.utc
+    assert q.at == ts(NOON_LA) and q.at.tzinfo == UTC
 
 
 def test_question_refuses_naive_time():
@@ -537,18 +553,18 @@ def test_decision_and_reason_are_values():
 
 def test_next_allowed_at_is_utc():
     nxt = ask(facts(consents=[consent()]), at=LATE_LA).next_allowed_at
-    assert nxt.tzinfo == timezone.utc and nxt.utcoffset() == timedelta(0)
+    assert nxt.tzinfo == UTC and nxt.utcoffset() == timedelta(0)
 
 
 def test_a_bounced_email_attempt_is_a_hard_bounce_until_a_later_delivery():
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from registry.domain.decide import Question, decide
     from registry.domain.facts import Attempt, ContactFacts
     from registry.domain.policy import DEFAULT_POLICY
 
     def at(day):
-        return datetime(2026, 11, day, 12, tzinfo=timezone.utc)
+        return datetime(2026, 11, day, 12, tzinfo=UTC)
 
     bounced = Attempt(id="a1", channel="email", purpose="marketing", brand="default", occurred_at=at(20),
                       outcome="bounced")

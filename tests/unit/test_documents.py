@@ -3,11 +3,10 @@ that cannot be read is an UnreadableRecord (503 for that address), never a 400."
 from __future__ import annotations
 
 import pytest
+from builders import consent, facts, opt_out, prefs, relationship, ts
 
 from registry.domain.documents import document_from_facts, facts_from_document
 from registry.domain.errors import RegistryUnavailable, UnreadableRecord
-
-from builders import consent, facts, opt_out, prefs, relationship, ts
 
 
 def test_round_trip_with_fixed_width_instants():

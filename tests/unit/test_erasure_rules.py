@@ -1,13 +1,13 @@
 """Pure rules of erasure: which late facts are taken, and how an erased address leaves a record."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from registry.domain import changes
 from registry.domain.documents import ERASED, redact
 from registry.domain.facts import ContactFacts, OptOut
 
-ERASED_AT = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)
+ERASED_AT = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 
 
 def test_facts_dated_after_an_erasure_are_the_person_coming_back():

@@ -9,9 +9,21 @@ from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
 from pynamodb.exceptions import DoesNotExist, GetError
 
 from registry.domain import errors
-from registry.domain.errors import (ChannelAddressMismatch, Conflict, ContactErased, Forbidden, Gone, InvalidAddress,
-                                    InvalidRequest, NotFound, RegistryError, RegistryUnavailable, TooLarge,
-                                    Unauthorized, UnreadableRecord)
+from registry.domain.errors import (
+    ChannelAddressMismatch,
+    Conflict,
+    ContactErased,
+    Forbidden,
+    Gone,
+    InvalidAddress,
+    InvalidRequest,
+    NotFound,
+    RegistryError,
+    RegistryUnavailable,
+    TooLarge,
+    Unauthorized,
+    UnreadableRecord,
+)
 from registry.handlers.errors import http_status
 from registry.services.failures import storage_failures
 from registry.storage.errors import ConditionFailed, CorruptItem, StorageError, StorageUnavailable, dynamodb

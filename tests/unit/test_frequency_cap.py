@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import pytest
+from builders import attempt, ts
 
 from registry.domain import frequency_cap as fc
 from registry.domain.policy import DEFAULT_POLICY, with_overrides
-
-from builders import attempt, ts
 
 WEEK = [attempt(at=f"2026-11-{d}T18:00:00Z") for d in (28, 29, 30)]
 AT = ts("2026-12-01T20:00:00Z")

@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import pytest
+from builders import attempt, consent, facts, opt_out, relationship, ts
 
 from registry.domain.lead_temperature import consent_in_force, is_first_party, lead_temperature
 from registry.domain.policy import DEFAULT_POLICY, with_overrides
-
-from builders import attempt, consent, facts, opt_out, relationship, ts
 
 AT = "2026-12-01T20:00:00Z"
 

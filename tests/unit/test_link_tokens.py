@@ -5,7 +5,7 @@ import base64
 import hashlib
 import hmac
 import struct
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -14,7 +14,7 @@ from registry.domain.link_tokens import PAGE, UNSUBSCRIBE, ExpiredToken, Invalid
 
 KEY = b"unit-test-link-key"
 LINK_ID = bytes(range(16))
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 EXPIRES = NOW + timedelta(days=30)
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 

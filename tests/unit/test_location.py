@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import pytest
+from builders import EMAIL, LA_PHONE, LATE_LA, TOLL_FREE, ask, consent, facts, prefs, ts
 
 from registry.domain import decide as decide_module
 from registry.domain import location
 from registry.domain.location import Whereabouts, locate, locate_contact
-
-from builders import EMAIL, LA_PHONE, LATE_LA, TOLL_FREE, ask, consent, facts, prefs, ts
 
 
 def test_a_value_keeps_only_known_zones_sorted_once():

@@ -4,7 +4,7 @@ when the person receives (issue 8, item 1: a status without words must fail here
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -15,7 +15,7 @@ from registry.domain.profile import PageScope, PageStatus
 from registry.handlers import preference_pages as pages
 from registry.services import preference_links as links
 
-NOW = datetime.now(timezone.utc)
+NOW = datetime.now(UTC)
 
 
 def page_with(statuses) -> str:

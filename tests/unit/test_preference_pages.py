@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 import tomllib
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace as NS
 
 import pytest
 from jinja2 import ChoiceLoader, DictLoader
 
-from registry.handlers import page_texts, preference_pages as pages
+from registry.handlers import page_texts
+from registry.handlers import preference_pages as pages
 from registry.services import preference_links as links
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,7 +20,7 @@ TEMPLATES = ROOT / "functions" / "registry" / "handlers" / "templates"
 PAGES = ("base.html", "preference.html", "unsubscribe_confirm.html", "unsubscribed.html", "message.html")
 HOSTILE = '<script>alert("x")</script>&\'"'
 ESCAPED = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#x27;&quot;"
-NOW = datetime(2026, 12, 2, 14, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 2, 14, 0, tzinfo=UTC)
 STATUSES = (links.SUBSCRIBED, links.NOT_SUBSCRIBED, links.OPTED_OUT, links.BLOCKED, links.UNDELIVERABLE)
 
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from builders import EMAIL, LA_PHONE, NY_PHONE, TOLL_FREE, ask, codes, consent, facts, hours, prefs, ts
 
 from registry.domain import quiet_hours as qh
 from registry.domain.location import Whereabouts, locate_contact
 from registry.domain.policy import DEFAULT_POLICY, with_overrides
-
-from builders import EMAIL, LA_PHONE, NY_PHONE, TOLL_FREE, ask, codes, consent, facts, hours, prefs, ts
 
 LA = Whereabouts(zones=("America/Los_Angeles",))
 NY = Whereabouts(zones=("America/New_York",))

@@ -26,7 +26,7 @@ def test_a_pause_before_every_retry_and_none_before_the_first_try(pauses):
     assert list(policy.attempts()) == [0, 1, 2, 3, 4]
     assert len(pauses) == 4
     bounds = [0.01, 0.02, 0.04, 0.05]  # base * 2**(n-1), capped
-    assert all(0 <= pause <= bound for pause, bound in zip(pauses, bounds))
+    assert all(0 <= pause <= bound for pause, bound in zip(pauses, bounds, strict=True))
 
 
 def test_leaving_the_loop_takes_no_more_pauses(pauses):

@@ -9,16 +9,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from builders import EMAIL, NOON_LA, codes, consent, facts, member, opt_out, question, relationship, ts
 
 from registry.domain.decide import decide
 from registry.domain.policy import DEFAULT_POLICY, with_overrides
 from registry.domain.profile import (
-    PAGE_STATUS_BY_REASON, NoPageStatus, PageStatus, page_scope, page_status, scope_statuses,
+    PAGE_STATUS_BY_REASON,
+    NoPageStatus,
+    PageStatus,
+    page_scope,
+    page_status,
+    scope_statuses,
 )
 from registry.domain.scope_status import Scope, ScopeStatus, Standing, scope_status
 from registry.domain.vocabulary import DENY_REASONS
-
-from builders import EMAIL, NOON_LA, codes, consent, facts, member, opt_out, question, relationship, ts
 
 CALL_MARKETING = Scope("call", "marketing", "default")
 

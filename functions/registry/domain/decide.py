@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from . import frequency_cap, quiet_hours
 from .addresses import normalise
@@ -39,7 +39,7 @@ class Question:
     def __post_init__(self) -> None:
         if self.at.tzinfo is None or self.at.utcoffset() is None:
             raise ValueError("Question.at must be timezone-aware")
-        object.__setattr__(self, "at", self.at.astimezone(timezone.utc))
+        object.__setattr__(self, "at", self.at.astimezone(UTC))
 
 
 @dataclass(frozen=True)
@@ -167,10 +167,10 @@ def _next_allowed(q: Question, facts: ContactFacts, policy: Policy, where: Where
         candidates.update(quiet_hours.openings(where, q.at, horizon, policy, prefs.contact_hours))
     candidates.update(frequency_cap.expiries(facts.attempts, q.channel, q.purpose, q.brand, policy))
     if prefs.snooze_until is not None:
-        candidates.add(prefs.snooze_until.astimezone(timezone.utc))
+        candidates.add(prefs.snooze_until.astimezone(UTC))
     for moment in sorted(c for c in candidates if q.at <= c <= horizon):
         if not _defer_reasons(q, facts, policy, moment, where, messages=False):
-            return moment.astimezone(timezone.utc)
+            return moment.astimezone(UTC)
     return None
 
 

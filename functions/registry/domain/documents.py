@@ -7,7 +7,8 @@ closed for it alone (503 deny), and never answers 400 for a caller's good reques
 """
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from .errors import RegistryError, UnreadableRecord
 from .facts import Attempt, Consent, ContactFacts, OptOut, Preferences, Relationship, SuppressionMembership, Undeliverable

@@ -3,8 +3,8 @@ number of calendar months (the policy's ``ebr_months``) from its ``occurred_at``
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Iterable
 
 from .facts import Relationship
 from .policy import Policy

@@ -5,9 +5,10 @@ storage stays a dumb container and the domain owns the shape.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time
-from typing import Any, Callable
+from typing import Any
 
 from .brands import stored_brand
 from .timeutil import format_instant, read_stored_instant
@@ -53,7 +54,7 @@ class Consent:
                 "expires_at": instant(self.expires_at), "evidence": self.evidence, "recorded_at": instant(self.recorded_at)}
 
     @classmethod
-    def from_document(cls, doc: dict[str, Any]) -> "Consent":
+    def from_document(cls, doc: dict[str, Any]) -> Consent:
         return cls(id=doc["id"], channels=frozenset(doc["channels"]), purposes=frozenset(doc["purposes"]),
                    brand=stored_brand(doc["brand"]), source=doc["source"], occurred_at=_required(doc["occurred_at"]),
                    expires_at=_p(doc.get("expires_at")), evidence=doc.get("evidence"),
@@ -79,7 +80,7 @@ class OptOut:
                 "note": self.note, "recorded_at": instant(self.recorded_at)}
 
     @classmethod
-    def from_document(cls, doc: dict[str, Any]) -> "OptOut":
+    def from_document(cls, doc: dict[str, Any]) -> OptOut:
         return cls(id=doc["id"], channels=frozenset(doc["channels"]), purposes=frozenset(doc["purposes"]),
                    brand=stored_brand(doc["brand"]), source=doc["source"], occurred_at=_required(doc["occurred_at"]),
                    note=doc.get("note"), recorded_at=_p(doc.get("recorded_at")))
@@ -99,7 +100,7 @@ class Relationship:
                 "source": self.source, "recorded_at": instant(self.recorded_at)}
 
     @classmethod
-    def from_document(cls, doc: dict[str, Any]) -> "Relationship":
+    def from_document(cls, doc: dict[str, Any]) -> Relationship:
         return cls(id=doc["id"], kind=doc["kind"], brand=stored_brand(doc["brand"]),
                    occurred_at=_required(doc["occurred_at"]),
                    source=doc.get("source"), recorded_at=_p(doc.get("recorded_at")))
@@ -122,7 +123,7 @@ class Attempt:
                 "recorded_at": instant(self.recorded_at)}
 
     @classmethod
-    def from_document(cls, doc: dict[str, Any]) -> "Attempt":
+    def from_document(cls, doc: dict[str, Any]) -> Attempt:
         return cls(id=doc["id"], channel=doc["channel"], purpose=doc["purpose"], brand=stored_brand(doc["brand"]),
                    occurred_at=_required(doc["occurred_at"]), outcome=doc["outcome"],
                    disposition=doc.get("disposition"), recorded_at=_p(doc.get("recorded_at")))
@@ -143,7 +144,7 @@ class ContactHours:
                 "days": [d for d in WEEKDAYS if d in self.days]}
 
     @classmethod
-    def from_document(cls, doc: dict[str, Any]) -> "ContactHours":
+    def from_document(cls, doc: dict[str, Any]) -> ContactHours:
         return cls(start=time.fromisoformat(doc["start"]), end=time.fromisoformat(doc["end"]),
                    days=frozenset(doc["days"]))
 
@@ -162,7 +163,7 @@ class Preferences:
                 "snooze_until": instant(self.snooze_until), "linked_addresses": list(self.linked_addresses)}
 
     @classmethod
-    def from_document(cls, doc: dict[str, Any] | None) -> "Preferences":
+    def from_document(cls, doc: dict[str, Any] | None) -> Preferences:
         doc = doc or {}
         hours = doc.get("contact_hours")
         return cls(preferred_channel=doc.get("preferred_channel"), timezone=doc.get("timezone"),
@@ -185,7 +186,7 @@ class Undeliverable:
                 "source": self.source}
 
     @classmethod
-    def from_document(cls, doc: dict[str, Any]) -> "Undeliverable":
+    def from_document(cls, doc: dict[str, Any]) -> Undeliverable:
         return cls(channels=frozenset(doc["channels"]), occurred_at=_required(doc["occurred_at"]), reason=doc["reason"],
                    source=doc.get("source"))
 
@@ -210,7 +211,7 @@ class ContactFacts:
     suppressions: tuple[SuppressionMembership, ...] = ()
     undeliverable: tuple[Undeliverable, ...] = ()
 
-    def with_changes(self, **changes: Any) -> "ContactFacts":
+    def with_changes(self, **changes: Any) -> ContactFacts:
         return replace(self, **changes)
 
 

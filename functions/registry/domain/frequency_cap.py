@@ -5,8 +5,8 @@ oldest counted attempts reach that age.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Iterable
 
 from .facts import Attempt
 from .policy import FrequencyCap, Policy

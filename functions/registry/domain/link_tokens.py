@@ -14,7 +14,7 @@ import hashlib
 import hmac
 import struct
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 PAGE = "page"
 UNSUBSCRIBE = "unsubscribe"
@@ -82,7 +82,7 @@ def verify(key: bytes, token: str, purpose: str, now: datetime) -> LinkClaims:
     if version != VERSION:
         raise InvalidToken("unknown version")
     try:
-        expires_at = datetime.fromtimestamp(expires, timezone.utc)
+        expires_at = datetime.fromtimestamp(expires, UTC)
     except (OverflowError, OSError, ValueError):
         raise InvalidToken("bad expiry") from None
     if now >= expires_at:

@@ -4,9 +4,10 @@ A policy is data, not code, so it can be served at ``GET /v1/policy`` exactly as
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from datetime import time
-from typing import Any, Mapping
+from typing import Any
 
 from .brands import normalise_brand
 from .errors import InvalidRequest

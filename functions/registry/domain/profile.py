@@ -15,7 +15,6 @@ from .scope_status import Scope, ScopeStatus, scope_status
 from .timeutil import format_instant
 from .vocabulary import ALL, PURPOSES, channels_for_kind
 
-
 # --- the profile -------------------------------------------------------------------------------
 
 def named_scopes(facts: ContactFacts) -> list[Scope]:

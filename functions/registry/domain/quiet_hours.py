@@ -13,7 +13,7 @@ is no moment known to be daytime for them, so no opening either: the decision is
 from __future__ import annotations
 
 import math
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from .facts import ContactHours
@@ -108,7 +108,7 @@ def _to_utc(day: date, t: time, tz: ZoneInfo) -> list[datetime]:
     """A local wall time on a day as UTC instants: both readings when DST makes it ambiguous."""
     out = []
     for fold in (0, 1):
-        out.append(datetime.combine(day, t, tzinfo=tz).replace(fold=fold).astimezone(timezone.utc))
+        out.append(datetime.combine(day, t, tzinfo=tz).replace(fold=fold).astimezone(UTC))
     return out
 
 
@@ -125,11 +125,11 @@ def _offset_changes(tz: ZoneInfo, start: datetime, end: datetime) -> list[dateti
             a, b = math.floor(lo.timestamp()), math.ceil(hi.timestamp())
             while b - a > 1:
                 mid = (a + b) // 2
-                if datetime.fromtimestamp(mid, timezone.utc).astimezone(tz).utcoffset() == lo_off:
+                if datetime.fromtimestamp(mid, UTC).astimezone(tz).utcoffset() == lo_off:
                     a = mid
                 else:
                     b = mid
-            found.append(datetime.fromtimestamp(b, timezone.utc))
+            found.append(datetime.fromtimestamp(b, UTC))
         lo, lo_off = hi, hi_off
     return found
 

@@ -162,7 +162,7 @@ def scope_status(facts: ContactFacts, scope: Scope, at: datetime, policy: Policy
         return blocker is None or (consent.occurred_at > blocker.occurred_at
                                    and consent.source not in NEVER_LIFTS_OPT_OUT)
 
-    consent = next((c for c, refused in zip(covering, refusals) if refused is None and lifts(c)), None)
+    consent = next((c for c, refused in zip(covering, refusals, strict=True) if refused is None and lifts(c)), None)
     if consent is not None:
         standing = Standing.CONSENTED
     elif blocker is not None:
@@ -174,7 +174,7 @@ def scope_status(facts: ContactFacts, scope: Scope, at: datetime, policy: Policy
 
     problem = None
     if consent is None:
-        for c, refused in zip(covering, refusals):
+        for c, refused in zip(covering, refusals, strict=True):
             if refused is not None:
                 problem = refused[1]
             elif blocker is not None:

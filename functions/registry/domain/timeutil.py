@@ -11,12 +11,13 @@ read from stores them in one fixed-width form (``stored_instant``), read back by
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from typing import overload
 
 from .errors import InvalidRequest, UnreadableRecord
 
-EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
-LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 RANGE_TEXT = "1970-01-01T00:00:00Z and 2100-01-01T00:00:00Z"
 MAX_INSTANT_LENGTH = 64
 _STORED = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{6})?Z$")
@@ -39,7 +40,7 @@ def parse_instant(raw: object, field: str) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         raise InvalidRequest(f"{field} needs an offset, e.g. 2026-11-24T05:40:00Z", field)
     try:
-        utc: datetime | None = value.astimezone(timezone.utc)
+        utc: datetime | None = value.astimezone(UTC)
     except OverflowError:  # 0001-01-01T00:00:00+01:00, 9999-12-31T23:59:59-01:00
         utc = None
     if utc is None or not EARLIEST <= utc <= LATEST:
@@ -48,15 +49,19 @@ def parse_instant(raw: object, field: str) -> datetime:
 
 
 def _fixed(value: datetime) -> str:
-    v = value.astimezone(timezone.utc)
+    v = value.astimezone(UTC)
     return f"{v.year:04d}-{v.month:02d}-{v.day:02d}T{v.hour:02d}:{v.minute:02d}:{v.second:02d}"
 
 
+@overload
+def format_instant(value: datetime) -> str: ...
+@overload
+def format_instant(value: None) -> None: ...
 def format_instant(value: datetime | None) -> str | None:
     """The form responses use: UTC with Z, fractions only when there are any."""
     if value is None:
         return None
-    value = value.astimezone(timezone.utc)
+    value = value.astimezone(UTC)
     if value.microsecond:
         return f"{_fixed(value)}.{value.microsecond:06d}Z"
     return f"{_fixed(value)}Z"
@@ -64,7 +69,7 @@ def format_instant(value: datetime | None) -> str | None:
 
 def sortable_instant(value: datetime) -> str:
     """Fixed-width UTC text that sorts as time does (for sort keys and stored state)."""
-    value = value.astimezone(timezone.utc)
+    value = value.astimezone(UTC)
     return f"{_fixed(value)}.{value.microsecond:06d}Z"
 
 
@@ -88,4 +93,4 @@ def read_stored_instant(text: object) -> datetime:
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)

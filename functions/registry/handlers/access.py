@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Mapping
 from contextvars import ContextVar
-from typing import Any, Mapping
+from typing import Any
 
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 

@@ -23,12 +23,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from ..domain.errors import InvalidRequest, RegistryError
 from . import body as request_body
 from . import openapi, request_log
-from .access import (LOOKUP, check_declared, gate, lambda_event_gate, not_found, scope_for,
-                     treat_body_as_json)
+from .access import LOOKUP, check_declared, gate, lambda_event_gate, not_found, scope_for, treat_body_as_json
 from .errors import error_body, http_status, json_response, registry_error_response, validation_error_response
 from .observability import logger, metrics, tracer
-from .routing import NotCanonical, decode_once, install_rules
 from .routes import contacts, events, facts, health, permissions, preference_center, suppression_lists
+from .routing import NotCanonical, decode_once, install_rules
 
 ROUTERS = (health.router, permissions.router, facts.router, contacts.router, suppression_lists.router,
            events.router, preference_center.router)
@@ -192,6 +191,7 @@ async def _serve(resolver, scope, receive, send) -> None:
     scope = {**scope, "headers": _utf8_headers(scope.get("headers", []))}
 
     # The resolver matches exactly the path the gate checked.
+    assert path is not None  # a path that could not be decoded was refused above
     scope = {**scope, "path": path}
     if body and treat_body_as_json(path, headers.get("content-type")):
         scope["headers"] = [(k, v) for k, v in scope.get("headers", []) if k.lower() != b"content-type"] \

@@ -10,12 +10,24 @@ both hosts answer through it.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
 
-from ..domain.errors import (ChannelAddressMismatch, Conflict, Forbidden, Gone, InvalidAddress, InvalidRequest,
-                             NotFound, RegistryError, RegistryUnavailable, TooLarge, Unauthorized)
+from ..domain.errors import (
+    ChannelAddressMismatch,
+    Conflict,
+    Forbidden,
+    Gone,
+    InvalidAddress,
+    InvalidRequest,
+    NotFound,
+    RegistryError,
+    RegistryUnavailable,
+    TooLarge,
+    Unauthorized,
+)
 from . import request_log
 
 # Nearest kind first: a kind not listed takes its parent's status (ContactErased is a Conflict).
@@ -79,11 +91,11 @@ def registry_error_response(err: RegistryError) -> Response:
     return json_response(http_status(err), error_body(err.code, err.message, err.field))
 
 
-def validation_error_response(errors: list[dict[str, Any]]) -> Response:
+def validation_error_response(errors: Sequence[Mapping[str, Any]]) -> Response:
     return registry_error_response(validation_error(errors))
 
 
-def validation_error(errors: list[dict[str, Any]], within: tuple[str, ...] | None = None) -> RegistryError:
+def validation_error(errors: Sequence[Mapping[str, Any]], within: tuple[str, ...] | None = None) -> RegistryError:
     """pydantic's first error as the contract's error.
 
     ``within`` None: errors of Powertools' request validation (locations start with body, query,

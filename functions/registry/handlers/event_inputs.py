@@ -13,8 +13,17 @@ from pydantic import BaseModel, ValidationError
 from ..domain.errors import InvalidRequest
 from ..services.events import Envelope
 from .errors import validation_error
-from .schemas import (AttemptIn, ConsentIn, EmailBouncedIn, EmailComplainedIn, EventIn, OptOutIn,
-                      PreferencesEventIn, RelationshipIn, SmsInboundIn)
+from .schemas import (
+    AttemptIn,
+    ConsentIn,
+    EmailBouncedIn,
+    EmailComplainedIn,
+    EventIn,
+    OptOutIn,
+    PreferencesEventIn,
+    RelationshipIn,
+    SmsInboundIn,
+)
 
 DATA_MODELS: dict[str, type[BaseModel]] = {
     "consent.granted": ConsentIn,

@@ -36,7 +36,7 @@ DESCRIPTION = ("May I call, text or email this person, for this purpose, now? Ev
                "in the x-api-key header, with the scope the operation names (x-required-scope). Errors are "
                "{\"error\": {\"code\", \"message\", \"field\"?, \"request_id\"}}; every response carries the "
                "request's id in the x-request-id header.")
-SECURITY_SCHEMES = {API_KEY_SCHEME: APIKey(name="x-api-key", in_=APIKeyIn.header,  # type: ignore[call-arg]
+SECURITY_SCHEMES = {API_KEY_SCHEME: APIKey(name="x-api-key", in_=APIKeyIn.header,
                                             description="An API key of the registry; its scopes: lookup, "
                                                         "write, admin")}
 # Swagger UI's page: its own inline script and style only (the bundle names other sites only as

@@ -12,7 +12,7 @@ Errors: every error is ``ErrorResponse`` (``{"error": {"code", "message", "field
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal, Optional, Union
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -42,8 +42,8 @@ class ErrorDetail(Open):
                                   "forbidden, not_found, conflict, contact_erased, payload_too_large, "
                                   "registry_unavailable, ...")
     message: str
-    field: Optional[str] = Field(None, description="where in the request, when one field is at fault")
-    request_id: Optional[str] = Field(None, description="the request's id, as in the x-request-id header")
+    field: str | None = Field(None, description="where in the request, when one field is at fault")
+    request_id: str | None = Field(None, description="the request's id, as in the x-request-id header")
 
 
 class ErrorResponse(Open):
@@ -57,7 +57,7 @@ class ItemError(Open):
 
     code: str
     message: str
-    field: Optional[str] = None
+    field: str | None = None
 
 
 # --- decisions (CONTRACT.md "Deciding") -------------------------------------------------------
@@ -67,7 +67,7 @@ class Reason(Open):
     code: str = Field(description="deny: opted_out, on_suppression_list, no_consent, undeliverable, "
                                   "registry_unavailable; defer: quiet_hours, frequency_cap, snoozed")
     message: str
-    list: Optional[str] = Field(None, description="on_suppression_list: the list's name")
+    list: str | None = Field(None, description="on_suppression_list: the list's name")
 
 
 _DECISION = {
@@ -91,10 +91,10 @@ class Decision(Open):
                                                "applies, else allow")
     allowed: bool = Field(description="true only for allow")
     reasons: list[Reason]
-    next_allowed_at: Optional[datetime] = Field(description="defer only: the earliest moment no defer reason "
+    next_allowed_at: datetime | None = Field(description="defer only: the earliest moment no defer reason "
                                                             "applies (null beyond 30 days)")
-    preferred_channel: Optional[Channel]
-    recommended_channel: Optional[Channel]
+    preferred_channel: Channel | None
+    recommended_channel: Channel | None
     lead_temperature: Temperature
     timezones: list[str]
 
@@ -115,7 +115,7 @@ class UnavailableDecision(Open):
     allowed: bool
     reasons: list[Reason]
     next_allowed_at: None = None
-    error: Optional[ItemError] = Field(None, description="in a batch: why this address could not be answered")
+    error: ItemError | None = Field(None, description="in a batch: why this address could not be answered")
 
 
 class AddressError(Open):
@@ -127,7 +127,7 @@ class AddressError(Open):
     error: ItemError
 
 
-BatchResult = Union[Decision, UnavailableDecision, AddressError]
+BatchResult = Decision | UnavailableDecision | AddressError
 
 
 class BatchResults(Open):
@@ -150,10 +150,10 @@ class LookupUnavailable(Open):
     decision: Literal["deny"]
     allowed: bool
     reasons: list[Reason]
-    address: Optional[Any] = None
-    channel: Optional[Channel] = None
-    purpose: Optional[Purpose] = None
-    brand: Optional[str] = None
+    address: Any | None = None
+    channel: Channel | None = None
+    purpose: Purpose | None = None
+    brand: str | None = None
     next_allowed_at: None = None
 
 
@@ -175,12 +175,12 @@ class PolicyAnswer(Open):
 # --- recorded facts (201 new, 200 the same id again) -------------------------------------------
 
 class StoredEvidence(Open):
-    disclosure_text: Optional[str] = None
-    disclosure_version: Optional[str] = None
-    form_url: Optional[str] = None
-    ip: Optional[str] = None
-    user_agent: Optional[str] = None
-    recording_url: Optional[str] = None
+    disclosure_text: str | None = None
+    disclosure_version: str | None = None
+    form_url: str | None = None
+    ip: str | None = None
+    user_agent: str | None = None
+    recording_url: str | None = None
 
 
 class ConsentFact(Open):
@@ -190,9 +190,9 @@ class ConsentFact(Open):
     brand: str
     source: str
     occurred_at: datetime
-    expires_at: Optional[datetime] = None
-    evidence: Optional[StoredEvidence] = None
-    recorded_at: Optional[datetime] = None
+    expires_at: datetime | None = None
+    evidence: StoredEvidence | None = None
+    recorded_at: datetime | None = None
 
 
 class ConsentRecord(ConsentFact):
@@ -212,8 +212,8 @@ class OptOutFact(Open):
     brand: str = Field(description="a brand, or '*' for every brand")
     source: str
     occurred_at: datetime
-    note: Optional[str] = None
-    recorded_at: Optional[datetime] = None
+    note: str | None = None
+    recorded_at: datetime | None = None
 
 
 class OptOutRecord(OptOutFact):
@@ -233,7 +233,7 @@ class RelationshipRecord(Open):
     kind: Literal["inquiry", "transaction"]
     brand: str
     occurred_at: datetime
-    source: Optional[str] = None
+    source: str | None = None
     recorded_at: datetime
 
 
@@ -244,8 +244,8 @@ class AttemptFact(Open):
     brand: str
     occurred_at: datetime
     outcome: str
-    disposition: Optional[str] = None
-    recorded_at: Optional[datetime] = None
+    disposition: str | None = None
+    recorded_at: datetime | None = None
 
 
 class AttemptRecord(AttemptFact):
@@ -263,10 +263,10 @@ class ContactHours(Open):
 
 
 class Preferences(Open):
-    preferred_channel: Optional[Channel] = None
-    timezone: Optional[str] = None
-    contact_hours: Optional[ContactHours] = None
-    snooze_until: Optional[datetime] = None
+    preferred_channel: Channel | None = None
+    timezone: str | None = None
+    contact_hours: ContactHours | None = None
+    snooze_until: datetime | None = None
     linked_addresses: list[str] = []
 
 
@@ -290,26 +290,26 @@ class ScopeStatus(Open):
     status: Standing = Field(description="the status a lookup gives now: consented, opted_out, expired, "
                                          "not_accepted (the consent's source is not accepted on the channel), "
                                          "none (nothing said yet)")
-    source: Optional[str] = None
-    occurred_at: Optional[datetime] = None
-    id: Optional[str] = Field(None, description="the fact that gives the status")
-    evidence: Optional[StoredEvidence] = Field(None, description="consented or expired: the consent's evidence")
-    expires_at: Optional[datetime] = None
+    source: str | None = None
+    occurred_at: datetime | None = None
+    id: str | None = Field(None, description="the fact that gives the status")
+    evidence: StoredEvidence | None = Field(None, description="consented or expired: the consent's evidence")
+    expires_at: datetime | None = None
 
 
 class Undeliverable(Open):
     channels: list[Channel]
     occurred_at: datetime
     reason: str = Field(description="hard_bounce or disconnected")
-    source: Optional[str] = None
+    source: str | None = None
 
 
 class Relationship(Open):
     kind: str
     brand: str
     occurred_at: datetime
-    source: Optional[str] = None
-    expires_at: Optional[datetime] = None
+    source: str | None = None
+    expires_at: datetime | None = None
     active: bool
 
 
@@ -334,7 +334,7 @@ class Profile(Open):
     address: str
     kind: Literal["phone", "email"]
     erased: bool
-    erased_at: Optional[datetime] = None
+    erased_at: datetime | None = None
     scopes: list[ScopeStatus]
     consents: list[ConsentFact]
     opt_outs: list[OptOutFact]
@@ -350,15 +350,15 @@ class Profile(Open):
 
 
 class HistoryEntry(Open):
-    id: Optional[str] = None
+    id: str | None = None
     type: str = Field(description="consent.granted, opt_out.recorded, relationship.recorded, contact.attempted, "
                                   "preferences.updated, contact.erased, ...")
-    occurred_at: Optional[datetime] = None
-    recorded_at: Optional[datetime] = None
-    source: Optional[str] = None
-    evidence: Optional[dict[str, Any]] = None
-    data: Optional[dict[str, Any]] = None
-    actor: Optional[str] = Field(None, description="the id of the API key that made the change")
+    occurred_at: datetime | None = None
+    recorded_at: datetime | None = None
+    source: str | None = None
+    evidence: dict[str, Any] | None = None
+    data: dict[str, Any] | None = None
+    actor: str | None = Field(None, description="the id of the API key that made the change")
 
 
 class History(Open):
@@ -367,7 +367,7 @@ class History(Open):
                                           "evidence": None, "data": {}, "actor": "944650a7cd0f"}],
                              "cursor": None})
     entries: list[HistoryEntry]
-    cursor: Optional[str] = Field(description="pass it back for the next page; null on the last")
+    cursor: str | None = Field(description="pass it back for the next page; null on the last")
 
 
 class Erasure(Open):
@@ -399,7 +399,7 @@ class EntriesChanged(Open):
 class EventResult(Open):
     id: Any = Field(description="the event's id as sent (null if it had none)")
     status: Literal["applied", "duplicate", "rejected"]
-    error: Optional[ItemError] = None
+    error: ItemError | None = None
 
 
 class EventResults(Open):

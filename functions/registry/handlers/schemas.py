@@ -3,7 +3,7 @@ unknown fields refused. Addresses are normalised by the domain (it owns E.164 an
 from __future__ import annotations
 
 from datetime import datetime, time
-from typing import Annotated, Any, Literal, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -57,7 +57,10 @@ def _clock(value: str) -> time:
         raise ValueError("a local time as HH:MM") from None
 
 
-Instant = Annotated[str, Field(max_length=MAX_INSTANT_LENGTH), AfterValidator(_instant)]
+if TYPE_CHECKING:  # what a model holds once validated: an aware UTC datetime
+    Instant = datetime
+else:  # what the request carries (and the OpenAPI document shows): text, parsed by the one parser
+    Instant = Annotated[str, Field(max_length=MAX_INSTANT_LENGTH), AfterValidator(_instant)]
 AddressText = Annotated[str, Field(max_length=320)]
 Brand = Annotated[str, Field(min_length=1, max_length=128), AfterValidator(_brand)]
 Id = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:\-]+$")]
@@ -78,12 +81,12 @@ _PHONE, _WHEN = "+14155550123", "2026-11-28T12:00:00Z"
 
 
 class Evidence(Strict):
-    disclosure_text: Optional[Text] = None
-    disclosure_version: Optional[Annotated[str, Field(max_length=256)]] = None
-    form_url: Optional[Url] = None
-    ip: Optional[Annotated[str, Field(max_length=64)]] = None
-    user_agent: Optional[Annotated[str, Field(max_length=1024)]] = None
-    recording_url: Optional[Url] = None
+    disclosure_text: Text | None = None
+    disclosure_version: Annotated[str, Field(max_length=256)] | None = None
+    form_url: Url | None = None
+    ip: Annotated[str, Field(max_length=64)] | None = None
+    user_agent: Annotated[str, Field(max_length=1024)] | None = None
+    recording_url: Url | None = None
 
 
 class ConsentIn(Strict):
@@ -91,51 +94,51 @@ class ConsentIn(Strict):
                              "brand": "acme", "source": "web_form", "occurred_at": _WHEN,
                              "evidence": {"disclosure_text": "I agree that Acme may call and text me ...",
                                           "form_url": "https://acme.example/signup", "ip": "203.0.113.7"}})
-    id: Optional[Id] = None
+    id: Id | None = None
     address: AddressText
     channels: Annotated[list[Channel], Field(min_length=1, max_length=3)]
     purposes: Annotated[list[Purpose], Field(min_length=1, max_length=2)]
-    brand: Optional[Brand] = None
+    brand: Brand | None = None
     source: Source
     occurred_at: Instant
-    expires_at: Optional[Instant] = None
-    evidence: Optional[Evidence] = None
+    expires_at: Instant | None = None
+    evidence: Evidence | None = None
 
 
 class OptOutIn(Strict):
     model_config = _example({"address": _PHONE, "channels": ["all"], "purposes": ["all"], "brand": "*",
                              "source": "agent", "occurred_at": _WHEN, "note": "asked on the phone"})
-    id: Optional[Id] = None
+    id: Id | None = None
     address: AddressText
     channels: Annotated[list[ChannelOrAll], Field(min_length=1, max_length=4)]
     purposes: Annotated[list[PurposeOrAll], Field(min_length=1, max_length=3)]
-    brand: Optional[Brand] = None
+    brand: Brand | None = None
     source: Source
     occurred_at: Instant
-    note: Optional[Annotated[str, Field(max_length=2000)]] = None
+    note: Annotated[str, Field(max_length=2000)] | None = None
 
 
 class RelationshipIn(Strict):
     model_config = _example({"address": _PHONE, "kind": "inquiry", "brand": "acme", "occurred_at": _WHEN})
-    id: Optional[Id] = None
+    id: Id | None = None
     address: AddressText
     kind: Literal["inquiry", "transaction"]
-    brand: Optional[Brand] = None
+    brand: Brand | None = None
     occurred_at: Instant
-    source: Optional[Source] = None
+    source: Source | None = None
 
 
 class AttemptIn(Strict):
     model_config = _example({"address": _PHONE, "channel": "call", "purpose": "marketing", "brand": "acme",
                              "occurred_at": _WHEN, "outcome": "no_answer"})
-    id: Optional[Id] = None
+    id: Id | None = None
     address: AddressText
     channel: Channel
     purpose: Purpose
-    brand: Optional[Brand] = None
+    brand: Brand | None = None
     occurred_at: Instant
     outcome: Outcome
-    disposition: Optional[Literal["do_not_contact"]] = None
+    disposition: Literal["do_not_contact"] | None = None
 
 
 class ContactHoursIn(Strict):
@@ -147,12 +150,12 @@ class ContactHoursIn(Strict):
 class PreferencesIn(Strict):
     model_config = _example({"preferred_channel": "sms", "timezone": "America/Los_Angeles",
                              "contact_hours": {"start": "09:00", "end": "18:00", "days": ["mon", "tue", "wed"]}})
-    id: Optional[Id] = None
-    preferred_channel: Optional[Channel] = None
-    timezone: Optional[Annotated[str, Field(max_length=64), AfterValidator(_zone)]] = None
-    contact_hours: Optional[ContactHoursIn] = None
-    snooze_until: Optional[Instant] = None
-    linked_addresses: Optional[Annotated[list[AddressText], Field(max_length=10)]] = None
+    id: Id | None = None
+    preferred_channel: Channel | None = None
+    timezone: Annotated[str, Field(max_length=64), AfterValidator(_zone)] | None = None
+    contact_hours: ContactHoursIn | None = None
+    snooze_until: Instant | None = None
+    linked_addresses: Annotated[list[AddressText], Field(max_length=10)] | None = None
 
 
 class BatchIn(Strict):
@@ -160,8 +163,8 @@ class BatchIn(Strict):
                              "addresses": [_PHONE, "+12125550199"]})
     channel: Channel
     purpose: Purpose
-    brand: Optional[Brand] = None
-    at: Optional[Instant] = None
+    brand: Brand | None = None
+    at: Instant | None = None
     # Any: a bad entry is that entry's error in the results, not the whole batch's.
     addresses: Annotated[list[Any], Field(max_length=1000)]
 
@@ -207,7 +210,7 @@ class SmsInboundIn(Strict):
     from_: Annotated[AddressText, Field(alias="from")]
     to: AddressText
     body: Text
-    brand: Optional[Brand] = None
+    brand: Brand | None = None
 
 
 class EmailBouncedIn(Strict):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+
 from ..settings import derived
 from ..storage.contacts import contact_pk
 from .secrets import read_secret

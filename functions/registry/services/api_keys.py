@@ -14,8 +14,8 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 from ..domain.errors import Conflict, Forbidden, InvalidRequest, NotFound, RegistryUnavailable, Unauthorized
 from ..domain.timeutil import format_instant

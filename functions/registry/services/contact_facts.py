@@ -7,7 +7,7 @@ was fine) and never fails the other addresses of a batch.
 """
 from __future__ import annotations
 
-from typing import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from ..domain.addresses import Address
 from ..domain.documents import facts_from_document

@@ -78,7 +78,7 @@ def _unlink(linker: str, pk: str, address: Address, actor: str | None) -> None:
         snapshot = store.load_for_write(linker)
         facts = facts_from_document(snapshot.address or "", snapshot.kind or "email", snapshot.state,
                                     snapshot.suppressions) if snapshot else None
-        if facts is None or address.value not in facts.preferences.linked_addresses:
+        if snapshot is None or facts is None or address.value not in facts.preferences.linked_addresses:
             store.delete_items([(pk, store.linked_from_sk(linker))])  # a pointer left behind
             break
         remaining = tuple(a for a in facts.preferences.linked_addresses if a != address.value)

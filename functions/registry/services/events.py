@@ -13,9 +13,10 @@ envelope's instant (an event that states two times is rejected, not guessed at).
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 from ..domain.addresses import Address
 from ..domain.errors import ChannelAddressMismatch, InvalidRequest, RegistryError

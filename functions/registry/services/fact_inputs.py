@@ -8,7 +8,8 @@ brand ``*``, expiry order) is checked here. ``fact_id`` is the idempotency id: t
 """
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from ..domain.addresses import Address, normalise
 from ..domain.errors import ChannelAddressMismatch, InvalidRequest

@@ -13,8 +13,8 @@ cause to an operator; an HTTP answer never shows it.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from ..domain.errors import RegistryUnavailable, UnreadableRecord
 from ..storage.errors import CorruptItem, StorageError

@@ -6,9 +6,10 @@ the caller answers 503 with a deny.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, Sequence
+from typing import Any
 
 from ..domain.addresses import Address, check_channel, normalise
 from ..domain.decide import Decision, Question, decide
@@ -54,10 +55,10 @@ def check_many(raw_addresses: Sequence[str], ask: Ask) -> list[Decision | Regist
     for p in parsed:
         if isinstance(p, RegistryError):
             out.append(p)
-        elif isinstance(facts[p.value], UnreadableRecord):
-            out.append(facts[p.value])
+        elif isinstance(loaded := facts[p.value], UnreadableRecord):
+            out.append(loaded)
         else:
-            out.append(decide_loaded(p, facts[p.value], ask, linked))
+            out.append(decide_loaded(p, loaded, ask, linked))
     return out
 
 
@@ -79,5 +80,6 @@ def decide_loaded(address: Address, facts: ContactFacts, ask: Ask,
     if unreadable:
         kept = tuple(a for a in facts.preferences.linked_addresses if a not in unreadable)
         facts = replace(facts, preferences=replace(facts.preferences, linked_addresses=kept))
-    own_links = {a: linked[a] for a in facts.preferences.linked_addresses if isinstance(linked.get(a), ContactFacts)}
+    own_links = {a: found for a in facts.preferences.linked_addresses
+                 if isinstance(found := linked.get(a), ContactFacts)}
     return decide(question, facts, policy_book().for_brand(ask.brand), own_links)

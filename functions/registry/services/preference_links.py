@@ -12,26 +12,27 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta, timezone
-from typing import Any, Mapping
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from ..domain import link_tokens
 from ..domain.addresses import Address, normalise
 from ..domain.brands import normalise_brand, stored_brand
 from ..domain.errors import Forbidden, Gone, InvalidRequest
+from ..domain.facts import Consent, ContactFacts, OptOut
 from ..domain.location import Whereabouts, known_zone, locate
 from ..domain.profile import PageScope, PageStatus, page_scope
-from ..domain.facts import Consent, ContactFacts, OptOut
 from ..domain.timeutil import format_instant, parse_instant, utc_now
 from ..domain.vocabulary import ALL, CHANNELS, EVERY_BRAND, PURPOSES
 from ..settings import derived, get_settings
 from ..storage import preference_links as store
 from . import contact_facts, recording
-from .secrets import read_secret
 from .address_keys import contact_key
 from .failures import storage_failures
 from .policies import policy_book
+from .secrets import read_secret
 
 DEFAULT_TTL_DAYS = 30
 MAX_TTL_DAYS = 365
@@ -209,9 +210,9 @@ def disclosure(link: Link, view: AddressView, channel: str, purpose: str) -> str
 def _start_of(day: date, where: Whereabouts) -> datetime:
     """A pause "until" a date ends as that day begins where the person is (their own time zone
     preference; UTC when they have none: a number's zones are a guess, and may be several)."""
-    tz = known_zone(where.own_zone) or timezone.utc
+    tz = known_zone(where.own_zone) or UTC
     try:
-        return datetime.combine(day, time(0, 0), tz).astimezone(timezone.utc)
+        return datetime.combine(day, time(0, 0), tz).astimezone(UTC)
     except OverflowError:  # 0001-01-01 east of UTC is before the calendar starts (it was a 500)
         raise InvalidRequest("pick a pause date after today", "snooze_until") from None
 

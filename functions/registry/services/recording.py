@@ -12,9 +12,10 @@ from __future__ import annotations
 import hmac
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any, Callable
+from typing import Any
 
 from ..domain import changes
 from ..domain.addresses import Address
@@ -117,7 +118,7 @@ class _Write:
             if own == changes.REFUSE and not implied:
                 existing = store.get_mark(self.key)
                 if existing is None:
-                    raise ContactErased(f"this address was erased at {snapshot.erased_at}; facts dated before "
+                    raise ContactErased(f"this address was erased at {format_instant(erased_at)}; facts dated before "
                                         "its erasure are not recorded", "occurred_at")
                 raise store.DuplicateWrite(existing)
             recorded = format_instant(now)
@@ -140,6 +141,7 @@ class _Write:
             if erased_at is not None and own != changes.ACCEPT:  # a late opt-out: kept as erasure keeps them
                 updated = changes.strip_notes_until(updated, erased_at)
                 history = [replace(h, data={k: v for k, v in (h.data or {}).items() if k != "note"}) for h in history]
+                assert snapshot is not None  # erased_at came from it
                 stored_address = snapshot.address  # it does not bring the erased address back
             answer = change.respond(updated) if change.respond else change.record
             record = {**answer, "recorded_at": recorded}

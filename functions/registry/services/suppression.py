@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Sequence
+from typing import Any
 
 from ..domain.addresses import Address, normalise
 from ..domain.documents import membership_token
@@ -77,7 +78,7 @@ def change_entries(name: str, add: Sequence[str], remove: Sequence[str]) -> dict
                 done = list(pool.map(_change, [jobs[index] for index in pending]))
         else:
             done = [_change(jobs[index]) for index in pending]
-        for index, outcome in zip(pending, done):
+        for index, outcome in zip(pending, done, strict=True):
             outcomes[index] = outcome
     failed = sum(1 for o in outcomes if o == "failed")
     result = {"list": name, "kind": definition.kind,

@@ -9,8 +9,8 @@ Two items per key, written together in one transaction:
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Iterable
 
 from pynamodb.attributes import UnicodeAttribute, UnicodeSetAttribute, UTCDateTimeAttribute
 from pynamodb.exceptions import DoesNotExist
@@ -120,10 +120,11 @@ def revoke(*, key_id: str | None = None, key_hash: str | None = None) -> ApiKeyI
     """Mark a key revoked (idempotent: a second revoke keeps the first time). NoSuchKey if missing."""
     if (key_id is None) == (key_hash is None):
         raise ValueError("give exactly one of key_id and key_hash")
-    if key_hash is None:
+    if key_id is not None:
         key_hash = hash_for_id(key_id)
         if key_hash is None:
             raise NoSuchKey(key_id)
+    assert key_hash is not None
     try:
         _update_live_key(key_hash, [ApiKeyItem.revoked_at.set(utc_now())], "revoke an API key")
     except KeyRevoked:

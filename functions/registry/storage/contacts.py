@@ -19,11 +19,13 @@ Key design (see docs/storage.md):
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute, UnicodeSetAttribute
+from pynamodb.expressions.update import Action
 
 from ..retry import CONFLICTS, UNPROCESSED, Backoff
 from ..settings import get_settings
@@ -48,7 +50,7 @@ class VersionConflict(ConditionFailed):
 class DuplicateWrite(ConditionFailed):
     """The idempotency mark exists: this write was applied before."""
 
-    def __init__(self, mark: "StoredMark"):
+    def __init__(self, mark: StoredMark):
         super().__init__("duplicate")
         self.mark = mark
 
@@ -109,7 +111,7 @@ class Snapshot:
     erased_at: str | None
 
     @classmethod
-    def of(cls, item: ContactItem) -> "Snapshot":
+    def of(cls, item: ContactItem) -> Snapshot:
         return cls(pk=item.pk, address=item.address, kind=item.kind, version=int(item.version or 0),
                    state=item.state or {}, suppressions=frozenset(item.suppressions or ()),
                    erased_at=item.erased_at)
@@ -145,7 +147,7 @@ class StoredMark:
     created_at: str
 
     @classmethod
-    def of(cls, item: IdempotencyMark) -> "StoredMark":
+    def of(cls, item: IdempotencyMark) -> StoredMark:
         return cls(item.request_hash, item.type, item.token, item.created_at)
 
 
@@ -384,6 +386,7 @@ def change_membership(pk: str, address: str, kind: str, member: str, add: bool, 
     TransactionConflict while a fact write holds the item: that is retried under ``policy``.
     """
     contact = ContactItem(pk, STATE)
+    actions: list[Action]
     if add:
         actions = [ContactItem.suppressions.add({member}), ContactItem.updated_at.set(now),
                    ContactItem.kind.set(ContactItem.kind | kind), ContactItem.created_at.set(ContactItem.created_at | now)]

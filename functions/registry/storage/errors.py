@@ -15,8 +15,8 @@ Storage never raises the domain's errors and knows nothing of HTTP: the services
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.exceptions import PynamoDBException

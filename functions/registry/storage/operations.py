@@ -10,8 +10,9 @@ the one action whose condition needs the item to exist (an update; a put's
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
@@ -136,7 +137,8 @@ def batch_get(model: type[RegistryModel], keys: Sequence[Key], consistent_read: 
     items: list[dict[str, Any]] = []
     for _ in policy.attempts():
         with dynamodb("read a batch of items"):
-            data = connection.batch_get_item(pending, consistent_read=consistent_read)
+            # PynamoDB's annotation says Sequence[str]; it takes (and documents) key dicts
+            data = connection.batch_get_item(pending, consistent_read=consistent_read)  # type: ignore[arg-type]
         items.extend(data.get("Responses", {}).get(table, []))
         unprocessed = data.get("UnprocessedKeys", {}).get(table, {}).get("Keys", [])
         if not unprocessed:

@@ -12,7 +12,7 @@ and makes its connection then, and makes both again once the settings were reset
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import Any, ClassVar
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.connection import Connection, TableConnection
@@ -29,6 +29,9 @@ class RegistryModel(Model):
 
     A model whose ``Meta`` says ``write_path = True`` (the reads a write starts from) takes the
     write path's timeouts instead; it must declare a ``Meta`` of its own."""
+
+    # The settings last applied to this very class (read in its own __dict__, never inherited).
+    _applied_settings: ClassVar[Settings | None]
 
     class Meta:
         abstract = True
@@ -59,7 +62,7 @@ class RegistryModel(Model):
 
 def apply_settings(model: type[RegistryModel], settings: Settings) -> None:
     """The settings, on the model's ``Meta``: where PynamoDB reads them when it connects."""
-    meta = model.Meta
+    meta: Any = model.Meta  # PynamoDB's Meta is untyped: these are the names it reads
     meta.table_name = settings.table_name
     meta.region = settings.aws_region
     if getattr(meta, "write_path", False):
@@ -126,8 +129,9 @@ def reset_connections() -> None:
 
 
 def _all_models(base: type) -> list[Any]:
-    found = []
-    for sub in base.__subclasses__():
-        found.append(sub)
-        found.extend(_all_models(sub))
+    found: list[Any] = []
+    model: type
+    for model in base.__subclasses__():
+        found.append(model)
+        found.extend(_all_models(model))
     return found

@@ -5,18 +5,18 @@ The address in the path arrives decoded once (see ``handlers.routing``) and is u
 ``a/b@example.com``. Answers are personal data: ``Cache-Control: no-store``.
 """
 
-from typing import Annotated, Optional
+from typing import Annotated
 
-from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from ...domain.addresses import normalise
 from ...services import erasure, profiles
 from ...settings import get_settings
+from .. import responses as R
 from ..access import ADMIN, WRITE, actor, requires
 from ..errors import json_response
 from ..observability import logger, tracer
-from .. import responses as R
 from ..responses import answers
 
 router = Router()
@@ -40,8 +40,8 @@ def get_profile(address: str):
             summary="Every change, oldest first",
             **requires(WRITE), **answers({200: (R.History, "a page of history")}, 400, 503))
 @tracer.capture_method(capture_response=False)
-def get_history(address: str, cursor: Annotated[Optional[str], Query(max_length=2048)] = None,
-                limit: Annotated[Optional[int], Query(ge=1, le=1000)] = None):
+def get_history(address: str, cursor: Annotated[str | None, Query(max_length=2048)] = None,
+                limit: Annotated[int | None, Query(ge=1, le=1000)] = None):
     return json_response(200, profiles.history(_address(address), cursor, limit), headers=NO_STORE)
 
 

@@ -12,13 +12,13 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from ...domain.errors import RegistryError, RegistryUnavailable
 from ...services import events
+from .. import responses as R
 from ..access import WRITE, actor, requires
 from ..errors import error_body, error_detail, json_response
 from ..event_inputs import parse, raw_id
 from ..observability import count, logger, tracer
-from ..schemas import EventsIn
-from .. import responses as R
 from ..responses import answers
+from ..schemas import EventsIn
 
 router = Router()
 

@@ -6,12 +6,12 @@
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from ...services import fact_inputs, recording
+from .. import responses as R
 from ..access import WRITE, actor, requires
 from ..errors import json_response
 from ..observability import count, logger, tracer
-from ..schemas import AttemptIn, ConsentIn, OptOutIn, PreferencesIn, RelationshipIn
-from .. import responses as R
 from ..responses import answers
+from ..schemas import AttemptIn, ConsentIn, OptOutIn, PreferencesIn, RelationshipIn
 
 router = Router()
 

@@ -1,8 +1,9 @@
 """Liveness for the local stack and load balancers (no key needed)."""
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from ..access import PUBLIC, requires
+
 from .. import responses as R
+from ..access import PUBLIC, requires
 from ..responses import answers
 
 router = Router()

@@ -1,9 +1,9 @@
 """Lookups: single decisions, batch scrubs, the policy in force (scope ``lookup``)."""
 
-from typing import Annotated, Optional
+from typing import Annotated
 
-from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from ...domain.brands import normalise_brand
 from ...domain.decide import Decision
@@ -13,12 +13,12 @@ from ...domain.vocabulary import DEFAULT_BRAND, EVERY_BRAND
 from ...services import permissions
 from ...services.policies import policy_book
 from .. import request_log
+from .. import responses as R
+from ..access import LOOKUP, requires
 from ..errors import error_body, error_detail, json_response
 from ..observability import count, logger, tracer
-from ..schemas import BatchIn, Channel, Purpose
-from ..access import LOOKUP, requires
-from .. import responses as R
 from ..responses import answers
+from ..schemas import BatchIn, Channel, Purpose
 
 router = Router()
 
@@ -49,8 +49,8 @@ def get_permission(
     address: Annotated[str, Query(max_length=320)],
     channel: Annotated[Channel, Query()],
     purpose: Annotated[Purpose, Query()],
-    brand: Annotated[Optional[str], Query(min_length=1, max_length=128)] = None,
-    at: Annotated[Optional[str], Query(max_length=64)] = None,
+    brand: Annotated[str | None, Query(min_length=1, max_length=128)] = None,
+    at: Annotated[str | None, Query(max_length=64)] = None,
 ):
     brand = _brand(brand)
     ask = permissions.Ask(channel, purpose, brand, parse_instant(at, "at") if at else utc_now())
@@ -84,7 +84,7 @@ def post_batch(body: BatchIn):
         return json_response(503, {**error_body(err.code, err.message), "results": [
             unavailable_decision(a, body.channel, body.purpose, brand) for a in body.addresses]})
     out = []
-    for raw, result in zip(body.addresses, results):
+    for raw, result in zip(body.addresses, results, strict=True):
         if isinstance(result, RegistryUnavailable):  # that one address's record could not be read
             count("RegistryUnavailable")
             out.append({**unavailable_decision(raw, body.channel, body.purpose, brand),
@@ -106,7 +106,7 @@ def post_batch(body: BatchIn):
 @router.get("/v1/policy", operation_id="getPolicy", tags=["lookups"], summary="The policy in force for a brand",
             **requires(LOOKUP), **answers({200: (R.PolicyAnswer, "the policy")}, 400, 503,
                                           unavailable=R.LookupUnavailable))
-def get_policy(brand: Annotated[Optional[str], Query(min_length=1, max_length=128)] = None):
+def get_policy(brand: Annotated[str | None, Query(min_length=1, max_length=128)] = None):
     book = policy_book()
     brand = normalise_brand(brand) if brand is not None else DEFAULT_BRAND
     body = {"brand": brand, "policy": book.for_brand(brand).to_document(),

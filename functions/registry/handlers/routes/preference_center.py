@@ -13,7 +13,7 @@ import re
 from datetime import date
 from email.parser import BytesParser
 from email.policy import HTTP
-from typing import Annotated, Optional
+from typing import Annotated
 from urllib.parse import parse_qs
 
 from aws_lambda_powertools.event_handler import Response
@@ -25,13 +25,14 @@ from ...domain.errors import Forbidden, Gone, InvalidRequest, RegistryError, Reg
 from ...domain.vocabulary import CHANNELS, DEFAULT_BRAND, PURPOSES
 from ...services import preference_links
 from ...settings import get_settings
-from .. import page_texts, preference_pages as pages
+from .. import page_texts
+from .. import preference_pages as pages
+from .. import responses as R
 from ..access import PUBLIC, WRITE, requires
 from ..errors import error_body, http_status, json_response
 from ..observability import count, logger, tracer
-from ..schemas import AddressText, Brand, Strict
-from .. import responses as R
 from ..responses import answers
+from ..schemas import AddressText, Brand, Strict
 
 router = Router()
 
@@ -44,8 +45,8 @@ class PreferenceLinkIn(Strict):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"address": "pat@example.com", "brand": "acme", "ttl_days": 30}]})
     address: AddressText
-    brand: Optional[Brand] = None
-    ttl_days: Optional[Annotated[int, Field(ge=1, le=preference_links.MAX_TTL_DAYS, strict=True)]] = None
+    brand: Brand | None = None
+    ttl_days: Annotated[int, Field(ge=1, le=preference_links.MAX_TTL_DAYS, strict=True)] | None = None
 
 
 @router.post("/v1/preference-links", operation_id="postPreferenceLink", tags=["preference center"],
@@ -233,7 +234,8 @@ def _is_one_click() -> bool:
         fields = {}
         for part in message.iter_parts():
             name = part.get_param("name", header="content-disposition")
-            fields[str(name)] = str(part.get_payload(decode=True) or b"", "utf-8", "replace").strip()
+            payload = part.get_payload(decode=True)
+            fields[str(name)] = (payload.decode("utf-8", "replace") if isinstance(payload, bytes) else "").strip()
         return fields == ONE_CLICK
     try:
         parsed = parse_qs(body.strip(), keep_blank_values=True, strict_parsing=True, max_num_fields=10)

@@ -3,12 +3,12 @@
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from ...services import suppression
+from .. import responses as R
+from ..access import WRITE, requires
 from ..errors import json_response
 from ..observability import logger, tracer
-from ..schemas import EntriesIn, SuppressionListIn
-from ..access import WRITE, requires
-from .. import responses as R
 from ..responses import answers
+from ..schemas import EntriesIn, SuppressionListIn
 
 router = Router()
 
