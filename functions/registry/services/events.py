@@ -21,7 +21,18 @@ from typing import Any
 from ..domain.addresses import Address
 from ..domain.errors import ChannelAddressMismatch, InvalidRequest, RegistryError
 from ..domain.facts import Consent, OptOut, Undeliverable
-from ..domain.vocabulary import ALL, DEFAULT_BRAND, EVERY_BRAND, PURPOSES
+from ..domain.vocabulary import (
+    ALL,
+    DEFAULT_BRAND,
+    EVERY_BRAND,
+    PURPOSES,
+    Channel,
+    EventType,
+    Purpose,
+    Source,
+    UndeliverableReason,
+    require_exactly,
+)
 from . import fact_inputs, recording
 
 APPLIED, DUPLICATE, REJECTED = "applied", "duplicate", "rejected"
@@ -29,14 +40,14 @@ APPLIED, DUPLICATE, REJECTED = "applied", "duplicate", "rejected"
 # Whole body, trimmed, case-insensitive (inner runs of spaces count as one: "opt  out").
 STOP_KEYWORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT", "OPT OUT"})
 START_KEYWORDS = frozenset({"START", "UNSTOP", "YES"})
-SMS_KEYWORD_SOURCE = "sms_keyword"
-EMAIL_FEEDBACK_SOURCE = "email_feedback"
+SMS_KEYWORD_SOURCE = Source.SMS_KEYWORD
+EMAIL_FEEDBACK_SOURCE = Source.EMAIL_FEEDBACK
 
 
 @dataclass(frozen=True)
 class Envelope:
     id: str
-    type: str
+    type: EventType
     occurred_at: datetime
     source: str  # free text naming the sender; never a fact's source
     data: Any  # the validated data (a body model of handlers.schemas), read by attribute
@@ -102,18 +113,18 @@ def _preferences(envelope: Envelope) -> Write:
 def _sms_inbound(envelope: Envelope) -> Write | None:
     data = envelope.data
     sender = fact_inputs.address(data.from_, field="from")
-    _reachable(sender, "sms", "from")
+    _reachable(sender, Channel.SMS, "from")
     keyword = sms_keyword(data.body)
     brand = data.brand or DEFAULT_BRAND
     if keyword == "stop":  # brand '*' (every brand) is allowed, as in any opt-out
-        opt_out = OptOut(id=envelope.id, channels=frozenset({"sms"}), purposes=frozenset({ALL}), brand=brand,
+        opt_out = OptOut(id=envelope.id, channels=frozenset({Channel.SMS}), purposes=frozenset({ALL}), brand=brand,
                          source=SMS_KEYWORD_SOURCE, occurred_at=envelope.occurred_at,
                          note=f"sms keyword {' '.join(data.body.split()).upper()}")
         return lambda actor: recording.record_opt_out(sender, opt_out, actor)
     if keyword == "start":
         if brand == EVERY_BRAND:
             raise InvalidRequest("a consent is given to one brand; '*' is only for opt-outs", "brand")
-        consent = Consent(id=envelope.id, channels=frozenset({"sms"}), purposes=frozenset(PURPOSES), brand=brand,
+        consent = Consent(id=envelope.id, channels=frozenset({Channel.SMS}), purposes=frozenset(PURPOSES), brand=brand,
                           source=SMS_KEYWORD_SOURCE, occurred_at=envelope.occurred_at)
         return lambda actor: recording.record_consent(sender, consent, actor)
     return None  # an ordinary reply: nothing about contact preferences to record (see docs/decisions.md)
@@ -121,35 +132,36 @@ def _sms_inbound(envelope: Envelope) -> Write | None:
 
 def _email_bounced(envelope: Envelope) -> Write | None:
     address = fact_inputs.address(envelope.data.address)
-    _reachable(address, "email", "address")
+    _reachable(address, Channel.EMAIL, "address")
     if envelope.data.bounce_type != "permanent":
         return None  # a transient bounce (mailbox full, greylisting) says nothing lasting
-    marker = Undeliverable(channels=frozenset({"email"}), occurred_at=envelope.occurred_at, reason="hard_bounce",
-                           source=EMAIL_FEEDBACK_SOURCE)
+    marker = Undeliverable(channels=frozenset({Channel.EMAIL}), occurred_at=envelope.occurred_at,
+                           reason=UndeliverableReason.HARD_BOUNCE, source=EMAIL_FEEDBACK_SOURCE)
     return lambda actor: recording.record_undeliverable(address, marker, envelope.id, actor)
 
 
 def _email_complained(envelope: Envelope) -> Write:
     address = fact_inputs.address(envelope.data.address)
-    _reachable(address, "email", "address")
-    opt_out = OptOut(id=envelope.id, channels=frozenset({"email"}), purposes=frozenset({"marketing"}),
+    _reachable(address, Channel.EMAIL, "address")
+    opt_out = OptOut(id=envelope.id, channels=frozenset({Channel.EMAIL}), purposes=frozenset({Purpose.MARKETING}),
                      brand=EVERY_BRAND, source=EMAIL_FEEDBACK_SOURCE, occurred_at=envelope.occurred_at,
                      note="spam complaint")
     return lambda actor: recording.record_opt_out(address, opt_out, actor)
 
 
-def _reachable(address: Address, channel: str, field: str) -> None:
+def _reachable(address: Address, channel: Channel, field: str) -> None:
     if channel not in address.channels:
         raise ChannelAddressMismatch(f"channel {channel} cannot reach a {address.kind} address", field)
 
 
-_READERS: dict[str, Callable[[Envelope], Write | None]] = {
-    "consent.granted": _fact(fact_inputs.consent, recording.record_consent),
-    "opt_out.recorded": _fact(fact_inputs.opt_out, recording.record_opt_out),
-    "relationship.recorded": _fact(fact_inputs.relationship, recording.record_relationship),
-    "contact.attempted": _fact(fact_inputs.attempt, recording.record_attempt),
-    "preferences.updated": _preferences,
-    "sms.inbound": _sms_inbound,
-    "email.bounced": _email_bounced,
-    "email.complained": _email_complained,
+_READERS: dict[EventType, Callable[[Envelope], Write | None]] = {
+    EventType.CONSENT_GRANTED: _fact(fact_inputs.consent, recording.record_consent),
+    EventType.OPT_OUT_RECORDED: _fact(fact_inputs.opt_out, recording.record_opt_out),
+    EventType.RELATIONSHIP_RECORDED: _fact(fact_inputs.relationship, recording.record_relationship),
+    EventType.CONTACT_ATTEMPTED: _fact(fact_inputs.attempt, recording.record_attempt),
+    EventType.PREFERENCES_UPDATED: _preferences,
+    EventType.SMS_INBOUND: _sms_inbound,
+    EventType.EMAIL_BOUNCED: _email_bounced,
+    EventType.EMAIL_COMPLAINED: _email_complained,
 }
+require_exactly(EventType, _READERS, "services.events._READERS")
