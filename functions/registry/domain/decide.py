@@ -22,12 +22,12 @@ from .location import Whereabouts, locate
 from .policy import BASIS_CONSENT, Policy
 from .scope_status import Scope, ScopeStatus, scope_status
 from .timeutil import format_instant
+from .vocabulary import CHANNEL_NOUNS as _NOUNS
 from .vocabulary import (
     CHANNELS,
     DEFER_REASONS,
     DENY_REASONS,
     EVERY_BRAND,
-    Channel,
     DecisionKind,
     DeferReason,
     DenyReason,
@@ -35,8 +35,6 @@ from .vocabulary import (
     channels_for_kind,
     require_exactly,
 )
-
-_NOUNS: dict[str, str] = {Channel.CALL: "calls", Channel.SMS: "texts", Channel.EMAIL: "emails"}
 
 
 @dataclass(frozen=True)

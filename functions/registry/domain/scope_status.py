@@ -28,13 +28,13 @@ from .ebr import ebr_in_force
 from .facts import Consent, ContactFacts, OptOut, Relationship, SuppressionMembership, as_of
 from .policy import BASIS_CONSENT, BASIS_CONSENT_OR_EBR, BASIS_NONE, Policy
 from .timeutil import format_instant
-from .vocabulary import ALL, EVERY_BRAND, Channel, DenyReason, Outcome, Source
+from .vocabulary import ALL, EVERY_BRAND, DenyReason, Outcome, Source
+from .vocabulary import CHANNEL_NOUNS as _NOUNS
 
 # A bought list is never the person's own act, so it never overrides their opt-out on any channel.
 NEVER_LIFTS_OPT_OUT = frozenset({Source.PURCHASED_LIST})
 # Attempt outcomes that prove the channel reaches the person again after it was reported dead.
 _REACHED = frozenset({Outcome.ANSWERED, Outcome.DELIVERED})
-_NOUNS: dict[str, str] = {Channel.CALL: "calls", Channel.SMS: "texts", Channel.EMAIL: "emails"}
 
 
 class Standing(StrEnum):

@@ -185,6 +185,10 @@ DENY_REASONS: tuple[DenyReason, ...] = tuple(DenyReason)
 DEFER_REASONS: tuple[DeferReason, ...] = tuple(DeferReason)
 
 
+# A channel's messages in words ("2 calls", "quiet hours for texts").
+CHANNEL_NOUNS: dict[str, str] = {Channel.CALL: "calls", Channel.SMS: "texts", Channel.EMAIL: "emails"}
+
+
 def channels_for_kind(kind: str) -> tuple[Channel, ...]:
     """Channels an address of this kind ("phone" or "email") can be reached on."""
     return PHONE_CHANNELS if kind == "phone" else EMAIL_CHANNELS
