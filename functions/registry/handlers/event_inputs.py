@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 from ..domain.errors import InvalidRequest
 from ..domain.vocabulary import EventType, require_exactly
 from ..services.events import Envelope
+from .commands import from_body
 from .errors import validation_error
 from .schemas import (
     AttemptIn,
@@ -65,4 +66,4 @@ def parse(raw: Any) -> Envelope:
     if getattr(body, "id", None) not in (None, envelope.id):
         raise InvalidRequest("data.id: must be the event's id, which is the id of the fact it records", "data.id")
     return Envelope(id=envelope.id, type=EventType(envelope.type), occurred_at=envelope.occurred_at, source=envelope.source,
-                    data=body)
+                    data=from_body(body))

@@ -16,7 +16,7 @@ import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TypeVar
 
 from ..domain.addresses import Address
 from ..domain.errors import ChannelAddressMismatch, InvalidRequest, RegistryError
@@ -34,6 +34,7 @@ from ..domain.vocabulary import (
     require_exactly,
 )
 from . import fact_inputs, recording
+from .commands import Command, EmailBounced, EmailComplained, SetPreferences, SmsInbound
 
 APPLIED, DUPLICATE, REJECTED = "applied", "duplicate", "rejected"
 
@@ -50,8 +51,10 @@ class Envelope:
     type: EventType
     occurred_at: datetime
     source: str  # free text naming the sender; never a fact's source
-    data: Any  # the validated data (a body model of handlers.schemas), read by attribute
+    data: Command  # the validated data, as the command the matching endpoint makes
 
+
+_T = TypeVar("_T")
 
 # One write: (actor) -> its result. None: the event is accepted and changes nothing.
 Write = Callable[[str | None], recording.WriteResult]
@@ -105,13 +108,14 @@ def _fact(build, record) -> Callable[[Envelope], Write]:
 
 
 def _preferences(envelope: Envelope) -> Write:
-    contact = fact_inputs.address(envelope.data.address)
-    patch, fact_id = fact_inputs.preferences(contact, envelope.data, envelope.id)
+    data = _data(envelope, SetPreferences)
+    contact = fact_inputs.address(data.address)
+    patch, fact_id = fact_inputs.preferences(contact, data, envelope.id)
     return lambda actor: recording.update_preferences(contact, patch, fact_id, actor=actor)
 
 
 def _sms_inbound(envelope: Envelope) -> Write | None:
-    data = envelope.data
+    data = _data(envelope, SmsInbound)
     sender = fact_inputs.address(data.from_, field="from")
     _reachable(sender, Channel.SMS, "from")
     keyword = sms_keyword(data.body)
@@ -131,9 +135,10 @@ def _sms_inbound(envelope: Envelope) -> Write | None:
 
 
 def _email_bounced(envelope: Envelope) -> Write | None:
-    address = fact_inputs.address(envelope.data.address)
+    data = _data(envelope, EmailBounced)
+    address = fact_inputs.address(data.address)
     _reachable(address, Channel.EMAIL, "address")
-    if envelope.data.bounce_type != "permanent":
+    if data.bounce_type != "permanent":
         return None  # a transient bounce (mailbox full, greylisting) says nothing lasting
     marker = Undeliverable(channels=frozenset({Channel.EMAIL}), occurred_at=envelope.occurred_at,
                            reason=UndeliverableReason.HARD_BOUNCE, source=EMAIL_FEEDBACK_SOURCE)
@@ -141,12 +146,19 @@ def _email_bounced(envelope: Envelope) -> Write | None:
 
 
 def _email_complained(envelope: Envelope) -> Write:
-    address = fact_inputs.address(envelope.data.address)
+    address = fact_inputs.address(_data(envelope, EmailComplained).address)
     _reachable(address, Channel.EMAIL, "address")
     opt_out = OptOut(id=envelope.id, channels=frozenset({Channel.EMAIL}), purposes=frozenset({Purpose.MARKETING}),
                      brand=EVERY_BRAND, source=EMAIL_FEEDBACK_SOURCE, occurred_at=envelope.occurred_at,
                      note="spam complaint")
     return lambda actor: recording.record_opt_out(address, opt_out, actor)
+
+
+def _data(envelope: Envelope, kind: type[_T]) -> _T:
+    """The envelope's data as the command its type makes (``handlers.event_inputs`` made it so)."""
+    if not isinstance(envelope.data, kind):
+        raise TypeError(f"{envelope.type} carries {type(envelope.data).__name__}, not {kind.__name__}")
+    return envelope.data
 
 
 def _reachable(address: Address, channel: Channel, field: str) -> None:
