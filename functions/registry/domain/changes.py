@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from .facts import Attempt, Consent, ContactFacts, OptOut, Preferences, Relationship, Undeliverable
-from .vocabulary import ALL
+from .vocabulary import ALL, Channel, Disposition, HistoryType, Outcome, Source, UndeliverableReason
 
 MAX_ATTEMPTS_KEPT = 200
 
@@ -44,21 +44,22 @@ def add_attempt(facts: ContactFacts, attempt: Attempt, now: datetime, retention_
     kept = [a for a in (*facts.attempts, attempt) if a.occurred_at >= cutoff or a is attempt]
     attempts = _by_time(kept)[-MAX_ATTEMPTS_KEPT:]
     result = replace(facts, attempts=attempts)
-    if attempt.disposition == "do_not_contact":
+    if attempt.disposition == Disposition.DO_NOT_CONTACT:
         result = add_opt_out(result, opt_out_from_disposition(attempt))
-    if attempt.outcome == "disconnected":
-        result = add_undeliverable(result, Undeliverable(channels=frozenset({"call", "sms"}),
-                                                         occurred_at=attempt.occurred_at, reason="disconnected",
-                                                         source="dialer"))
-    if attempt.outcome == "bounced" and attempt.channel == "email":
-        result = add_undeliverable(result, Undeliverable(channels=frozenset({"email"}), occurred_at=attempt.occurred_at,
-                                                         reason="hard_bounce", source="dialer"))
+    if attempt.outcome == Outcome.DISCONNECTED:
+        result = add_undeliverable(result, Undeliverable(channels=frozenset({Channel.CALL, Channel.SMS}),
+                                                         occurred_at=attempt.occurred_at,
+                                                         reason=UndeliverableReason.DISCONNECTED, source=Source.DIALER))
+    if attempt.outcome == Outcome.BOUNCED and attempt.channel == Channel.EMAIL:
+        result = add_undeliverable(result, Undeliverable(channels=frozenset({Channel.EMAIL}),
+                                                         occurred_at=attempt.occurred_at,
+                                                         reason=UndeliverableReason.HARD_BOUNCE, source=Source.DIALER))
     return result
 
 
 def opt_out_from_disposition(attempt: Attempt) -> OptOut:
     return OptOut(id=f"{attempt.id}:dnc", channels=frozenset({attempt.channel}), purposes=frozenset({ALL}),
-                  brand=attempt.brand, source="dialer", occurred_at=attempt.occurred_at,
+                  brand=attempt.brand, source=Source.DIALER, occurred_at=attempt.occurred_at,
                   note="do_not_contact disposition", recorded_at=attempt.recorded_at)
 
 
@@ -74,10 +75,10 @@ def update_preferences(facts: ContactFacts, patch: dict[str, Any]) -> ContactFac
 # What a fact dated at or before a contact's erasure gets, when it arrives after it.
 ACCEPT, REFUSE, KEEP_AS_ERASED = "accept", "refuse", "keep_as_erased"
 # The facts erasure keeps (history types): the person's "no" outlives their erasure.
-KEPT_BY_ERASURE = frozenset({"opt_out.recorded"})
+KEPT_BY_ERASURE = frozenset({HistoryType.OPT_OUT_RECORDED})
 
 
-def after_erasure(fact_type: str, occurred_at: datetime, erased_at: datetime | None) -> str:
+def after_erasure(fact_type: HistoryType, occurred_at: datetime, erased_at: datetime | None) -> str:
     """How a fact about a contact that was erased at ``erased_at`` is taken.
 
     Facts dated after the erasure are the person coming back: accepted. Earlier ones would bring

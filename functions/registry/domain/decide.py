@@ -22,9 +22,19 @@ from .location import Whereabouts, locate
 from .policy import BASIS_CONSENT, Policy
 from .scope_status import Scope, ScopeStatus, scope_status
 from .timeutil import format_instant
-from .vocabulary import CHANNELS, DEFER_REASONS, DENY_REASONS, EVERY_BRAND, channels_for_kind
-
-_NOUNS = {"call": "calls", "sms": "texts", "email": "emails"}
+from .vocabulary import CHANNEL_NOUNS as _NOUNS
+from .vocabulary import (
+    CHANNELS,
+    DEFER_REASONS,
+    DENY_REASONS,
+    EVERY_BRAND,
+    DecisionKind,
+    DeferReason,
+    DenyReason,
+    UndeliverableReason,
+    channels_for_kind,
+    require_exactly,
+)
 
 
 @dataclass(frozen=True)
@@ -58,7 +68,7 @@ class Reason:
 @dataclass(frozen=True)
 class Decision:
     question: Question
-    decision: str  # allow | defer | deny
+    decision: DecisionKind
     reasons: tuple[Reason, ...]
     next_allowed_at: datetime | None
     preferred_channel: str | None
@@ -69,7 +79,7 @@ class Decision:
 
     @property
     def allowed(self) -> bool:
-        return self.decision == "allow"
+        return self.decision == DecisionKind.ALLOW
 
     @property
     def timezones(self) -> tuple[str, ...]:
@@ -99,34 +109,37 @@ def _opted_out(q: Question, status: ScopeStatus) -> list[Reason]:
     assert blocker is not None
     who = "every brand" if blocker.brand == EVERY_BRAND else f"brand {q.brand}"
     what = f"{q.purpose} {_NOUNS.get(q.channel, q.channel)}"
-    return [Reason("opted_out", f"opted out of {what} for {who} at {format_instant(blocker.occurred_at)}")]
+    return [Reason(DenyReason.OPTED_OUT, f"opted out of {what} for {who} at {format_instant(blocker.occurred_at)}")]
 
 
 def _on_lists(q: Question, status: ScopeStatus) -> list[Reason]:
-    return [Reason("on_suppression_list", f"on {m.kind} list {m.list_name}", list=m.list_name)
+    return [Reason(DenyReason.ON_SUPPRESSION_LIST, f"on {m.kind} list {m.list_name}", list=m.list_name)
             for m in status.lists]
 
 
 def _no_consent(q: Question, status: ScopeStatus) -> list[Reason]:
     wanted = "consent" if status.basis_rule == BASIS_CONSENT else "consent or established business relationship"
     text = f"no {wanted} for {_scope(q.channel, q.purpose, q.brand)}"
-    return [Reason("no_consent", f"{text}; {status.problem}" if status.problem else text)]
+    return [Reason(DenyReason.NO_CONSENT, f"{text}; {status.problem}" if status.problem else text)]
 
 
 def _undeliverable(q: Question, status: ScopeStatus) -> list[Reason]:
     dead = status.undelivered
     assert dead is not None
-    what = {"hard_bounce": "email hard-bounced", "disconnected": "number reported disconnected"}.get(
+    words: dict[str, str] = {UndeliverableReason.HARD_BOUNCE: "email hard-bounced",
+                             UndeliverableReason.DISCONNECTED: "number reported disconnected"}
+    what = words.get(
         dead.reason, f"reported undeliverable ({dead.reason})")
-    return [Reason("undeliverable", f"{what} at {format_instant(dead.at)}")]
+    return [Reason(DenyReason.UNDELIVERABLE, f"{what} at {format_instant(dead.at)}")]
 
 
 # Every deny code a scope's status can give, in words (a code missing here fails every lookup
 # that meets it, and the property tests: it never passes silently).
-_DENY_WORDS: Mapping[str, Callable[[Question, ScopeStatus], list[Reason]]] = {
-    "opted_out": _opted_out, "on_suppression_list": _on_lists, "no_consent": _no_consent,
-    "undeliverable": _undeliverable,
+_DENY_WORDS: Mapping[DenyReason, Callable[[Question, ScopeStatus], list[Reason]]] = {
+    DenyReason.OPTED_OUT: _opted_out, DenyReason.ON_SUPPRESSION_LIST: _on_lists, DenyReason.NO_CONSENT: _no_consent,
+    DenyReason.UNDELIVERABLE: _undeliverable,
 }
+require_exactly(DenyReason, _DENY_WORDS, "decide._DENY_WORDS")
 
 
 def _deny_reasons(q: Question, status: ScopeStatus) -> list[Reason]:
@@ -142,18 +155,18 @@ def _defer_reasons(q: Question, facts: ContactFacts, policy: Policy, at: datetim
     if quiet_hours.applies_to(q.channel, policy):  # no zone known: always quiet (fail closed)
         if not messages:
             if quiet_hours.is_quiet(at, where, policy, prefs.contact_hours):
-                return [Reason("quiet_hours", "")]
+                return [Reason(DeferReason.QUIET_HOURS, "")]
         else:
             text = quiet_hours.quiet_message(at, where, policy, q.channel, prefs.contact_hours)
             if text is not None:
-                out.append(Reason("quiet_hours", text))
+                out.append(Reason(DeferReason.QUIET_HOURS, text))
     if frequency_cap.is_capped(facts.attempts, q.channel, q.purpose, q.brand, at, policy):
         if not messages:
-            return [Reason("frequency_cap", "")]
-        out.append(Reason("frequency_cap", frequency_cap.cap_message(
+            return [Reason(DeferReason.FREQUENCY_CAP, "")]
+        out.append(Reason(DeferReason.FREQUENCY_CAP, frequency_cap.cap_message(
             facts.attempts, q.channel, q.purpose, q.brand, at, policy) or ""))
     if prefs.snooze_until is not None and at < prefs.snooze_until:
-        out.append(Reason("snoozed", f"snoozed until {format_instant(prefs.snooze_until)}"))
+        out.append(Reason(DeferReason.SNOOZED, f"snoozed until {format_instant(prefs.snooze_until)}"))
     return out
 
 
@@ -176,7 +189,7 @@ def _next_allowed(q: Question, facts: ContactFacts, policy: Policy, where: Where
 
 @dataclass(frozen=True)
 class _Core:
-    decision: str
+    decision: DecisionKind
     reasons: tuple[Reason, ...]
     next_allowed_at: datetime | None
     whereabouts: Whereabouts
@@ -184,7 +197,7 @@ class _Core:
 
 
 def _order(reasons: list[Reason]) -> tuple[Reason, ...]:
-    rank = {code: i for i, code in enumerate(DENY_REASONS + DEFER_REASONS)}
+    rank: dict[str, int] = {code: i for i, code in enumerate(DENY_REASONS + DEFER_REASONS)}
     return tuple(sorted(reasons, key=lambda r: rank.get(r.code, len(rank))))  # stable within a code
 
 
@@ -194,8 +207,8 @@ def _core(q: Question, facts: ContactFacts, policy: Policy, want_next: bool, whe
     status = scope_status(facts, Scope(q.channel, q.purpose, q.brand), q.at, policy)
     deny = _deny_reasons(q, status)
     defer = _defer_reasons(q, facts, policy, q.at, where)
-    decision = "deny" if deny else "defer" if defer else "allow"
-    nxt = _next_allowed(q, facts, policy, where) if decision == "defer" and want_next else None
+    decision = DecisionKind.DENY if deny else DecisionKind.DEFER if defer else DecisionKind.ALLOW
+    nxt = _next_allowed(q, facts, policy, where) if decision == DecisionKind.DEFER and want_next else None
     return _Core(decision, _order(deny + defer), nxt, where, status)
 
 

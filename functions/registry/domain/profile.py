@@ -13,7 +13,7 @@ from .facts import Consent, ContactFacts
 from .policy import Policy
 from .scope_status import Scope, ScopeStatus, scope_status
 from .timeutil import format_instant
-from .vocabulary import ALL, PURPOSES, channels_for_kind
+from .vocabulary import ALL, PURPOSES, DenyReason, channels_for_kind
 
 # --- the profile -------------------------------------------------------------------------------
 
@@ -77,11 +77,11 @@ class PageStatus(StrEnum):
 # Every deny reason's page status, most telling first (the page shows one). Total over
 # vocabulary.DENY_REASONS (a test checks it): a reason missing here is an error on the page,
 # never "subscribed".
-PAGE_STATUS_BY_REASON: Mapping[str, PageStatus] = {
-    "opted_out": PageStatus.OPTED_OUT,
-    "on_suppression_list": PageStatus.BLOCKED,
-    "undeliverable": PageStatus.UNDELIVERABLE,
-    "no_consent": PageStatus.NOT_SUBSCRIBED,
+PAGE_STATUS_BY_REASON: Mapping[DenyReason, PageStatus] = {
+    DenyReason.OPTED_OUT: PageStatus.OPTED_OUT,
+    DenyReason.ON_SUPPRESSION_LIST: PageStatus.BLOCKED,
+    DenyReason.UNDELIVERABLE: PageStatus.UNDELIVERABLE,
+    DenyReason.NO_CONSENT: PageStatus.NOT_SUBSCRIBED,
 }
 _PRECEDENCE = tuple(PAGE_STATUS_BY_REASON.values())
 

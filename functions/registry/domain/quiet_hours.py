@@ -19,9 +19,8 @@ from zoneinfo import ZoneInfo
 from .facts import ContactHours
 from .location import Whereabouts, known_zone
 from .policy import Policy
+from .vocabulary import CHANNEL_NOUNS as _NOUNS
 from .vocabulary import WEEKDAYS
-
-_NOUNS = {"call": "calls", "sms": "texts", "email": "emails"}
 
 
 def applies_to(channel: str, policy: Policy) -> bool:

@@ -28,13 +28,13 @@ from .ebr import ebr_in_force
 from .facts import Consent, ContactFacts, OptOut, Relationship, SuppressionMembership, as_of
 from .policy import BASIS_CONSENT, BASIS_CONSENT_OR_EBR, BASIS_NONE, Policy
 from .timeutil import format_instant
-from .vocabulary import ALL, EVERY_BRAND
+from .vocabulary import ALL, EVERY_BRAND, DenyReason, Outcome, Source
+from .vocabulary import CHANNEL_NOUNS as _NOUNS
 
 # A bought list is never the person's own act, so it never overrides their opt-out on any channel.
-NEVER_LIFTS_OPT_OUT = frozenset({"purchased_list"})
+NEVER_LIFTS_OPT_OUT = frozenset({Source.PURCHASED_LIST})
 # Attempt outcomes that prove the channel reaches the person again after it was reported dead.
-_REACHED = frozenset({"answered", "delivered"})
-_NOUNS = {"call": "calls", "sms": "texts", "email": "emails"}
+_REACHED = frozenset({Outcome.ANSWERED, Outcome.DELIVERED})
 
 
 class Standing(StrEnum):
@@ -104,17 +104,17 @@ class ScopeStatus:
         return None
 
     @property
-    def deny_codes(self) -> tuple[str, ...]:
+    def deny_codes(self) -> tuple[DenyReason, ...]:
         """The deny reasons of the scope, in the contract's order (``vocabulary.DENY_REASONS``)."""
         codes = []
         if self.opted_out:
-            codes.append("opted_out")
+            codes.append(DenyReason.OPTED_OUT)
         if self.lists:
-            codes.append("on_suppression_list")
+            codes.append(DenyReason.ON_SUPPRESSION_LIST)
         if not self.has_basis:
-            codes.append("no_consent")
+            codes.append(DenyReason.NO_CONSENT)
         if self.undelivered is not None:
-            codes.append("undeliverable")
+            codes.append(DenyReason.UNDELIVERABLE)
         return tuple(codes)
 
 

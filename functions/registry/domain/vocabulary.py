@@ -1,35 +1,194 @@
-"""The registry's closed vocabularies, as the contract names them."""
+"""The registry's closed vocabularies, as the contract names them: one ``StrEnum`` each.
+
+Every other list is derived from these: the request models' allowed values (and so the OpenAPI
+document, ``handlers.schemas``), the event readers (``handlers.event_inputs``, ``services.events``,
+each checked whole against ``EventType`` at import), the history's types (``services.recording``,
+``services.erasure``) and the decisions' reason codes (``scope_status``, ``decide``, ``profile``).
+A member is a ``str`` equal to its value, so stored documents and JSON answers hold the same text
+as before; ``tests/unit/test_vocabulary.py`` checks the OpenAPI document against these enums.
+"""
 from __future__ import annotations
 
-CHANNELS = ("call", "sms", "email")
-PHONE_CHANNELS = ("call", "sms")
-EMAIL_CHANNELS = ("email",)
-PURPOSES = ("marketing", "informational")
+from enum import StrEnum
+
+
+class Channel(StrEnum):
+    CALL = "call"
+    SMS = "sms"
+    EMAIL = "email"
+
+
+class Purpose(StrEnum):
+    MARKETING = "marketing"
+    INFORMATIONAL = "informational"
+
+
+class Source(StrEnum):
+    """Where a fact came from (a consent's, an opt-out's, ...)."""
+
+    WEB_FORM = "web_form"
+    INBOUND_CALL = "inbound_call"
+    REFERRAL = "referral"
+    EVENT = "event"
+    PURCHASE = "purchase"
+    PURCHASED_LIST = "purchased_list"
+    IMPORT = "import"
+    AGENT = "agent"
+    PREFERENCE_CENTER = "preference_center"
+    SMS_KEYWORD = "sms_keyword"
+    EMAIL_FEEDBACK = "email_feedback"
+    DIALER = "dialer"
+    CRM = "crm"
+    API = "api"
+
+
+class RelationshipKind(StrEnum):
+    INQUIRY = "inquiry"
+    TRANSACTION = "transaction"
+
+
+class Outcome(StrEnum):
+    """An attempt's outcome."""
+
+    ANSWERED = "answered"
+    NO_ANSWER = "no_answer"
+    VOICEMAIL = "voicemail"
+    BUSY = "busy"
+    FAILED = "failed"
+    DELIVERED = "delivered"
+    BOUNCED = "bounced"
+    DISCONNECTED = "disconnected"
+
+
+class Disposition(StrEnum):
+    DO_NOT_CONTACT = "do_not_contact"
+
+
+class SuppressionKind(StrEnum):
+    NATIONAL = "national"
+    STATE = "state"
+    INTERNAL = "internal"
+    LITIGATOR = "litigator"
+
+
+class Weekday(StrEnum):
+    """In ``datetime.weekday()`` order: ``WEEKDAYS[d.weekday()]``."""
+
+    MON = "mon"
+    TUE = "tue"
+    WED = "wed"
+    THU = "thu"
+    FRI = "fri"
+    SAT = "sat"
+    SUN = "sun"
+
+
+class ApiKeyScope(StrEnum):
+    """What an API key may do: erasure and keys; lookups; recording facts and reading records."""
+
+    ADMIN = "admin"
+    LOOKUP = "lookup"
+    WRITE = "write"
+
+
+class DecisionKind(StrEnum):
+    ALLOW = "allow"
+    DEFER = "defer"
+    DENY = "deny"
+
+
+class DenyReason(StrEnum):
+    """Reasons that do not pass with time, in the contract's order (a lookup lists them so)."""
+
+    OPTED_OUT = "opted_out"
+    ON_SUPPRESSION_LIST = "on_suppression_list"
+    NO_CONSENT = "no_consent"
+    UNDELIVERABLE = "undeliverable"
+
+
+class DeferReason(StrEnum):
+    """Reasons that pass with time."""
+
+    QUIET_HOURS = "quiet_hours"
+    FREQUENCY_CAP = "frequency_cap"
+    SNOOZED = "snoozed"
+
+
+class UndeliverableReason(StrEnum):
+    HARD_BOUNCE = "hard_bounce"
+    DISCONNECTED = "disconnected"
+
+
+class HistoryType(StrEnum):
+    """The type of a contact's history entry (and of the idempotency mark of the write)."""
+
+    CONSENT_GRANTED = "consent.granted"
+    OPT_OUT_RECORDED = "opt_out.recorded"
+    RELATIONSHIP_RECORDED = "relationship.recorded"
+    CONTACT_ATTEMPTED = "contact.attempted"
+    PREFERENCES_UPDATED = "preferences.updated"
+    CONTACT_UNDELIVERABLE = "contact.undeliverable"
+    CONTACT_ERASED = "contact.erased"
+    SUPPRESSION_ADDED = "suppression.added"
+    SUPPRESSION_REMOVED = "suppression.removed"
+
+
+class EventType(StrEnum):
+    """The one list of event types ``POST /v1/events`` takes: the request model's ``type``, the data
+    models (``handlers.event_inputs``) and the readers (``services.events``) are keyed by it, and
+    each refuses to load unless it covers exactly these. A fact type is spelled as its history type."""
+
+    CONSENT_GRANTED = HistoryType.CONSENT_GRANTED.value
+    OPT_OUT_RECORDED = HistoryType.OPT_OUT_RECORDED.value
+    RELATIONSHIP_RECORDED = HistoryType.RELATIONSHIP_RECORDED.value
+    CONTACT_ATTEMPTED = HistoryType.CONTACT_ATTEMPTED.value
+    PREFERENCES_UPDATED = HistoryType.PREFERENCES_UPDATED.value
+    SMS_INBOUND = "sms.inbound"
+    EMAIL_BOUNCED = "email.bounced"
+    EMAIL_COMPLAINED = "email.complained"
+
+
+def values(enum: type[StrEnum]) -> tuple[str, ...]:
+    """The plain values, in declaration order (for messages and the request models' Literals)."""
+    return tuple(member.value for member in enum)
+
+
+def require_exactly(enum: type[StrEnum], keys: object, what: str) -> None:
+    """Refuse to load a table that does not cover exactly the vocabulary it is keyed by."""
+    have = set(keys)  # type: ignore[call-overload]
+    missing = [m.value for m in enum if m not in have]
+    extra = sorted(str(k) for k in have if k not in set(enum))
+    if missing or extra:
+        raise RuntimeError(f"{what} must cover exactly {enum.__name__}: missing {missing}, unknown {extra}")
+
+
 ALL = "all"  # opt-outs may name every channel / every purpose
 EVERY_BRAND = "*"  # opt-outs may name every brand
 DEFAULT_BRAND = "default"
 
-SOURCES = (
-    "web_form", "inbound_call", "referral", "event", "purchase", "purchased_list", "import", "agent",
-    "preference_center", "sms_keyword", "email_feedback", "dialer", "crm", "api",
-)
+# Derived views, kept for the many places that iterate over or test membership in them.
+CHANNELS: tuple[Channel, ...] = tuple(Channel)
+PHONE_CHANNELS: tuple[Channel, ...] = (Channel.CALL, Channel.SMS)
+EMAIL_CHANNELS: tuple[Channel, ...] = (Channel.EMAIL,)
+PURPOSES: tuple[Purpose, ...] = tuple(Purpose)
+SOURCES: tuple[Source, ...] = tuple(Source)
 # Sources that are not first-party: they never make a lead hot or warm.
-NOT_FIRST_PARTY_SOURCES = frozenset({"purchased_list", "import"})
-
-RELATIONSHIP_KINDS = ("inquiry", "transaction")
-OUTCOMES = ("answered", "no_answer", "voicemail", "busy", "failed", "delivered", "bounced", "disconnected")
-DISPOSITIONS = ("do_not_contact",)
-SUPPRESSION_KINDS = ("national", "state", "internal", "litigator")
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-# What an API key may do: lookups; recording facts and reading records; erasure and keys.
-API_KEY_SCOPES = ("admin", "lookup", "write")
-
-DECISIONS = ("allow", "defer", "deny")
-DENY_REASONS = ("opted_out", "on_suppression_list", "no_consent", "undeliverable")
-DEFER_REASONS = ("quiet_hours", "frequency_cap", "snoozed")
+NOT_FIRST_PARTY_SOURCES = frozenset({Source.PURCHASED_LIST, Source.IMPORT})
+RELATIONSHIP_KINDS: tuple[RelationshipKind, ...] = tuple(RelationshipKind)
+OUTCOMES: tuple[Outcome, ...] = tuple(Outcome)
+DISPOSITIONS: tuple[Disposition, ...] = tuple(Disposition)
+SUPPRESSION_KINDS: tuple[SuppressionKind, ...] = tuple(SuppressionKind)
+WEEKDAYS: tuple[Weekday, ...] = tuple(Weekday)
+API_KEY_SCOPES: tuple[ApiKeyScope, ...] = tuple(ApiKeyScope)
+DECISIONS: tuple[DecisionKind, ...] = tuple(DecisionKind)
+DENY_REASONS: tuple[DenyReason, ...] = tuple(DenyReason)
+DEFER_REASONS: tuple[DeferReason, ...] = tuple(DeferReason)
 
 
-def channels_for_kind(kind: str) -> tuple[str, ...]:
+# A channel's messages in words ("2 calls", "quiet hours for texts").
+CHANNEL_NOUNS: dict[str, str] = {Channel.CALL: "calls", Channel.SMS: "texts", Channel.EMAIL: "emails"}
+
+
+def channels_for_kind(kind: str) -> tuple[Channel, ...]:
     """Channels an address of this kind ("phone" or "email") can be reached on."""
     return PHONE_CHANNELS if kind == "phone" else EMAIL_CHANNELS

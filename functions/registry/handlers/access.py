@@ -27,6 +27,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 
 from ..domain.errors import Forbidden, RegistryError, TooLarge, Unauthorized
+from ..domain.vocabulary import DecisionKind
 from ..services import api_keys
 from . import request_log
 from .body import MAX_BODY_BYTES
@@ -123,7 +124,7 @@ def gate(app: Any, method: str, path: str | None, headers: Mapping[str, str], bo
     except RegistryError as err:  # the key store could not be read: fail closed
         extra = _deny_body() if scope == LOOKUP else {}
         if scope == LOOKUP:
-            request_log.note(decision="deny")
+            request_log.note(decision=DecisionKind.DENY)
         return http_status(err), {**error_body(err.code, err.message), **extra}
     return None
 
@@ -136,7 +137,7 @@ def _header(headers: Mapping[str, str], name: str) -> str | None:
 
 
 def _deny_body() -> dict[str, Any]:
-    return {"decision": "deny", "allowed": False,
+    return {"decision": DecisionKind.DENY, "allowed": False,
             "reasons": [{"code": "registry_unavailable", "message": "the registry could not be read"}]}
 
 

@@ -21,6 +21,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ..domain.errors import InvalidRequest, RegistryError
+from ..domain.vocabulary import DecisionKind
 from . import body as request_body
 from . import openapi, request_log
 from .access import LOOKUP, check_declared, gate, lambda_event_gate, not_found, scope_for, treat_body_as_json
@@ -57,9 +58,9 @@ def configure(app: ApiGatewayResolver) -> ApiGatewayResolver:
         logger.exception("unexpected error")
         event = app.current_event
         if scope_for(app, event.http_method, event.path) == LOOKUP:
-            request_log.note(decision="deny")
+            request_log.note(decision=DecisionKind.DENY)
             return json_response(503, {**error_body("registry_unavailable", "the registry could not answer"),
-                                       "decision": "deny", "allowed": False,
+                                       "decision": DecisionKind.DENY, "allowed": False,
                                        "reasons": [permissions.UNAVAILABLE_REASON]})
         return json_response(500, error_body("internal_error", "the registry could not complete the request"))
 

@@ -11,7 +11,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..domain.errors import InvalidRequest
+from ..domain.vocabulary import EventType, require_exactly
 from ..services.events import Envelope
+from .commands import from_body
 from .errors import validation_error
 from .schemas import (
     AttemptIn,
@@ -25,19 +27,21 @@ from .schemas import (
     SmsInboundIn,
 )
 
-DATA_MODELS: dict[str, type[BaseModel]] = {
-    "consent.granted": ConsentIn,
-    "opt_out.recorded": OptOutIn,
-    "relationship.recorded": RelationshipIn,
-    "contact.attempted": AttemptIn,
-    "preferences.updated": PreferencesEventIn,
-    "sms.inbound": SmsInboundIn,
-    "email.bounced": EmailBouncedIn,
-    "email.complained": EmailComplainedIn,
+DATA_MODELS: dict[EventType, type[BaseModel]] = {
+    EventType.CONSENT_GRANTED: ConsentIn,
+    EventType.OPT_OUT_RECORDED: OptOutIn,
+    EventType.RELATIONSHIP_RECORDED: RelationshipIn,
+    EventType.CONTACT_ATTEMPTED: AttemptIn,
+    EventType.PREFERENCES_UPDATED: PreferencesEventIn,
+    EventType.SMS_INBOUND: SmsInboundIn,
+    EventType.EMAIL_BOUNCED: EmailBouncedIn,
+    EventType.EMAIL_COMPLAINED: EmailComplainedIn,
 }
-# Facts with an occurred_at of their own: the envelope's stands in when the data has none; one the
-# data gives must be the envelope's instant (checked in services.events, after the address).
-TIMED = frozenset({"consent.granted", "opt_out.recorded", "relationship.recorded", "contact.attempted"})
+require_exactly(EventType, DATA_MODELS, "handlers.event_inputs.DATA_MODELS")
+# Facts with an occurred_at of their own (their data model has one): the envelope's stands in when
+# the data has none; one the data gives must be the envelope's instant (checked in services.events,
+# after the address).
+TIMED = frozenset(kind for kind, model in DATA_MODELS.items() if "occurred_at" in model.model_fields)
 
 
 def raw_id(raw: Any) -> Any:
@@ -61,5 +65,5 @@ def parse(raw: Any) -> Envelope:
         raise validation_error(err.errors(), within=("data",)) from None
     if getattr(body, "id", None) not in (None, envelope.id):
         raise InvalidRequest("data.id: must be the event's id, which is the id of the fact it records", "data.id")
-    return Envelope(id=envelope.id, type=envelope.type, occurred_at=envelope.occurred_at, source=envelope.source,
-                    data=body)
+    return Envelope(id=envelope.id, type=EventType(envelope.type), occurred_at=envelope.occurred_at, source=envelope.source,
+                    data=from_body(body))

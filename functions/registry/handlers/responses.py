@@ -12,14 +12,18 @@ Errors: every error is ``ErrorResponse`` (``{"error": {"code", "message", "field
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..domain import vocabulary as v
 from ..domain.scope_status import Standing
-from .schemas import Channel, Purpose, SuppressionKind
+from .schemas import Channel, Purpose, RelationshipKind, SuppressionKind
 
-DecisionKind = Literal["allow", "defer", "deny"]
+if TYPE_CHECKING:
+    DecisionKind = v.DecisionKind
+else:  # inline in the document, as the request models' vocabularies (handlers.schemas)
+    DecisionKind = Literal[v.values(v.DecisionKind)]
 Temperature = Literal["hot", "warm", "cold"]
 EXAMPLE_PHONE = "+14155550123"
 EXAMPLE_TIME = "2026-11-24T05:40:00Z"
@@ -230,7 +234,7 @@ class RelationshipRecord(Open):
                              "recorded_at": "2026-11-29T12:00:00.500000Z"})
     address: str
     id: str
-    kind: Literal["inquiry", "transaction"]
+    kind: RelationshipKind
     brand: str
     occurred_at: datetime
     source: str | None = None

@@ -8,20 +8,42 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from ..domain import vocabulary as v
 from ..domain.brands import normalise_brand
 from ..domain.errors import RegistryError
 from ..domain.timeutil import MAX_INSTANT_LENGTH, parse_instant
 from ..services.suppression import MAX_ENTRIES as MAX_LIST_ENTRIES
 
-Channel = Literal["call", "sms", "email"]
-ChannelOrAll = Literal["call", "sms", "email", "all"]
-Purpose = Literal["marketing", "informational"]
-PurposeOrAll = Literal["marketing", "informational", "all"]
-Source = Literal["web_form", "inbound_call", "referral", "event", "purchase", "purchased_list", "import", "agent",
-                 "preference_center", "sms_keyword", "email_feedback", "dialer", "crm", "api"]
-Outcome = Literal["answered", "no_answer", "voicemail", "busy", "failed", "delivered", "bounced", "disconnected"]
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-SuppressionKind = Literal["national", "state", "internal", "litigator"]
+# The allowed values are the domain's enums (``domain.vocabulary``). At run time a field holds a
+# Literal of their values, so the OpenAPI document lists them inline as before and a validated
+# body holds plain text; the type checker sees the enum itself.
+if TYPE_CHECKING:
+    Channel = v.Channel
+    ChannelOrAll = v.Channel | Literal["all"]
+    Purpose = v.Purpose
+    PurposeOrAll = v.Purpose | Literal["all"]
+    Source = v.Source
+    Outcome = v.Outcome
+    Weekday = v.Weekday
+    SuppressionKind = v.SuppressionKind
+    RelationshipKind = v.RelationshipKind
+    Disposition = v.Disposition
+    EventType = v.EventType
+else:
+    def _literal(*values: str) -> Any:
+        return Literal[values]
+
+    Channel = _literal(*v.values(v.Channel))
+    ChannelOrAll = _literal(*v.values(v.Channel), v.ALL)
+    Purpose = _literal(*v.values(v.Purpose))
+    PurposeOrAll = _literal(*v.values(v.Purpose), v.ALL)
+    Source = _literal(*v.values(v.Source))
+    Outcome = _literal(*v.values(v.Outcome))
+    Weekday = _literal(*v.values(v.Weekday))
+    SuppressionKind = _literal(*v.values(v.SuppressionKind))
+    RelationshipKind = _literal(*v.values(v.RelationshipKind))
+    Disposition = _literal(*v.values(v.Disposition))
+    EventType = _literal(*v.values(v.EventType))
 
 
 def _instant(value: str) -> datetime:
@@ -122,7 +144,7 @@ class RelationshipIn(Strict):
     model_config = _example({"address": _PHONE, "kind": "inquiry", "brand": "acme", "occurred_at": _WHEN})
     id: Id | None = None
     address: AddressText
-    kind: Literal["inquiry", "transaction"]
+    kind: RelationshipKind
     brand: Brand | None = None
     occurred_at: Instant
     source: Source | None = None
@@ -138,7 +160,7 @@ class AttemptIn(Strict):
     brand: Brand | None = None
     occurred_at: Instant
     outcome: Outcome
-    disposition: Literal["do_not_contact"] | None = None
+    disposition: Disposition | None = None
 
 
 class ContactHoursIn(Strict):
@@ -181,9 +203,7 @@ class EntriesIn(Strict):
 
 
 # Events: the envelope, and the data of the types that have no endpoint of their own. The fact
-# types' data is the matching endpoint's body (ConsentIn, ...).
-EventType = Literal["consent.granted", "opt_out.recorded", "relationship.recorded", "contact.attempted",
-                    "preferences.updated", "sms.inbound", "email.bounced", "email.complained"]
+# types' data is the matching endpoint's body (ConsentIn, ...). The types: vocabulary.EventType.
 
 
 class EventIn(Strict):

@@ -22,6 +22,7 @@ from ..domain.addresses import Address
 from ..domain.documents import document_from_facts, facts_from_document, redact
 from ..domain.errors import NotFound, RegistryUnavailable
 from ..domain.timeutil import format_instant, sortable_instant, utc_now
+from ..domain.vocabulary import HistoryType, Source
 from ..retry import CONFLICTS
 from ..storage import contacts as store
 from ..storage import preference_links as links
@@ -30,7 +31,9 @@ from .contact_facts import facts_of
 from .failures import storage_failures
 from .recording import new_id
 
-KEPT_HISTORY_TYPES = {"opt_out.recorded", "contact.erased", "suppression.added", "suppression.removed"}
+# What erasure keeps of the history: the facts it keeps (changes.KEPT_BY_ERASURE), itself, list changes.
+KEPT_HISTORY_TYPES = changes.KEPT_BY_ERASURE | {HistoryType.CONTACT_ERASED, HistoryType.SUPPRESSION_ADDED,
+                                                HistoryType.SUPPRESSION_REMOVED}
 
 
 def erase(address: Address, actor: str | None = None) -> dict[str, Any]:
@@ -46,7 +49,7 @@ def erase(address: Address, actor: str | None = None) -> dict[str, Any]:
             erased = changes.erase(facts)
             now = utc_now()
             stamp = format_instant(now)
-            entry = _entry(now, "contact.erased", {}, actor)
+            entry = _entry(now, HistoryType.CONTACT_ERASED, {}, actor)
             unlinked = [store.LinkChange(contact_key(other), pk, False) for other in facts.preferences.linked_addresses]
             try:
                 store.commit(pk, snapshot.version if snapshot else 0, None,
@@ -63,11 +66,11 @@ def erase(address: Address, actor: str | None = None) -> dict[str, Any]:
     return {"address": address.value, "erased": True, "erased_at": stamp, "opt_outs_kept": len(erased.opt_outs)}
 
 
-def _entry(now, type_: str, data: dict[str, Any], actor: str | None) -> store.HistoryRecord:
+def _entry(now, type_: HistoryType, data: dict[str, Any], actor: str | None) -> store.HistoryRecord:
     stamp = format_instant(now)
     fact_id = new_id()
     return store.HistoryRecord(sk=store.history_sk(sortable_instant(now), sortable_instant(now), fact_id),
-                               type=type_, fact_id=fact_id, occurred_at=stamp, recorded_at=stamp, source="api",
+                               type=type_, fact_id=fact_id, occurred_at=stamp, recorded_at=stamp, source=Source.API,
                                data=data, actor=actor)
 
 
@@ -84,7 +87,7 @@ def _unlink(linker: str, pk: str, address: Address, actor: str | None) -> None:
         remaining = tuple(a for a in facts.preferences.linked_addresses if a != address.value)
         updated = changes.update_preferences(facts, {"linked_addresses": remaining})
         now = utc_now()
-        entry = _entry(now, "preferences.updated",
+        entry = _entry(now, HistoryType.PREFERENCES_UPDATED,
                        {"preferences": {"linked_addresses": list(remaining)}, "cause": "linked address erased"},
                        actor)
         try:

@@ -16,31 +16,45 @@ import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TypeVar
 
 from ..domain.addresses import Address
 from ..domain.errors import ChannelAddressMismatch, InvalidRequest, RegistryError
 from ..domain.facts import Consent, OptOut, Undeliverable
-from ..domain.vocabulary import ALL, DEFAULT_BRAND, EVERY_BRAND, PURPOSES
+from ..domain.vocabulary import (
+    ALL,
+    DEFAULT_BRAND,
+    EVERY_BRAND,
+    PURPOSES,
+    Channel,
+    EventType,
+    Purpose,
+    Source,
+    UndeliverableReason,
+    require_exactly,
+)
 from . import fact_inputs, recording
+from .commands import Command, EmailBounced, EmailComplained, SetPreferences, SmsInbound
 
 APPLIED, DUPLICATE, REJECTED = "applied", "duplicate", "rejected"
 
 # Whole body, trimmed, case-insensitive (inner runs of spaces count as one: "opt  out").
 STOP_KEYWORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT", "OPT OUT"})
 START_KEYWORDS = frozenset({"START", "UNSTOP", "YES"})
-SMS_KEYWORD_SOURCE = "sms_keyword"
-EMAIL_FEEDBACK_SOURCE = "email_feedback"
+SMS_KEYWORD_SOURCE = Source.SMS_KEYWORD
+EMAIL_FEEDBACK_SOURCE = Source.EMAIL_FEEDBACK
 
 
 @dataclass(frozen=True)
 class Envelope:
     id: str
-    type: str
+    type: EventType
     occurred_at: datetime
     source: str  # free text naming the sender; never a fact's source
-    data: Any  # the validated data (a body model of handlers.schemas), read by attribute
+    data: Command  # the validated data, as the command the matching endpoint makes
 
+
+_T = TypeVar("_T")
 
 # One write: (actor) -> its result. None: the event is accepted and changes nothing.
 Write = Callable[[str | None], recording.WriteResult]
@@ -94,62 +108,72 @@ def _fact(build, record) -> Callable[[Envelope], Write]:
 
 
 def _preferences(envelope: Envelope) -> Write:
-    contact = fact_inputs.address(envelope.data.address)
-    patch, fact_id = fact_inputs.preferences(contact, envelope.data, envelope.id)
+    data = _data(envelope, SetPreferences)
+    contact = fact_inputs.address(data.address)
+    patch, fact_id = fact_inputs.preferences(contact, data, envelope.id)
     return lambda actor: recording.update_preferences(contact, patch, fact_id, actor=actor)
 
 
 def _sms_inbound(envelope: Envelope) -> Write | None:
-    data = envelope.data
+    data = _data(envelope, SmsInbound)
     sender = fact_inputs.address(data.from_, field="from")
-    _reachable(sender, "sms", "from")
+    _reachable(sender, Channel.SMS, "from")
     keyword = sms_keyword(data.body)
     brand = data.brand or DEFAULT_BRAND
     if keyword == "stop":  # brand '*' (every brand) is allowed, as in any opt-out
-        opt_out = OptOut(id=envelope.id, channels=frozenset({"sms"}), purposes=frozenset({ALL}), brand=brand,
+        opt_out = OptOut(id=envelope.id, channels=frozenset({Channel.SMS}), purposes=frozenset({ALL}), brand=brand,
                          source=SMS_KEYWORD_SOURCE, occurred_at=envelope.occurred_at,
                          note=f"sms keyword {' '.join(data.body.split()).upper()}")
         return lambda actor: recording.record_opt_out(sender, opt_out, actor)
     if keyword == "start":
         if brand == EVERY_BRAND:
             raise InvalidRequest("a consent is given to one brand; '*' is only for opt-outs", "brand")
-        consent = Consent(id=envelope.id, channels=frozenset({"sms"}), purposes=frozenset(PURPOSES), brand=brand,
+        consent = Consent(id=envelope.id, channels=frozenset({Channel.SMS}), purposes=frozenset(PURPOSES), brand=brand,
                           source=SMS_KEYWORD_SOURCE, occurred_at=envelope.occurred_at)
         return lambda actor: recording.record_consent(sender, consent, actor)
     return None  # an ordinary reply: nothing about contact preferences to record (see docs/decisions.md)
 
 
 def _email_bounced(envelope: Envelope) -> Write | None:
-    address = fact_inputs.address(envelope.data.address)
-    _reachable(address, "email", "address")
-    if envelope.data.bounce_type != "permanent":
+    data = _data(envelope, EmailBounced)
+    address = fact_inputs.address(data.address)
+    _reachable(address, Channel.EMAIL, "address")
+    if data.bounce_type != "permanent":
         return None  # a transient bounce (mailbox full, greylisting) says nothing lasting
-    marker = Undeliverable(channels=frozenset({"email"}), occurred_at=envelope.occurred_at, reason="hard_bounce",
-                           source=EMAIL_FEEDBACK_SOURCE)
+    marker = Undeliverable(channels=frozenset({Channel.EMAIL}), occurred_at=envelope.occurred_at,
+                           reason=UndeliverableReason.HARD_BOUNCE, source=EMAIL_FEEDBACK_SOURCE)
     return lambda actor: recording.record_undeliverable(address, marker, envelope.id, actor)
 
 
 def _email_complained(envelope: Envelope) -> Write:
-    address = fact_inputs.address(envelope.data.address)
-    _reachable(address, "email", "address")
-    opt_out = OptOut(id=envelope.id, channels=frozenset({"email"}), purposes=frozenset({"marketing"}),
+    address = fact_inputs.address(_data(envelope, EmailComplained).address)
+    _reachable(address, Channel.EMAIL, "address")
+    opt_out = OptOut(id=envelope.id, channels=frozenset({Channel.EMAIL}), purposes=frozenset({Purpose.MARKETING}),
                      brand=EVERY_BRAND, source=EMAIL_FEEDBACK_SOURCE, occurred_at=envelope.occurred_at,
                      note="spam complaint")
     return lambda actor: recording.record_opt_out(address, opt_out, actor)
 
 
-def _reachable(address: Address, channel: str, field: str) -> None:
+def _data(envelope: Envelope, kind: type[_T]) -> _T:
+    """The envelope's data as the command its type makes (``handlers.event_inputs`` made it so)."""
+    if not isinstance(envelope.data, kind):
+        raise TypeError(f"{envelope.type} carries {type(envelope.data).__name__}, not {kind.__name__}")
+    return envelope.data
+
+
+def _reachable(address: Address, channel: Channel, field: str) -> None:
     if channel not in address.channels:
         raise ChannelAddressMismatch(f"channel {channel} cannot reach a {address.kind} address", field)
 
 
-_READERS: dict[str, Callable[[Envelope], Write | None]] = {
-    "consent.granted": _fact(fact_inputs.consent, recording.record_consent),
-    "opt_out.recorded": _fact(fact_inputs.opt_out, recording.record_opt_out),
-    "relationship.recorded": _fact(fact_inputs.relationship, recording.record_relationship),
-    "contact.attempted": _fact(fact_inputs.attempt, recording.record_attempt),
-    "preferences.updated": _preferences,
-    "sms.inbound": _sms_inbound,
-    "email.bounced": _email_bounced,
-    "email.complained": _email_complained,
+_READERS: dict[EventType, Callable[[Envelope], Write | None]] = {
+    EventType.CONSENT_GRANTED: _fact(fact_inputs.consent, recording.record_consent),
+    EventType.OPT_OUT_RECORDED: _fact(fact_inputs.opt_out, recording.record_opt_out),
+    EventType.RELATIONSHIP_RECORDED: _fact(fact_inputs.relationship, recording.record_relationship),
+    EventType.CONTACT_ATTEMPTED: _fact(fact_inputs.attempt, recording.record_attempt),
+    EventType.PREFERENCES_UPDATED: _preferences,
+    EventType.SMS_INBOUND: _sms_inbound,
+    EventType.EMAIL_BOUNCED: _email_bounced,
+    EventType.EMAIL_COMPLAINED: _email_complained,
 }
+require_exactly(EventType, _READERS, "services.events._READERS")

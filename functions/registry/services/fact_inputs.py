@@ -1,10 +1,9 @@
-"""Domain facts from validated request bodies: one path for the HTTP routes and for events.
+"""Domain facts from typed commands (``services.commands``): one path for the HTTP routes and for events.
 
-A body is the request as ``handlers.schemas`` validated it (``ConsentIn``, ``OptOutIn``,
-``RelationshipIn``, ``AttemptIn``, ``PreferencesIn``), read by attribute: types and closed
-vocabularies are already checked there; what needs the domain (addresses, channel pairing,
-brand ``*``, expiry order) is checked here. ``fact_id`` is the idempotency id: the body's own
-``id`` when the caller gives none (an event passes its envelope's id), else a new one.
+Types and closed vocabularies are checked when a command is made (from a request model, by
+``handlers.commands``); what needs the domain (addresses, channel pairing, brand ``*``, expiry
+order) is checked here. ``fact_id`` is the idempotency id: the command's own ``id`` when the
+caller gives none (an event passes its envelope's id), else a new one.
 """
 from __future__ import annotations
 
@@ -13,9 +12,10 @@ from typing import Any
 
 from ..domain.addresses import Address, normalise
 from ..domain.errors import ChannelAddressMismatch, InvalidRequest
-from ..domain.facts import Attempt, Consent, ContactHours, OptOut, Relationship
+from ..domain.facts import Attempt, Consent, OptOut, Relationship
 from ..domain.vocabulary import ALL, DEFAULT_BRAND, EVERY_BRAND
 from ..settings import get_settings
+from .commands import RecordAttempt, RecordConsent, RecordOptOut, RecordRelationship, SetPreferences
 from .recording import new_id
 
 
@@ -29,11 +29,11 @@ def check_channels(contact: Address, channels: Iterable[str], field: str = "chan
         raise ChannelAddressMismatch(f"channel {wrong[0]} cannot reach a {contact.kind} address", field)
 
 
-def _id(body: Any, fact_id: str | None) -> str:
+def _id(body: RecordConsent | RecordOptOut | RecordRelationship | RecordAttempt | SetPreferences, fact_id: str | None) -> str:
     return fact_id or body.id or new_id()
 
 
-def consent(body: Any, fact_id: str | None = None) -> tuple[Address, Consent]:
+def consent(body: RecordConsent, fact_id: str | None = None) -> tuple[Address, Consent]:
     contact = address(body.address)
     check_channels(contact, body.channels)
     if body.brand == EVERY_BRAND:
@@ -43,10 +43,10 @@ def consent(body: Any, fact_id: str | None = None) -> tuple[Address, Consent]:
     return contact, Consent(id=_id(body, fact_id), channels=frozenset(body.channels),
                             purposes=frozenset(body.purposes), brand=body.brand or DEFAULT_BRAND,
                             source=body.source, occurred_at=body.occurred_at, expires_at=body.expires_at,
-                            evidence=body.evidence.model_dump(exclude_none=True) if body.evidence else None)
+                            evidence=body.evidence)
 
 
-def opt_out(body: Any, fact_id: str | None = None) -> tuple[Address, OptOut]:
+def opt_out(body: RecordOptOut, fact_id: str | None = None) -> tuple[Address, OptOut]:
     contact = address(body.address)
     check_channels(contact, body.channels)
     channels = frozenset({ALL}) if ALL in body.channels else frozenset(body.channels)
@@ -56,7 +56,7 @@ def opt_out(body: Any, fact_id: str | None = None) -> tuple[Address, OptOut]:
                            note=body.note)
 
 
-def relationship(body: Any, fact_id: str | None = None) -> tuple[Address, Relationship]:
+def relationship(body: RecordRelationship, fact_id: str | None = None) -> tuple[Address, Relationship]:
     contact = address(body.address)
     if body.brand == EVERY_BRAND:
         raise InvalidRequest("a relationship is with one brand", "brand")
@@ -64,7 +64,7 @@ def relationship(body: Any, fact_id: str | None = None) -> tuple[Address, Relati
                                  occurred_at=body.occurred_at, source=body.source)
 
 
-def attempt(body: Any, fact_id: str | None = None) -> tuple[Address, Attempt]:
+def attempt(body: RecordAttempt, fact_id: str | None = None) -> tuple[Address, Attempt]:
     contact = address(body.address)
     check_channels(contact, [body.channel], "channel")
     if body.brand == EVERY_BRAND:
@@ -74,17 +74,14 @@ def attempt(body: Any, fact_id: str | None = None) -> tuple[Address, Attempt]:
                             disposition=body.disposition)
 
 
-def preferences(contact: Address, body: Any, fact_id: str | None = None) -> tuple[dict[str, Any], str]:
+def preferences(contact: Address, body: SetPreferences, fact_id: str | None = None) -> tuple[dict[str, Any], str]:
     """The patch (only the preferences sent; null clears one) and the id to record it under."""
-    sent = body.model_fields_set - {"id", "address"}
-    if not sent:
+    if not body.sent:
         raise InvalidRequest("send at least one preference", None)
     patch: dict[str, Any] = {}
-    for name in sent:
+    for name in body.sent:
         value = getattr(body, name)
-        if name == "contact_hours" and value is not None:
-            value = ContactHours(start=value.start, end=value.end, days=frozenset(value.days))
-        elif name == "linked_addresses":
+        if name == "linked_addresses":
             linked: list[str] = []
             for index, raw in enumerate(value or []):
                 other = address(raw, field=f"linked_addresses[{index}]").value

@@ -25,7 +25,7 @@ from ..domain.facts import Consent, ContactFacts, OptOut
 from ..domain.location import Whereabouts, known_zone, locate
 from ..domain.profile import PageScope, PageStatus, page_scope
 from ..domain.timeutil import format_instant, parse_instant, utc_now
-from ..domain.vocabulary import ALL, CHANNELS, EVERY_BRAND, PURPOSES
+from ..domain.vocabulary import ALL, CHANNELS, EVERY_BRAND, PURPOSES, Channel, Purpose, Source
 from ..settings import derived, get_settings
 from ..storage import preference_links as store
 from . import contact_facts, recording
@@ -37,7 +37,7 @@ from .secrets import read_secret
 DEFAULT_TTL_DAYS = 30
 MAX_TTL_DAYS = 365
 MAX_SNOOZE_DAYS = 365
-SOURCE = "preference_center"
+SOURCE = Source.PREFERENCE_CENTER
 DISCLOSURE_VERSION = "preference-center-1"
 PAGE_PATH = "/p/{token}"
 UNSUBSCRIBE_PATH = "/p/{token}/unsubscribe"
@@ -47,7 +47,8 @@ SUBSCRIBED, NOT_SUBSCRIBED, OPTED_OUT, BLOCKED, UNDELIVERABLE = (
     PageStatus.SUBSCRIBED, PageStatus.NOT_SUBSCRIBED, PageStatus.OPTED_OUT, PageStatus.BLOCKED,
     PageStatus.UNDELIVERABLE)
 IN, OUT, KEEP = "in", "out", "keep"
-_VERBS = {"call": ("call", "calls"), "sms": ("text", "messages"), "email": ("email", "messages")}
+_VERBS: dict[str, tuple[str, str]] = {Channel.CALL: ("call", "calls"), Channel.SMS: ("text", "messages"),
+                                      Channel.EMAIL: ("email", "messages")}
 
 
 _key = derived(lambda settings: read_secret(
@@ -311,10 +312,10 @@ def unsubscribe(link: Link, now: datetime | None = None) -> tuple[str, ...]:
     channels (email for an email address). A second click finds it done and records nothing."""
     now = now or utc_now()
     view = _address_view(link, link.address, _own_facts(link), True, now)
-    pending = frozenset(s.channel for s in view.scopes if s.purpose == "marketing" and s.status != OPTED_OUT)
+    pending = frozenset(s.channel for s in view.scopes if s.purpose == Purpose.MARKETING and s.status != OPTED_OUT)
     if pending:
         recording.record_opt_out(link.address, OptOut(
-            id=recording.new_id(), channels=pending, purposes=frozenset({"marketing"}), brand=link.brand,
+            id=recording.new_id(), channels=pending, purposes=frozenset({Purpose.MARKETING}), brand=link.brand,
             source=SOURCE, occurred_at=now, note="one-click unsubscribe (RFC 8058)"), link.actor)
     return link.address.channels
 

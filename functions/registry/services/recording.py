@@ -23,6 +23,7 @@ from ..domain.documents import document_from_facts
 from ..domain.errors import Conflict, ContactErased, RegistryUnavailable
 from ..domain.facts import Attempt, Consent, ContactFacts, OptOut, Relationship, Undeliverable
 from ..domain.timeutil import format_instant, parse_instant, sortable_instant, utc_now
+from ..domain.vocabulary import Disposition, HistoryType, Source
 from ..retry import CONFLICTS
 from ..settings import get_settings
 from ..storage import contacts as store
@@ -44,7 +45,7 @@ class WriteResult:
 class Change:
     """One fact to record: how it changes the facts, what history says, what the caller gets back."""
 
-    type: str
+    type: HistoryType
     fact_id: str
     occurred_at: Any  # datetime
     source: str | None
@@ -54,7 +55,7 @@ class Change:
     # The answer, from the facts after the change; the record itself when None.
     respond: Callable[[ContactFacts], dict[str, Any]] | None = None
     # Facts the change implies (an opt-out from a do_not_contact disposition): their own history entries.
-    implied: tuple[tuple[str, Any], ...] = ()  # (history type, fact with to_document())
+    implied: tuple[tuple[HistoryType, Any], ...] = ()  # (history type, fact with to_document())
 
 
 def new_id() -> str:
@@ -188,9 +189,9 @@ def _history(doc: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in doc.items() if k not in ("recorded_at", "id")}
 
 
-def _record_fact(address: Address, type_: str, fact: Any, source: str | None,
+def _record_fact(address: Address, type_: HistoryType, fact: Any, source: str | None,
                  add: Callable[[ContactFacts, Any, datetime], ContactFacts], actor: str | None,
-                 implied: tuple[tuple[str, Any], ...] = ()) -> WriteResult:
+                 implied: tuple[tuple[HistoryType, Any], ...] = ()) -> WriteResult:
     """A consent, opt-out, relationship or attempt: kept with the time it was recorded."""
     doc = fact.to_document()
     return apply_change(address, Change(type_, fact.id, fact.occurred_at, source,
@@ -199,25 +200,25 @@ def _record_fact(address: Address, type_: str, fact: Any, source: str | None,
 
 
 def record_consent(address: Address, consent: Consent, actor: str | None = None) -> WriteResult:
-    return _record_fact(address, "consent.granted", consent, consent.source,
+    return _record_fact(address, HistoryType.CONSENT_GRANTED, consent, consent.source,
                         lambda f, c, _: changes.add_consent(f, c), actor)
 
 
 def record_opt_out(address: Address, opt_out: OptOut, actor: str | None = None) -> WriteResult:
-    return _record_fact(address, "opt_out.recorded", opt_out, opt_out.source,
+    return _record_fact(address, HistoryType.OPT_OUT_RECORDED, opt_out, opt_out.source,
                         lambda f, o, _: changes.add_opt_out(f, o), actor)
 
 
 def record_relationship(address: Address, relationship: Relationship, actor: str | None = None) -> WriteResult:
-    return _record_fact(address, "relationship.recorded", relationship, relationship.source,
+    return _record_fact(address, HistoryType.RELATIONSHIP_RECORDED, relationship, relationship.source,
                         lambda f, r, _: changes.add_relationship(f, r), actor)
 
 
 def record_attempt(address: Address, attempt: Attempt, actor: str | None = None) -> WriteResult:
     retention = get_settings().attempts_retention_days
-    implied = (("opt_out.recorded", changes.opt_out_from_disposition(attempt)),) \
-        if attempt.disposition == "do_not_contact" else ()
-    return _record_fact(address, "contact.attempted", attempt, "dialer",
+    implied = ((HistoryType.OPT_OUT_RECORDED, changes.opt_out_from_disposition(attempt)),) \
+        if attempt.disposition == Disposition.DO_NOT_CONTACT else ()
+    return _record_fact(address, HistoryType.CONTACT_ATTEMPTED, attempt, Source.DIALER,
                         lambda f, a, now: changes.add_attempt(f, a, now, retention), actor, implied)
 
 
@@ -230,7 +231,7 @@ def update_preferences(address: Address, patch: dict[str, Any], request_id: str,
     shown = {k: v for k, v in Preferences(**patch).to_document().items() if k in patch}
     request = {"address": address.value, "id": request_id, "preferences": shown}
     return apply_change(address, Change(
-        "preferences.updated", request_id, now, source or "api", lambda f, _: changes.update_preferences(f, patch),
+        HistoryType.PREFERENCES_UPDATED, request_id, now, source or Source.API, lambda f, _: changes.update_preferences(f, patch),
         request, {"preferences": shown},
         respond=lambda f: {"address": address.value, "id": request_id, "preferences": f.preferences.to_document()}),
         actor)
@@ -238,7 +239,7 @@ def update_preferences(address: Address, patch: dict[str, Any], request_id: str,
 
 def record_undeliverable(address: Address, marker: Undeliverable, fact_id: str, actor: str | None = None) -> WriteResult:
     doc = {"id": fact_id, **marker.to_document()}
-    return apply_change(address, Change("contact.undeliverable", fact_id, marker.occurred_at, marker.source,
+    return apply_change(address, Change(HistoryType.CONTACT_UNDELIVERABLE, fact_id, marker.occurred_at, marker.source,
                                        lambda f, _: changes.add_undeliverable(f, marker),
                                        _with_address(address, doc),
                                        _history(doc)), actor)

@@ -10,7 +10,7 @@ from ..domain.addresses import Address, normalise
 from ..domain.documents import membership_token
 from ..domain.errors import Conflict, InvalidRequest, NotFound, RegistryUnavailable, TooLarge
 from ..domain.timeutil import format_instant, sortable_instant, utc_now
-from ..domain.vocabulary import SUPPRESSION_KINDS
+from ..domain.vocabulary import SUPPRESSION_KINDS, HistoryType, Source
 from ..retry import ENTRIES
 from ..settings import get_settings
 from ..storage import contacts as store
@@ -102,8 +102,9 @@ class _Job:
         self.recorded = recorded
         self.history = store.HistoryRecord(
             sk=store.history_sk(sortable_instant(now), sortable_instant(now), fact_id),
-            type="suppression.added" if add else "suppression.removed", fact_id=fact_id, occurred_at=recorded,
-            recorded_at=recorded, source="api", data={"list": name, "kind": kind})
+            type=HistoryType.SUPPRESSION_ADDED if add else HistoryType.SUPPRESSION_REMOVED, fact_id=fact_id,
+            occurred_at=recorded,
+            recorded_at=recorded, source=Source.API, data={"list": name, "kind": kind})
 
 
 def _change(job: _Job) -> str:

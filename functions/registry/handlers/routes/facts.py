@@ -2,12 +2,12 @@
 
 201 with the stored record; the same ``id`` again answers 200 with the first record.
 """
-
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from ...services import fact_inputs, recording
+from ...services import commands, fact_inputs, recording
 from .. import responses as R
 from ..access import WRITE, actor, requires
+from ..commands import command as _command
 from ..errors import json_response
 from ..observability import count, logger, tracer
 from ..responses import answers
@@ -30,7 +30,7 @@ def _answer(result: recording.WriteResult, what: str):
              **requires(WRITE), **answers(_recorded(R.ConsentRecord), 400, 409, 503))
 @tracer.capture_method(capture_response=False)
 def post_consent(body: ConsentIn):
-    address, consent = fact_inputs.consent(body)
+    address, consent = fact_inputs.consent(_command(body, commands.RecordConsent))
     return _answer(recording.record_consent(address, consent, actor()), "consent")
 
 
@@ -38,7 +38,7 @@ def post_consent(body: ConsentIn):
              **requires(WRITE), **answers(_recorded(R.OptOutRecord), 400, 409, 503))
 @tracer.capture_method(capture_response=False)
 def post_opt_out(body: OptOutIn):
-    address, opt_out = fact_inputs.opt_out(body)
+    address, opt_out = fact_inputs.opt_out(_command(body, commands.RecordOptOut))
     return _answer(recording.record_opt_out(address, opt_out, actor()), "opt-out")
 
 
@@ -47,7 +47,7 @@ def post_opt_out(body: OptOutIn):
              **requires(WRITE), **answers(_recorded(R.RelationshipRecord), 400, 409, 503))
 @tracer.capture_method(capture_response=False)
 def post_relationship(body: RelationshipIn):
-    address, relationship = fact_inputs.relationship(body)
+    address, relationship = fact_inputs.relationship(_command(body, commands.RecordRelationship))
     return _answer(recording.record_relationship(address, relationship, actor()), "relationship")
 
 
@@ -55,7 +55,7 @@ def post_relationship(body: RelationshipIn):
              **requires(WRITE), **answers(_recorded(R.AttemptRecord), 400, 409, 503))
 @tracer.capture_method(capture_response=False)
 def post_attempt(body: AttemptIn):
-    address, attempt = fact_inputs.attempt(body)
+    address, attempt = fact_inputs.attempt(_command(body, commands.RecordAttempt))
     return _answer(recording.record_attempt(address, attempt, actor()), "attempt")
 
 
@@ -65,5 +65,5 @@ def post_attempt(body: AttemptIn):
 @tracer.capture_method(capture_response=False)
 def put_preferences(address: str, body: PreferencesIn):
     contact = fact_inputs.address(address)  # decoded once already (handlers.routing)
-    patch, request_id = fact_inputs.preferences(contact, body)
+    patch, request_id = fact_inputs.preferences(contact, _command(body, commands.SetPreferences))
     return _answer(recording.update_preferences(contact, patch, request_id, actor=actor()), "preferences")

@@ -9,7 +9,7 @@ from ...domain.brands import normalise_brand
 from ...domain.decide import Decision
 from ...domain.errors import InvalidRequest, RegistryError, RegistryUnavailable
 from ...domain.timeutil import parse_instant, utc_now
-from ...domain.vocabulary import DEFAULT_BRAND, EVERY_BRAND
+from ...domain.vocabulary import DEFAULT_BRAND, EVERY_BRAND, DecisionKind
 from ...services import permissions
 from ...services.policies import policy_book
 from .. import request_log
@@ -36,7 +36,7 @@ def _brand(brand: str | None) -> str:
 
 
 def unavailable_decision(address: object, channel: str, purpose: str, brand: str) -> dict:
-    return {"address": address, "channel": channel, "purpose": purpose, "brand": brand, "decision": "deny",
+    return {"address": address, "channel": channel, "purpose": purpose, "brand": brand, "decision": DecisionKind.DENY,
             "allowed": False, "reasons": [UNAVAILABLE_REASON], "next_allowed_at": None}
 
 
@@ -59,7 +59,7 @@ def get_permission(
     except RegistryUnavailable as err:
         count("RegistryUnavailable")
         logger.warning("lookup failed closed", extra={"cause": repr(err.__cause__)})
-        request_log.note(decision="deny")
+        request_log.note(decision=DecisionKind.DENY)
         return json_response(503, {**error_body(err.code, err.message), **unavailable_decision(
             address, channel, purpose, brand)})
     _count(decision)

@@ -22,7 +22,7 @@ from pydantic import ConfigDict, Field
 
 from ...domain import link_tokens
 from ...domain.errors import Forbidden, Gone, InvalidRequest, RegistryError, RegistryUnavailable
-from ...domain.vocabulary import CHANNELS, DEFAULT_BRAND, PURPOSES
+from ...domain.vocabulary import CHANNELS, DEFAULT_BRAND, PURPOSES, Purpose
 from ...services import preference_links
 from ...settings import get_settings
 from .. import page_texts
@@ -124,7 +124,7 @@ def post_unsubscribe(token: str):
     count("OneClickUnsubscribe")
     if _wants_html():
         return _html(200, pages.unsubscribed(link))
-    return json_response(200, {"unsubscribed": True, "channels": list(channels), "purposes": ["marketing"],
+    return json_response(200, {"unsubscribed": True, "channels": list(channels), "purposes": [Purpose.MARKETING],
                                "brand": link.brand}, headers=dict(pages.HEADERS))
 
 
