@@ -21,9 +21,11 @@ _DEFAULTS = {
     "REGISTRY_PUBLIC_BASE_URL": "http://prefs.test:3000",
     "POWERTOOLS_TRACE_DISABLED": "true",
     # moto applies writes one at a time and copies the whole table per transaction: under two
-    # xdist workers and racing threads a write can queue for seconds. Reads keep their real
-    # (fail-fast) timeouts, which the fail-closed tests measure.
+    # xdist workers and racing threads a write can queue for seconds, and a read for more than
+    # the real 0.5 s (a 503 that says nothing about the code). The tests that measure failing
+    # closed put the real read timeouts back (``real_read_timeouts``).
     "REGISTRY_WRITE_TIMEOUT": "15",
+    "REGISTRY_READ_TIMEOUT": "5",
     "POWERTOOLS_METRICS_NAMESPACE": "ContactRegistry",
     "POWERTOOLS_SERVICE_NAME": "contact-registry",
 }
@@ -166,3 +168,13 @@ def faults():
         yield injector
     finally:
         injector.clear()
+
+
+# What a lookup runs with in production: the fail-closed tests measure these.
+READ_TIMEOUT_VARIABLES = ("REGISTRY_READ_TIMEOUT", "REGISTRY_READ_CONNECT_TIMEOUT", "REGISTRY_READ_MAX_ATTEMPTS")
+
+
+@pytest.fixture
+def real_read_timeouts(configure):
+    """The settings' own read timeouts (0.25 s connect, 0.5 s read, 2 attempts), not the suite's."""
+    configure(**{name: None for name in READ_TIMEOUT_VARIABLES})

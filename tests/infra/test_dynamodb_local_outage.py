@@ -15,6 +15,7 @@ import pytest
 
 from infra import dynamodb_local
 from infra.net import free_port, http_status, wait_until
+from tests.conftest import READ_TIMEOUT_VARIABLES
 
 ROOT = Path(__file__).resolve().parents[2]
 NOON_LA = "2026-12-01T20%3A00%3A00Z"
@@ -43,7 +44,9 @@ def test_killing_dynamodb_local_makes_the_next_lookup_deny_within_two_seconds(tm
     ddb = dynamodb_local.DynamoDBLocal()
     endpoint = ddb.start()
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_ENDPOINT_URL")}
+    # The stack's own read timeouts, not the suite's longer ones: this measures failing closed.
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("AWS_ENDPOINT_URL") and k not in READ_TIMEOUT_VARIABLES}
     env.update(AWS_ENDPOINT_URL_DYNAMODB=endpoint, PORT=str(port), MOTO_PORT=str(free_port()),
                PYTHONPATH=os.pathsep.join([str(ROOT / "functions"), str(ROOT)]))
     log = (tmp_path / "stack.log").open("w")

@@ -17,7 +17,8 @@ from registry.storage import contacts as store
 from registry.storage.contacts import ContactItem
 from tests.storage.faults import hours_ago, new_email, response
 
-pytestmark = [pytest.mark.dynamodb, pytest.mark.usefixtures("dynamodb_table")]
+# The real read timeouts: these tests measure how fast a lookup fails closed.
+pytestmark = [pytest.mark.dynamodb, pytest.mark.usefixtures("dynamodb_table", "real_read_timeouts")]
 
 OP = "BatchGetItem"
 

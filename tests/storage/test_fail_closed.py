@@ -23,7 +23,8 @@ from registry.storage.table import reset_connections, write_connection
 from tests.api.conftest import new_phone
 from tests.storage.faults import SilentEndpoint, client_of, closed_port_url, hours_ago
 
-pytestmark = [pytest.mark.dynamodb, pytest.mark.usefixtures("dynamodb_table")]
+# The real read timeouts: these tests measure how fast a lookup fails closed.
+pytestmark = [pytest.mark.dynamodb, pytest.mark.usefixtures("dynamodb_table", "real_read_timeouts")]
 
 # ~1 s is what the configuration gives (2 attempts, 0.5 s read timeout); botocore's defaults would
 # hold a lookup ~25 s or more. 5 s tells the two apart without letting a loaded CI machine's timing
