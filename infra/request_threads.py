@@ -53,19 +53,26 @@ class RequestThreads:
             await send(message)
 
     def _run(self, scope: dict[str, Any], body: bytes, replies: list[Message]) -> None:
-        delivered = False
-
-        async def receive() -> Message:
-            nonlocal delivered
-            if delivered:
-                return {"type": "http.disconnect"}
-            delivered = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        async def send(message: Message) -> None:
-            replies.append(message)
-
-        asyncio.run(self.app(scope, receive, send))
+        run_request(self.app, scope, body, replies)
 
     def close(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+def run_request(app: ASGIApp, scope: dict[str, Any], body: bytes, replies: list[Message],
+                timeout: float | None = None) -> None:
+    """One HTTP request through ``app`` on an event loop of its own: ``body`` is the whole request,
+    and the response's messages are appended to ``replies`` (the tests' local host uses it too)."""
+    delivered = False
+
+    async def receive() -> Message:
+        nonlocal delivered
+        if delivered:
+            return {"type": "http.disconnect"}
+        delivered = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message: Message) -> None:
+        replies.append(message)
+
+    asyncio.run(asyncio.wait_for(app(scope, receive, send), timeout))

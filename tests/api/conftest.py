@@ -93,7 +93,7 @@ class LocalApi(Api):
     def call(self, method: str, path: str, body: Any = None, key: str | None = "admin", raw: bytes | None = None,
              headers: dict[str, str] | None = None, raw_path: str | None = None,
              context: dict[str, Any] | None = None) -> Reply:
-        import asyncio
+        from infra.request_threads import run_request
 
         assert context is None, "the local server has no request context to set"
         path_only, _, query = path.partition("?")
@@ -112,19 +112,8 @@ class LocalApi(Api):
             "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 3000),
         }
         sent: list[dict] = []
-        pending = [{"type": "http.request", "body": data, "more_body": False}]
-
-        async def receive():
-            if pending:
-                return pending.pop(0)
-            await asyncio.sleep(3600)  # the client stays connected until the answer is sent
-            return {"type": "http.disconnect"}
-
-        async def send(message):
-            sent.append(message)
-
-        try:
-            asyncio.run(asyncio.wait_for(self.handler(scope, receive, send), timeout=60))
+        try:  # as `make run` hands each request over (infra.request_threads)
+            run_request(self.handler, scope, data, sent, timeout=60)
         except Exception:  # what uvicorn answers when the app raises before it started a response
             if sent:
                 raise

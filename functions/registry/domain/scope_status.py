@@ -141,11 +141,6 @@ def _refusal(consent: Consent, channel: str, at: datetime, policy: Policy) -> tu
     return None
 
 
-def consent_problem(consent: Consent, channel: str, at: datetime, policy: Policy) -> str | None:
-    refusal = _refusal(consent, channel, at, policy)
-    return refusal[1] if refusal else None
-
-
 # --- the status --------------------------------------------------------------------------------
 
 def scope_status(facts: ContactFacts, scope: Scope, at: datetime, policy: Policy) -> ScopeStatus:
