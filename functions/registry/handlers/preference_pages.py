@@ -16,9 +16,10 @@ import html
 import re
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, Template, TemplateNotFound
+if TYPE_CHECKING:  # jinja2 itself is imported on the first page, not on a lookup's cold start
+    from jinja2 import Environment, Template
 from markupsafe import Markup
 
 from ..domain.timeutil import format_instant, utc_now
@@ -52,6 +53,8 @@ def escape(value: Any) -> Markup:
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
     # finalize: every {{ value }} goes through ``escape`` (autoescape then leaves it alone, as it
     # is Markup); a name the template uses and the page does not give is an error, never "".
     return Environment(loader=PackageLoader("registry.handlers", "templates"), autoescape=True,
@@ -60,6 +63,8 @@ def environment() -> Environment:
 
 
 def _layout(brand: str | None) -> Template:
+    from jinja2 import TemplateNotFound
+
     env = environment()
     if brand and _BRAND_FOLDER.match(brand):
         try:
