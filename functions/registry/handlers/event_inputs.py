@@ -1,41 +1,32 @@
 """Reading one event envelope for ``services.events``: over HTTP today, from a queue tomorrow.
 
-The envelope is checked first; then its data with the body model of the matching endpoint
-(``ConsentIn`` for ``consent.granted``, ...), so an event is read exactly as the request would
-be, and an error names the same code and a field inside the event (``data.address``).
+The envelope is checked first; then its data is validated into the command its type makes
+(``services.commands``: ``RecordConsent`` for ``consent.granted``, the very body of
+``POST /v1/consents``), so an event is read exactly as the request would be, and an error names
+the same code and a field inside the event (``data.address``).
 """
 from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from ..domain.errors import InvalidRequest
 from ..domain.vocabulary import EventType, require_exactly
+from ..services import commands as c
 from ..services.events import Envelope
-from .commands import from_body
 from .errors import validation_error
-from .schemas import (
-    AttemptIn,
-    ConsentIn,
-    EmailBouncedIn,
-    EmailComplainedIn,
-    EventIn,
-    OptOutIn,
-    PreferencesEventIn,
-    RelationshipIn,
-    SmsInboundIn,
-)
+from .schemas import EventIn
 
-DATA_MODELS: dict[EventType, type[BaseModel]] = {
-    EventType.CONSENT_GRANTED: ConsentIn,
-    EventType.OPT_OUT_RECORDED: OptOutIn,
-    EventType.RELATIONSHIP_RECORDED: RelationshipIn,
-    EventType.CONTACT_ATTEMPTED: AttemptIn,
-    EventType.PREFERENCES_UPDATED: PreferencesEventIn,
-    EventType.SMS_INBOUND: SmsInboundIn,
-    EventType.EMAIL_BOUNCED: EmailBouncedIn,
-    EventType.EMAIL_COMPLAINED: EmailComplainedIn,
+DATA_MODELS: dict[EventType, type[c.Command]] = {
+    EventType.CONSENT_GRANTED: c.RecordConsent,
+    EventType.OPT_OUT_RECORDED: c.RecordOptOut,
+    EventType.RELATIONSHIP_RECORDED: c.RecordRelationship,
+    EventType.CONTACT_ATTEMPTED: c.RecordAttempt,
+    EventType.PREFERENCES_UPDATED: c.SetContactPreferences,
+    EventType.SMS_INBOUND: c.SmsInbound,
+    EventType.EMAIL_BOUNCED: c.EmailBounced,
+    EventType.EMAIL_COMPLAINED: c.EmailComplained,
 }
 require_exactly(EventType, DATA_MODELS, "handlers.event_inputs.DATA_MODELS")
 # Facts with an occurred_at of their own (their data model has one): the envelope's stands in when
@@ -60,10 +51,10 @@ def parse(raw: Any) -> Envelope:
     if envelope.type in TIMED and data.get("occurred_at") is None:
         data["occurred_at"] = raw["occurred_at"]
     try:
-        body = DATA_MODELS[envelope.type].model_validate(data)
+        command = DATA_MODELS[envelope.type].model_validate(data)
     except ValidationError as err:
         raise validation_error(err.errors(), within=("data",)) from None
-    if getattr(body, "id", None) not in (None, envelope.id):
+    if getattr(command, "id", None) not in (None, envelope.id):
         raise InvalidRequest("data.id: must be the event's id, which is the id of the fact it records", "data.id")
     return Envelope(id=envelope.id, type=EventType(envelope.type), occurred_at=envelope.occurred_at, source=envelope.source,
-                    data=from_body(body))
+                    data=command)

@@ -6,8 +6,10 @@ declares (``access.requires``: ``x-required-scope``, and the ``apiKey`` security
 every route that needs a key). ``document`` then states what the gate does before any route
 runs, from the same declarations: 401 and 403 on every route that needs a key, 413 on every route
 that takes a body, 404 on every route with a path parameter (one that breaks the path's one
-spelling names no route, ``routing``); and it drops Powertools' 422, which this API never sends (request validation
-answers 400 with the contract's error).
+spelling names no route, ``routing``); it drops Powertools' 422, which this API never sends (request validation
+answers 400 with the contract's error); and it names each schema by its title, which is the class
+name unless a model says otherwise: a command keeps its request's name (``RecordConsent`` is
+``ConsentIn``, ``services.commands``), so a client generated from the document keeps its models.
 
 Swagger UI is Powertools' page (``generate_swagger_html``) with its bundled script and style
 inlined: nothing is loaded from a CDN, and the page's CSP allows no other origin. It shows this
@@ -52,7 +54,8 @@ DOCS_HEADERS = {
     "X-Frame-Options": "DENY",
 }
 _SWAGGER_ASSETS = Path(swagger_html.__file__).parent
-_ERROR_REF = {"$ref": "#/components/schemas/ErrorResponse"}
+_REF_PREFIX = "#/components/schemas/"
+_ERROR_REF = {"$ref": f"{_REF_PREFIX}ErrorResponse"}
 _GATE_ERRORS = {
     401: "no API key, or one the registry does not know",
     403: "the API key lacks the scope this operation needs (x-required-scope)",
@@ -97,7 +100,31 @@ def document(app: ApiGatewayResolver) -> dict[str, Any]:
     schemas = doc.get("components", {}).get("schemas", {})
     for name in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):  # Powertools' own
         schemas.pop(name, None)
-    return doc
+    return _named_by_title(doc)
+
+
+def _named_by_title(doc: dict[str, Any]) -> dict[str, Any]:
+    """Each schema under its title (see above), every reference to it renamed, the schemas in order."""
+    schemas = doc.get("components", {}).get("schemas", {})
+    names = {name: schema.get("title") or name for name, schema in schemas.items()}
+    if len(set(names.values())) != len(names):
+        raise RuntimeError(f"two schemas of the OpenAPI document have one title: {sorted(names.values())}")
+    if all(name == title for name, title in names.items()):
+        return doc
+    refs = {f"{_REF_PREFIX}{name}": f"{_REF_PREFIX}{title}" for name, title in names.items() if name != title}
+
+    def renamed(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {key: refs.get(value, value) if key == "$ref" and isinstance(value, str) else renamed(value)
+                    for key, value in node.items()}
+        if isinstance(node, list):
+            return [renamed(value) for value in node]
+        return node
+
+    out: dict[str, Any] = renamed(doc)
+    out["components"]["schemas"] = dict(sorted((names[name], schema) for name, schema in
+                                               out["components"]["schemas"].items()))
+    return out
 
 
 def _error(description: str) -> dict[str, Any]:

@@ -18,11 +18,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..domain import vocabulary as v
 from ..domain.scope_status import Standing
-from .schemas import Channel, Purpose, RelationshipKind, SuppressionKind
+from ..services.command_fields import Channel, Purpose, RelationshipKind, SuppressionKind
 
 if TYPE_CHECKING:
     DecisionKind = v.DecisionKind
-else:  # inline in the document, as the request models' vocabularies (handlers.schemas)
+else:  # inline in the document, as the request models' vocabularies (services.command_fields)
     DecisionKind = Literal[v.values(v.DecisionKind)]
 Temperature = Literal["hot", "warm", "cold"]
 EXAMPLE_PHONE = "+14155550123"

@@ -1,101 +1,142 @@
-"""What the services are asked to do, as typed values: one command per fact kind and event.
+"""What the services are asked to do: one command per fact kind and event, declared once.
 
-The HTTP layer and the event layer both produce these from their request models
-(``handlers.commands.from_body``: field for field, by name), so the services never read a handler
-model. Types and closed vocabularies are already checked when a command exists; what needs the
-domain (addresses, channel pairing, brand ``*``, expiry order) is checked by ``fact_inputs``.
-``id`` is the caller's idempotency id, None when it gave none.
+A command is the request itself: the routes take it as their body and the event layer validates
+an event's data into it (``handlers.event_inputs.DATA_MODELS``), so an event is read exactly as
+the matching request. Types, bounds and closed vocabularies are checked when a command is made
+(the field types of ``command_fields``; unknown fields refused, the value frozen); what needs the
+domain (addresses, channel pairing, brand ``*``, expiry order) is checked by ``fact_inputs``,
+which makes the domain's fact from it. ``id`` is the caller's idempotency id, None when it gave
+none.
+
+Each command keeps its schema's name in the OpenAPI document (``ConsentIn``, ...: the title
+given with ``shown``), so a client generated from the document keeps its model names.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from typing import Annotated, Literal
 
-from ..domain.facts import ContactHours
-from ..domain.vocabulary import Channel, Disposition, Outcome, Purpose, RelationshipKind, Source
+from pydantic import Field
+
+from .command_fields import (
+    AddressText,
+    Brand,
+    Channel,
+    ChannelOrAll,
+    ContactHoursIn,
+    Disposition,
+    Evidence,
+    Id,
+    Instant,
+    Outcome,
+    Purpose,
+    PurposeOrAll,
+    RelationshipKind,
+    Source,
+    Strict,
+    Text,
+    TimeZone,
+    shown,
+)
+
+_PHONE, _WHEN = "+14155550123", "2026-11-28T12:00:00Z"
 
 
-@dataclass(frozen=True)
-class RecordConsent:
-    address: str
-    channels: tuple[Channel, ...]
-    purposes: tuple[Purpose, ...]
+class RecordConsent(Strict):
+    model_config = shown({"address": _PHONE, "channels": ["call", "sms"], "purposes": ["marketing"],
+                          "brand": "acme", "source": "web_form", "occurred_at": _WHEN,
+                          "evidence": {"disclosure_text": "I agree that Acme may call and text me ...",
+                                       "form_url": "https://acme.example/signup", "ip": "203.0.113.7"}},
+                         title="ConsentIn")
+    id: Id | None = None
+    address: AddressText
+    channels: Annotated[list[Channel], Field(min_length=1, max_length=3)]
+    purposes: Annotated[list[Purpose], Field(min_length=1, max_length=2)]
+    brand: Brand | None = None
     source: Source
-    occurred_at: datetime
-    id: str | None = None
-    brand: str | None = None
-    expires_at: datetime | None = None
-    evidence: dict[str, Any] | None = None  # only the fields given
+    occurred_at: Instant
+    expires_at: Instant | None = None
+    evidence: Evidence | None = None
 
 
-@dataclass(frozen=True)
-class RecordOptOut:
-    address: str
-    channels: tuple[str, ...]  # channels, or "all"
-    purposes: tuple[str, ...]  # purposes, or "all"
+class RecordOptOut(Strict):
+    model_config = shown({"address": _PHONE, "channels": ["all"], "purposes": ["all"], "brand": "*",
+                          "source": "agent", "occurred_at": _WHEN, "note": "asked on the phone"},
+                         title="OptOutIn")
+    id: Id | None = None
+    address: AddressText
+    channels: Annotated[list[ChannelOrAll], Field(min_length=1, max_length=4)]
+    purposes: Annotated[list[PurposeOrAll], Field(min_length=1, max_length=3)]
+    brand: Brand | None = None
     source: Source
-    occurred_at: datetime
-    id: str | None = None
-    brand: str | None = None
-    note: str | None = None
+    occurred_at: Instant
+    note: Annotated[str, Field(max_length=2000)] | None = None
 
 
-@dataclass(frozen=True)
-class RecordRelationship:
-    address: str
+class RecordRelationship(Strict):
+    model_config = shown({"address": _PHONE, "kind": "inquiry", "brand": "acme", "occurred_at": _WHEN},
+                         title="RelationshipIn")
+    id: Id | None = None
+    address: AddressText
     kind: RelationshipKind
-    occurred_at: datetime
-    id: str | None = None
-    brand: str | None = None
+    brand: Brand | None = None
+    occurred_at: Instant
     source: Source | None = None
 
 
-@dataclass(frozen=True)
-class RecordAttempt:
-    address: str
+class RecordAttempt(Strict):
+    model_config = shown({"address": _PHONE, "channel": "call", "purpose": "marketing", "brand": "acme",
+                          "occurred_at": _WHEN, "outcome": "no_answer"}, title="AttemptIn")
+    id: Id | None = None
+    address: AddressText
     channel: Channel
     purpose: Purpose
-    occurred_at: datetime
+    brand: Brand | None = None
+    occurred_at: Instant
     outcome: Outcome
-    id: str | None = None
-    brand: str | None = None
     disposition: Disposition | None = None
 
 
-@dataclass(frozen=True)
-class SetPreferences:
-    """PUT semantics per field: ``sent`` names the preferences given (a None among them clears it)."""
-
-    sent: frozenset[str]
-    id: str | None = None
-    address: str | None = None  # an event names it; a route has it in its path
+# PUT semantics per field: ``sent`` names the preferences given (a null among them clears it). The
+# route has the address in its path; an event names it (``SetContactPreferences``).
+class SetPreferences(Strict):
+    model_config = shown({"preferred_channel": "sms", "timezone": "America/Los_Angeles",
+                          "contact_hours": {"start": "09:00", "end": "18:00", "days": ["mon", "tue", "wed"]}},
+                         title="PreferencesIn")
+    id: Id | None = None
     preferred_channel: Channel | None = None
-    timezone: str | None = None
-    contact_hours: ContactHours | None = None
-    snooze_until: datetime | None = None
-    linked_addresses: tuple[str, ...] | None = None
+    timezone: TimeZone | None = None
+    contact_hours: ContactHoursIn | None = None
+    snooze_until: Instant | None = None
+    linked_addresses: Annotated[list[AddressText], Field(max_length=10)] | None = None
+
+    @property
+    def sent(self) -> frozenset[str]:
+        return frozenset(self.model_fields_set) & PREFERENCE_FIELDS
 
 
-@dataclass(frozen=True)
-class SmsInbound:
-    from_: str
-    to: str
-    body: str
-    brand: str | None = None
+class SetContactPreferences(SetPreferences):
+    """preferences.updated: the preferences plus the address they are for."""
+
+    model_config = shown({"address": _PHONE, "preferred_channel": "sms"}, title="SetContactPreferences")
+    address: AddressText
 
 
-@dataclass(frozen=True)
-class EmailBounced:
-    address: str
-    bounce_type: str  # permanent | transient
+class SmsInbound(Strict):
+    from_: Annotated[AddressText, Field(alias="from")]
+    to: AddressText
+    body: Text
+    brand: Brand | None = None
 
 
-@dataclass(frozen=True)
-class EmailComplained:
-    address: str
+class EmailBounced(Strict):
+    address: AddressText
+    bounce_type: Literal["permanent", "transient"]
+
+
+class EmailComplained(Strict):
+    address: AddressText
 
 
 Command = (RecordConsent | RecordOptOut | RecordRelationship | RecordAttempt | SetPreferences | SmsInbound
            | EmailBounced | EmailComplained)
-PREFERENCE_FIELDS = frozenset(f for f in SetPreferences.__dataclass_fields__ if f not in ("sent", "id", "address"))
+PREFERENCE_FIELDS = frozenset(SetPreferences.model_fields) - {"id"}

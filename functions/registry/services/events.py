@@ -2,8 +2,9 @@
 
 An event arrives as the contract's envelope ``{"id", "type", "occurred_at", "source", "data"}``
 (over ``POST /v1/events`` today; a queue consumer can call ``apply_event`` the same way). The
-caller validates the envelope and its data first (``handlers.event_inputs``): the fact types'
-data with the matching endpoint's body model, so an event and a request are read alike.
+caller validates the envelope and its data first (``handlers.event_inputs``): the data into the
+command its type makes, the very body of the matching endpoint, so an event and a request are
+read alike.
 
 The event's ``id`` is the id of the fact it records, so a repeated event is a duplicate and the
 contact's history holds it once. Types that carry no time of their own (``sms.inbound``,
@@ -34,7 +35,7 @@ from ..domain.vocabulary import (
     require_exactly,
 )
 from . import fact_inputs, recording
-from .commands import Command, EmailBounced, EmailComplained, SetPreferences, SmsInbound
+from .commands import Command, EmailBounced, EmailComplained, SetContactPreferences, SmsInbound
 
 APPLIED, DUPLICATE, REJECTED = "applied", "duplicate", "rejected"
 
@@ -51,7 +52,7 @@ class Envelope:
     type: EventType
     occurred_at: datetime
     source: str  # free text naming the sender; never a fact's source
-    data: Command  # the validated data, as the command the matching endpoint makes
+    data: Command  # the validated data: the command the matching endpoint takes
 
 
 _T = TypeVar("_T")
@@ -108,7 +109,7 @@ def _fact(build, record) -> Callable[[Envelope], Write]:
 
 
 def _preferences(envelope: Envelope) -> Write:
-    data = _data(envelope, SetPreferences)
+    data = _data(envelope, SetContactPreferences)
     contact = fact_inputs.address(data.address)
     patch, fact_id = fact_inputs.preferences(contact, data, envelope.id)
     return lambda actor: recording.update_preferences(contact, patch, fact_id, actor=actor)
@@ -155,7 +156,7 @@ def _email_complained(envelope: Envelope) -> Write:
 
 
 def _data(envelope: Envelope, kind: type[_T]) -> _T:
-    """The envelope's data as the command its type makes (``handlers.event_inputs`` made it so)."""
+    """The envelope's data as the command its type makes (``handlers.event_inputs`` validated it so)."""
     if not isinstance(envelope.data, kind):
         raise TypeError(f"{envelope.type} carries {type(envelope.data).__name__}, not {kind.__name__}")
     return envelope.data

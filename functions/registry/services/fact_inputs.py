@@ -1,9 +1,11 @@
 """Domain facts from typed commands (``services.commands``): one path for the HTTP routes and for events.
 
-Types and closed vocabularies are checked when a command is made (from a request model, by
-``handlers.commands``); what needs the domain (addresses, channel pairing, brand ``*``, expiry
-order) is checked here. ``fact_id`` is the idempotency id: the command's own ``id`` when the
-caller gives none (an event passes its envelope's id), else a new one.
+Types and closed vocabularies are checked when a command is made (it is the request: a route's
+body, an event's data); what needs the domain (addresses, channel pairing, brand ``*``, expiry
+order) is checked here, and the command's input forms become the domain's values (lists become
+sets, contact hours the domain's ``ContactHours``, the evidence a dict of the fields given).
+``fact_id`` is the idempotency id: the command's own ``id`` when the caller gives none (an event
+passes its envelope's id), else a new one.
 """
 from __future__ import annotations
 
@@ -12,9 +14,10 @@ from typing import Any
 
 from ..domain.addresses import Address, normalise
 from ..domain.errors import ChannelAddressMismatch, InvalidRequest
-from ..domain.facts import Attempt, Consent, OptOut, Relationship
+from ..domain.facts import Attempt, Consent, ContactHours, OptOut, Relationship
 from ..domain.vocabulary import ALL, DEFAULT_BRAND, EVERY_BRAND
 from ..settings import get_settings
+from .command_fields import ContactHoursIn, Evidence
 from .commands import RecordAttempt, RecordConsent, RecordOptOut, RecordRelationship, SetPreferences
 from .recording import new_id
 
@@ -43,7 +46,7 @@ def consent(body: RecordConsent, fact_id: str | None = None) -> tuple[Address, C
     return contact, Consent(id=_id(body, fact_id), channels=frozenset(body.channels),
                             purposes=frozenset(body.purposes), brand=body.brand or DEFAULT_BRAND,
                             source=body.source, occurred_at=body.occurred_at, expires_at=body.expires_at,
-                            evidence=body.evidence)
+                            evidence=evidence(body.evidence))
 
 
 def opt_out(body: RecordOptOut, fact_id: str | None = None) -> tuple[Address, OptOut]:
@@ -88,5 +91,16 @@ def preferences(contact: Address, body: SetPreferences, fact_id: str | None = No
                 if other != contact.value and other not in linked:
                     linked.append(other)
             value = tuple(linked)
+        elif isinstance(value, ContactHoursIn):
+            value = contact_hours(value)
         patch[name] = value
     return patch, _id(body, fact_id)
+
+
+def contact_hours(given: ContactHoursIn) -> ContactHours:
+    return ContactHours(start=given.start, end=given.end, days=frozenset(given.days))
+
+
+def evidence(given: Evidence | None) -> dict[str, Any] | None:
+    """Only the fields given (a null one is not kept)."""
+    return given.model_dump(exclude_none=True) if given is not None else None

@@ -1,17 +1,17 @@
 """Recording facts: consents, opt-outs, relationships, attempts, preferences (scope ``write``).
 
-201 with the stored record; the same ``id`` again answers 200 with the first record.
+Each body is the service's command (``services.commands``). 201 with the stored record; the
+same ``id`` again answers 200 with the first record.
 """
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from ...services import commands, fact_inputs, recording
+from ...services import fact_inputs, recording
+from ...services.commands import RecordAttempt, RecordConsent, RecordOptOut, RecordRelationship, SetPreferences
 from .. import responses as R
 from ..access import WRITE, actor, requires
-from ..commands import command as _command
 from ..errors import json_response
 from ..observability import count, logger, tracer
 from ..responses import answers
-from ..schemas import AttemptIn, ConsentIn, OptOutIn, PreferencesIn, RelationshipIn
 
 router = Router()
 
@@ -29,16 +29,16 @@ def _answer(result: recording.WriteResult, what: str):
 @router.post("/v1/consents", operation_id="postConsent", tags=["facts"], summary="Record a consent",
              **requires(WRITE), **answers(_recorded(R.ConsentRecord), 400, 409, 503))
 @tracer.capture_method(capture_response=False)
-def post_consent(body: ConsentIn):
-    address, consent = fact_inputs.consent(_command(body, commands.RecordConsent))
+def post_consent(body: RecordConsent):
+    address, consent = fact_inputs.consent(body)
     return _answer(recording.record_consent(address, consent, actor()), "consent")
 
 
 @router.post("/v1/opt-outs", operation_id="postOptOut", tags=["facts"], summary="Record an opt-out",
              **requires(WRITE), **answers(_recorded(R.OptOutRecord), 400, 409, 503))
 @tracer.capture_method(capture_response=False)
-def post_opt_out(body: OptOutIn):
-    address, opt_out = fact_inputs.opt_out(_command(body, commands.RecordOptOut))
+def post_opt_out(body: RecordOptOut):
+    address, opt_out = fact_inputs.opt_out(body)
     return _answer(recording.record_opt_out(address, opt_out, actor()), "opt-out")
 
 
@@ -46,16 +46,16 @@ def post_opt_out(body: OptOutIn):
              summary="Record an inquiry or a transaction",
              **requires(WRITE), **answers(_recorded(R.RelationshipRecord), 400, 409, 503))
 @tracer.capture_method(capture_response=False)
-def post_relationship(body: RelationshipIn):
-    address, relationship = fact_inputs.relationship(_command(body, commands.RecordRelationship))
+def post_relationship(body: RecordRelationship):
+    address, relationship = fact_inputs.relationship(body)
     return _answer(recording.record_relationship(address, relationship, actor()), "relationship")
 
 
 @router.post("/v1/attempts", operation_id="postAttempt", tags=["facts"], summary="Record a contact attempt",
              **requires(WRITE), **answers(_recorded(R.AttemptRecord), 400, 409, 503))
 @tracer.capture_method(capture_response=False)
-def post_attempt(body: AttemptIn):
-    address, attempt = fact_inputs.attempt(_command(body, commands.RecordAttempt))
+def post_attempt(body: RecordAttempt):
+    address, attempt = fact_inputs.attempt(body)
     return _answer(recording.record_attempt(address, attempt, actor()), "attempt")
 
 
@@ -63,7 +63,7 @@ def post_attempt(body: AttemptIn):
             summary="Set a contact's preferences",
             **requires(WRITE), **answers(_recorded(R.PreferencesRecord), 400, 409, 503))
 @tracer.capture_method(capture_response=False)
-def put_preferences(address: str, body: PreferencesIn):
+def put_preferences(address: str, body: SetPreferences):
     contact = fact_inputs.address(address)  # decoded once already (handlers.routing)
-    patch, request_id = fact_inputs.preferences(contact, _command(body, commands.SetPreferences))
+    patch, request_id = fact_inputs.preferences(contact, body)
     return _answer(recording.update_preferences(contact, patch, request_id, actor=actor()), "preferences")

@@ -11,6 +11,7 @@ from ...domain.errors import InvalidRequest, RegistryError, RegistryUnavailable
 from ...domain.timeutil import parse_instant, utc_now
 from ...domain.vocabulary import DEFAULT_BRAND, EVERY_BRAND, DecisionKind
 from ...services import permissions
+from ...services.command_fields import Channel, Purpose
 from ...services.policies import policy_book
 from .. import request_log
 from .. import responses as R
@@ -18,7 +19,7 @@ from ..access import LOOKUP, requires
 from ..errors import error_body, error_detail, json_response
 from ..observability import count, logger, tracer
 from ..responses import answers
-from ..schemas import BatchIn, Channel, Purpose
+from ..schemas import BatchIn
 
 router = Router()
 

@@ -24,6 +24,7 @@ from ...domain import link_tokens
 from ...domain.errors import Forbidden, Gone, InvalidRequest, RegistryError, RegistryUnavailable
 from ...domain.vocabulary import CHANNELS, DEFAULT_BRAND, PURPOSES, Purpose
 from ...services import preference_links
+from ...services.command_fields import AddressText, Brand, Strict
 from ...settings import get_settings
 from .. import page_texts
 from .. import preference_pages as pages
@@ -32,7 +33,6 @@ from ..access import PUBLIC, WRITE, requires
 from ..errors import error_body, http_status, json_response
 from ..observability import count, logger, tracer
 from ..responses import answers
-from ..schemas import AddressText, Brand, Strict
 
 router = Router()
 
