@@ -1,7 +1,7 @@
 """The registry's closed vocabularies, as the contract names them: one ``StrEnum`` each.
 
 Every other list is derived from these: the request models' allowed values (and so the OpenAPI
-document, ``handlers.schemas``), the event readers (``handlers.event_inputs``, ``services.events``,
+document: the field types of ``services.command_fields``), the event readers (``handlers.event_inputs``, ``services.events``,
 each checked whole against ``EventType`` at import), the history's types (``services.recording``,
 ``services.erasure``) and the decisions' reason codes (``scope_status``, ``decide``, ``profile``).
 A member is a ``str`` equal to its value, so stored documents and JSON answers hold the same text

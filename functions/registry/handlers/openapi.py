@@ -1,14 +1,15 @@
 """The API's description: the OpenAPI document at /v1/openapi.json and Swagger UI at /v1/docs.
 
-Powertools builds the document from the routes: request models (``schemas``), response models
-(``responses.answers(...)`` in each decorator), short operation ids, and the scope each route
-declares (``access.requires``: ``x-required-scope``, and the ``apiKey`` security requirement on
-every route that needs a key). ``document`` then states what the gate does before any route
-runs, from the same declarations: 401 and 403 on every route that needs a key, 413 on every route
-that takes a body, 404 on every route with a path parameter (one that breaks the path's one
-spelling names no route, ``routing``); it drops Powertools' 422, which this API never sends (request validation
-answers 400 with the contract's error); and it names each schema by its title, which is the class
-name unless a model says otherwise: a command keeps its request's name (``RecordConsent`` is
+Powertools builds the document from the routes: request models (the commands of
+``services.commands``, and ``schemas``), response models (``responses.answers(...)`` in each
+decorator), short operation ids, and the scope each route declares (``access.requires``:
+``x-required-scope``, and the ``apiKey`` security requirement on every route that needs a key).
+``document`` then states what the gate does before any route runs, from the same declarations:
+401 and 403 on every route that needs a key, 413 on every route that takes a body, 404 on every
+route with a path parameter (one that breaks the path's one spelling names no route,
+``routing``); it drops Powertools' 422, which this API never sends (request validation answers
+400 with the contract's error); and it names each schema by its title, which is the class name
+unless a model says otherwise: a command keeps its request's name (``RecordConsent`` is
 ``ConsentIn``, ``services.commands``), so a client generated from the document keeps its models.
 
 Swagger UI is Powertools' page (``generate_swagger_html``) with its bundled script and style
