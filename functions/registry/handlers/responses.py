@@ -176,6 +176,30 @@ class PolicyAnswer(Open):
     brands_with_overrides: list[str]
 
 
+class BrandAnswer(Open):
+    """A brand (contract rev. 2): never its Twilio auth token, only whether one is set."""
+
+    model_config = _example({"brand": "acme", "sms_numbers": ["+14155550911"],
+                             "help_text": "Acme: reply STOP to opt out.", "confirmation_text": None,
+                             "stop_words": ["basta"], "policy": {}, "twilio_auth_token_set": True, "seeded": False,
+                             "created_at": EXAMPLE_TIME, "updated_at": EXAMPLE_TIME})
+    brand: str
+    sms_numbers: list[str]
+    help_text: str | None = Field(description="the answer to HELP; null: the registry's default")
+    confirmation_text: str | None = Field(description="the one text confirming an opt-out; null: the default")
+    stop_words: list[str] = Field(description="words that opt out besides the policy's")
+    policy: dict[str, Any] = Field(description="overrides of the default policy")
+    twilio_auth_token_set: bool
+    seeded: bool = Field(description="true: only configuration names the brand (never stored with PUT)")
+    created_at: datetime | None
+    updated_at: datetime | None
+
+
+class BrandList(Open):
+    model_config = _example({"brands": []})
+    brands: list[BrandAnswer]
+
+
 # --- recorded facts (201 new, 200 the same id again) -------------------------------------------
 
 class StoredEvidence(Open):

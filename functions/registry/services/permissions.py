@@ -17,7 +17,7 @@ from ..domain.errors import RegistryError, UnreadableRecord
 from ..domain.facts import ContactFacts
 from ..settings import get_settings
 from . import contact_facts
-from .policies import policy_book
+from .policies import policy_for
 
 
 @dataclass(frozen=True)
@@ -82,4 +82,4 @@ def decide_loaded(address: Address, facts: ContactFacts, ask: Ask,
         facts = replace(facts, preferences=replace(facts.preferences, linked_addresses=kept))
     own_links = {a: found for a in facts.preferences.linked_addresses
                  if isinstance(found := linked.get(a), ContactFacts)}
-    return decide(question, facts, policy_book().for_brand(ask.brand), own_links)
+    return decide(question, facts, policy_for(ask.brand), own_links)

@@ -31,7 +31,7 @@ from ..storage import preference_links as store
 from . import contact_facts, recording
 from .address_keys import contact_key
 from .failures import storage_failures
-from .policies import policy_book
+from .policies import policy_for
 from .secrets import read_secret
 
 DEFAULT_TTL_DAYS = 30
@@ -168,7 +168,7 @@ def _ref(link: Link, address: Address) -> str:
 
 
 def _address_view(link: Link, address: Address, facts: ContactFacts, own: bool, now: datetime) -> AddressView:
-    policy = policy_book().for_brand(link.brand)
+    policy = policy_for(link.brand)
     scopes = [page_scope(facts, channel, purpose, link.brand, now, policy)
               for channel in address.channels for purpose in PURPOSES]
     return AddressView(_ref(link, address), address, own, tuple(scopes), facts)
