@@ -186,6 +186,23 @@ def test_every_answer_conforms_to_the_document(both, document, monkeypatch):
     call("GET", "/v1/brands/{brand}", f"/v1/brands/oa-{run}", key="dialer")
     call("GET", "/v1/brands/{brand}", f"/v1/brands/none-{run}", key="dialer")
     call("GET", "/v1/brands", "/v1/brands", key="dialer")
+    request_body = {"id": f"oa-cr-{run}", "address": phone, "channels": ["sms"], "purposes": ["marketing"],
+                    "brand": f"oa-{run}", "grade": "written", "disclosure_text": "Reply YES", "occurred_at": OCCURRED}
+    call("POST", "/v1/consent-requests", "/v1/consent-requests", request_body)
+    call("POST", "/v1/consent-requests", "/v1/consent-requests", request_body)
+    call("POST", "/v1/consent-requests", "/v1/consent-requests", {**request_body, "disclosure_text": "other"})
+    call("POST", "/v1/consent-requests", "/v1/consent-requests", {**request_body, "grade": "oral"})
+    call("POST", "/v1/events", "/v1/events", {"events": [
+        {"id": f"oa-yes-{run}", "type": "sms.inbound", "occurred_at": OCCURRED, "source": "twilio",
+         "data": {"from": phone, "to": brand_number, "body": "YES"}},
+        {"id": f"oa-help-{run}", "type": "sms.inbound", "occurred_at": OCCURRED, "source": "twilio",
+         "data": {"from": phone, "to": brand_number, "body": "help"}},
+        {"id": f"oa-stop-{run}", "type": "sms.inbound", "occurred_at": OCCURRED, "source": "twilio",
+         "data": {"from": phone, "to": brand_number, "body": "STOP please"}}]})
+    call("POST", "/v1/opt-outs", "/v1/opt-outs", {"address": phone, "channels": ["sms"], "purposes": ["all"],
+                                                  "source": "agent", "occurred_at": OCCURRED})
+    call("GET", "/v1/permissions", f"/v1/permissions?address={q}&channel=sms&purpose=opt_out_confirmation",
+         key="dialer")
     call("POST", "/v1/preference-links", "/v1/preference-links", {"address": phone})
     call("POST", "/v1/preference-links", "/v1/preference-links", {"address": phone, "ttl_days": 0})
     call("POST", "/v1/consents", "/v1/consents", raw=b"x" * 1_048_577)
@@ -202,7 +219,8 @@ def test_every_answer_conforms_to_the_document(both, document, monkeypatch):
 
     monkeypatch.setattr(permissions, "check", down)
     monkeypatch.setattr(permissions, "check_many", down)
-    monkeypatch.setattr(events, "apply_event", lambda *a, **k: (events.REJECTED, RegistryUnavailable("down")))
+    monkeypatch.setattr(events, "apply_event",
+                        lambda *a, **k: events.EventResult(events.REJECTED, RegistryUnavailable("down")))
     call("GET", "/v1/permissions", f"/v1/permissions?address={q}&channel=call&purpose=marketing", key="dialer")
     call("POST", "/v1/permissions/batch", "/v1/permissions/batch", {
         "channel": "call", "purpose": "marketing", "addresses": [phone, mail]}, key="dialer")

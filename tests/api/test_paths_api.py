@@ -71,6 +71,7 @@ def body_for(method: str, route: str):
         "/v1/permissions/batch": {"channel": "call", "purpose": "marketing", "addresses": [PHONE]},
         "/v1/preference-links": {"address": PHONE},
         "/v1/brands/{brand}": {"help_text": "paths"},
+        "/v1/consent-requests": {**fact, "channels": ["sms"], "purposes": ["marketing"], "disclosure_text": "YES?"},
     }.get(route) if method in ("POST", "PUT") else None
 
 

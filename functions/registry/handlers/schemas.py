@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     Channel = v.Channel
     ChannelOrAll = v.Channel | Literal["all"]
     Purpose = v.Purpose
+    ContactPurpose = v.ContactPurpose
     PurposeOrAll = v.Purpose | Literal["all"]
     Source = v.Source
     Outcome = v.Outcome
@@ -36,6 +37,7 @@ else:
     Channel = _literal(*v.values(v.Channel))
     ChannelOrAll = _literal(*v.values(v.Channel), v.ALL)
     Purpose = _literal(*v.values(v.Purpose))
+    ContactPurpose = _literal(*v.values(v.ContactPurpose))  # lookups and attempts (rev. 2)
     PurposeOrAll = _literal(*v.values(v.Purpose), v.ALL)
     Source = _literal(*v.values(v.Source))
     Outcome = _literal(*v.values(v.Outcome))
@@ -156,7 +158,7 @@ class AttemptIn(Strict):
     id: Id | None = None
     address: AddressText
     channel: Channel
-    purpose: Purpose
+    purpose: ContactPurpose
     brand: Brand | None = None
     occurred_at: Instant
     outcome: Outcome
@@ -184,7 +186,7 @@ class BatchIn(Strict):
     model_config = _example({"channel": "call", "purpose": "marketing", "brand": "acme",
                              "addresses": [_PHONE, "+12125550199"]})
     channel: Channel
-    purpose: Purpose
+    purpose: ContactPurpose
     brand: Brand | None = None
     at: Instant | None = None
     # Any: a bad entry is that entry's error in the results, not the whole batch's.

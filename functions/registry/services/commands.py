@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from ..domain.facts import ContactHours
-from ..domain.vocabulary import Channel, Disposition, Outcome, Purpose, RelationshipKind, Source
+from ..domain.vocabulary import Channel, ContactPurpose, Disposition, Outcome, Purpose, RelationshipKind, Source
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class RecordRelationship:
 class RecordAttempt:
     address: str
     channel: Channel
-    purpose: Purpose
+    purpose: ContactPurpose
     occurred_at: datetime
     outcome: Outcome
     id: str | None = None

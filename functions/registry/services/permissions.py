@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from ..domain.addresses import Address, check_channel, normalise
-from ..domain.decide import Decision, Question, decide
+from ..domain.decide import Decision, Question, check_question, decide
 from ..domain.errors import RegistryError, UnreadableRecord
 from ..domain.facts import ContactFacts
 from ..settings import get_settings
@@ -29,6 +29,7 @@ class Ask:
 
 
 def check(raw_address: str, ask: Ask) -> Decision:
+    check_question(ask.channel, ask.purpose)
     address = normalise(raw_address, get_settings().phone_default_region)
     check_channel(address, ask.channel)
     facts, _ = contact_facts.load(address)
@@ -39,6 +40,7 @@ def check(raw_address: str, ask: Ask) -> Decision:
 def check_many(raw_addresses: Sequence[str], ask: Ask) -> list[Decision | RegistryError]:
     """One result per input, in input order; a bad address is its error, not the batch's, and so
     is an address whose stored record cannot be read (``UnreadableRecord``: deny it, 503-style)."""
+    check_question(ask.channel, ask.purpose)
     region = get_settings().phone_default_region
     parsed: list[Address | RegistryError] = []
     for index, raw in enumerate(raw_addresses):

@@ -17,7 +17,7 @@ from ..access import LOOKUP, requires
 from ..errors import error_body, error_detail, json_response
 from ..observability import count, logger, tracer
 from ..responses import answers
-from ..schemas import BatchIn, Channel, Purpose
+from ..schemas import BatchIn, Channel, ContactPurpose
 
 router = Router()
 
@@ -47,7 +47,7 @@ def unavailable_decision(address: object, channel: str, purpose: str, brand: str
 def get_permission(
     address: Annotated[str, Query(max_length=320)],
     channel: Annotated[Channel, Query()],
-    purpose: Annotated[Purpose, Query()],
+    purpose: Annotated[ContactPurpose, Query()],
     brand: Annotated[str | None, Query(min_length=1, max_length=128)] = None,
     at: Annotated[str | None, Query(max_length=64)] = None,
 ):
