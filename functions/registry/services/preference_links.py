@@ -95,7 +95,7 @@ def issue(address: Address, brand: str, ttl_days: int, base_url: str, now: datet
     link_id = link_tokens.b64(raw_id)
     with storage_failures("the link could not be stored; nothing was issued"):
         store.put(link_id, contact_key(address.value), address.value, address.kind, brand, format_instant(now),
-                  int(expires_at.timestamp()))
+                  format_instant(expires_at) or "")
     base = base_url.rstrip("/")
     page = link_tokens.sign(_key(), raw_id, expires_at, link_tokens.PAGE)
     unsubscribe = link_tokens.sign(_key(), raw_id, expires_at, link_tokens.UNSUBSCRIBE)
@@ -104,11 +104,12 @@ def issue(address: Address, brand: str, ttl_days: int, base_url: str, now: datet
 
 
 def open_link(token: str, purpose: str, now: datetime | None = None) -> Link:
-    """The link a token stands for. Forbidden (403) if it is not genuine, Gone (410) if it expired
-    or was revoked (erasure deletes a person's links)."""
+    """The link a token stands for. Forbidden (403) if it is not genuine, Gone (410) if it was revoked
+    (erasure deletes a person's links) or, for the page, if it expired. The unsubscribe URL never
+    expires (contract rev. 2): it works as long as the link's record exists."""
     now = now or utc_now()
     try:
-        claims = link_tokens.verify(_key(), token, purpose, now)
+        claims = link_tokens.verify(_key(), token, purpose, now, check_expiry=purpose != link_tokens.UNSUBSCRIBE)
     except link_tokens.InvalidToken:
         raise Forbidden("this link is not valid", code="invalid_link") from None
     except link_tokens.ExpiredToken:
