@@ -209,3 +209,25 @@ def test_erasure_deletes_the_requests(api, dynamodb_client):
     assert len(requests()) == 1 and requests()[0].get("expires_at_epoch")
     assert api.call("DELETE", f"/v1/contacts/{quoted(number)}").status == 200
     assert requests() == []
+
+
+def test_a_reply_whose_brand_cannot_be_read_is_rejected_and_can_be_sent_again(api, monkeypatch):
+    """Failing closed: the number's brand cannot be read, so nothing is guessed and nothing recorded
+    (503, registry_unavailable); the same event sent again later is applied."""
+    from registry.storage import brands as brand_store
+    from registry.storage.errors import StorageUnavailable
+
+    number = new_phone()
+
+    def down(_):
+        raise StorageUnavailable("throttled")
+
+    monkeypatch.setattr(brand_store, "brand_of_number", down)
+    event = {"id": str(uuid.uuid4()), "type": "sms.inbound", "occurred_at": "2026-11-25T12:00:00Z",
+             "source": "api-test", "data": {"from": number, "to": new_phone(), "body": "STOP"}}
+    answer = api.call("POST", "/v1/events", {"events": [event]})
+    body = clean(answer)
+    assert answer.status == 503 and body["results"][0]["status"] == "rejected"
+    assert body["results"][0]["error"]["code"] == "registry_unavailable" and body["results"][0]["action"] == "none"
+    monkeypatch.undo()
+    assert clean(api.call("POST", "/v1/events", {"events": [event]}))["results"][0]["action"] == "opted_out"
