@@ -131,7 +131,17 @@ class _Cache:
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self._entries: dict[str, _Entry] = {}
+        self._every: tuple[float, tuple[Brand, ...]] | None = None
         self._lock = threading.Lock()
+
+    def every_brand(self) -> tuple[Brand, ...]:
+        made = self._every
+        if made is not None and made[0] > time.monotonic():
+            return made[1]
+        every = tuple(all_brands())
+        with self._lock:
+            self._every = (time.monotonic() + self.seconds, every)
+        return every
 
     def get(self, name: str) -> _Entry:
         entry = self._entries.get(name)
@@ -146,6 +156,7 @@ class _Cache:
     def forget(self, name: str) -> None:
         with self._lock:
             self._entries.pop(name, None)
+            self._every = None
 
 
 _cache = derived(lambda settings: _Cache(settings.brand_cache_seconds))
@@ -160,6 +171,11 @@ def find(name: str) -> Brand:
 def policy_for(name: str) -> Policy:
     """The policy in force for a brand: the default, its overrides, its stop words; cached."""
     return _cache().get(name).rules
+
+
+def every_stop_word() -> tuple[str, ...]:
+    """The stop words of every brand (a reply to a number no brand holds reads them all); cached."""
+    return tuple(dict.fromkeys(w for b in _cache().every_brand() for w in b.stop_words))
 
 
 def _stored_or_seeded(name: str) -> Brand | None:
@@ -186,7 +202,8 @@ def all_brands() -> list[Brand]:
 
 
 def brands_with_overrides() -> list[str]:
-    return [b.name for b in all_brands() if b.policy or b.stop_words]
+    """For ``GET /v1/policy`` (a lookup): cached like a brand."""
+    return [b.name for b in _cache().every_brand() if b.policy or b.stop_words]
 
 
 def brand_of_number(raw: str | None) -> str | None:

@@ -69,8 +69,7 @@ def vocabulary(brand: str | None) -> SmsReplyWords:
     known brand, the default words and every brand's stop words."""
     if brand is not None:
         return brands.policy_for(brand).sms_replies
-    every = [word for b in brands.all_brands() for word in b.stop_words]
-    return brands.policy_for(EVERY_BRAND).sms_replies.with_stop_words(every)
+    return brands.policy_for(EVERY_BRAND).sms_replies.with_stop_words(brands.every_stop_word())
 
 
 def plan(reply: Reply) -> Step:
