@@ -77,6 +77,9 @@ def test_a_confirmation_needs_an_opt_out_and_is_a_text(both):
     assert answer["decision"] == "deny" and codes(answer) == ["no_consent"]
     assert_error(confirmation_lookup(both, number, channel="call"), 400, "invalid_request", "channel")
     assert_error(confirmation_lookup(both, new_email(), channel="email"), 400, "invalid_request", "channel")
+    attempt = both.call("POST", "/v1/attempts", {"address": number, "channel": "call", "purpose": C,
+                                                 "occurred_at": "2026-11-25T12:00:00Z", "outcome": "answered"})
+    assert_error(attempt, 400, "invalid_request", "channel")
     batch = both.call("POST", "/v1/permissions/batch", {"channel": "sms", "purpose": C, "addresses": [number]},
                       key="dialer")
     assert clean(batch)["results"][0]["decision"] == "deny"
