@@ -23,6 +23,15 @@ class Purpose(StrEnum):
     INFORMATIONAL = "informational"
 
 
+class ContactPurpose(StrEnum):
+    """What a lookup asks about and an attempt was made for: every ``Purpose``, and (rev. 2) the one
+    text that confirms an opt-out. Never a consent's or an opt-out's purpose."""
+
+    MARKETING = "marketing"
+    INFORMATIONAL = "informational"
+    OPT_OUT_CONFIRMATION = "opt_out_confirmation"
+
+
 class Source(StrEnum):
     """Where a fact came from (a consent's, an opt-out's, ...)."""
 
@@ -62,6 +71,17 @@ class Outcome(StrEnum):
 
 class Disposition(StrEnum):
     DO_NOT_CONTACT = "do_not_contact"
+
+
+class EventAction(StrEnum):
+    """What an event did, as its result says (rev. 2: every event result carries one)."""
+
+    OPTED_OUT = "opted_out"
+    OPTED_IN = "opted_in"
+    RESUBSCRIBED = "resubscribed"
+    HELP = "help"
+    REASSIGNED = "reassigned"
+    NONE = "none"
 
 
 class SuppressionKind(StrEnum):
@@ -123,7 +143,9 @@ class HistoryType(StrEnum):
     """The type of a contact's history entry (and of the idempotency mark of the write)."""
 
     CONSENT_GRANTED = "consent.granted"
+    CONSENT_REQUESTED = "consent.requested"  # rev. 2: a double opt-in question sent by SMS
     OPT_OUT_RECORDED = "opt_out.recorded"
+    OPT_OUT_UNDONE = "opt_out.undone"  # START / UNSTOP: the last keyword opt-out undone (rev. 2)
     RELATIONSHIP_RECORDED = "relationship.recorded"
     CONTACT_ATTEMPTED = "contact.attempted"
     PREFERENCES_UPDATED = "preferences.updated"
@@ -172,6 +194,10 @@ PHONE_CHANNELS: tuple[Channel, ...] = (Channel.CALL, Channel.SMS)
 EMAIL_CHANNELS: tuple[Channel, ...] = (Channel.EMAIL,)
 PURPOSES: tuple[Purpose, ...] = tuple(Purpose)
 SOURCES: tuple[Source, ...] = tuple(Source)
+# rev. 2: sources that are the person's own act (contract "Vocabulary").
+FIRST_PARTY_SOURCES = frozenset({Source.WEB_FORM, Source.INBOUND_CALL, Source.AGENT, Source.PREFERENCE_CENTER,
+                                 Source.SMS_KEYWORD})
+OPT_OUT_CONFIRMATION = ContactPurpose.OPT_OUT_CONFIRMATION
 # Sources that are not first-party: they never make a lead hot or warm.
 NOT_FIRST_PARTY_SOURCES = frozenset({Source.PURCHASED_LIST, Source.IMPORT})
 RELATIONSHIP_KINDS: tuple[RelationshipKind, ...] = tuple(RelationshipKind)

@@ -14,10 +14,10 @@ from ..services.command_fields import (
     AddressText,
     Brand,
     Channel,
+    ContactPurpose,
     EventType,
     Id,
     Instant,
-    Purpose,
     Strict,
     SuppressionKind,
     shown,
@@ -31,7 +31,7 @@ class BatchIn(Strict):
     model_config = shown({"channel": "call", "purpose": "marketing", "brand": "acme",
                           "addresses": [_PHONE, "+12125550199"]})
     channel: Channel
-    purpose: Purpose
+    purpose: ContactPurpose
     brand: Brand | None = None
     at: Instant | None = None
     # Any: a bad entry is that entry's error in the results, not the whole batch's.

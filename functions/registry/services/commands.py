@@ -23,6 +23,7 @@ from .command_fields import (
     Channel,
     ChannelOrAll,
     ContactHoursIn,
+    ContactPurpose,
     Disposition,
     Evidence,
     Id,
@@ -89,7 +90,7 @@ class RecordAttempt(Strict):
     id: Id | None = None
     address: AddressText
     channel: Channel
-    purpose: Purpose
+    purpose: ContactPurpose
     brand: Brand | None = None
     occurred_at: Instant
     outcome: Outcome
