@@ -4,7 +4,9 @@ from __future__ import annotations
 import base64
 import itertools
 import json
+import logging
 import random
+import threading
 import urllib.parse
 import uuid
 from dataclasses import dataclass
@@ -169,3 +171,41 @@ def new_email() -> str:
 
 def quoted(address: str) -> str:
     return urllib.parse.quote(address, safe="")
+
+
+class Lines(logging.Handler):
+    """Every line the registry logs, formatted as it is written (in the request's own context,
+    where its request id is), with the Logger's own JSON formatter."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+        self.lock_ = threading.Lock()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        line = self.format(record)
+        with self.lock_:
+            self.lines.append(line)
+
+    def take(self) -> list[dict]:
+        return [json.loads(line) for line in self.take_text()]
+
+    def take_text(self) -> list[str]:
+        """The lines so far as written (and forgotten here)."""
+        with self.lock_:
+            taken, self.lines = self.lines, []
+        return taken
+
+
+@pytest.fixture
+def logs():
+    """Every line the registry logs during the test (``logs.take()``: the lines so far, parsed)."""
+    from registry.handlers.observability import logger
+
+    handler = Lines()
+    handler.setFormatter(logger.registered_formatter)
+    logger._logger.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        logger._logger.removeHandler(handler)

@@ -148,8 +148,11 @@ def test_writer_cannot_look_up(api):
 
 def test_writer_can_write(api):
     phone = new_phone()
-    assert api.call("POST", "/v1/consents", {"address": phone, **CONSENT}, key="writer").status == 201
-    assert api.call("GET", f"/v1/contacts/{quoted(phone)}", key="writer").status == 200
+    written = api.call("POST", "/v1/consents", {"address": phone, **CONSENT}, key="writer")
+    assert written.status == 201, written.text
+    read = api.call("GET", f"/v1/contacts/{quoted(phone)}", key="writer")
+    assert read.status == 200, read.text
+    assert [c["id"] for c in read.json()["consents"]] == [written.json()["id"]]
 
 
 def test_only_admin_may_erase(api):

@@ -169,11 +169,15 @@ def test_a_pause_date_at_the_ends_of_the_calendar_is_400_on_the_page(both, api, 
     reply = post_form(both, link["url"], {"snooze_until": day})
     assert reply.status == 400, reply.text
     assert "pause" in reply.text and "Traceback" not in reply.text
+    stored = clean(both.call("GET", f"/v1/contacts/{quoted(email)}"))["preferences"]
+    assert (stored["snooze_until"], stored["timezone"]) == (None, "Asia/Tokyo")  # nothing recorded
 
 
 def test_a_form_that_is_not_utf8_is_400(both):
     from tests.api.test_preference_center_api import make_link, post_form
 
-    link = make_link(both, f"form-{uuid.uuid4().hex[:10]}@example.com")
-    reply = post_form(both, link["url"], {}, raw=b"preferred_channel=\xff\xfe")
+    email = f"form-{uuid.uuid4().hex[:10]}@example.com"
+    link = make_link(both, email)
+    reply = post_form(both, link["url"], {}, raw=b"opt_out_all=1&preferred_channel=\xff\xfe")
     assert_error(reply, 400, "invalid_request")
+    assert_unknown(both, email)  # nothing recorded, the opt-out of everything included

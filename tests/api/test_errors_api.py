@@ -6,7 +6,7 @@ import urllib.parse
 import pytest
 
 from tests.api.conftest import new_email, new_phone, quoted
-from tests.api.helpers import LEAKS, NOON_LA, assert_error, assert_unknown, consent, opt_out
+from tests.api.helpers import LEAKS, NOON_LA, assert_error, assert_unknown, consent, decide, opt_out, profile
 
 pytestmark = pytest.mark.dynamodb
 
@@ -338,13 +338,24 @@ def test_preferences_for_an_invalid_address(api):
 
 
 def test_an_email_may_prefer_a_channel_of_its_linked_phone(api):
+    """Not an error: the preference is stored as sent and used. Texts to the linked phone are
+    allowed (a consent), so a lookup for the email recommends sms, where it would otherwise
+    recommend the email itself."""
     email, phone = new_email(), new_phone()
+    consent(api, phone, channels=["sms"])
     reply = api.call(
         "PUT",
         f"/v1/contacts/{quoted(email)}/preferences",
         {"preferred_channel": "sms", "linked_addresses": [phone]},
     )
     assert reply.status == 201, reply.text
+    answered = reply.json()["preferences"]
+    assert (answered["preferred_channel"], answered["linked_addresses"]) == ("sms", [phone])
+    stored = profile(api, email)["preferences"]
+    assert (stored["preferred_channel"], stored["linked_addresses"]) == ("sms", [phone])
+    decision = decide(api, email, "email")
+    assert (decision["decision"], decision["preferred_channel"], decision["recommended_channel"]) == (
+        "allow", "sms", "sms")
 
 
 # --- bodies that are not JSON objects -----------------------------------------------------------------------
@@ -378,6 +389,11 @@ def test_a_body_labelled_as_a_form_is_still_read_as_json(api):
         headers={"content-type": "application/x-www-form-urlencoded"},
     )
     assert reply.status == 201, reply.text
+    record = reply.json()
+    assert (record["address"], record["channels"], record["source"]) == (phone, ["call"], "web_form")
+    (stored,) = profile(api, phone)["consents"]
+    assert stored["id"] == record["id"]
+    assert decide(api, phone, "call")["decision"] == "allow"  # read as the consent it is
 
 
 def test_body_over_one_megabyte_is_413_and_writes_nothing(api):

@@ -173,6 +173,8 @@ def test_data_source_is_checked_but_the_envelope_source_is_free_text(api):
     assert results[0]["status"] == "rejected"
     assert results[0]["error"]["code"] == "invalid_request" and results[0]["error"]["field"] == "data.source"
     assert results[1]["status"] == "applied"
+    (stored,) = profile(api, number)["consents"]  # the good one only, with its data's source
+    assert (stored["id"], stored["source"]) == (good["id"], "web_form")
 
 
 def test_a_data_id_must_be_the_event_id(api):
@@ -462,12 +464,15 @@ def test_transient_bounce_changes_nothing(api):
 
 
 def test_bounce_data_is_checked(api):
-    results = send(api, event("email.bounced", {"address": new_email(), "bounce_type": "soft"}),
-                   event("email.bounced", {"address": new_phone(), "bounce_type": "permanent"}),
-                   event("email.bounced", {"address": new_email()}))
+    addresses = [new_email(), new_phone(), new_email()]
+    results = send(api, event("email.bounced", {"address": addresses[0], "bounce_type": "soft"}),
+                   event("email.bounced", {"address": addresses[1], "bounce_type": "permanent"}),
+                   event("email.bounced", {"address": addresses[2]}))
     assert [(r["error"]["code"], r["error"]["field"]) for r in results] == [
         ("invalid_request", "data.bounce_type"), ("channel_address_mismatch", "data.address"),
         ("invalid_request", "data.bounce_type")]
+    for address in addresses:
+        assert_unknown(api, address)  # nothing recorded
 
 
 def test_complaint_opts_out_of_email_marketing_for_every_brand(api):
@@ -486,8 +491,10 @@ def test_complaint_opts_out_of_email_marketing_for_every_brand(api):
 
 
 def test_complaint_about_a_phone_is_rejected(api):
-    (result,) = send(api, event("email.complained", {"address": new_phone()}))
+    phone = new_phone()
+    (result,) = send(api, event("email.complained", {"address": phone}))
     assert result["status"] == "rejected" and result["error"]["code"] == "channel_address_mismatch"
+    assert_unknown(api, phone)  # and nothing recorded
 
 
 # --- duplicates -------------------------------------------------------------------------------

@@ -472,3 +472,4 @@ def test_a_link_to_the_address_itself_is_dropped(api):
     number, email = new_phone(), new_email()
     record = preferences(api, number, linked_addresses=[local_format(number), email, email.upper()])
     assert record["preferences"]["linked_addresses"] == [email]
+    assert profile(api, number)["preferences"]["linked_addresses"] == [email]  # as stored

@@ -401,9 +401,20 @@ def test_a_bad_form_records_nothing_and_says_why(api, fields, problem):
 
 
 def test_the_page_wants_its_form(api):
-    link = make_link(api, new_email())
+    """A body that is not the page's form (JSON asking to opt out of everything) is refused and
+    records nothing: the contact's facts, history and decisions are as they were."""
+    email = new_email()
+    consent(api, email, channels=["email"], purposes=["marketing", "informational"])
+    link = make_link(api, email)
+    before, entries = profile(api, email), history(api, email)
     reply = post_form(api, link["url"], None, raw=b'{"opt_out_all": "1"}', headers={"content-type": "application/json"})
     assert reply.status == 400
+    assert "Nothing was saved" in reply.text and "<form" in reply.text
+    after = profile(api, email)
+    assert (after["opt_outs"], after["consents"], after["preferences"]) == (
+        before["opt_outs"], before["consents"], before["preferences"])
+    assert history(api, email) == entries
+    assert decide(api, email, "email")["decision"] == "allow"
 
 
 # --- one-click unsubscribe ---------------------------------------------------------------------
@@ -475,11 +486,14 @@ def test_opening_the_unsubscribe_url_asks_first(api):
 
 
 def test_each_token_opens_only_its_own_door(api):
-    link = make_link(api, new_email())
+    email = new_email()
+    link = make_link(api, email)
     page_token = path_of(link["url"]).split("/")[2]
     unsubscribe_token = path_of(link["unsubscribe_url"]).split("/")[2]
     assert open_url(api, f"{BASE}/p/{unsubscribe_token}").status == 403
+    assert post_form(api, f"{BASE}/p/{unsubscribe_token}", {"opt_out_all": "1"}).status == 403
     assert post_form(api, f"{BASE}/p/{page_token}/unsubscribe", None, raw=ONE_CLICK).status == 403
+    helpers.assert_unknown(api, email)  # neither refused door recorded anything
 
 
 # --- refused links -----------------------------------------------------------------------------

@@ -6,7 +6,6 @@ Through the Lambda handler and the local server alike, the gate's early refusals
 from __future__ import annotations
 
 import json
-import logging
 import re
 import threading
 import uuid
@@ -20,39 +19,6 @@ pytestmark = pytest.mark.dynamodb
 
 NOON_LA = "2026-12-01T20:00:00Z"
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
-
-
-class Lines(logging.Handler):
-    """Every line the registry logs, formatted as it is written (in the request's own context,
-    where its request id is), with the Logger's own JSON formatter."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.lines: list[str] = []
-        self.lock_ = threading.Lock()
-
-    def emit(self, record: logging.LogRecord) -> None:
-        line = self.format(record)
-        with self.lock_:
-            self.lines.append(line)
-
-    def take(self) -> list[dict]:
-        with self.lock_:
-            taken, self.lines = self.lines, []
-        return [json.loads(line) for line in taken]
-
-
-@pytest.fixture
-def logs():
-    from registry.handlers.observability import logger
-
-    handler = Lines()
-    handler.setFormatter(logger.registered_formatter)
-    logger._logger.addHandler(handler)
-    try:
-        yield handler
-    finally:
-        logger._logger.removeHandler(handler)
 
 
 def access_lines(lines: list[dict]) -> list[dict]:

@@ -6,7 +6,7 @@ import json
 from dataclasses import replace
 from datetime import timedelta
 
-from decision_strategies import ADDRESSES, ANCHORS, contact_facts
+from decision_strategies import cases
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -24,15 +24,16 @@ _EVIDENCE = st.none() | st.dictionaries(_TEXT, st.none() | _TEXT | st.integers()
 
 @st.composite
 def _facts(draw):
-    address = draw(st.sampled_from(ADDRESSES))
-    facts = draw(contact_facts(address, draw(st.sampled_from(ANCHORS))))
-    # fields the decision strategies leave at their defaults
+    _, facts = draw(cases())
+    # fields the decision strategies leave at their defaults, and instants anywhere in the range, to the microsecond
     consents = tuple(replace(c, evidence=draw(_EVIDENCE), recorded_at=draw(st.none() | _INSTANTS))
                      for c in facts.consents)
-    opt_outs = tuple(replace(o, note=draw(st.none() | _TEXT)) for o in facts.opt_outs)
+    opt_outs = tuple(replace(o, note=draw(st.none() | _TEXT), recorded_at=draw(st.none() | _INSTANTS))
+                     for o in facts.opt_outs)
+    attempts = tuple(replace(a, occurred_at=draw(_INSTANTS)) for a in facts.attempts)
     prefs = replace(facts.preferences, snooze_until=draw(st.none() | _INSTANTS),
                     linked_addresses=tuple(draw(st.lists(_TEXT, max_size=3))))
-    return facts.with_changes(consents=consents, opt_outs=opt_outs, preferences=prefs)
+    return facts.with_changes(consents=consents, opt_outs=opt_outs, attempts=attempts, preferences=prefs)
 
 
 @settings(max_examples=150, deadline=None)

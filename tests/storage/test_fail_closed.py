@@ -21,6 +21,7 @@ from registry.storage.api_keys import ApiKeyItem
 from registry.storage.contacts import ContactItem
 from registry.storage.table import reset_connections, write_connection
 from tests.api.conftest import new_phone
+from tests.api.helpers import noon_la_after_now
 from tests.storage.faults import SilentEndpoint, client_of, closed_port_url, hours_ago
 
 # The real read timeouts: these tests measure how fast a lookup fails closed.
@@ -84,9 +85,21 @@ def test_a_failing_read_answers_503_deny_fast(fault, warm, faults, record_proper
 
 
 def test_the_read_recovers_once_the_fault_is_gone(warm, faults):
-    faults.server_error(ContactItem, "GetItem", times=1)  # one bad answer, then a good one
-    reply, _ = lookup(warm, new_phone())
-    assert reply.status == 200 and reply.json()["decision"] in ("deny", "defer")  # no consent: never allow
+    """One bad answer, then a good one: the retried read answers from what is stored. The number has
+    an opt-out and no consent, and the moment asked about is in calling hours, so the one right
+    answer is deny with exactly opted_out (read from the stored contact) and no_consent."""
+    address = new_phone()
+    opted = warm.call("POST", "/v1/opt-outs", {"address": address, "channels": ["call"], "purposes": ["marketing"],
+                                                "source": "agent", "occurred_at": hours_ago(1).isoformat()},
+                      key="writer")
+    assert opted.status == 201, opted.text
+    bad_answers = faults.server_error(ContactItem, "GetItem", times=1)
+    reply = warm.permission(address, "call", "marketing", at=noon_la_after_now())
+    assert reply.status == 200, reply.text
+    body = reply.json()
+    assert bad_answers.count == 1  # the fault was met, and the retry answered
+    assert (body["decision"], body["allowed"], body["next_allowed_at"]) == ("deny", False, None)
+    assert [r["code"] for r in body["reasons"]] == ["opted_out", "no_consent"]
 
 
 @pytest.mark.parametrize("fault", ["server_error", "throttled", "read_timeout"])
