@@ -91,6 +91,13 @@ class _Moment:
         return months_later(at, int(months)) + (SECOND if extra.strip() == "+1s" else timedelta(0))
 
 
+def moments(anchor: datetime, before_days: int = 30, after_days: int = 14) -> st.SearchStrategy[datetime]:
+    """An instant around ``anchor``: often exactly it or a second either side, else any minute of the span."""
+    edges = [anchor + timedelta(seconds=s) for s in (-1, 0, 1)]
+    spread = st.integers(-before_days * 24 * 60, after_days * 24 * 60).map(lambda m: anchor + timedelta(minutes=m))
+    return st.one_of(st.sampled_from(edges), spread)
+
+
 def _moments(offsets) -> st.SearchStrategy[_Moment]:
     return st.sampled_from([_Moment(o) for o in offsets])
 
