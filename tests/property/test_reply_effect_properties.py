@@ -59,7 +59,6 @@ def test_start_never_makes_a_deny_stricter_and_only_lifts_opted_out(case, data):
 @given(cases(), st.integers(0, 20 * 60), st.booleans())
 def test_the_confirmation_text_never_after_send_by_nor_twice(case, seconds_after, sent):
     question, facts = case
-    anchor = question.at
     if facts.kind != "phone":
         return
     stops = [replace(o, recorded_at=o.occurred_at) for o in facts.opt_outs]
