@@ -15,6 +15,7 @@ from tests.api.helpers import (
     history,
     opt_out,
     profile,
+    written_consent,
 )
 
 pytestmark = pytest.mark.dynamodb
@@ -71,7 +72,7 @@ def test_consent_event_records_a_consent_like_the_endpoint(api):
     number = new_phone()
     ev = event("consent.granted", consent_data(number, evidence={"disclosure_version": "v7"}))
     assert status_of(api, ev) == "applied"
-    assert decide(api, number, "sms")["decision"] == "allow"
+    assert codes(decide(api, number, "sms")) == ["written_consent_required"]  # recorded; an express one (rev. 2)
     (entry,) = history(api, number)
     assert entry["id"] == ev["id"] and entry["type"] == "consent.granted"
     assert entry["source"] == "web_form" and entry["occurred_at"] == "2026-11-28T12:00:00Z"
@@ -196,7 +197,7 @@ STOP_REPLIES = ["STOP", "stop", "  Stop ", "\tSTOP\n", "STOPALL", "StopAll", "UN
 @pytest.mark.parametrize("body", STOP_REPLIES)
 def test_stop_keywords_opt_out_of_sms_for_that_brand(api, body):
     number = new_phone()
-    consent(api, number, ["call", "sms"], ["marketing", "informational"], occurred_at="2026-11-20T12:00:00Z")
+    written_consent(api, number, ["call", "sms"], ["marketing", "informational"], occurred_at="2026-11-20T12:00:00Z")
     assert decide(api, number, "sms")["decision"] == "allow"
     assert status_of(api, sms(number, body)) == "applied"
     for purpose in ("marketing", "informational"):
@@ -213,7 +214,7 @@ def test_stop_keywords_opt_out_of_sms_for_that_brand(api, body):
 def test_stop_names_the_brand_it_answers(api):
     number = new_phone()
     for brand in ("acme", "default"):
-        consent(api, number, ["sms"], occurred_at="2026-11-20T12:00:00Z", brand=brand)
+        written_consent(api, number, ["sms"], occurred_at="2026-11-20T12:00:00Z", brand=brand)
     assert status_of(api, sms(number, "STOP", brand="acme")) == "applied"
     assert "opted_out" in codes(decide(api, number, "sms", brand="acme"))
     assert decide(api, number, "sms")["decision"] == "allow"
@@ -226,8 +227,9 @@ def test_start_keywords_grant_sms_consent_after_a_stop(api, body):
     send(api, sms(number, "STOP", occurred_at="2026-11-21T12:00:00Z"))
     assert "opted_out" in codes(decide(api, number, "sms"))
     assert status_of(api, sms(number, body, occurred_at="2026-11-22T12:00:00Z")) == "applied"
-    for purpose in ("marketing", "informational"):
-        assert decide(api, number, "sms", purpose=purpose)["decision"] == "allow", (body, purpose)
+    assert decide(api, number, "sms", purpose="informational")["decision"] == "allow", body
+    # the keyword's consent is an express one: marketing texts need a written one (rev. 2)
+    assert codes(decide(api, number, "sms")) == ["written_consent_required"], body
     entry = history(api, number)[-1]
     assert entry["type"] == "consent.granted" and entry["source"] == "sms_keyword"
     assert entry["data"]["channels"] == ["sms"] and entry["data"]["purposes"] == ["informational", "marketing"]
@@ -236,7 +238,7 @@ def test_start_keywords_grant_sms_consent_after_a_stop(api, body):
 def test_start_alone_is_a_consent_for_that_brand_only(api):
     number = new_phone()
     assert status_of(api, sms(number, "START", brand="acme")) == "applied"
-    assert decide(api, number, "sms", brand="acme")["decision"] == "allow"
+    assert decide(api, number, "sms", "informational", brand="acme")["decision"] == "allow"
     assert "no_consent" in codes(decide(api, number, "sms"))
     assert decide(api, number, "call", purpose="informational")["decision"] == "allow"
     assert "no_consent" in codes(decide(api, number, "call"))  # a text keyword gives no call consent
@@ -246,7 +248,7 @@ def test_a_stop_older_than_a_start_does_not_undo_it(api):
     number = new_phone()
     send(api, sms(number, "START", occurred_at="2026-11-22T12:00:00Z"),
          sms(number, "STOP", occurred_at="2026-11-21T12:00:00Z"))
-    assert decide(api, number, "sms")["decision"] == "allow"
+    assert decide(api, number, "sms", "informational")["decision"] == "allow"
 
 
 @pytest.mark.parametrize("body", ["Stop it", "STOP.", "please stop", "hello", "Y", "", "   ", "STOP STOP",
@@ -261,7 +263,7 @@ def test_other_replies_are_accepted_and_change_nothing(api, body):
 
 def test_other_replies_leave_a_known_contact_as_it_was(api):
     number = new_phone()
-    consent(api, number, ["sms"], occurred_at="2026-11-20T12:00:00Z")
+    written_consent(api, number, ["sms"], occurred_at="2026-11-20T12:00:00Z")
     assert status_of(api, sms(number, "Thanks, see you Tuesday")) == "applied"
     assert decide(api, number, "sms")["decision"] == "allow"
     assert len(history(api, number)) == 1
@@ -432,7 +434,8 @@ def test_bad_events_are_rejected_one_by_one(api):
     assert {k: (e["code"], e.get("field")) for k, e in errors.items()} == expected
     assert [r["id"] for r in rejected[:len(bad)]] == [e.get("id") for e in bad.values()]
     assert results[len(bad)]["id"] is None
-    assert decide(api, number, "sms")["decision"] == "allow"
+    assert decide(api, number, "sms", "informational")["decision"] == "deny"  # the consent is for marketing ...
+    assert codes(decide(api, number, "sms")) == ["written_consent_required"]  # ... and was recorded (express)
 
 
 # --- the request as a whole -------------------------------------------------------------------

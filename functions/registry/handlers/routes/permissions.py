@@ -11,7 +11,7 @@ from ...domain.errors import InvalidRequest, RegistryError, RegistryUnavailable
 from ...domain.timeutil import parse_instant, utc_now
 from ...domain.vocabulary import DEFAULT_BRAND, EVERY_BRAND, DecisionKind
 from ...services import permissions
-from ...services.command_fields import Channel, Purpose
+from ...services.command_fields import Channel, Dialing, Purpose
 from ...services.policies import policy_book
 from .. import request_log
 from .. import responses as R
@@ -51,10 +51,12 @@ def get_permission(
     channel: Annotated[Channel, Query()],
     purpose: Annotated[Purpose, Query()],
     brand: Annotated[str | None, Query(min_length=1, max_length=128)] = None,
+    dialing: Annotated[Dialing | None, Query(description="how the call is placed (rev. 2): manual when left "
+                                                         "out; every sms counts as autodialed; not for email")] = None,
     at: Annotated[str | None, Query(max_length=64)] = None,
 ):
     brand = _brand(brand)
-    ask = permissions.Ask(channel, purpose, brand, parse_instant(at, "at") if at else utc_now())
+    ask = permissions.Ask(channel, purpose, brand, parse_instant(at, "at") if at else utc_now(), dialing)
     try:
         decision = permissions.check(address, ask)
     except RegistryUnavailable as err:
@@ -75,7 +77,7 @@ def get_permission(
 @tracer.capture_method(capture_response=False)
 def post_batch(body: BatchIn):
     brand = _brand(body.brand)
-    ask = permissions.Ask(body.channel, body.purpose, brand, body.at or utc_now())
+    ask = permissions.Ask(body.channel, body.purpose, brand, body.at or utc_now(), body.dialing)
     try:
         results = permissions.check_many(body.addresses, ask)
     except RegistryUnavailable as err:
