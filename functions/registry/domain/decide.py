@@ -219,9 +219,11 @@ def _defer_reasons(q: Question, facts: ContactFacts, policy: Policy, at: datetim
                 return [Reason(DeferReason.QUIET_HOURS, "")]
         else:
             text = quiet_hours.quiet_message(at, where, policy, q.channel, prefs.contact_hours)
-            if text is not None:  # the law's window is for solicitations; the rest is the policy's own
-                out.append(Reason(DeferReason.QUIET_HOURS, text,
-                                  rule=cite(RuleId.QUIET_HOURS) if q.purpose == Purpose.MARKETING else None))
+            if text is not None:
+                # The law's window (64.1200(c)(1)) is for solicitations; for anything else, or when only
+                # the contact's own hours are shut, the window is the policy's or the person's: no citation.
+                law = q.purpose == Purpose.MARKETING and quiet_hours.is_quiet(at, where, policy)
+                out.append(Reason(DeferReason.QUIET_HOURS, text, rule=cite(RuleId.QUIET_HOURS) if law else None))
     if frequency_cap.is_capped(facts.attempts, q.channel, q.purpose, q.brand, at, policy):
         if not messages:
             return [Reason(DeferReason.FREQUENCY_CAP, "")]
