@@ -41,8 +41,14 @@ class Settings(BaseSettings):
     # itself (local stack, tests) or the name of an SSM SecureString parameter (AWS).
     address_hash_key: str | None = None
     address_hash_key_parameter: str | None = None
-    # JSON: brand -> overrides of the contract's default policy (services.policies).
+    # JSON: brand -> overrides of the contract's default policy. Seeds only: a brand stored with
+    # PUT /v1/brands/{brand} is read from the table (services.brands).
     brand_policies: Mapping[str, Mapping[str, Any]] = Field(default_factory=dict)
+    # How long a function keeps a brand it read (its policy applies to every lookup): a change
+    # made through another container applies everywhere within this many seconds.
+    brand_cache_seconds: float = Field(30.0, ge=0)
+    # Where brands' secrets (Twilio auth tokens) are kept: SSM SecureStrings under this path.
+    brand_secrets_prefix: str = Field("/contact-registry/brands", pattern=r"^/[A-Za-z0-9_.\-/]+$")
     # Preference-center links: the HMAC key that signs their tokens (the value, or the name of an
     # SSM SecureString, as for the address hash key) and the public base URL they are built on
     # (never the request's Host). Without one, in AWS, links use the API's own default endpoint:

@@ -187,76 +187,52 @@ def test_a_data_id_must_be_the_event_id(api):
     assert len(history(api, number)) == 1
 
 
-# --- sms.inbound ------------------------------------------------------------------------------
+# --- sms.inbound (contract rev. 2: replies read as a person means them) -----------------------
 
 STOP_REPLIES = ["STOP", "stop", "  Stop ", "\tSTOP\n", "STOPALL", "StopAll", "UNSUBSCRIBE", "unsubscribe",
                 "CANCEL", "cancel", "END", "end", "QUIT", "Quit", "REVOKE", "revoke", "OPTOUT", "optout",
-                "OPT OUT", "opt out", " Opt  Out "]
+                "OPT OUT", "opt out", " Opt  Out ",
+                # rev. 2: words, not whole bodies; punctuation, emoji and case ignored
+                "STOP.", "Stop please", "please stop texting me", "STOP!!! 🛑", "OPT-OUT", "Stop it", "STOP STOP",
+                "remove me", "Don't text me", "no more texts", "leave me alone", "ALTO", "parar", "cancelar",
+                "baja", "arrêt"]
+
+
+def reply_to_unknown(number, body, **kwargs):
+    """A reply to a number no brand holds, with no brand given."""
+    return sms(number, body, **kwargs)
 
 
 @pytest.mark.parametrize("body", STOP_REPLIES)
-def test_stop_keywords_opt_out_of_sms_for_that_brand(api, body):
+def test_stop_words_opt_out_of_sms_for_every_brand_when_the_brand_is_unknown(api, body):
     number = new_phone()
     written_consent(api, number, ["call", "sms"], ["marketing", "informational"], occurred_at="2026-11-20T12:00:00Z")
+    consent(api, number, ["sms"], ["informational"], occurred_at="2026-11-20T12:00:00Z", brand="acme")
     assert decide(api, number, "sms")["decision"] == "allow"
-    assert status_of(api, sms(number, body)) == "applied"
+    (result,) = send(api, reply_to_unknown(number, body))
+    assert result["status"] == "applied" and result["action"] == "opted_out", (body, result)
     for purpose in ("marketing", "informational"):
         decision = decide(api, number, "sms", purpose=purpose)
         assert decision["decision"] == "deny" and "opted_out" in codes(decision), body
+    assert "opted_out" in codes(decide(api, number, "sms", purpose="informational", brand="acme"))
     assert decide(api, number, "call")["decision"] == "allow"  # only sms
-    (_, entry) = history(api, number)
+    (_, _, entry) = history(api, number)
     assert entry["type"] == "opt_out.recorded" and entry["source"] == "sms_keyword"
     assert entry["occurred_at"] == WHEN
     assert entry["data"]["channels"] == ["sms"] and entry["data"]["purposes"] == ["all"]
-    assert entry["data"]["brand"] == "default"
+    assert entry["data"]["brand"] == "*"
+    # the note names the word that decided it, never the rest of the body
+    note = entry["data"]["note"]
+    assert note.startswith("sms reply: ") and "please" not in note and "texting" not in note and "🛑" not in note
 
 
-def test_stop_names_the_brand_it_answers(api):
-    number = new_phone()
-    for brand in ("acme", "default"):
-        written_consent(api, number, ["sms"], occurred_at="2026-11-20T12:00:00Z", brand=brand)
-    assert status_of(api, sms(number, "STOP", brand="acme")) == "applied"
-    assert "opted_out" in codes(decide(api, number, "sms", brand="acme"))
-    assert decide(api, number, "sms")["decision"] == "allow"
-
-
-@pytest.mark.parametrize("body", ["START", "start", " Start\n", "UNSTOP", "unstop", "YES", "yes", " Yes "])
-def test_start_keywords_grant_sms_consent_after_a_stop(api, body):
-    number = new_phone()
-    consent(api, number, ["sms"], ["marketing", "informational"], occurred_at="2026-11-20T12:00:00Z")
-    send(api, sms(number, "STOP", occurred_at="2026-11-21T12:00:00Z"))
-    assert "opted_out" in codes(decide(api, number, "sms"))
-    assert status_of(api, sms(number, body, occurred_at="2026-11-22T12:00:00Z")) == "applied"
-    assert decide(api, number, "sms", purpose="informational")["decision"] == "allow", body
-    # the keyword's consent is an express one: marketing texts need a written one (rev. 2)
-    assert codes(decide(api, number, "sms")) == ["written_consent_required"], body
-    entry = history(api, number)[-1]
-    assert entry["type"] == "consent.granted" and entry["source"] == "sms_keyword"
-    assert entry["data"]["channels"] == ["sms"] and entry["data"]["purposes"] == ["informational", "marketing"]
-
-
-def test_start_alone_is_a_consent_for_that_brand_only(api):
-    number = new_phone()
-    assert status_of(api, sms(number, "START", brand="acme")) == "applied"
-    assert decide(api, number, "sms", "informational", brand="acme")["decision"] == "allow"
-    assert "no_consent" in codes(decide(api, number, "sms"))
-    assert decide(api, number, "call", purpose="informational")["decision"] == "allow"
-    assert "no_consent" in codes(decide(api, number, "call"))  # a text keyword gives no call consent
-
-
-def test_a_stop_older_than_a_start_does_not_undo_it(api):
-    number = new_phone()
-    send(api, sms(number, "START", occurred_at="2026-11-22T12:00:00Z"),
-         sms(number, "STOP", occurred_at="2026-11-21T12:00:00Z"))
-    assert decide(api, number, "sms", "informational")["decision"] == "allow"
-
-
-@pytest.mark.parametrize("body", ["Stop it", "STOP.", "please stop", "hello", "Y", "", "   ", "STOP STOP",
-                                  "what time is my appointment?", "HELP"])
+@pytest.mark.parametrize("body", ["hello", "Y", "", "   ", "what time is my appointment?",
+                                  "I'll be stopping by at noon", "nonstop", "🛑", "Thanks, see you Tuesday"])
 def test_other_replies_are_accepted_and_change_nothing(api, body):
     number = new_phone()
     ev = sms(number, body)
-    assert status_of(api, ev) == "applied"
+    (result,) = send(api, ev)
+    assert result == {"id": ev["id"], "status": "applied", "action": "none"}
     assert status_of(api, ev) == "applied"  # nothing was recorded, so nothing to be a duplicate of
     assert_unknown(api, number)
 
@@ -269,13 +245,187 @@ def test_other_replies_leave_a_known_contact_as_it_was(api):
     assert len(history(api, number)) == 1
 
 
-def test_a_stop_brand_star_opts_out_of_every_brand_but_start_needs_one(api):
+def test_stop_names_the_brand_it_is_given(api):
     number = new_phone()
-    consent(api, number, ["sms"], occurred_at="2026-11-20T12:00:00Z", brand="acme")
-    results = send(api, sms(number, "STOP", brand="*"), sms(number, "START", brand="*"))
-    assert results[0]["status"] == "applied"
-    assert results[1]["status"] == "rejected" and results[1]["error"]["field"] == "data.brand"
+    for brand in ("acme", "default"):
+        written_consent(api, number, ["sms"], occurred_at="2026-11-20T12:00:00Z", brand=brand)
+    (result,) = send(api, sms(number, "STOP", brand="acme"))
+    assert result["action"] == "opted_out"
     assert "opted_out" in codes(decide(api, number, "sms", brand="acme"))
+    assert decide(api, number, "sms")["decision"] == "allow"
+
+
+def test_the_brand_of_a_reply_is_the_brand_of_the_number_it_was_sent_to(api):
+    from tests.api.helpers import unique
+
+    acme, globex, acme_number, globex_number = unique("acme"), unique("globex"), new_phone(), new_phone()
+    assert api.call("PUT", f"/v1/brands/{acme}", {"sms_numbers": [acme_number]}).status == 201
+    assert api.call("PUT", f"/v1/brands/{globex}", {"sms_numbers": [globex_number]}).status == 201
+    number = new_phone()
+    for brand in (acme, globex):
+        consent(api, number, ["sms"], ["informational"], brand=brand, occurred_at="2026-11-20T12:00:00Z")
+    spelled = f"{acme_number[:2]} ({acme_number[2:5]}) {acme_number[5:8]}-{acme_number[8:]}"
+    ev = event("sms.inbound", {"from": number, "to": spelled, "body": "Stop please"})
+    assert send(api, ev)[0]["action"] == "opted_out"
+    assert "opted_out" in codes(decide(api, number, "sms", purpose="informational", brand=acme))
+    assert decide(api, number, "sms", purpose="informational", brand=globex)["decision"] == "allow"
+    assert history(api, number)[-1]["data"]["brand"] == acme
+    # data.brand wins over the number
+    ev = event("sms.inbound", {"from": number, "to": acme_number, "body": "stop", "brand": globex})
+    send(api, ev)
+    assert "opted_out" in codes(decide(api, number, "sms", purpose="informational", brand=globex))
+
+
+def test_a_brand_adds_its_own_stop_words(api):
+    from tests.api.helpers import unique
+
+    brand, brand_number, number = unique("acme"), new_phone(), new_phone()
+    assert api.call("PUT", f"/v1/brands/{brand}", {"sms_numbers": [brand_number],
+                                                    "stop_words": ["basta", "no thanks"]}).status == 201
+    consent(api, number, ["sms"], ["informational"], brand=brand, occurred_at="2026-11-20T12:00:00Z")
+    ev = event("sms.inbound", {"from": number, "to": brand_number, "body": "No thanks!"})
+    assert send(api, ev)[0]["action"] == "opted_out"
+    assert "opted_out" in codes(decide(api, number, "sms", purpose="informational", brand=brand))
+    # another brand's reply does not read them; a reply to an unknown number reads every brand's
+    other = new_phone()
+    assert send(api, sms(other, "no thanks", brand="default"))[0]["action"] == "none"
+    assert send(api, sms(other, "no thanks"))[0]["action"] == "opted_out"
+
+
+def test_an_opt_out_result_carries_the_confirmation_text(api):
+    from datetime import UTC, datetime, timedelta
+
+    from tests.api.helpers import unique
+
+    brand, brand_number, number = unique("acme"), new_phone(), new_phone()
+    assert api.call("PUT", f"/v1/brands/{brand}", {"sms_numbers": [brand_number],
+                                                    "confirmation_text": "Acme: you are unsubscribed."}).status == 201
+    before = datetime.now(UTC)
+    ev = event("sms.inbound", {"from": number, "to": brand_number, "body": "STOP"})
+    (result,) = send(api, ev)
+    after = datetime.now(UTC)
+    assert result["confirmation"]["text"] == "Acme: you are unsubscribed."
+    send_by = datetime.fromisoformat(result["confirmation"]["send_by"].replace("Z", "+00:00"))
+    # when the registry received it (not the reply's occurred_at), plus 5 minutes
+    assert before + timedelta(minutes=5) - timedelta(seconds=1) <= send_by <= after + timedelta(minutes=5)
+    # the same event again: a duplicate, with the same send_by
+    (again,) = send(api, ev)
+    assert again["status"] == "duplicate" and again["confirmation"] == result["confirmation"]
+    # the default text when the brand has none
+    (plain,) = send(api, sms(new_phone(), "stop"))
+    assert plain["confirmation"]["text"] and "unsubscribed" in plain["confirmation"]["text"]
+
+
+def test_help_answers_the_brands_help_text_and_changes_nothing(api):
+    from tests.api.helpers import unique
+
+    brand, brand_number, number = unique("acme"), new_phone(), new_phone()
+    assert api.call("PUT", f"/v1/brands/{brand}", {"sms_numbers": [brand_number],
+                                                    "help_text": "Acme: call 555-0100. Reply STOP to stop."}).status == 201
+    for body in ("HELP", "help?", "info", "AYUDA"):
+        (result,) = send(api, event("sms.inbound", {"from": number, "to": brand_number, "body": body}))
+        assert result == {"id": result["id"], "status": "applied", "action": "help",
+                          "reply": "Acme: call 555-0100. Reply STOP to stop."}, body
+    (plain,) = send(api, sms(number, "help"))
+    assert plain["action"] == "help" and "STOP" in plain["reply"]  # the default text
+    assert_unknown(api, number)
+
+
+@pytest.mark.parametrize("body", ["START", "start", " Start\n", "UNSTOP", "unstop", "Start please"])
+def test_start_undoes_the_last_keyword_opt_out_so_earlier_consents_count_again(api, body):
+    number = new_phone()
+    written_consent(api, number, ["sms"], ["marketing", "informational"], occurred_at="2026-11-20T12:00:00Z")
+    send(api, sms(number, "STOP", brand="default", occurred_at="2026-11-21T12:00:00Z"))
+    assert "opted_out" in codes(decide(api, number, "sms"))
+    (result,) = send(api, sms(number, body, brand="default", occurred_at="2026-11-22T12:00:00Z"))
+    assert result["status"] == "applied" and result["action"] == "resubscribed", body
+    for purpose in ("marketing", "informational"):
+        assert decide(api, number, "sms", purpose=purpose)["decision"] == "allow", (body, purpose)
+    # between the STOP and the START the opt-out still counts (a decision for that moment)
+    assert "opted_out" in codes(decide(api, number, "sms", at="2026-11-21T20:00:00Z"))
+    entry = history(api, number)[-1]
+    assert entry["type"] == "opt_out.undone" and entry["source"] == "sms_keyword"
+    stop_id = history(api, number)[1]["id"]
+    assert entry["data"] == {"brand": "default", "undone": stop_id}
+    opt_out = profile(api, number)["opt_outs"][0]
+    assert opt_out["undone_at"] == "2026-11-22T12:00:00Z" and opt_out["undone_by"] == result["id"]
+
+
+def test_start_grants_nothing_of_its_own(api):
+    number = new_phone()
+    (result,) = send(api, sms(number, "START", brand="acme"))
+    assert result["status"] == "applied" and result["action"] == "none"  # nothing to undo
+    assert "no_consent" in codes(decide(api, number, "sms", brand="acme"))
+    assert history(api, number)[0]["type"] == "opt_out.undone"  # the person said it: kept
+
+
+def test_start_undoes_only_a_keyword_opt_out(api):
+    number = new_phone()
+    written_consent(api, number, ["sms"], occurred_at="2026-11-20T12:00:00Z")
+    opt_out(api, number, ["sms"], ["all"], source="agent", occurred_at="2026-11-21T12:00:00Z")
+    (result,) = send(api, sms(number, "START", brand="default", occurred_at="2026-11-22T12:00:00Z"))
+    assert result["action"] == "none"
+    assert "opted_out" in codes(decide(api, number, "sms"))
+
+
+def test_start_undoes_only_the_last_keyword_opt_out(api):
+    number = new_phone()
+    written_consent(api, number, ["sms"], occurred_at="2026-11-20T12:00:00Z")
+    send(api, sms(number, "STOP", brand="default", occurred_at="2026-11-21T12:00:00Z"),
+         sms(number, "STOP", brand="default", occurred_at="2026-11-22T12:00:00Z"),
+         sms(number, "START", brand="default", occurred_at="2026-11-23T12:00:00Z"))
+    assert "opted_out" in codes(decide(api, number, "sms"))  # the first STOP still stands
+    send(api, sms(number, "START", brand="default", occurred_at="2026-11-24T12:00:00Z"))
+    assert decide(api, number, "sms")["decision"] == "allow"
+
+
+def test_a_stop_after_a_start_stands(api):
+    number = new_phone()
+    written_consent(api, number, ["sms"], occurred_at="2026-11-20T12:00:00Z")
+    send(api, sms(number, "STOP", brand="default", occurred_at="2026-11-21T12:00:00Z"),
+         sms(number, "START", brand="default", occurred_at="2026-11-22T12:00:00Z"),
+         sms(number, "STOP", brand="default", occurred_at="2026-11-23T12:00:00Z"))
+    assert "opted_out" in codes(decide(api, number, "sms"))
+
+
+def test_start_is_for_the_brand_it_answers(api):
+    number = new_phone()
+    written_consent(api, number, ["sms"], occurred_at="2026-11-20T12:00:00Z", brand="acme")
+    written_consent(api, number, ["sms"], occurred_at="2026-11-20T12:00:00Z", brand="globex")
+    send(api, sms(number, "STOP", brand="acme", occurred_at="2026-11-21T12:00:00Z"),
+         sms(number, "STOP", brand="globex", occurred_at="2026-11-21T12:00:00Z"),
+         sms(number, "START", brand="acme", occurred_at="2026-11-22T12:00:00Z"))
+    assert decide(api, number, "sms", brand="acme")["decision"] == "allow"
+    assert "opted_out" in codes(decide(api, number, "sms", brand="globex"))
+
+
+def test_a_stop_to_every_brand_is_undone_by_a_start_to_every_brand_only(api):
+    number = new_phone()
+    written_consent(api, number, ["sms"], occurred_at="2026-11-20T12:00:00Z", brand="acme")
+    send(api, sms(number, "STOP", occurred_at="2026-11-21T12:00:00Z"))  # unknown number: every brand
+    (acme,) = send(api, sms(number, "START", brand="acme", occurred_at="2026-11-22T12:00:00Z"))
+    assert acme["action"] == "none" and "opted_out" in codes(decide(api, number, "sms", brand="acme"))
+    (every,) = send(api, sms(number, "START", occurred_at="2026-11-23T12:00:00Z"))
+    assert every["action"] == "resubscribed" and decide(api, number, "sms", brand="acme")["decision"] == "allow"
+
+
+@pytest.mark.parametrize("body", ["wrong number", "Wrong number!", "not me", "NOT ME, who is this?"])
+def test_wrong_number_is_an_opt_out_and_a_reassignment(api, body):
+    number = new_phone()
+    consent(api, number, ["sms"], ["informational"], occurred_at="2026-11-20T12:00:00Z")
+    (result,) = send(api, sms(number, body, brand="default"))
+    assert result["status"] == "applied" and result["action"] == "reassigned"
+    assert result["confirmation"]["send_by"]
+    assert "opted_out" in codes(decide(api, number, "sms", purpose="informational"))
+    entry = history(api, number)[-1]
+    assert entry["type"] == "opt_out.recorded" and "wrong number" in entry["data"]["note"]
+
+
+def test_yes_without_an_open_request_records_nothing(api):
+    number = new_phone()
+    (result,) = send(api, sms(number, "YES", brand="acme"))
+    assert result == {"id": result["id"], "status": "applied", "action": "none"}
+    assert_unknown(api, number)
 
 
 def test_sms_from_must_be_a_phone(api):
@@ -355,7 +505,7 @@ def writing_events(address_of):
                                     "occurred_at": WHEN, "outcome": "answered"}),
         event("preferences.updated", {"address": phone, "snooze_until": "2026-12-24T00:00:00Z"}),
         sms(phone, "STOP"),
-        sms(phone, "START"),
+        sms(phone, "START"),  # recorded even with nothing to undo (opt_out.undone)
         event("email.bounced", {"address": email, "bounce_type": "permanent"}),
         event("email.complained", {"address": email}),
     ]
@@ -376,7 +526,7 @@ def test_one_id_for_two_different_facts_is_a_conflict(api):
     first = sms(number, "STOP")
     second = sms(number, "START", id_=first["id"])
     results = send(api, first, second)
-    assert results[1] == {"id": first["id"], "status": "rejected", "error": results[1]["error"]}
+    assert results[1] == {"id": first["id"], "status": "rejected", "action": "none", "error": results[1]["error"]}
     assert results[1]["error"]["code"] == "conflict" and results[1]["error"]["field"] == "id"
     assert len(history(api, number)) == 1
 
@@ -408,7 +558,7 @@ def test_bad_events_are_rejected_one_by_one(api):
     results = send_raw(api, events)["results"]
     assert len(results) == len(events)
     *rejected, good_result = results
-    assert good_result == {"id": good["id"], "status": "applied"}
+    assert good_result == {"id": good["id"], "status": "applied", "action": "opted_in"}
     assert all(r["status"] == "rejected" for r in rejected)
     errors = dict(zip([*bad, "string", "null"], (r["error"] for r in rejected), strict=True))
     for error in errors.values():

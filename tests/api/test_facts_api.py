@@ -102,7 +102,11 @@ def test_opt_out_answers_the_stored_record(api):
         "occurred_at",
         "note",
         "recorded_at",
+        "undone_at",  # rev. 2: a keyword opt-out undone by START
+        "undone_by",
+        "confirmation",  # rev. 2: the person's own opt-out of texts: the one confirmation text
     }
+    assert record["undone_at"] is None and record["undone_by"] is None
     assert (record["address"], record["channels"], record["purposes"], record["brand"]) == (
         number,
         ["all"],

@@ -72,7 +72,7 @@ def test_every_operation_declares_id_answers_errors_and_security(document):
         for status, response in responses.items():
             if status >= "400":
                 ref = response["content"]["application/json"]["schema"]["$ref"]
-                unavailable = {"/v1/permissions": "LookupUnavailable", "/v1/policy": "LookupUnavailable",
+                unavailable = {"/v1/permissions": "LookupUnavailable",
                                "/v1/permissions/batch": "BatchUnavailable", "/v1/events": "EventsUnavailable"}
                 expected = unavailable.get(path, "ErrorResponse") if status == "503" else "ErrorResponse"
                 assert ref == f"#/components/schemas/{expected}", (where, status)
@@ -184,6 +184,33 @@ def test_every_answer_conforms_to_the_document(both, document, monkeypatch):
         "channel": "call", "purpose": "marketing", "addresses": [phone] * 1001}, key="dialer")
     call("GET", "/v1/policy", "/v1/policy", key="dialer")
     call("GET", "/v1/policy", "/v1/policy?brand=acme", key="dialer")
+    brand_number = new_phone()
+    call("PUT", "/v1/brands/{brand}", f"/v1/brands/oa-{run}", {
+        "sms_numbers": [brand_number], "help_text": "h", "confirmation_text": "c", "stop_words": ["basta"],
+        "twilio_auth_token": "t" * 32, "policy": {"quiet_hours_end": "20:00"}})
+    call("PUT", "/v1/brands/{brand}", f"/v1/brands/oa-{run}", {"help_text": "again"})
+    call("PUT", "/v1/brands/{brand}", f"/v1/brands/oa2-{run}", {"sms_numbers": [brand_number]})
+    call("PUT", "/v1/brands/{brand}", f"/v1/brands/oa2-{run}", {"sms_numbers": ["nope"]})
+    call("GET", "/v1/brands/{brand}", f"/v1/brands/oa-{run}", key="dialer")
+    call("GET", "/v1/brands/{brand}", f"/v1/brands/none-{run}", key="dialer")
+    call("GET", "/v1/brands", "/v1/brands", key="dialer")
+    request_body = {"id": f"oa-cr-{run}", "address": phone, "channels": ["sms"], "purposes": ["marketing"],
+                    "brand": f"oa-{run}", "grade": "written", "disclosure_text": "Reply YES", "occurred_at": OCCURRED}
+    call("POST", "/v1/consent-requests", "/v1/consent-requests", request_body)
+    call("POST", "/v1/consent-requests", "/v1/consent-requests", request_body)
+    call("POST", "/v1/consent-requests", "/v1/consent-requests", {**request_body, "disclosure_text": "other"})
+    call("POST", "/v1/consent-requests", "/v1/consent-requests", {**request_body, "grade": "oral"})
+    call("POST", "/v1/events", "/v1/events", {"events": [
+        {"id": f"oa-yes-{run}", "type": "sms.inbound", "occurred_at": OCCURRED, "source": "twilio",
+         "data": {"from": phone, "to": brand_number, "body": "YES"}},
+        {"id": f"oa-help-{run}", "type": "sms.inbound", "occurred_at": OCCURRED, "source": "twilio",
+         "data": {"from": phone, "to": brand_number, "body": "help"}},
+        {"id": f"oa-stop-{run}", "type": "sms.inbound", "occurred_at": OCCURRED, "source": "twilio",
+         "data": {"from": phone, "to": brand_number, "body": "STOP please"}}]})
+    call("POST", "/v1/opt-outs", "/v1/opt-outs", {"address": phone, "channels": ["sms"], "purposes": ["all"],
+                                                  "source": "agent", "occurred_at": OCCURRED})
+    call("GET", "/v1/permissions", f"/v1/permissions?address={q}&channel=sms&purpose=opt_out_confirmation",
+         key="dialer")
     call("POST", "/v1/preference-links", "/v1/preference-links", {"address": phone})
     call("POST", "/v1/preference-links", "/v1/preference-links", {"address": phone, "ttl_days": 0})
     call("POST", "/v1/consents", "/v1/consents", raw=b"x" * 1_048_577)
@@ -200,7 +227,8 @@ def test_every_answer_conforms_to_the_document(both, document, monkeypatch):
 
     monkeypatch.setattr(permissions, "check", down)
     monkeypatch.setattr(permissions, "check_many", down)
-    monkeypatch.setattr(events, "apply_event", lambda *a, **k: (events.REJECTED, RegistryUnavailable("down")))
+    monkeypatch.setattr(events, "apply_event",
+                        lambda *a, **k: events.EventResult(events.REJECTED, RegistryUnavailable("down")))
     call("GET", "/v1/permissions", f"/v1/permissions?address={q}&channel=call&purpose=marketing", key="dialer")
     call("POST", "/v1/permissions/batch", "/v1/permissions/batch", {
         "channel": "call", "purpose": "marketing", "addresses": [phone, mail]}, key="dialer")

@@ -37,8 +37,9 @@ LIST_NAME = f"paths-{RUN}"
 
 # The contract's scopes (CONTRACT.md "Access"), per (method, route): the tests' own table, not
 # the code's declarations, which are checked against it.
-LOOKUP = {("GET", "/v1/permissions"), ("POST", "/v1/permissions/batch"), ("GET", "/v1/policy")}
-ADMIN = {("DELETE", "/v1/contacts/{address}")}
+LOOKUP = {("GET", "/v1/permissions"), ("POST", "/v1/permissions/batch"), ("GET", "/v1/policy"),
+          ("GET", "/v1/brands"), ("GET", "/v1/brands/{brand}")}
+ADMIN = {("DELETE", "/v1/contacts/{address}"), ("PUT", "/v1/brands/{brand}")}
 PUBLIC = {("GET", "/v1/health"), ("GET", "/v1/openapi.json"), ("GET", "/v1/docs"), ("GET", "/p/{token}"),
           ("POST", "/p/{token}"), ("GET", "/p/{token}/unsubscribe"), ("POST", "/p/{token}/unsubscribe")}
 HIDDEN = PUBLIC - {("GET", "/v1/health")}  # routes outside the OpenAPI document (include_in_schema=False)
@@ -69,11 +70,14 @@ def body_for(method: str, route: str):
                                    "source": "crm", "data": {"address": f"paths-{RUN}@example.com"}}]},
         "/v1/permissions/batch": {"channel": "call", "purpose": "marketing", "addresses": [PHONE]},
         "/v1/preference-links": {"address": PHONE},
+        "/v1/brands/{brand}": {"help_text": "paths"},
+        "/v1/consent-requests": {**fact, "channels": ["sms"], "purposes": ["marketing"], "disclosure_text": "YES?"},
     }.get(route) if method in ("POST", "PUT") else None
 
 
 def concrete(route: str, token: str, address: str = PHONE) -> str:
-    path = route.replace("{address}", quoted(address)).replace("{name}", LIST_NAME).replace("{token}", token)
+    path = (route.replace("{address}", quoted(address)).replace("{name}", LIST_NAME)
+            .replace("{brand}", f"paths-{RUN}").replace("{token}", token))
     if route == "/v1/permissions":
         path += f"?address={quoted(PHONE)}&channel=call&purpose=marketing"
     return path

@@ -512,27 +512,61 @@ def test_refusals_are_json_for_programs_and_html_for_people(api):
     assert_error(api.call("GET", "/p/garbage", key=None), 403, "invalid_link")
 
 
-def _expired_link(address: str, brand: str = "default") -> dict:
-    """A link issued 31 days ago for 30 days, through the service and its injectable clock."""
+def _expired_link(address: str, brand: str = "default", days_ago: int = 31) -> dict:
+    """A link issued ``days_ago`` for 30 days, through the service and its injectable clock."""
     from registry.domain.addresses import normalise
     from registry.services import preference_links
 
     issued = preference_links.issue(normalise(address), brand, 30, BASE,
-                                    now=datetime.now(UTC) - timedelta(days=31))
+                                    now=datetime.now(UTC) - timedelta(days=days_ago))
     return issued.to_dict()
 
 
-def test_an_expired_link_is_410_and_says_nothing_about_whose_it_was(api):
+def test_an_expired_page_is_410_and_says_nothing_about_whose_it_was(both):
     email = new_email()
     link = _expired_link(email, brand="acme")
     for headers in ({}, BROWSER):
-        reply = open_url(api, link["url"], headers)
+        reply = open_url(both, link["url"], headers)
         assert reply.status == 410, reply.text
         assert email not in reply.text and "acme" not in reply.text
-    assert_error(open_url(api, link["url"]), 410, "link_expired")
-    assert post_form(api, link["url"], {"opt_out_all": "1"}).status == 410
-    assert post_form(api, link["unsubscribe_url"], None, raw=ONE_CLICK).status == 410
-    assert decide(api, email, "email", brand="acme")["decision"] == "allow"
+    assert_error(open_url(both, link["url"]), 410, "link_expired")
+    assert post_form(both, link["url"], {"opt_out_all": "1"}).status == 410
+    assert decide(both, email, "email", brand="acme")["decision"] == "allow"
+
+
+def test_one_click_unsubscribe_works_however_old_the_link(both):
+    """rev. 2: expires_at is the page's; the unsubscribe URL works as long as the link's record exists."""
+    email = new_email()
+    consent(both, email, channels=["email"], purposes=["marketing"])
+    link = _expired_link(email, brand="acme", days_ago=400)
+    assert open_url(both, link["url"]).status == 410  # the page has expired
+    confirm = open_url(both, link["unsubscribe_url"], BROWSER)  # the button that sends the one-click POST
+    assert confirm.status == 200 and "<form" in confirm.text
+    reply = post_form(both, link["unsubscribe_url"], None, raw=ONE_CLICK)
+    assert reply.status == 200, reply.text
+    assert clean(reply)["unsubscribed"] is True
+    assert "opted_out" in codes(decide(both, email, "email", brand="acme"))
+    (entry,) = [e for e in history(both, email) if e["type"] == "opt_out.recorded"]
+    assert entry["source"] == "preference_center" and entry["data"]["purposes"] == ["marketing"]
+    # a tampered one is still refused, expired or not
+    assert_error(post_form(both, tampered(link["unsubscribe_url"]), None, raw=ONE_CLICK), 403, "invalid_link")
+
+
+def test_a_links_record_outlives_its_page(api, dynamodb_client):
+    """The table must not drop the link at the page's expiry (it used to carry a TTL at it)."""
+    import os
+
+    link = make_link(api, new_email(), ttl_days=1)
+    link_id = path_of(link["url"]).split("/")[2].split(".")[0]
+    from registry.domain.link_tokens import _LAYOUT, _unb64, b64
+
+    raw_id = b64(_LAYOUT.unpack(_unb64(link_id))[1])
+    items = dynamodb_client.scan(TableName=os.environ["REGISTRY_TABLE"], FilterExpression="pk = :pk OR sk = :sk",
+                                 ExpressionAttributeValues={":pk": {"S": f"LINK#{raw_id}"}, ":sk": {"S": f"L#{raw_id}"}},
+                                 ConsistentRead=True)["Items"]
+    assert len(items) == 2 and all("expires_at_epoch" not in item for item in items)
+    (record,) = [i for i in items if i["pk"]["S"].startswith("LINK#")]
+    assert record["page_expires_at"]["S"] == link["expires_at"]
 
 
 def test_a_link_still_valid_today_opens(api):

@@ -63,7 +63,9 @@ def _storage_is_down(dynamodb_client) -> bool:
           phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
 def test_no_request_gets_a_5xx(case, admin_key, sent, dynamodb_client):
     sent["examples"] += 1
-    response = case.call(headers={"x-api-key": admin_key})
+    # A write on a loaded 2-core machine can outlast schemathesis' 10 s default; the registry's own
+    # timeouts (REGISTRY_WRITE_TIMEOUT) decide what a slow backend gets, not the fuzzer's client.
+    response = case.call(headers={"x-api-key": admin_key}, timeout=60)
     status = response.status_code
     where = f"{case.method} {case.formatted_path} -> {status}: {response.text[:300]}"
     if status == 503 and _storage_is_down(dynamodb_client):

@@ -84,6 +84,7 @@ def test_function_environment(template):
     assert env["REGISTRY_TABLE"] == {"Ref": "RegistryTable"}
     assert env["REGISTRY_ADDRESS_HASH_KEY_PARAMETER"] == {"Ref": "AddressHashKeyParameterName"}
     assert env["REGISTRY_LINK_SIGNING_KEY_PARAMETER"] == {"Ref": "LinkSigningKeyParameterName"}
+    assert env["REGISTRY_BRAND_SECRETS_PREFIX"] == {"Ref": "BrandSecretsPrefix"}
     assert env["POWERTOOLS_SERVICE_NAME"] == "contact-registry"
     assert env["POWERTOOLS_METRICS_NAMESPACE"] == "ContactRegistry"
     assert "LOG_LEVEL" in env
@@ -114,7 +115,9 @@ def test_iam_is_least_privilege(function):
     for statement in statements:
         actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
         assert not any("*" in action for action in actions), statement
-        assert statement["Resource"] != "*" and "*" not in json.dumps(statement["Resource"]), statement
+        # No wildcard but the brands' secrets path: one parameter per brand, named by the function.
+        resource_text = json.dumps(statement["Resource"]).replace("parameter${BrandSecretsPrefix}/*", "")
+        assert statement["Resource"] != "*" and "*" not in resource_text, statement
         for action in actions:
             by_service.setdefault(action.split(":")[0], []).append(statement)
 
@@ -122,11 +125,15 @@ def test_iam_is_least_privilege(function):
     dynamodb_actions = {a for s in by_service["dynamodb"] for a in s["Action"]}
     assert dynamodb_actions == TABLE_ITEM_ACTIONS
     assert all(s["Resource"] == {"Fn::GetAtt": ["RegistryTable", "Arn"]} for s in by_service["dynamodb"])
-    (ssm,) = by_service["ssm"]
-    assert ssm["Action"] == "ssm:GetParameter"
+    keys = [s for s in by_service["ssm"] if s["Action"] == "ssm:GetParameter"]
+    (ssm,) = keys
     resources = ssm["Resource"] if isinstance(ssm["Resource"], list) else [ssm["Resource"]]
     assert sorted(r["Fn::Sub"].rpartition("parameter")[2] for r in resources) == [
         "${AddressHashKeyParameterName}", "${LinkSigningKeyParameterName}"]
+    secrets = [s for s in by_service["ssm"] if s not in keys]
+    assert secrets and all(s is secrets[0] for s in secrets)
+    assert sorted(secrets[0]["Action"]) == ["ssm:DeleteParameter", "ssm:GetParameter", "ssm:PutParameter"]
+    assert secrets[0]["Resource"]["Fn::Sub"].endswith(":parameter${BrandSecretsPrefix}/*")
     # Only the SAM-made role's own policies: no managed policy templates with broad grants.
     assert all(isinstance(policy, dict) for policy in function["Policies"])
 

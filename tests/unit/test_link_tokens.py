@@ -95,6 +95,19 @@ def test_expiry():
         verify(KEY, token, PAGE, EXPIRES + timedelta(days=1))
 
 
+def test_the_unsubscribe_token_is_verified_without_the_pages_expiry():
+    """rev. 2: the expiry is the page's; the unsubscribe URL works however old it is."""
+    token = sign(KEY, LINK_ID, EXPIRES, UNSUBSCRIBE)
+    late = EXPIRES + timedelta(days=3650)
+    assert verify(KEY, token, UNSUBSCRIBE, late, check_expiry=False).expires_at == EXPIRES
+    with pytest.raises(ExpiredToken):
+        verify(KEY, token, UNSUBSCRIBE, late)
+    with pytest.raises(InvalidToken):  # still only a genuine token, of its own purpose
+        verify(KEY, token[:-1] + ("A" if token[-1] != "A" else "B"), UNSUBSCRIBE, late, check_expiry=False)
+    with pytest.raises(InvalidToken):
+        verify(KEY, sign(KEY, LINK_ID, EXPIRES, PAGE), UNSUBSCRIBE, late, check_expiry=False)
+
+
 def test_a_forged_expired_token_is_invalid_not_expired():
     """The MAC is checked first: an expired token with a bad MAC says nothing about its expiry."""
     token = sign(KEY, LINK_ID, NOW - timedelta(days=1), PAGE)

@@ -39,13 +39,13 @@ def allowed(prop: dict[str, Any]) -> list[str]:
     ("RelationshipIn", "kind", v.RelationshipKind, ()),
     ("RelationshipIn", "source", v.Source, ()),
     ("AttemptIn", "channel", v.Channel, ()),
-    ("AttemptIn", "purpose", v.Purpose, ()),
+    ("AttemptIn", "purpose", v.ContactPurpose, ()),  # rev. 2: opt_out_confirmation in attempts and lookups
     ("AttemptIn", "outcome", v.Outcome, ()),
     ("AttemptIn", "disposition", v.Disposition, ()),
     ("ContactHoursIn", "days", v.Weekday, ()),
     ("PreferencesIn", "preferred_channel", v.Channel, ()),
     ("BatchIn", "channel", v.Channel, ()),
-    ("BatchIn", "purpose", v.Purpose, ()),
+    ("BatchIn", "purpose", v.ContactPurpose, ()),
     ("SuppressionListIn", "kind", v.SuppressionKind, ()),
     ("ConsentIn", "grade", v.Grade, ()),
     ("AttemptIn", "dialing", v.Dialing, ()),
@@ -91,3 +91,12 @@ def test_a_member_is_its_text_in_json_and_in_messages():
     assert json.dumps({"type": v.HistoryType.OPT_OUT_RECORDED, "c": [v.Channel.SMS]}) == \
         '{"type": "opt_out.recorded", "c": ["sms"]}'
     assert f"{v.Channel.SMS}" == "sms" and str(v.DenyReason.OPTED_OUT) == "opted_out"
+
+
+def test_event_results_name_the_actions_and_consent_requests_the_grades(components):
+    """rev. 2: every event result's ``action``; a consent request's ``grade``."""
+    from registry.domain.consent_requests import GRADES
+
+    assert allowed(components["EventResult"]["properties"]["action"]) == list(v.values(v.EventAction))
+    assert allowed(components["ConsentRequestIn"]["properties"]["grade"]) == list(GRADES)
+    assert allowed(components["ConsentRequestIn"]["properties"]["purposes"]) == list(v.values(v.Purpose))

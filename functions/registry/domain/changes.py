@@ -39,6 +39,24 @@ def add_opt_out(facts: ContactFacts, opt_out: OptOut) -> ContactFacts:
     return replace(facts, opt_outs=_by_time((*facts.opt_outs, opt_out)))
 
 
+def last_keyword_opt_out(facts: ContactFacts, brand: str, at: datetime) -> OptOut | None:
+    """What a START (or UNSTOP) from this number for ``brand`` undoes: its newest opt-out by an SMS
+    keyword for exactly that brand (``*`` only for ``*``) that occurred by ``at`` and is not undone."""
+    mine = [o for o in facts.opt_outs if o.source == Source.SMS_KEYWORD and o.brand == brand
+            and o.occurred_at <= at and o.undone_at is None]
+    return max(mine, key=lambda o: (o.occurred_at, o.id), default=None)
+
+
+def undo_keyword_opt_out(facts: ContactFacts, brand: str, at: datetime, by: str) -> ContactFacts:
+    """START: the sender's last keyword opt-out for the brand no longer counts from ``at`` on, so the
+    consents it stood against count again. It grants nothing of its own."""
+    target = last_keyword_opt_out(facts, brand, at)
+    if target is None:
+        return facts
+    return replace(facts, opt_outs=tuple(replace(o, undone_at=at, undone_by=by) if o is target else o
+                                         for o in facts.opt_outs))
+
+
 def add_relationship(facts: ContactFacts, relationship: Relationship) -> ContactFacts:
     return replace(facts, relationships=_by_time((*facts.relationships, relationship)))
 

@@ -13,9 +13,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from . import frequency_cap, quiet_hours
+from . import frequency_cap, opt_out_confirmation, quiet_hours
 from .addresses import normalise
-from .errors import ChannelAddressMismatch, InvalidAddress
+from .errors import ChannelAddressMismatch, InvalidAddress, InvalidRequest
 from .facts import ContactFacts
 from .lead_temperature import lead_temperature
 from .location import Whereabouts, locate
@@ -28,6 +28,7 @@ from .vocabulary import (
     DEFER_REASONS,
     DENY_REASONS,
     EVERY_BRAND,
+    OPT_OUT_CONFIRMATION,
     Channel,
     DecisionKind,
     DeferReason,
@@ -266,9 +267,33 @@ def _order(reasons: list[Reason]) -> tuple[Reason, ...]:
     return tuple(sorted(reasons, key=lambda r: rank.get(r.code, len(rank))))  # stable within a code
 
 
+def check_question(channel: str, purpose: str) -> None:
+    """A question the registry can answer: the opt-out confirmation is a text, and only a text."""
+    if purpose == OPT_OUT_CONFIRMATION and channel != Channel.SMS:
+        raise InvalidRequest("purpose opt_out_confirmation is the one text confirming an opt-out: ask with channel "
+                             "sms", "channel")
+
+
+def _confirmation_core(q: Question, facts: ContactFacts, policy: Policy, where: Whereabouts) -> _Core:
+    """The one text confirming an opt-out (``opt_out_confirmation``): not a solicitation, so quiet
+    hours, caps, a pause and the opt-out itself do not hold it back; a do-not-contact list that bars
+    every purpose (internal, litigator) and a dead number still do."""
+    status = scope_status(facts, Scope(q.channel, q.purpose, q.brand), q.at, policy)
+    verdict = opt_out_confirmation.verdict(facts, q.brand, q.at)
+    deny = [] if verdict.code is None else [Reason(verdict.code, verdict.message)]
+    if status.lists:
+        deny += _on_lists(q, status)
+    if status.undelivered is not None:
+        deny += _undeliverable(q, status)
+    return _Core(DecisionKind.DENY if deny else DecisionKind.ALLOW, _order(deny), None, where, status)
+
+
 def _core(q: Question, facts: ContactFacts, policy: Policy, want_next: bool, where: Whereabouts) -> _Core:
     if q.channel not in channels_for_kind(q.kind):
         raise ChannelAddressMismatch(f"channel {q.channel} cannot reach a {q.kind} address", "channel")
+    check_question(q.channel, q.purpose)
+    if q.purpose == OPT_OUT_CONFIRMATION:
+        return _confirmation_core(q, facts, policy, where)
     status = scope_status(facts, Scope(q.channel, q.purpose, q.brand), q.at, policy, q.dialing)
     deny = _deny_reasons(q, status)
     defer = _defer_reasons(q, facts, policy, q.at, where)
@@ -302,6 +327,8 @@ def _known_addresses(q: Question, facts: ContactFacts,
 
 def _recommend(q: Question, facts: ContactFacts, policy: Policy, linked: Mapping[str, ContactFacts] | None,
                core: _Core) -> str | None:
+    if q.purpose == OPT_OUT_CONFIRMATION:
+        return q.channel if core.decision == DecisionKind.ALLOW else None  # a text to this number, or nothing
     snooze = facts.preferences.snooze_until
     if snooze is not None and q.at < snooze:
         return None  # the person asked for quiet on every channel, not just this address

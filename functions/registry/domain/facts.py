@@ -50,7 +50,11 @@ class Consent(_Document):
 
 @dataclass(frozen=True)
 class OptOut(_Document):
-    """channels may hold "all", purposes may hold "all", brand may be "*" (every brand)."""
+    """channels may hold "all", purposes may hold "all", brand may be "*" (every brand).
+
+    ``undone_at``: a keyword opt-out the person undid with START (contract rev. 2): from that
+    moment it no longer counts, and the consents it stood against count again; ``undone_by`` is
+    the id of the reply that undid it."""
 
     id: str
     channels: frozenset[str]
@@ -60,6 +64,12 @@ class OptOut(_Document):
     occurred_at: datetime
     note: str | None = None
     recorded_at: datetime | None = None
+    undone_at: datetime | None = None
+    undone_by: str | None = None
+
+    def in_force(self, at: datetime) -> bool:
+        """Occurred by ``at`` and not undone by then."""
+        return self.occurred_at <= at and (self.undone_at is None or self.undone_at > at)
 
 
 @dataclass(frozen=True)
@@ -176,11 +186,12 @@ class ContactFacts:
 
 
 def as_of(facts: ContactFacts, at: datetime) -> ContactFacts:
-    """Only the facts that had happened by ``at``; preferences and list memberships stand as they are."""
+    """Only the facts that had happened by ``at`` (and opt-outs not undone by then); preferences and
+    list memberships stand as they are."""
     return replace(
         facts,
         consents=tuple(c for c in facts.consents if c.occurred_at <= at),
-        opt_outs=tuple(o for o in facts.opt_outs if o.occurred_at <= at),
+        opt_outs=tuple(o for o in facts.opt_outs if o.in_force(at)),  # a START undid it by then: gone
         relationships=tuple(r for r in facts.relationships if r.occurred_at <= at),
         attempts=tuple(a for a in facts.attempts if a.occurred_at <= at),
         undeliverable=tuple(u for u in facts.undeliverable if u.occurred_at <= at),

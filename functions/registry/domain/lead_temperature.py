@@ -24,7 +24,7 @@ def consent_in_force(consent: Consent, opt_outs: tuple[OptOut, ...], at: datetim
     """Not expired, and some scope of it not withdrawn by an opt-out at or after it (and by ``at``)."""
     if consent.occurred_at > at or (consent.expires_at is not None and at >= consent.expires_at):
         return False
-    later = [o for o in opt_outs if consent.occurred_at <= o.occurred_at <= at]
+    later = [o for o in opt_outs if consent.occurred_at <= o.occurred_at and o.in_force(at)]
     return any(not any(opt_out_covers(o, Scope(ch, p, consent.brand)) for o in later)
                for ch in consent.channels for p in consent.purposes)
 

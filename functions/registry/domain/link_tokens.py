@@ -5,6 +5,10 @@ no person: the address sits in the table under the link id. The MAC is HMAC-SHA-
 purpose tag ("page" or "unsubscribe") and the payload *as sent*, so a page token does not open
 the unsubscribe endpoint (nor the other way round), and changing any character of either part
 fails verification. Pure: the key and the clock are passed in.
+
+The expiry is the page's (contract rev. 2): an unsubscribe token is verified without it
+(``verify(..., check_expiry=False)``), so one-click unsubscribe works however old the link is, for as
+long as the link's record exists (a genuine MAC still proves the registry issued it).
 """
 from __future__ import annotations
 
@@ -64,8 +68,9 @@ def sign(key: bytes, link_id: bytes, expires_at: datetime, purpose: str) -> str:
     return f"{payload}.{_mac(key, purpose, payload)}"
 
 
-def verify(key: bytes, token: str, purpose: str, now: datetime) -> LinkClaims:
+def verify(key: bytes, token: str, purpose: str, now: datetime, check_expiry: bool = True) -> LinkClaims:
     """The claims of a genuine, unexpired token; InvalidToken or ExpiredToken otherwise.
+    ``check_expiry`` False: a genuine token is accepted past its expiry (the unsubscribe URL).
 
     The MAC is checked before anything in the payload is read, so a forged token learns nothing.
     """
@@ -85,6 +90,6 @@ def verify(key: bytes, token: str, purpose: str, now: datetime) -> LinkClaims:
         expires_at = datetime.fromtimestamp(expires, UTC)
     except (OverflowError, OSError, ValueError):
         raise InvalidToken("bad expiry") from None
-    if now >= expires_at:
+    if check_expiry and now >= expires_at:
         raise ExpiredToken(b64(link_id))
     return LinkClaims(b64(link_id), expires_at)

@@ -4,7 +4,7 @@ A policy is data, not code, so it can be served at ``GET /v1/policy`` exactly as
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import time
 from enum import StrEnum
@@ -107,6 +107,48 @@ class FrequencyCap:
 
 
 @dataclass(frozen=True)
+class SmsReplyWords:
+    """The words that give an SMS reply its meaning (``domain.sms_replies`` reads a reply with them).
+
+    Each entry is a word or a phrase, written as people write it; it is read the way a reply is
+    (``don't text`` is the words ``don t text``), and matched on whole words. A brand adds its own
+    stop words (``Brand.stop_words``); it cannot remove these.
+    """
+
+    # Opt-out: the contract's words and phrases, plus a few more people use (when in doubt the
+    # registry opts out).
+    opt_out: tuple[str, ...] = (
+        "stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout", "opt out", "remove",
+        "alto", "parar", "cancelar", "baja", "arret",
+        "remove me", "do not text", "don't text", "dont text", "no more texts", "leave me alone",
+        "unsub", "do not contact", "don't contact", "take me off", "no more messages", "detener", "no mas",
+    )
+    # Wrong number: an opt-out, and the number has a new owner (a reassignment).
+    wrong_number: tuple[str, ...] = ("wrong number", "not me", "wrong person", "numero equivocado")
+    # Undo the sender's last keyword opt-out for the brand (grants nothing): the reply's first word.
+    resubscribe: tuple[str, ...] = ("start", "unstop")
+    # Answer an open consent request: the reply's first word.
+    consent: tuple[str, ...] = ("yes",)
+    # No change: the brand's help text is the answer.
+    help: tuple[str, ...] = ("help", "info", "ayuda")
+    rule: str = "47 CFR 64.1200(a)(10); FCC 24-24 (revocation by any reasonable means)"
+
+    def with_stop_words(self, extra: Sequence[str]) -> SmsReplyWords:
+        added = tuple(w for w in extra if w not in self.opt_out)
+        return replace(self, opt_out=self.opt_out + added) if added else self
+
+    def to_document(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "opt_out": list(self.opt_out), "wrong_number": list(self.wrong_number),
+            "resubscribe": list(self.resubscribe), "consent": list(self.consent), "help": list(self.help),
+            "reading": "lower-cased, accents dropped, every character that is not a letter or digit a space; "
+                       "words and phrases match whole words. Precedence: wrong_number, opt_out (anywhere in "
+                       "the reply), help (anywhere), resubscribe, consent (only as the reply's first word).",
+        }
+
+
+@dataclass(frozen=True)
 class Policy:
     # "channel:purpose" -> one of BASES
     basis: Mapping[str, str] = field(default_factory=lambda: {
@@ -145,6 +187,7 @@ class Policy:
         f"{channel}:{purpose}": tuple(sorted(ROBO_DIALING))
         for channel in ("call", "sms") for purpose in ("marketing", "informational")
     })
+    sms_replies: SmsReplyWords = field(default_factory=SmsReplyWords)
 
     def basis_for(self, channel: str, purpose: str) -> str:
         return self.basis.get(f"{channel}:{purpose}", BASIS_CONSENT)
@@ -160,6 +203,7 @@ class Policy:
 
     def to_document(self) -> dict[str, Any]:
         doc = asdict(self)
+        doc["sms_replies"] = self.sms_replies.to_document()
         doc["basis"] = dict(self.basis)
         doc["ebr_months"] = dict(self.ebr_months)
         doc["rejected_consent_sources"] = {k: list(v) for k, v in self.rejected_consent_sources.items()}

@@ -23,6 +23,15 @@ class Purpose(StrEnum):
     INFORMATIONAL = "informational"
 
 
+class ContactPurpose(StrEnum):
+    """What a lookup asks about and an attempt was made for: every ``Purpose``, and (rev. 2) the one
+    text that confirms an opt-out. Never a consent's or an opt-out's purpose."""
+
+    MARKETING = "marketing"
+    INFORMATIONAL = "informational"
+    OPT_OUT_CONFIRMATION = "opt_out_confirmation"
+
+
 class Source(StrEnum):
     """Where a fact came from (a consent's, an opt-out's, ...)."""
 
@@ -110,6 +119,17 @@ class Disposition(StrEnum):
     DO_NOT_CONTACT = "do_not_contact"
 
 
+class EventAction(StrEnum):
+    """What an event did, as its result says (rev. 2: every event result carries one)."""
+
+    OPTED_OUT = "opted_out"
+    OPTED_IN = "opted_in"
+    RESUBSCRIBED = "resubscribed"
+    HELP = "help"
+    REASSIGNED = "reassigned"
+    NONE = "none"
+
+
 class SuppressionKind(StrEnum):
     NATIONAL = "national"
     STATE = "state"
@@ -171,7 +191,9 @@ class HistoryType(StrEnum):
     """The type of a contact's history entry (and of the idempotency mark of the write)."""
 
     CONSENT_GRANTED = "consent.granted"
+    CONSENT_REQUESTED = "consent.requested"  # rev. 2: a double opt-in question sent by SMS
     OPT_OUT_RECORDED = "opt_out.recorded"
+    OPT_OUT_UNDONE = "opt_out.undone"  # START / UNSTOP: the last keyword opt-out undone (rev. 2)
     RELATIONSHIP_RECORDED = "relationship.recorded"
     CONTACT_ATTEMPTED = "contact.attempted"
     PREFERENCES_UPDATED = "preferences.updated"
@@ -233,9 +255,12 @@ SOURCES: tuple[Source, ...] = tuple(Source)
 # Sources that never make a lead hot or warm (the contract's lead temperature: "any source but
 # purchased_list and import").
 NOT_LEAD_SOURCES = frozenset({Source.PURCHASED_LIST, Source.IMPORT})
-# rev. 2: the sources that are the person's own act. Only a consent from one of these lifts an opt-out.
+NOT_FIRST_PARTY_SOURCES = NOT_LEAD_SOURCES
+# rev. 2: the sources that are the person's own act (contract "Vocabulary"). Only a consent from one of
+# these lifts an opt-out.
 FIRST_PARTY_SOURCES = frozenset({Source.WEB_FORM, Source.INBOUND_CALL, Source.AGENT, Source.PREFERENCE_CENTER,
                                  Source.SMS_KEYWORD})
+OPT_OUT_CONFIRMATION = ContactPurpose.OPT_OUT_CONFIRMATION
 # rev. 2: the ways of calling that make a call a robocall (47 U.S.C. 227(b)(1)); every sms is one.
 ROBO_DIALING = frozenset({Dialing.AUTODIALED, Dialing.PRERECORDED, Dialing.ARTIFICIAL_VOICE})
 RELATIONSHIP_KINDS: tuple[RelationshipKind, ...] = tuple(RelationshipKind)

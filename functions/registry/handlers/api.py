@@ -27,11 +27,11 @@ from . import openapi, request_log
 from .access import LOOKUP, check_declared, gate, lambda_event_gate, not_found, scope_for, treat_body_as_json
 from .errors import error_body, http_status, json_response, registry_error_response, validation_error_response
 from .observability import logger, metrics, tracer
-from .routes import contacts, events, facts, health, permissions, preference_center, suppression_lists
+from .routes import brands, consent_requests, contacts, events, facts, health, permissions, preference_center, suppression_lists
 from .routing import NotCanonical, decode_once, install_rules
 
 ROUTERS = (health.router, permissions.router, facts.router, contacts.router, suppression_lists.router,
-           events.router, preference_center.router)
+           events.router, preference_center.router, brands.router, consent_requests.router)
 OPENAPI_PATH, DOCS_PATH = openapi.OPENAPI_PATH, openapi.DOCS_PATH
 
 

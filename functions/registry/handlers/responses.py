@@ -20,6 +20,7 @@ from ..domain import vocabulary as v
 from ..domain.scope_status import Standing
 from ..services.command_fields import (
     Channel,
+    ContactPurpose,
     Dialing,
     Grade,
     LineType,
@@ -31,8 +32,10 @@ from ..services.command_fields import (
 
 if TYPE_CHECKING:
     DecisionKind = v.DecisionKind
+    EventAction = v.EventAction
 else:  # inline in the document, as the request models' vocabularies (services.command_fields)
     DecisionKind = Literal[v.values(v.DecisionKind)]
+    EventAction = Literal[v.values(v.EventAction)]
 Temperature = Literal["hot", "warm", "cold"]
 EXAMPLE_PHONE = "+14155550123"
 EXAMPLE_TIME = "2026-11-24T05:40:00Z"
@@ -103,7 +106,7 @@ class Decision(Open):
     model_config = _example(_DECISION)
     address: str = Field(description="normalised: E.164 for a phone, lower case for an email")
     channel: Channel
-    purpose: Purpose
+    purpose: ContactPurpose
     brand: str
     evaluated_at: datetime
     decision: DecisionKind = Field(description="deny if any deny reason applies, else defer if any defer reason "
@@ -131,7 +134,7 @@ class UnavailableDecision(Open):
                              "next_allowed_at": None})
     address: Any = Field(description="the address as it was asked about")
     channel: Channel
-    purpose: Purpose
+    purpose: ContactPurpose
     brand: str
     decision: Literal["deny"]
     allowed: bool
@@ -174,7 +177,7 @@ class LookupUnavailable(Open):
     reasons: list[Reason]
     address: Any | None = None
     channel: Channel | None = None
-    purpose: Purpose | None = None
+    purpose: ContactPurpose | None = None
     brand: str | None = None
     next_allowed_at: None = None
 
@@ -201,6 +204,30 @@ class PolicyAnswer(Open):
     brand: str
     policy: dict[str, Any] = Field(description="the rules in force for the brand (CONTRACT.md 'Default policy')")
     brands_with_overrides: list[str]
+
+
+class BrandAnswer(Open):
+    """A brand (contract rev. 2): never its Twilio auth token, only whether one is set."""
+
+    model_config = _example({"brand": "acme", "sms_numbers": ["+14155550911"],
+                             "help_text": "Acme: reply STOP to opt out.", "confirmation_text": None,
+                             "stop_words": ["basta"], "policy": {}, "twilio_auth_token_set": True, "seeded": False,
+                             "created_at": EXAMPLE_TIME, "updated_at": EXAMPLE_TIME})
+    brand: str
+    sms_numbers: list[str]
+    help_text: str | None = Field(description="the answer to HELP; null: the registry's default")
+    confirmation_text: str | None = Field(description="the one text confirming an opt-out; null: the default")
+    stop_words: list[str] = Field(description="words that opt out besides the policy's")
+    policy: dict[str, Any] = Field(description="overrides of the default policy")
+    twilio_auth_token_set: bool
+    seeded: bool = Field(description="true: only configuration names the brand (never stored with PUT)")
+    created_at: datetime | None
+    updated_at: datetime | None
+
+
+class BrandList(Open):
+    model_config = _example({"brands": []})
+    brands: list[BrandAnswer]
 
 
 # --- recorded facts (201 new, 200 the same id again) -------------------------------------------
@@ -247,13 +274,45 @@ class OptOutFact(Open):
     occurred_at: datetime
     note: str | None = None
     recorded_at: datetime | None = None
+    undone_at: datetime | None = Field(None, description="a keyword opt-out the person undid with START: from then "
+                                                         "on it no longer counts")
+    undone_by: str | None = Field(None, description="the id of the reply that undid it")
+
+
+class Confirmation(Open):
+    """The one text that may confirm an opt-out of texts (47 CFR 64.1200(a)(12))."""
+
+    text: str = Field(description="the brand's confirmation text")
+    send_by: datetime = Field(description="when the registry received the opt-out, plus 5 minutes; a lookup "
+                                          "with purpose=opt_out_confirmation allows it until then, once")
 
 
 class OptOutRecord(OptOutFact):
     model_config = _example({"address": EXAMPLE_PHONE, "id": "o-1", "channels": ["all"], "purposes": ["all"],
                              "brand": "*", "source": "agent", "occurred_at": "2026-11-29T12:00:00Z", "note": None,
-                             "recorded_at": "2026-11-29T12:00:00.500000Z"})
+                             "recorded_at": "2026-11-29T12:00:00.500000Z", "undone_at": None, "undone_by": None,
+                             "confirmation": {"text": "You have been unsubscribed and will receive no further "
+                                                      "texts from us.", "send_by": "2026-11-29T12:05:00.500000Z"}})
     address: str
+    recorded_at: datetime
+    confirmation: Confirmation | None = Field(None, description="an opt-out of a phone's texts the person made "
+                                                                "themselves: the one confirmation text")
+
+
+class ConsentRequestRecord(Open):
+    model_config = _example({"address": EXAMPLE_PHONE, "id": "cr-1", "channels": ["sms"], "purposes": ["marketing"],
+                             "brand": "acme", "grade": "written", "disclosure_text": "Acme: reply YES to ...",
+                             "occurred_at": "2026-11-28T12:00:00Z", "open_until": "2026-12-05T12:00:00Z",
+                             "recorded_at": "2026-11-28T12:00:00.250000Z"})
+    address: str
+    id: str
+    channels: list[Channel]
+    purposes: list[Purpose]
+    brand: str
+    grade: Literal["express", "written"]
+    disclosure_text: str
+    occurred_at: datetime
+    open_until: datetime = Field(description="a YES from the number before then records the consent")
     recorded_at: datetime
 
 
@@ -273,7 +332,7 @@ class RelationshipRecord(Open):
 class AttemptFact(Open):
     id: str
     channel: Channel
-    purpose: Purpose
+    purpose: ContactPurpose
     brand: str
     occurred_at: datetime
     outcome: str
@@ -477,12 +536,19 @@ class EntriesChanged(Open):
 class EventResult(Open):
     id: Any = Field(description="the event's id as sent (null if it had none)")
     status: Literal["applied", "duplicate", "rejected"]
+    action: EventAction = Field(description="what the event did (none for a rejected one)")
     error: ItemError | None = None
+    reply: str | None = Field(None, description="HELP: the brand's help text, to send back")
+    confirmation: Confirmation | None = Field(None, description="an opt-out of texts: the one text that may "
+                                                                "confirm it, and when it must be sent by")
 
 
 class EventResults(Open):
-    model_config = _example({"results": [{"id": "evt-1", "status": "applied"},
-                                         {"id": "evt-2", "status": "rejected",
+    model_config = _example({"results": [{"id": "evt-1", "status": "applied", "action": "opted_out",
+                                          "confirmation": {"text": "You have been unsubscribed and will receive no "
+                                                                   "further texts from us.",
+                                                           "send_by": "2026-11-29T12:05:00.500000Z"}},
+                                         {"id": "evt-2", "status": "rejected", "action": "none",
                                           "error": {"code": "invalid_request", "message": "type: is required",
                                                     "field": "type"}}]})
     results: list[EventResult]

@@ -14,11 +14,11 @@ from ..services.command_fields import (
     AddressText,
     Brand,
     Channel,
+    ContactPurpose,
     Dialing,
     EventType,
     Id,
     Instant,
-    Purpose,
     Strict,
     SuppressionKind,
     shown,
@@ -32,7 +32,7 @@ class BatchIn(Strict):
     model_config = shown({"channel": "call", "purpose": "marketing", "brand": "acme",
                           "addresses": [_PHONE, "+12125550199"]})
     channel: Channel
-    purpose: Purpose
+    purpose: ContactPurpose
     brand: Brand | None = None
     dialing: Dialing | None = None  # rev. 2: as on a single lookup
     at: Instant | None = None

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     Channel = v.Channel
     ChannelOrAll = v.Channel | Literal["all"]
     Purpose = v.Purpose
+    ContactPurpose = v.ContactPurpose
     PurposeOrAll = v.Purpose | Literal["all"]
     Source = v.Source
     Outcome = v.Outcome
@@ -46,6 +47,7 @@ else:
     Channel = _literal(*v.values(v.Channel))
     ChannelOrAll = _literal(*v.values(v.Channel), v.ALL)
     Purpose = _literal(*v.values(v.Purpose))
+    ContactPurpose = _literal(*v.values(v.ContactPurpose))  # lookups and attempts (rev. 2)
     PurposeOrAll = _literal(*v.values(v.Purpose), v.ALL)
     Source = _literal(*v.values(v.Source))
     Outcome = _literal(*v.values(v.Outcome))

@@ -23,6 +23,7 @@ from .command_fields import (
     Channel,
     ChannelOrAll,
     ContactHoursIn,
+    ContactPurpose,
     Day,
     Dialing,
     Disposition,
@@ -97,7 +98,7 @@ class RecordAttempt(Strict):
     id: Id | None = None
     address: AddressText
     channel: Channel
-    purpose: Purpose
+    purpose: ContactPurpose
     brand: Brand | None = None
     occurred_at: Instant
     outcome: Outcome

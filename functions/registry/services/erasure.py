@@ -115,6 +115,8 @@ def _scrub_history(pk: str) -> None:
             doomed.append((pk, sk))
         elif sk.startswith(links.POINTER_PREFIX):  # a preference link: the pointer and the link itself
             doomed += [(pk, sk), links.link_key_of_pointer(sk)]
+        elif sk.startswith(store.CONSENT_REQUEST_PREFIX):  # what was asked of the person: not kept
+            doomed.append((pk, sk))
         elif sk.startswith(store.HISTORY_PREFIX):
             entry = store.history_entry(raw)
             if entry.type not in KEPT_HISTORY_TYPES:

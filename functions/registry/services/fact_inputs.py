@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..domain.addresses import Address, normalise
+from ..domain.decide import check_question
 from ..domain.errors import ChannelAddressMismatch, InvalidRequest
 from ..domain.facts import Attempt, Consent, ContactHours, OptOut, ReassignedCheck, Relationship
 from ..domain.vocabulary import ALL, DEFAULT_BRAND, EVERY_BRAND, Channel, Grade, dialing_of
@@ -95,6 +96,7 @@ def relationship(body: RecordRelationship, fact_id: str | None = None) -> tuple[
 def attempt(body: RecordAttempt, fact_id: str | None = None) -> tuple[Address, Attempt]:
     contact = address(body.address)
     check_channels(contact, [body.channel], "channel")
+    check_question(body.channel, body.purpose)  # the opt-out confirmation is a text
     if body.brand == EVERY_BRAND:
         raise InvalidRequest("an attempt is made for one brand", "brand")
     return contact, Attempt(id=_id(body, fact_id), channel=body.channel, purpose=body.purpose,

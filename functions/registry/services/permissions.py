@@ -12,13 +12,13 @@ from datetime import datetime
 from typing import Any
 
 from ..domain.addresses import Address, check_channel, normalise
-from ..domain.decide import Decision, Question, decide
+from ..domain.decide import Decision, Question, check_question, decide
 from ..domain.errors import InvalidRequest, RegistryError, UnreadableRecord
 from ..domain.facts import ContactFacts
 from ..domain.vocabulary import Channel
 from ..settings import get_settings
 from . import contact_facts
-from .policies import policy_book
+from .policies import policy_for
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class Ask:
 
 
 def check(raw_address: str, ask: Ask) -> Decision:
+    check_question(ask.channel, ask.purpose)
     address = normalise(raw_address, get_settings().phone_default_region)
     check_channel(address, ask.channel)
     facts, _ = contact_facts.load(address)
@@ -45,6 +46,7 @@ def check(raw_address: str, ask: Ask) -> Decision:
 def check_many(raw_addresses: Sequence[str], ask: Ask) -> list[Decision | RegistryError]:
     """One result per input, in input order; a bad address is its error, not the batch's, and so
     is an address whose stored record cannot be read (``UnreadableRecord``: deny it, 503-style)."""
+    check_question(ask.channel, ask.purpose)
     region = get_settings().phone_default_region
     parsed: list[Address | RegistryError] = []
     for index, raw in enumerate(raw_addresses):
@@ -88,4 +90,4 @@ def decide_loaded(address: Address, facts: ContactFacts, ask: Ask,
         facts = replace(facts, preferences=replace(facts.preferences, linked_addresses=kept))
     own_links = {a: found for a in facts.preferences.linked_addresses
                  if isinstance(found := linked.get(a), ContactFacts)}
-    return decide(question, facts, policy_book().for_brand(ask.brand), own_links)
+    return decide(question, facts, policy_for(ask.brand), own_links)

@@ -31,7 +31,7 @@ from ..storage import preference_links as store
 from . import contact_facts, recording
 from .address_keys import contact_key
 from .failures import storage_failures
-from .policies import policy_book
+from .policies import policy_for
 from .secrets import read_secret
 
 DEFAULT_TTL_DAYS = 30
@@ -95,7 +95,7 @@ def issue(address: Address, brand: str, ttl_days: int, base_url: str, now: datet
     link_id = link_tokens.b64(raw_id)
     with storage_failures("the link could not be stored; nothing was issued"):
         store.put(link_id, contact_key(address.value), address.value, address.kind, brand, format_instant(now),
-                  int(expires_at.timestamp()))
+                  format_instant(expires_at) or "")
     base = base_url.rstrip("/")
     page = link_tokens.sign(_key(), raw_id, expires_at, link_tokens.PAGE)
     unsubscribe = link_tokens.sign(_key(), raw_id, expires_at, link_tokens.UNSUBSCRIBE)
@@ -104,11 +104,12 @@ def issue(address: Address, brand: str, ttl_days: int, base_url: str, now: datet
 
 
 def open_link(token: str, purpose: str, now: datetime | None = None) -> Link:
-    """The link a token stands for. Forbidden (403) if it is not genuine, Gone (410) if it expired
-    or was revoked (erasure deletes a person's links)."""
+    """The link a token stands for. Forbidden (403) if it is not genuine, Gone (410) if it was revoked
+    (erasure deletes a person's links) or, for the page, if it expired. The unsubscribe URL never
+    expires (contract rev. 2): it works as long as the link's record exists."""
     now = now or utc_now()
     try:
-        claims = link_tokens.verify(_key(), token, purpose, now)
+        claims = link_tokens.verify(_key(), token, purpose, now, check_expiry=purpose != link_tokens.UNSUBSCRIBE)
     except link_tokens.InvalidToken:
         raise Forbidden("this link is not valid", code="invalid_link") from None
     except link_tokens.ExpiredToken:
@@ -168,7 +169,7 @@ def _ref(link: Link, address: Address) -> str:
 
 
 def _address_view(link: Link, address: Address, facts: ContactFacts, own: bool, now: datetime) -> AddressView:
-    policy = policy_book().for_brand(link.brand)
+    policy = policy_for(link.brand)
     scopes = [page_scope(facts, channel, purpose, link.brand, now, policy)
               for channel in address.channels for purpose in PURPOSES]
     return AddressView(_ref(link, address), address, own, tuple(scopes), facts)

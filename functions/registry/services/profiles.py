@@ -8,6 +8,7 @@ from ..domain.addresses import Address
 from ..domain.errors import InvalidRequest, NotFound
 from ..domain.lead_temperature import lead_temperature
 from ..domain.location import locate_contact
+from ..domain.policy import DEFAULT_POLICY
 from ..domain.profile import relationships_view, scope_statuses
 from ..domain.timeutil import format_instant, utc_now
 from ..settings import get_settings
@@ -15,7 +16,7 @@ from ..storage import contacts as store
 from . import contact_facts
 from .address_keys import contact_key
 from .failures import storage_failures
-from .policies import policy_book
+from .policies import policy_for
 
 
 def profile(address: Address, at: datetime | None = None) -> dict[str, Any]:
@@ -23,8 +24,7 @@ def profile(address: Address, at: datetime | None = None) -> dict[str, Any]:
     facts, snapshot = contact_facts.load(address)
     if snapshot is None:
         raise NotFound("the registry knows nothing about this address")
-    book = policy_book()
-    policy = book.default
+    policy = DEFAULT_POLICY
     return {
         "address": address.value,
         "kind": address.kind,
@@ -32,7 +32,7 @@ def profile(address: Address, at: datetime | None = None) -> dict[str, Any]:
         # contact holds nothing recorded since, so no address.
         "erased": snapshot.erased_at is not None and snapshot.address is None,
         "erased_at": snapshot.erased_at,
-        "scopes": scope_statuses(facts, at, book.for_brand),
+        "scopes": scope_statuses(facts, at, policy_for),
         "consents": [c.to_document() for c in facts.consents],
         "opt_outs": [o.to_document() for o in facts.opt_outs],
         "ebr": relationships_view(facts, at, policy),

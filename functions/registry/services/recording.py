@@ -66,6 +66,10 @@ class Change:
     respond: Callable[[ContactFacts], dict[str, Any]] | None = None
     # Facts the change implies (an opt-out from a do_not_contact disposition): their own history entries.
     implied: tuple[tuple[HistoryType, Any], ...] = ()  # (history type, fact with to_document())
+    # The history's data from the facts as the write finds them (before the change); history_data when None.
+    describe: Callable[[ContactFacts], dict[str, Any]] | None = None
+    # Items of the contact's partition written with it (a consent request).
+    side_items: tuple[store.SideItem, ...] = ()
 
 
 def new_id() -> str:
@@ -136,7 +140,8 @@ class _Write:
             history = [] if own == changes.REFUSE else [store.HistoryRecord(
                 sk=store.history_sk(sortable_instant(change.occurred_at), sortable_instant(now), change.fact_id),
                 type=change.type, fact_id=change.fact_id, occurred_at=format_instant(change.occurred_at),
-                recorded_at=recorded, source=change.source, data=change.history_data, actor=actor)]
+                recorded_at=recorded, source=change.source,
+                data=change.describe(facts) if change.describe else change.history_data, actor=actor)]
             history += [store.HistoryRecord(
                 sk=store.history_sk(sortable_instant(fact.occurred_at), sortable_instant(now), fact.id),
                 type=kind, fact_id=fact.id, occurred_at=format_instant(fact.occurred_at), recorded_at=recorded,
@@ -162,7 +167,8 @@ class _Write:
                                     created_at=recorded, expires_at_epoch=int((now + retention).timestamp()))
             store.commit(self.pk, snapshot.version if snapshot else 0, stored_address, address.kind,
                          document_from_facts(updated), recorded, history, mark,
-                         links=link_changes(self.pk, facts, updated))
+                         links=link_changes(self.pk, facts, updated),
+                         side_items=change.side_items if own == changes.ACCEPT else ())
             return WriteResult(record, True)
         except store.DuplicateWrite as dup:
             return _repeated(dup.mark, change, self.request_hash, self.token, facts, record)
@@ -218,6 +224,28 @@ def record_consent(address: Address, consent: Consent, actor: str | None = None)
 def record_opt_out(address: Address, opt_out: OptOut, actor: str | None = None) -> WriteResult:
     return _record_fact(address, HistoryType.OPT_OUT_RECORDED, opt_out, opt_out.source,
                         lambda f, o, _: changes.add_opt_out(f, o), actor)
+
+
+def undo_keyword_opt_out(address: Address, brand: str, occurred_at: datetime, fact_id: str, source: str,
+                         actor: str | None = None) -> WriteResult:
+    """START / UNSTOP (contract rev. 2): the sender's last keyword opt-out for the brand stops counting
+    at ``occurred_at``, so the consents it stood against count again; nothing is granted. Recorded
+    in the history (``opt_out.undone``) even when there was nothing to undo: the person said it.
+    The answer names the opt-out undone (``undone``: its id, or None)."""
+    request = {"address": address.value, "id": fact_id, "brand": brand, "occurred_at": format_instant(occurred_at),
+               "source": source}
+    # What is undone is decided from the contact as the write finds it (another reply may have landed).
+    def describe(facts: ContactFacts) -> dict[str, Any]:
+        target = changes.last_keyword_opt_out(facts, brand, occurred_at)
+        return {"brand": brand, "undone": target.id if target is not None else None}
+
+    def respond(facts: ContactFacts) -> dict[str, Any]:
+        return {**request, "undone": next((o.id for o in facts.opt_outs if o.undone_by == fact_id), None)}
+
+    return apply_change(address, Change(
+        HistoryType.OPT_OUT_UNDONE, fact_id, occurred_at, source,
+        lambda facts, _: changes.undo_keyword_opt_out(facts, brand, occurred_at, fact_id), request,
+        {"brand": brand}, respond=respond, describe=describe), actor)
 
 
 def record_relationship(address: Address, relationship: Relationship, actor: str | None = None) -> WriteResult:

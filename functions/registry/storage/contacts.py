@@ -11,6 +11,8 @@ Key design (see docs/storage.md):
 - ``sk = R#<pk of another contact>``: that contact links to this address (its preferences'
   ``linked_addresses``), written in the transaction that links it, so erasure finds who names
   the address without a scan.
+- ``sk = CR#<sent at>#<id>``: a consent request (rev. 2: a double opt-in question sent by SMS),
+  written with its history entry; it expires (table TTL) a day after the 7 days a YES may answer it.
 - ``pk = IDEM#<keyed hash of a request id>, sk = IDEM``: the idempotency mark of a write,
   committed in the same transaction. One per id in the whole registry, whatever the address,
   and it holds no personal data (a keyed hash of the request, the time, a request token), so
@@ -38,6 +40,7 @@ __all__ = ["CorruptItem", "StorageError", "StorageUnavailable"]  # storage's err
 STATE = "STATE"
 HISTORY_PREFIX = "H#"
 LINKED_FROM_PREFIX = "R#"
+CONSENT_REQUEST_PREFIX = "CR#"
 MARK_PK_PREFIX = "IDEM#"
 MARK_SK = "IDEM"
 LEGACY_MARK_PREFIX = "I#"  # marks once lived in the contact's partition, with the first answer
@@ -92,6 +95,26 @@ class IdempotencyMark(RegistryModel):
     type = UnicodeAttribute(null=True)  # the fact type it recorded
     token = UnicodeAttribute(null=True)  # the request that wrote it
     created_at = UnicodeAttribute()  # when it was recorded (the record's recorded_at)
+
+
+class ConsentRequestItem(RegistryModel):
+    """``pk = C#<address hash>``, ``sk = CR#<sent at>#<id>``: the request as the domain writes it."""
+
+    data = JSONAttribute()
+
+
+@dataclass(frozen=True)
+class SideItem:
+    """An item in the contact's partition written with a fact (a consent request): its sort key,
+    its document, when the table may drop it."""
+
+    sk: str
+    data: dict[str, Any]
+    expires_at_epoch: int | None = None
+
+
+def consent_request_sk(sent_at: str, request_id: str) -> str:
+    return f"{CONSENT_REQUEST_PREFIX}{sent_at}#{request_id}"
 
 
 class LinkedFrom(RegistryModel):
@@ -246,6 +269,20 @@ def linked_from(pk: str) -> list[str]:
                 LinkedFrom.query(pk, LinkedFrom.sk.startswith(LINKED_FROM_PREFIX), consistent_read=True)]
 
 
+def consent_requests(pk: str, sent_from: str, sent_until: str) -> list[dict[str, Any]]:
+    """The consent requests sent in [``sent_from``, ``sent_until``] (sortable instants), oldest first."""
+    with dynamodb("read a contact's consent requests", reading=pk):
+        items = ConsentRequestItem.query(
+            pk, ConsentRequestItem.sk.between(CONSENT_REQUEST_PREFIX + sent_from, CONSENT_REQUEST_PREFIX + sent_until + "~"),
+            consistent_read=True)
+        out = []
+        for item in items:
+            if not isinstance(item.data, dict):
+                raise TypeError("a consent request is not a JSON object")
+            out.append(item.data)
+        return out
+
+
 def history_page(pk: str, cursor: str | None, limit: int) -> tuple[list[HistoryEntry], str | None]:
     """One page of history, oldest first; the cursor is the opaque last sort key of the page."""
     start = {"pk": {"S": pk}, "sk": {"S": decode_cursor(cursor)}} if cursor else None
@@ -308,7 +345,8 @@ class LinkChange:
 
 def commit(snapshot_pk: str, expected_version: int, address: str | None, kind: str, state: dict[str, Any],
            now: str, history: Sequence[HistoryRecord], mark: MarkRecord | None,
-           erased_at: str | None = None, clear_address: bool = False, links: Sequence[LinkChange] = ()) -> int:
+           erased_at: str | None = None, clear_address: bool = False, links: Sequence[LinkChange] = (),
+           side_items: Sequence[SideItem] = ()) -> int:
     """State change, history entries, idempotency mark and reverse links: one transaction, all or nothing.
 
     ``erased_at`` stamps the contact's erasure; it stays on the item for good (later writes never
@@ -334,6 +372,8 @@ def commit(snapshot_pk: str, expected_version: int, address: str | None, kind: s
         tx.put("history", _history_item(snapshot_pk, entry), condition=HistoryEntry.sk.does_not_exist())
     if mark is not None:
         tx.put("mark", _mark_item(mark), condition=IdempotencyMark.sk.does_not_exist())
+    for side in side_items:
+        tx.put("side", ConsentRequestItem(snapshot_pk, side.sk, data=side.data, expires_at_epoch=side.expires_at_epoch))
     for link in links:
         item = LinkedFrom(link.target, linked_from_sk(link.contact))
         if link.add:

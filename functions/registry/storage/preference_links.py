@@ -1,6 +1,10 @@
 """Preference-center links in the one table.
 
-Two items per link, written together in one transaction, both expiring by the table's TTL:
+Two items per link, written together in one transaction. Neither expires (contract rev. 2): the
+page's expiry is in its signed token, but the unsubscribe URL keeps working for as long as the
+link's record exists, so the record lives until the person's erasure deletes it (about 250 bytes
+for both items; docs/decisions.md "Preference center"). Links stored before carry a TTL at
+their page's expiry and go then.
 
 * ``pk=LINK#<link id>, sk=LINK`` -- what the signed token stands for: the address, the brand,
   the contact's key. Opening a link is one GetItem on it.
@@ -28,10 +32,11 @@ class LinkItem(RegistryModel):
     brand = UnicodeAttribute()
     contact = UnicodeAttribute()  # the contact's pk (C#<keyed hash>)
     created_at = UnicodeAttribute()
+    page_expires_at = UnicodeAttribute(null=True)  # the page's; the record itself does not expire
 
 
 class LinkPointer(RegistryModel):
-    """A link of this contact: sk names it; expires with it."""
+    """A link of this contact: sk names it; erasure finds it here."""
 
 
 def link_key(link_id: str) -> tuple[str, str]:
@@ -48,11 +53,11 @@ def link_key_of_pointer(sk: str) -> tuple[str, str]:
 
 
 def put(link_id: str, contact_pk: str, address: str, kind: str, brand: str, created_at: str,
-        expires_at_epoch: int) -> None:
+        page_expires_at: str) -> None:
     pk, sk = link_key(link_id)
     item = LinkItem(pk, sk, address=address, kind=kind, brand=brand, contact=contact_pk, created_at=created_at,
-                    expires_at_epoch=expires_at_epoch)
-    pointer = LinkPointer(contact_pk, pointer_sk(link_id), expires_at_epoch=expires_at_epoch)
+                    page_expires_at=page_expires_at)
+    pointer = LinkPointer(contact_pk, pointer_sk(link_id))
     # The id is 128 random bits: a condition that fails means something is wrong, and the
     # cancellation goes up as it is (the registry could not write).
     tx = Transaction("store a preference link")

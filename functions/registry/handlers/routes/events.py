@@ -35,16 +35,13 @@ def post_events(body: EventsIn):
     unavailable: RegistryError | None = None
     for raw in body.events:
         if unavailable is not None:
-            status, error = events.REJECTED, NOT_TRIED
+            outcome = events.EventResult(events.REJECTED, NOT_TRIED)
         else:
-            status, error = _apply(raw)
-            if isinstance(error, RegistryUnavailable):
-                unavailable = error
-        result = {"id": raw_id(raw), "status": status}
-        if error is not None:
-            result["error"] = error_detail(error.code, error.message, error.field)
-        results.append(result)
-        count(f"Event_{status}")
+            outcome = _apply(raw)
+            if isinstance(outcome.error, RegistryUnavailable):
+                unavailable = outcome.error
+        results.append(_result(raw_id(raw), outcome))
+        count(f"Event_{outcome.status}")
     if unavailable is not None:
         logger.warning("events not applied: registry unavailable",
                        extra={"cause": repr(unavailable.__cause__), "events": len(results)})
@@ -53,12 +50,24 @@ def post_events(body: EventsIn):
     return json_response(200, {"results": results})
 
 
-def _apply(raw):
+def _result(event_id, outcome: events.EventResult) -> dict:
+    """``{"id", "status", "action", "error"?, "reply"?, "confirmation"?}``."""
+    result = {"id": event_id, "status": outcome.status, "action": outcome.action}
+    if outcome.error is not None:
+        result["error"] = error_detail(outcome.error.code, outcome.error.message, outcome.error.field)
+    if outcome.reply is not None:
+        result["reply"] = outcome.reply
+    if outcome.confirmation is not None:
+        result["confirmation"] = outcome.confirmation
+    return result
+
+
+def _apply(raw) -> events.EventResult:
     try:
         envelope = parse(raw)
     except RegistryError as err:
-        return events.REJECTED, err
-    status, error = events.apply_event(envelope, actor())
-    logger.info("event", extra={"id": envelope.id, "type": envelope.type, "status": status,
-                                "error": error.code if error else None})
-    return status, error
+        return events.EventResult(events.REJECTED, err)
+    outcome = events.apply_event(envelope, actor())
+    logger.info("event", extra={"id": envelope.id, "type": envelope.type, "status": outcome.status,
+                                "action": outcome.action, "error": outcome.error.code if outcome.error else None})
+    return outcome

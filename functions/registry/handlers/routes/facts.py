@@ -15,6 +15,7 @@ from ...services.commands import (
     RecordRelationship,
     SetPreferences,
 )
+from ...services.opt_out_confirmations import confirmation
 from .. import responses as R
 from ..access import WRITE, actor, requires
 from ..errors import json_response
@@ -47,7 +48,11 @@ def post_consent(body: RecordConsent):
 @tracer.capture_method(capture_response=False)
 def post_opt_out(body: RecordOptOut):
     address, opt_out = fact_inputs.opt_out(body)
-    return _answer(recording.record_opt_out(address, opt_out, actor()), "opt-out")
+    result = recording.record_opt_out(address, opt_out, actor())
+    offer = confirmation(address, opt_out, result.record.get("recorded_at"))
+    if offer is not None:  # the one text that may confirm it (rev. 2), when the person made it
+        result = recording.WriteResult({**result.record, "confirmation": offer}, result.created)
+    return _answer(result, "opt-out")
 
 
 @router.post("/v1/relationships", operation_id="postRelationship", tags=["facts"],

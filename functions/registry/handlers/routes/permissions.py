@@ -10,9 +10,8 @@ from ...domain.decide import Decision
 from ...domain.errors import InvalidRequest, RegistryError, RegistryUnavailable
 from ...domain.timeutil import parse_instant, utc_now
 from ...domain.vocabulary import DEFAULT_BRAND, EVERY_BRAND, DecisionKind
-from ...services import permissions
-from ...services.command_fields import Channel, Dialing, Purpose
-from ...services.policies import policy_book
+from ...services import brands, permissions
+from ...services.command_fields import Channel, ContactPurpose, Dialing
 from .. import request_log
 from .. import responses as R
 from ..access import LOOKUP, requires
@@ -49,7 +48,7 @@ def unavailable_decision(address: object, channel: str, purpose: str, brand: str
 def get_permission(
     address: Annotated[str, Query(max_length=320)],
     channel: Annotated[Channel, Query()],
-    purpose: Annotated[Purpose, Query()],
+    purpose: Annotated[ContactPurpose, Query()],
     brand: Annotated[str | None, Query(min_length=1, max_length=128)] = None,
     dialing: Annotated[Dialing | None, Query(description="how the call is placed (rev. 2): manual when left "
                                                          "out; every sms counts as autodialed; not for email")] = None,
@@ -107,13 +106,13 @@ def post_batch(body: BatchIn):
 
 
 @router.get("/v1/policy", operation_id="getPolicy", tags=["lookups"], summary="The policy in force for a brand",
-            **requires(LOOKUP), **answers({200: (R.PolicyAnswer, "the policy")}, 400, 503,
-                                          unavailable=R.LookupUnavailable))
+            **requires(LOOKUP), **answers({200: (R.PolicyAnswer, "the policy")}, 400, 503))
 def get_policy(brand: Annotated[str | None, Query(min_length=1, max_length=128)] = None):
-    book = policy_book()
     brand = normalise_brand(brand) if brand is not None else DEFAULT_BRAND
-    body = {"brand": brand, "policy": book.for_brand(brand).to_document(),
-            "brands_with_overrides": book.brands()}
+    found = brands.find(brand)
+    policy = found.rules().to_document()
+    policy["sms_replies"]["added_by_brand"] = list(found.stop_words)
+    body = {"brand": brand, "policy": policy, "brands_with_overrides": brands.brands_with_overrides()}
     return json_response(200, body)
 
 

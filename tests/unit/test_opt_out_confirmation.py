@@ -1,0 +1,135 @@
+"""The one text confirming an opt-out (contract rev. 2; 47 CFR 64.1200(a)(12)): allowed once, until
+send_by (received + 5 minutes), whatever the hour, the caps or the opt-out itself say."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+
+from registry.domain.decide import check_question
+from registry.domain.errors import InvalidRequest
+from registry.domain.opt_out_confirmation import WINDOW, confirmable, send_by, verdict
+from tests.unit.builders import LA_PHONE, ask, attempt, codes, consent, facts, member, opt_out, prefs, ts, undeliverable
+
+RECEIVED = "2026-12-02T06:00:00Z"  # 22:00 in Los Angeles: quiet hours
+C = "opt_out_confirmation"
+
+
+def stop(brand="default", source="sms_keyword", channels=("sms",), received=RECEIVED, at=None, undone=None):
+    o = opt_out(channels=channels, brand=brand, source=source, at=at or received)
+    return replace(o, recorded_at=ts(received), undone_at=ts(undone) if undone else None)
+
+
+def after(minutes: float, base: str = RECEIVED) -> str:
+    return (ts(base) + timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def test_send_by_is_five_minutes_after_receipt():
+    assert WINDOW == timedelta(minutes=5)
+    assert send_by(ts(RECEIVED)) == ts("2026-12-02T06:05:00Z")
+
+
+@pytest.mark.parametrize("minutes", [0, 0.5, 4.99, 5])
+def test_allowed_until_send_by_even_in_quiet_hours_and_after_the_opt_out(minutes):
+    f = facts(consents=[consent("sms", at="2026-11-01T12:00:00Z")], opt_outs=[stop()])
+    d = ask(f, "sms", C, at=after(minutes))
+    assert d.decision == "allow" and d.reasons == () and d.recommended_channel == "sms"
+    # the same moment, any other purpose: the opt-out and the hour hold
+    assert "opted_out" in codes(ask(f, "sms", "informational", at=after(minutes)))
+
+
+@pytest.mark.parametrize("minutes", [5.001, 6, 60 * 24])
+def test_never_after_send_by(minutes):
+    d = ask(facts(opt_outs=[stop()]), "sms", C, at=after(minutes))
+    assert d.decision == "deny" and codes(d) == ["opted_out"]
+    assert "until 2026-12-02T06:05:00Z" in d.reasons[0].message and "64.1200(a)(12)" in d.reasons[0].message
+
+
+def test_once_only():
+    sent = replace(attempt("sms", C, at=after(1)), recorded_at=ts(after(1)))
+    d = ask(facts(opt_outs=[stop()], attempts=[sent]), "sms", C, at=after(2))
+    assert d.decision == "deny" and codes(d) == ["opted_out"] and "already sent" in d.reasons[0].message
+    # an attempt recorded after the opt-out counts even when dated before it (a back-dated report)
+    early = replace(attempt("sms", C, at=after(-60)), recorded_at=ts(after(1)))
+    assert ask(facts(opt_outs=[stop()], attempts=[early]), "sms", C, at=after(2)).decision == "deny"
+    # a confirmation of an earlier opt-out does not spend this one's
+    old = replace(attempt("sms", C, at=after(-60)), recorded_at=ts(after(-60)))
+    assert ask(facts(opt_outs=[stop()], attempts=[old]), "sms", C, at=after(2)).decision == "allow"
+
+
+def test_caps_quiet_hours_and_a_pause_do_not_hold_it_back():
+    capped = [attempt("sms", "marketing", at=after(-i)) for i in range(1, 6)]
+    f = facts(opt_outs=[stop()], attempts=capped, preferences=prefs(snooze_until="2027-01-01T00:00:00Z",
+                                                                    timezone="America/New_York"))
+    assert ask(f, "sms", C, at=after(1)).decision == "allow"
+
+
+def test_nothing_to_confirm():
+    d = ask(facts(consents=[consent("sms")]), "sms", C, at=after(1))
+    assert d.decision == "deny" and codes(d) == ["no_consent"] and "no opt-out" in d.reasons[0].message
+    # an opt-out of calls only is not one a text confirms
+    assert codes(ask(facts(opt_outs=[stop(channels=("call",))]), "sms", C, at=after(1))) == ["no_consent"]
+    # another brand's opt-out is not this brand's
+    assert codes(ask(facts(opt_outs=[stop(brand="acme")]), "sms", C, at=after(1))) == ["no_consent"]
+    # an opt-out the person undid with START needs no confirmation
+    undone = stop(undone=after(1))
+    assert codes(ask(facts(opt_outs=[undone]), "sms", C, at=after(2))) == ["no_consent"]
+
+
+def test_an_opt_out_of_every_brand_or_channel_is_confirmed_for_the_brand_asked():
+    assert ask(facts(opt_outs=[stop(brand="*")]), "sms", C, brand="acme", at=after(1)).decision == "allow"
+    assert ask(facts(opt_outs=[stop(channels=("all",))]), "sms", C, at=after(1)).decision == "allow"
+
+
+def test_only_an_opt_out_the_person_made():
+    for source in ("crm", "import", "dialer", "api", "email_feedback"):
+        d = ask(facts(opt_outs=[stop(source=source)]), "sms", C, at=after(1))
+        assert d.decision == "deny" and codes(d) == ["opted_out"], source
+    for source in ("sms_keyword", "web_form", "inbound_call", "agent", "preference_center"):
+        assert ask(facts(opt_outs=[stop(source=source)]), "sms", C, at=after(1)).decision == "allow", source
+
+
+def test_the_newest_opt_out_is_the_one_confirmed():
+    older = stop(received=after(-30))
+    newer = stop(received=RECEIVED)
+    f = facts(opt_outs=[older, newer])
+    assert ask(f, "sms", C, at=after(3)).decision == "allow"
+    assert ask(f, "sms", C, at=after(6)).decision == "deny"
+
+
+def test_receipt_not_occurrence_opens_the_window():
+    """A reply dated days earlier, received now: five minutes from receipt (the contract's words)."""
+    late = stop(at="2026-11-25T12:00:00Z", received=RECEIVED)
+    assert ask(facts(opt_outs=[late]), "sms", C, at=after(1)).decision == "allow"
+    assert ask(facts(opt_outs=[late]), "sms", C, at="2026-11-25T12:01:00Z").decision == "deny"  # not received yet
+
+
+def test_lists_and_a_dead_number_still_hold_it_back():
+    d = ask(facts(opt_outs=[stop()], suppressions=[member("lit", "litigator")]), "sms", C, at=after(1))
+    assert d.decision == "deny" and codes(d) == ["on_suppression_list"]
+    assert ask(facts(opt_outs=[stop()], suppressions=[member("dnc", "national")]), "sms", C,
+               at=after(1)).decision == "allow"  # national lists bar telemarketing only
+    dead = undeliverable(("call", "sms"), at=after(-1), reason="disconnected")
+    assert codes(ask(facts(opt_outs=[stop()], undeliverable=[dead]), "sms", C, at=after(1))) == ["undeliverable"]
+
+
+def test_it_is_a_text():
+    with pytest.raises(InvalidRequest) as err:
+        check_question("call", C)
+    assert err.value.field == "channel"
+    check_question("sms", C)
+    check_question("call", "marketing")
+    with pytest.raises(InvalidRequest):
+        ask(facts(LA_PHONE, opt_outs=[stop()]), "call", C, at=after(1))
+
+
+def test_confirmable():
+    assert confirmable(stop()) and confirmable(stop(channels=("all",)))
+    assert not confirmable(stop(channels=("call",))) and not confirmable(stop(source="crm"))
+
+
+def test_verdict_names_the_opt_out_and_send_by():
+    o = stop()
+    v = verdict(facts(opt_outs=[o]), "default", ts(after(1)))
+    assert v.allowed and v.opt_out == o and v.send_by == ts("2026-12-02T06:05:00Z")

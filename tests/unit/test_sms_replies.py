@@ -1,0 +1,134 @@
+"""Reading an SMS reply as a person means it (CONTRACT.md rev. 2, Events: "SMS replies")."""
+from __future__ import annotations
+
+import pytest
+
+from registry.domain.policy import DEFAULT_POLICY, SmsReplyWords
+from registry.domain.sms_replies import PRECEDENCE, ReplyKind, read, readable_word, words
+
+WORDS = DEFAULT_POLICY.sms_replies
+
+
+def kind(body: str, extra=()) -> ReplyKind:
+    return read(body, WORDS, extra).kind
+
+
+# The contract's own examples, and more of the same.
+@pytest.mark.parametrize("body", [
+    "STOP.", "Stop please", "please stop texting me", "STOP!!! 🛑", "OPT-OUT", "stop", "STOP", " Stop\n",
+    "StopAll", "UNSUBSCRIBE", "cancel", "END", "quit", "Revoke", "optout", "opt out", "Opt  Out", "opt_out",
+    "remove", "Remove me from this list", "do not text me", "Don't text me again", "dont text",
+    "don’t text me",  # a typographic apostrophe
+    "No more texts!", "leave me alone", "ALTO", "parar", "Cancelar", "baja", "ARRÊT", "arret",
+    "ＳＴＯＰ",  # full-width letters
+    "stop\u200bplease",  # a zero-width space is not a letter either
+    "ok thanks. STOP", "Yes stop", "help stop", "start stop", "I said STOP!!!", "STOP STOP",
+    "stop-texting-me", "#stop", "(stop)", "stop123 stop",
+])
+def test_opt_outs(body):
+    assert kind(body) is ReplyKind.OPT_OUT, body
+
+
+@pytest.mark.parametrize("body", [
+    "I'll be stopping by at noon", "nonstop deals", "Stopwatch", "unstoppable", "Thanks, see you Tuesday",
+    "what time is my appointment?", "", "   ", "🛑", "!!!", "Y", "ok", "sounds good", "option outstanding",
+    "endless", "cancellation fee?", "removed", "quite right", "alton", "opt", "out",
+])
+def test_not_opt_outs(body):
+    assert not read(body, WORDS).opts_out, body
+
+
+@pytest.mark.parametrize("body", ["wrong number", "Wrong Number!", "WRONG-NUMBER", "not me", "Not me, sorry",
+                                  "this is the wrong number, stop", "número equivocado", "wrong person"])
+def test_wrong_number(body):
+    reading = read(body, WORDS)
+    assert reading.kind is ReplyKind.WRONG_NUMBER and reading.opts_out, body
+
+
+@pytest.mark.parametrize("body", ["START", "start", " Start\n", "Start please", "UNSTOP", "unstop!", "START."])
+def test_resubscribe_is_the_first_word(body):
+    assert kind(body) is ReplyKind.RESUBSCRIBE, body
+
+
+@pytest.mark.parametrize("body", ["YES", "yes", "Yes!", "yes please", "YES.", "Yes 👍"])
+def test_consent_is_the_first_word(body):
+    assert kind(body) is ReplyKind.CONSENT, body
+
+
+@pytest.mark.parametrize("body", ["I'll start on Monday", "ok yes", "restart", "startup", "yesterday",
+                                  "eyes", "say yes to coffee"])
+def test_words_that_give_back_count_only_first(body):
+    assert kind(body) is ReplyKind.NONE, body
+
+
+@pytest.mark.parametrize("body", ["HELP", "help!", "info", "INFO?", "ayuda", "Yes, more info please",
+                                  "start help", "I need help", "help me"])
+def test_help(body):
+    assert kind(body) is ReplyKind.HELP, body
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("stop yes", ReplyKind.OPT_OUT), ("yes stop", ReplyKind.OPT_OUT), ("help stop", ReplyKind.OPT_OUT),
+    ("stop, wrong number", ReplyKind.WRONG_NUMBER), ("start but not me", ReplyKind.WRONG_NUMBER),
+    ("yes info", ReplyKind.HELP), ("start info", ReplyKind.HELP), ("start yes", ReplyKind.RESUBSCRIBE),
+    ("unstop stop", ReplyKind.OPT_OUT),
+])
+def test_precedence(body, expected):
+    assert kind(body) is expected
+
+
+def test_precedence_is_listed_in_order():
+    assert PRECEDENCE[:2] == (ReplyKind.WRONG_NUMBER, ReplyKind.OPT_OUT) and PRECEDENCE[-1] is ReplyKind.NONE
+    assert set(PRECEDENCE) == set(ReplyKind)
+
+
+def test_the_matched_word_is_named():
+    assert read("please OPT-OUT now", WORDS).matched == "opt out"
+    assert read("Don't text me", WORDS).matched == "don t text"
+    assert read("hello", WORDS).matched is None
+
+
+def test_a_brand_adds_stop_words():
+    assert kind("enough already") is ReplyKind.NONE
+    assert kind("enough already", ["enough"]) is ReplyKind.OPT_OUT
+    assert kind("no thanks", ["No thanks!"]) is ReplyKind.OPT_OUT  # a phrase, read as a reply is
+    assert kind("thanks no", ["no thanks"]) is ReplyKind.NONE  # words in order
+    assert kind("stop", ["enough"]) is ReplyKind.OPT_OUT  # the policy's words stay
+
+
+def test_a_brand_cannot_take_words_away():
+    assert WORDS.with_stop_words(["stop"]) is WORDS
+    more = WORDS.with_stop_words(["basta"])
+    assert "basta" in more.opt_out and set(WORDS.opt_out) < set(more.opt_out)
+
+
+def test_policy_lists_the_words():
+    doc = DEFAULT_POLICY.to_document()["sms_replies"]
+    for word in ("stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout", "opt out", "remove",
+                 "alto", "parar", "cancelar", "baja", "arret", "remove me", "do not text", "don't text",
+                 "no more texts", "leave me alone"):
+        assert word in doc["opt_out"], word
+    assert doc["wrong_number"][:2] == ["wrong number", "not me"]
+    assert doc["resubscribe"] == ["start", "unstop"] and doc["consent"] == ["yes"]
+    assert doc["help"] == ["help", "info", "ayuda"]
+    assert "64.1200(a)(10)" in doc["rule"]
+
+
+def test_words():
+    assert words("STOP!!! 🛑") == ("stop",)
+    assert words("Don't-TEXT me.") == ("don", "t", "text", "me")
+    assert words("ARRÊT") == ("arret",)
+    assert words("ＯＰＴ－ＯＵＴ") == ("opt", "out")
+
+
+def test_readable_word():
+    assert readable_word("no thanks") and readable_word("Basta!")
+    assert not readable_word("!!!") and not readable_word("🛑") and not readable_word("  ")
+
+
+def test_custom_vocabulary():
+    vocab = SmsReplyWords(opt_out=("halt",), wrong_number=(), resubscribe=("go",), consent=("ok",), help=("?",))
+    assert read("halt", vocab).kind is ReplyKind.OPT_OUT
+    assert read("stop", vocab).kind is ReplyKind.NONE
+    assert read("go now", vocab).kind is ReplyKind.RESUBSCRIBE
+    assert read("?", vocab).kind is ReplyKind.NONE  # "?" reads as no word: it can never match
