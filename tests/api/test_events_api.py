@@ -413,12 +413,23 @@ def test_a_stop_to_every_brand_is_undone_by_a_start_to_every_brand_only(api):
 def test_wrong_number_is_an_opt_out_and_a_reassignment(api, body):
     number = new_phone()
     consent(api, number, ["sms"], ["informational"], occurred_at="2026-11-20T12:00:00Z")
+    consent(api, number, ["call"], ["informational"], occurred_at="2026-11-20T12:00:00Z", brand="acme")
     (result,) = send(api, sms(number, body, brand="default"))
     assert result["status"] == "applied" and result["action"] == "reassigned"
     assert result["confirmation"]["send_by"]
     assert "opted_out" in codes(decide(api, number, "sms", purpose="informational"))
-    entry = history(api, number)[-1]
-    assert entry["type"] == "opt_out.recorded" and "wrong number" in entry["data"]["note"]
+    # the number has a new owner: every earlier consent, of every brand, is void for good (rev. 2)
+    void = decide(api, number, "call", purpose="informational", brand="acme", dialing="prerecorded")
+    assert codes(void) == ["no_consent", "consent_void"]
+    assert void["reasons"][1]["reassigned_at"] == WHEN and void["reasons"][1]["rule"] == "47 CFR 64.1200(m)"
+    *_, recorded, reassigned = history(api, number)
+    assert recorded["type"] == "opt_out.recorded" and "wrong number" in recorded["data"]["note"]
+    assert reassigned["type"] == "number.reassigned" and reassigned["occurred_at"] == WHEN
+    assert reassigned["data"]["cause"] == "wrong_number_reply" and reassigned["id"] == f"{result['id']}:reassigned"
+    # ... and one transaction: the same reply again is a duplicate that adds nothing
+    (again,) = send(api, sms(number, body, brand="default", id_=result["id"]))
+    assert again["status"] == "duplicate" and again["action"] == "reassigned"
+    assert len(history(api, number)) == 4
 
 
 def test_yes_without_an_open_request_records_nothing(api):
