@@ -7,6 +7,7 @@ field differs: a brand is read through ``stored_brand``, weekdays are written in
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from typing import Annotated, Any, Self
@@ -46,6 +47,25 @@ class Consent(_Document):
     evidence: dict[str, Any] | None = None
     recorded_at: datetime | None = None
     grade: str = "express"  # rev. 2: vocabulary.Grade; ``written`` holds a disclosure and a signature
+
+    def missing_written_evidence(self) -> str | None:
+        """For a ``written`` consent, the first of ``WRITTEN_EVIDENCE`` its evidence lacks (None: complete,
+        or not written)."""
+        return missing_written_evidence(self.evidence) if self.grade == "written" else None
+
+
+# What a written consent's evidence must hold (47 CFR 64.1200(f)(9)): the disclosure the person agreed
+# to, and their signature (an e-signature record: a typed name, a checkbox id, a recording id, a reply).
+WRITTEN_EVIDENCE = ("disclosure_text", "signature")
+
+
+def missing_written_evidence(evidence: Mapping[str, Any] | None) -> str | None:
+    """The first of ``WRITTEN_EVIDENCE`` that ``evidence`` lacks or leaves blank; None when it holds both."""
+    for name in WRITTEN_EVIDENCE:
+        value = (evidence or {}).get(name)
+        if not isinstance(value, str) or not value.strip():
+            return name
+    return None
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,15 @@ from typing import Any
 from ..domain.addresses import Address, normalise
 from ..domain.decide import check_question
 from ..domain.errors import ChannelAddressMismatch, InvalidRequest
-from ..domain.facts import Attempt, Consent, ContactHours, OptOut, ReassignedCheck, Relationship
+from ..domain.facts import (
+    Attempt,
+    Consent,
+    ContactHours,
+    OptOut,
+    ReassignedCheck,
+    Relationship,
+    missing_written_evidence,
+)
 from ..domain.vocabulary import ALL, DEFAULT_BRAND, EVERY_BRAND, Channel, Grade, dialing_of
 from ..settings import get_settings
 from .command_fields import ContactHoursIn, Evidence
@@ -61,18 +69,13 @@ def consent(body: RecordConsent, fact_id: str | None = None) -> tuple[Address, C
                             evidence=evidence(body.evidence), grade=grade)
 
 
-# What a written consent's evidence must hold (47 CFR 64.1200(f)(9)): the disclosure the person
-# agreed to, and their signature (an e-signature record: a typed name, a checkbox id, a recording id).
-WRITTEN_EVIDENCE = ("disclosure_text", "signature")
-
-
 def check_written(given: Evidence | None) -> None:
-    """A ``written`` consent without its disclosure or its signature is refused (400), naming the field."""
-    for name in WRITTEN_EVIDENCE:
-        value = getattr(given, name, None) if given is not None else None
-        if not (value or "").strip():
-            raise InvalidRequest(f"a written consent needs evidence.{name} (prior express written consent: the "
-                                 "disclosure agreed to and the person's signature)", f"evidence.{name}")
+    """A ``written`` consent without its disclosure or its signature is refused (400), naming the field
+    (the rule: ``domain.facts.missing_written_evidence``)."""
+    name = missing_written_evidence(given.model_dump(exclude_none=True) if given is not None else None)
+    if name is not None:
+        raise InvalidRequest(f"a written consent needs evidence.{name} (prior express written consent: the "
+                             "disclosure agreed to and the person's signature)", f"evidence.{name}")
 
 
 def opt_out(body: RecordOptOut, fact_id: str | None = None) -> tuple[Address, OptOut]:
