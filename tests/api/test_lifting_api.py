@@ -314,3 +314,6 @@ def test_the_policy_lists_each_rule_with_its_citation(both):
     assert rules["wireless_consent"] == RULE_WIRELESS and rules["reassigned_number"] == RULE_REASSIGNED
     assert rules["frequency_cap"] is None  # the brand's own policy
     assert all(r["text"] for r in body["policy"]["rules"])
+    assert rules["opt_out_confirmation"] == "47 CFR 64.1200(a)(12)"
+    # ... alongside the words that count as an opt-out (one document)
+    assert "stop" in body["policy"]["sms_replies"]["opt_out"] and body["policy"]["sms_replies"]["rule"]

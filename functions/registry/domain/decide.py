@@ -276,11 +276,12 @@ def check_question(channel: str, purpose: str) -> None:
 
 def _confirmation_core(q: Question, facts: ContactFacts, policy: Policy, where: Whereabouts) -> _Core:
     """The one text confirming an opt-out (``opt_out_confirmation``): not a solicitation, so quiet
-    hours, caps, a pause and the opt-out itself do not hold it back; a do-not-contact list that bars
-    every purpose (internal, litigator) and a dead number still do."""
+    hours, caps, a pause and the opt-out itself do not hold it back, nor do the consent rules of rev. 2
+    (written consent, the wireless rule, a reassignment's void: the scope's status is read without
+    them); a do-not-contact list that bars every purpose (internal, litigator) and a dead number still do."""
     status = scope_status(facts, Scope(q.channel, q.purpose, q.brand), q.at, policy)
     verdict = opt_out_confirmation.verdict(facts, q.brand, q.at)
-    deny = [] if verdict.code is None else [Reason(verdict.code, verdict.message)]
+    deny = [] if verdict.code is None else [Reason(verdict.code, verdict.message, rule=cite(RuleId.OPT_OUT_CONFIRMATION))]
     if status.lists:
         deny += _on_lists(q, status)
     if status.undelivered is not None:

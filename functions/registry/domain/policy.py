@@ -36,6 +36,7 @@ class RuleId(StrEnum):
     COMPANY_DO_NOT_CALL = "company_do_not_call"
     EMAIL_OPT_OUT = "email_opt_out"
     REASSIGNED_NUMBER = "reassigned_number"
+    OPT_OUT_CONFIRMATION = "opt_out_confirmation"
     # the registry's (and a brand's) own policy: no law behind it, so no citation
     BASIS = "basis"
     STATE_LIST = "state_do_not_call"
@@ -84,6 +85,10 @@ RULES: Mapping[RuleId, Rule] = {rule.id: rule for rule in (
          "consent is the current subscriber's: a reassignment (a disconnect, a wrong party, a 'wrong number' "
          "reply, a reassigned-numbers check answering yes) voids every earlier consent and EBR of the number, "
          "for good"),
+    Rule(RuleId.OPT_OUT_CONFIRMATION, "47 CFR 64.1200(a)(12)",
+         "one text confirming an opt-out may be sent within 5 minutes of receiving it (purpose "
+         "opt_out_confirmation): not a solicitation, so quiet hours, caps, consent rules and the opt-out itself "
+         "do not hold it back; never a second one, never later"),
     Rule(RuleId.BASIS, None, "the policy's basis for the channel and purpose (the 'basis' table)"),
     Rule(RuleId.STATE_LIST, None,
          "a state do-not-call list bars marketing like the national one; its statute is the state's"),
