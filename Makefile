@@ -15,7 +15,8 @@ PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check
 SHARED ?= ../shared
 # Later issues add their files here (test_events.py, test_preference_center.py, ...).
 ACCEPTANCE_TESTS ?= $(SHARED)/acceptance/test_decisions.py $(SHARED)/acceptance/test_access.py \
-                    $(SHARED)/acceptance/test_events.py $(SHARED)/acceptance/test_preference_center.py
+                    $(SHARED)/acceptance/test_events.py $(SHARED)/acceptance/test_preference_center.py \
+                    $(SHARED)/acceptance/test_revocation.py
 # Two workers on two cores; every worker gets its own moto server. Empty to run serially.
 XDIST ?= -n 2
 # One DynamoDB Local is shared by all workers, so that stage runs serially.

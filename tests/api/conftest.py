@@ -78,12 +78,14 @@ class Api:
                      text)
 
     def permission(self, address: str, channel: str, purpose: str = "marketing", at: str | None = None,
-                   brand: str | None = None, key: str = "dialer") -> Reply:
+                   brand: str | None = None, key: str = "dialer", dialing: str | None = None) -> Reply:
         query = {"address": address, "channel": channel, "purpose": purpose}
         if at:
             query["at"] = at
         if brand:
             query["brand"] = brand
+        if dialing:
+            query["dialing"] = dialing
         return self.call("GET", "/v1/permissions?" + urllib.parse.urlencode(query), key=key)
 
 

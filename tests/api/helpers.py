@@ -68,6 +68,16 @@ def consent(
     return post(api, "/v1/consents", body, status)
 
 
+# rev. 2: what a written consent's evidence holds (47 CFR 64.1200(a)(2)): the disclosure and a signature.
+WRITTEN_EVIDENCE = {"disclosure_text": "I agree that the sender may text me and call me with an autodialer.",
+                    "signature": "typed-name:Pat Doe"}
+
+
+def written_consent(api, address: str, channels=("sms",), purposes=("marketing",), **extra) -> dict:
+    """A prior express written consent (rev. 2: what marketing texts and robocalls need)."""
+    return consent(api, address, channels, purposes, grade="written", evidence=WRITTEN_EVIDENCE, **extra)
+
+
 def opt_out(
     api,
     address: str,
@@ -134,8 +144,9 @@ def decide(
     purpose: str = "marketing",
     at: str | None = NOON_LA,
     brand: str | None = None,
+    dialing: str | None = None,
 ) -> dict:
-    reply = api.permission(address, channel, purpose, at=at, brand=brand)
+    reply = api.permission(address, channel, purpose, at=at, brand=brand, dialing=dialing)
     assert reply.status == 200, reply.text
     return clean(reply)
 

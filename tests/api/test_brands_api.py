@@ -160,6 +160,13 @@ def test_policy_shows_the_brands_words_and_overrides(both):
     assert "basta" in body["policy"]["sms_replies"]["opt_out"] and body["policy"]["sms_replies"]["added_by_brand"] == [
         "basta"]
     assert brand in body["brands_with_overrides"]
+    # the rules with their citations stand beside the brand's words and overrides (rev. 2); the law's
+    # tables are no brand's to override
+    rules = {r["id"]: r["citation"] for r in body["policy"]["rules"]}
+    assert rules["written_consent"] == "47 CFR 64.1200(a)(2)" and rules["quiet_hours"] == "47 CFR 64.1200(c)(1)"
+    assert body["policy"]["written_consent"]["sms:marketing"] == ["artificial_voice", "autodialed", "prerecorded"]
+    refused = both.call("PUT", f"/v1/brands/{brand}", {"policy": {"written_consent": {"sms:marketing": []}}})
+    assert refused.status == 400
     default = clean(both.call("GET", "/v1/policy", key="dialer"))["policy"]
     assert "basta" not in default["sms_replies"]["opt_out"] and "stop" in default["sms_replies"]["opt_out"]
 

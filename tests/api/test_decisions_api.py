@@ -17,6 +17,7 @@ from tests.api.helpers import (
     opt_out,
     preferences,
     relationship,
+    written_consent,
 )
 
 pytestmark = pytest.mark.dynamodb
@@ -35,6 +36,7 @@ DECISION_FIELDS = {
     "recommended_channel",
     "lead_temperature",
     "timezones",
+    "dialing",
 }
 
 
@@ -86,7 +88,7 @@ def test_consent_for_call_does_not_cover_sms(api):
 
 def test_consent_for_marketing_does_not_cover_informational_sms(api):
     number = new_phone()
-    consent(api, number, ["sms"], ["marketing"])
+    written_consent(api, number, ["sms"], ["marketing"])
     assert_allow(decide(api, number, "sms"))
     assert_deny(decide(api, number, "sms", "informational"), "no_consent")
 
@@ -182,7 +184,7 @@ def test_national_list_denies_marketing_unless_consent_or_ebr(api):
         new_phone("212"),
     )
     add_entries(api, name, add=[listed, consented, inquired, stale])
-    consent(api, consented, ["call"])
+    written_consent(api, consented, ["call"])
     relationship(api, inquired, "inquiry", occurred_at="2026-11-01T12:00:00Z")
     relationship(api, stale, "inquiry", occurred_at="2026-08-01T12:00:00Z")
 
@@ -195,13 +197,19 @@ def test_national_list_denies_marketing_unless_consent_or_ebr(api):
     assert_deny(stale_decision, "on_suppression_list")
     # informational contact is not affected by a national list
     assert_allow(decide(api, listed, "call", "informational"))
+    # rev. 2: an express consent no longer lifts it (47 CFR 64.1200(c)(2)(ii))
+    consent(api, listed, ["call"])
+    express = decide(api, listed, "call")
+    assert_deny(express, "on_suppression_list", "written_consent_required")
+    assert "no_consent" not in codes(express)
+    assert {r.get("rule") for r in express["reasons"]} == {"47 CFR 64.1200(c)(2)", "47 CFR 64.1200(c)(2)(ii)"}
 
 
 def test_national_list_exception_is_per_brand(api):
     name = create_list(api, "national")
     number = new_phone("212")
     add_entries(api, name, add=[number])
-    consent(api, number, ["call"], brand="acme")
+    written_consent(api, number, ["call"], brand="acme")
     assert_allow(decide(api, number, "call", brand="acme"))
     assert "on_suppression_list" in codes(decide(api, number, "call", brand="globex"))
 
@@ -219,7 +227,7 @@ def test_state_list_behaves_like_the_national_list(api):
 def test_internal_and_litigator_lists_deny_every_purpose_even_with_consent(api, kind):
     name = create_list(api, kind)
     number = new_phone()
-    consent(api, number, ["call", "sms"], ["marketing", "informational"])
+    written_consent(api, number, ["call", "sms"], ["marketing", "informational"])
     add_entries(api, name, add=[number])
     for channel in ("call", "sms"):
         for purpose in ("marketing", "informational"):
@@ -372,7 +380,7 @@ def test_quiet_hours_window_edges(api):
 
 def test_quiet_hours_apply_to_sms_and_to_informational_calls(api):
     number = new_phone()
-    consent(api, number, ["sms"])
+    written_consent(api, number, ["sms"])
     assert_defer(decide(api, number, "sms", at=LATE_LA), ["quiet_hours"], "2026-12-02T16:00:00Z")
     assert_defer(
         decide(api, number, "call", "informational", at=LATE_LA), ["quiet_hours"], "2026-12-02T16:00:00Z"
@@ -392,14 +400,18 @@ def test_quiet_hours_must_hold_in_every_zone_of_the_number(api):
     )
 
 
-def test_timezone_preference_replaces_the_numbers_zones(api):
-    number = new_phone()  # Los Angeles number, person lives in New York
+def test_a_timezone_preference_from_the_api_adds_to_the_numbers_zones(api):
+    """rev. 2: a zone set by anyone but the person (here a caller of the API) adds to the number's,
+    so the window must be open in both; only the person's own (the preference page) replaces them."""
+    number = new_phone()  # Los Angeles number, maybe living in New York
     preferences(api, number, timezone="America/New_York")
     at = "2026-12-02T02:30:00Z"  # 21:30 in New York, 18:30 in Los Angeles
     decision = decide(api, number, "call", "informational", at=at)
-    assert decision["timezones"] == ["America/New_York"]
-    assert_defer(decision, ["quiet_hours"], "2026-12-02T13:00:00Z")
+    assert decision["timezones"] == ["America/Los_Angeles", "America/New_York"]
+    assert_defer(decision, ["quiet_hours"], "2026-12-02T16:00:00Z")  # 08:00 in Los Angeles, 11:00 in New York
     assert "America/New_York" in decision["reasons"][0]["message"]
+    early = decide(api, number, "call", "informational", at="2026-12-01T14:30:00Z")  # 09:30 NY, 06:30 LA
+    assert_defer(early, ["quiet_hours"], "2026-12-01T16:00:00Z")
 
 
 def test_contact_hours_narrow_the_window(api):
@@ -518,7 +530,7 @@ def test_informational_calls_are_not_capped_and_do_not_count_against_marketing(a
 
 def test_marketing_sms_cap(api):
     number = new_phone()
-    consent(api, number, ["call", "sms"], occurred_at="2026-11-20T12:00:00Z")
+    written_consent(api, number, ["call", "sms"], occurred_at="2026-11-20T12:00:00Z")
     for day in ("28", "29", "30"):
         attempt(api, number, channel="sms", occurred_at=f"2026-11-{day}T18:00:00Z", outcome="delivered")
     assert_defer(decide(api, number, "sms"), ["frequency_cap"], "2026-12-05T18:00:00Z")
@@ -556,9 +568,10 @@ def test_cap_counts_backfilled_attempts_when_at_is_in_the_past(api):
 # --- attempts: dispositions and outcomes -----------------------------------------------------------------
 
 
-def test_do_not_contact_disposition_opts_out_that_channel_and_brand_only(api):
+def test_do_not_contact_disposition_opts_out_calls_and_texts_of_that_brand_only(api):
+    """rev. 2: a text is a call under the TCPA, so a do_not_contact on a call covers both."""
     number = new_phone()
-    consent(
+    written_consent(
         api,
         number,
         ["call", "sms"],
@@ -566,7 +579,7 @@ def test_do_not_contact_disposition_opts_out_that_channel_and_brand_only(api):
         brand="acme",
         occurred_at="2026-11-20T12:00:00Z",
     )
-    consent(api, number, ["call"], occurred_at="2026-11-20T12:00:00Z")
+    written_consent(api, number, ["call", "sms"], occurred_at="2026-11-20T12:00:00Z")
     attempt(
         api,
         number,
@@ -575,21 +588,25 @@ def test_do_not_contact_disposition_opts_out_that_channel_and_brand_only(api):
         outcome="answered",
         disposition="do_not_contact",
     )
-    assert_deny(decide(api, number, "call", brand="acme"), "opted_out")
-    assert_deny(decide(api, number, "call", "informational", brand="acme"), "opted_out")
-    assert_allow(decide(api, number, "sms", brand="acme"))
-    assert_allow(decide(api, number, "call"))
+    for channel in ("call", "sms"):
+        for purpose in ("marketing", "informational"):
+            assert_deny(decide(api, number, channel, purpose, brand="acme"), "opted_out")
+        assert_allow(decide(api, number, channel))  # another brand
 
 
 def test_disconnected_number_is_undeliverable_for_call_and_sms(api):
     number = new_phone()
-    consent(api, number, ["call", "sms"], ["marketing", "informational"], occurred_at="2026-11-20T12:00:00Z")
+    written_consent(api, number, ["call", "sms"], ["marketing", "informational"], occurred_at="2026-11-20T12:00:00Z")
     attempt(api, number, purpose="informational", occurred_at="2026-11-28T18:00:00Z", outcome="disconnected")
     for channel in ("call", "sms"):
         for purpose in ("marketing", "informational"):
             decision = decide(api, number, channel, purpose)
             assert_deny(decision, "undeliverable")
-            assert codes(decision) == ["undeliverable"]
+            # rev. 2: a disconnect is also a reassignment: the consent from before it is void
+            void = ["no_consent", "consent_void"] + (["written_consent_required"] if channel == "sms" and
+                                                      purpose == "marketing" else [])
+            expected = ["undeliverable"] if (channel, purpose) == ("call", "informational") else void
+            assert sorted(codes(decision)) == sorted({"undeliverable", *expected}), decision
 
 
 def test_other_outcomes_do_not_make_a_number_undeliverable(api):
@@ -678,7 +695,7 @@ def test_recommended_channel_follows_linked_addresses(api):
 
 def test_recommended_channel_is_the_preferred_one_when_allowed(api):
     number = new_phone()
-    consent(api, number, ["call", "sms"])
+    written_consent(api, number, ["call", "sms"])
     preferences(api, number, preferred_channel="sms")
     decision = decide(api, number, "call")
     assert_allow(decision)
@@ -702,7 +719,7 @@ def test_linked_address_is_found_whatever_its_format(api):
 def test_recommended_channel_from_an_email_to_a_linked_phone(api):
     address, number = new_email(), new_phone()
     opt_out(api, address, ["email"], ["marketing"])
-    consent(api, number, ["sms"])
+    written_consent(api, number, ["sms"])
     preferences(api, address, linked_addresses=[number])
     decision = decide(api, address, "email")
     assert_deny(decision, "opted_out")
@@ -776,13 +793,15 @@ def test_response_matches_the_contract_example(api):
         "decision": "defer",
         "allowed": False,
         "reasons": [
-            {"code": "quiet_hours", "message": "21:40 in America/Los_Angeles; calls allowed 08:00-21:00"}
+            {"code": "quiet_hours", "message": "21:40 in America/Los_Angeles; calls allowed 08:00-21:00",
+             "rule": "47 CFR 64.1200(c)(1)"}
         ],
         "next_allowed_at": "2026-11-24T16:00:00Z",
         "preferred_channel": "email",
         "recommended_channel": "email",
         "lead_temperature": "warm",
         "timezones": ["America/Los_Angeles"],
+        "dialing": "manual",
     }
 
 

@@ -186,10 +186,10 @@ BAD_WRITES = [
     ("/v1/consents", lambda p, e: consent_body(p, colour="blue"), 400, "invalid_request", "colour", "phone"),
     (
         "/v1/consents",
-        lambda p, e: consent_body(p, evidence={"signature": "x"}),
+        lambda p, e: consent_body(p, evidence={"signed_by": "x"}),
         400,
         "invalid_request",
-        "evidence.signature",
+        "evidence.signed_by",
         "phone",
     ),
     (

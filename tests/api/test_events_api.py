@@ -15,6 +15,7 @@ from tests.api.helpers import (
     history,
     opt_out,
     profile,
+    written_consent,
 )
 
 pytestmark = pytest.mark.dynamodb
@@ -71,7 +72,7 @@ def test_consent_event_records_a_consent_like_the_endpoint(api):
     number = new_phone()
     ev = event("consent.granted", consent_data(number, evidence={"disclosure_version": "v7"}))
     assert status_of(api, ev) == "applied"
-    assert decide(api, number, "sms")["decision"] == "allow"
+    assert codes(decide(api, number, "sms")) == ["written_consent_required"]  # recorded; an express one (rev. 2)
     (entry,) = history(api, number)
     assert entry["id"] == ev["id"] and entry["type"] == "consent.granted"
     assert entry["source"] == "web_form" and entry["occurred_at"] == "2026-11-28T12:00:00Z"
@@ -207,7 +208,7 @@ def reply_to_unknown(number, body, **kwargs):
 @pytest.mark.parametrize("body", STOP_REPLIES)
 def test_stop_words_opt_out_of_sms_for_every_brand_when_the_brand_is_unknown(api, body):
     number = new_phone()
-    consent(api, number, ["call", "sms"], ["marketing", "informational"], occurred_at="2026-11-20T12:00:00Z")
+    written_consent(api, number, ["call", "sms"], ["marketing", "informational"], occurred_at="2026-11-20T12:00:00Z")
     consent(api, number, ["sms"], ["informational"], occurred_at="2026-11-20T12:00:00Z", brand="acme")
     assert decide(api, number, "sms")["decision"] == "allow"
     (result,) = send(api, reply_to_unknown(number, body))
@@ -240,7 +241,7 @@ def test_other_replies_are_accepted_and_change_nothing(api, body):
 
 def test_other_replies_leave_a_known_contact_as_it_was(api):
     number = new_phone()
-    consent(api, number, ["sms"], occurred_at="2026-11-20T12:00:00Z")
+    written_consent(api, number, ["sms"], occurred_at="2026-11-20T12:00:00Z")
     assert status_of(api, sms(number, "Thanks, see you Tuesday")) == "applied"
     assert decide(api, number, "sms")["decision"] == "allow"
     assert len(history(api, number)) == 1
@@ -249,7 +250,7 @@ def test_other_replies_leave_a_known_contact_as_it_was(api):
 def test_stop_names_the_brand_it_is_given(api):
     number = new_phone()
     for brand in ("acme", "default"):
-        consent(api, number, ["sms"], occurred_at="2026-11-20T12:00:00Z", brand=brand)
+        written_consent(api, number, ["sms"], occurred_at="2026-11-20T12:00:00Z", brand=brand)
     (result,) = send(api, sms(number, "STOP", brand="acme"))
     assert result["action"] == "opted_out"
     assert "opted_out" in codes(decide(api, number, "sms", brand="acme"))
@@ -335,7 +336,7 @@ def test_help_answers_the_brands_help_text_and_changes_nothing(api):
 @pytest.mark.parametrize("body", ["START", "start", " Start\n", "UNSTOP", "unstop", "Start please"])
 def test_start_undoes_the_last_keyword_opt_out_so_earlier_consents_count_again(api, body):
     number = new_phone()
-    consent(api, number, ["sms"], ["marketing", "informational"], occurred_at="2026-11-20T12:00:00Z")
+    written_consent(api, number, ["sms"], ["marketing", "informational"], occurred_at="2026-11-20T12:00:00Z")
     send(api, sms(number, "STOP", brand="default", occurred_at="2026-11-21T12:00:00Z"))
     assert "opted_out" in codes(decide(api, number, "sms"))
     (result,) = send(api, sms(number, body, brand="default", occurred_at="2026-11-22T12:00:00Z"))
@@ -362,7 +363,7 @@ def test_start_grants_nothing_of_its_own(api):
 
 def test_start_undoes_only_a_keyword_opt_out(api):
     number = new_phone()
-    consent(api, number, ["sms"], occurred_at="2026-11-20T12:00:00Z")
+    written_consent(api, number, ["sms"], occurred_at="2026-11-20T12:00:00Z")
     opt_out(api, number, ["sms"], ["all"], source="agent", occurred_at="2026-11-21T12:00:00Z")
     (result,) = send(api, sms(number, "START", brand="default", occurred_at="2026-11-22T12:00:00Z"))
     assert result["action"] == "none"
@@ -371,7 +372,7 @@ def test_start_undoes_only_a_keyword_opt_out(api):
 
 def test_start_undoes_only_the_last_keyword_opt_out(api):
     number = new_phone()
-    consent(api, number, ["sms"], occurred_at="2026-11-20T12:00:00Z")
+    written_consent(api, number, ["sms"], occurred_at="2026-11-20T12:00:00Z")
     send(api, sms(number, "STOP", brand="default", occurred_at="2026-11-21T12:00:00Z"),
          sms(number, "STOP", brand="default", occurred_at="2026-11-22T12:00:00Z"),
          sms(number, "START", brand="default", occurred_at="2026-11-23T12:00:00Z"))
@@ -382,7 +383,7 @@ def test_start_undoes_only_the_last_keyword_opt_out(api):
 
 def test_a_stop_after_a_start_stands(api):
     number = new_phone()
-    consent(api, number, ["sms"], occurred_at="2026-11-20T12:00:00Z")
+    written_consent(api, number, ["sms"], occurred_at="2026-11-20T12:00:00Z")
     send(api, sms(number, "STOP", brand="default", occurred_at="2026-11-21T12:00:00Z"),
          sms(number, "START", brand="default", occurred_at="2026-11-22T12:00:00Z"),
          sms(number, "STOP", brand="default", occurred_at="2026-11-23T12:00:00Z"))
@@ -391,8 +392,8 @@ def test_a_stop_after_a_start_stands(api):
 
 def test_start_is_for_the_brand_it_answers(api):
     number = new_phone()
-    consent(api, number, ["sms"], occurred_at="2026-11-20T12:00:00Z", brand="acme")
-    consent(api, number, ["sms"], occurred_at="2026-11-20T12:00:00Z", brand="globex")
+    written_consent(api, number, ["sms"], occurred_at="2026-11-20T12:00:00Z", brand="acme")
+    written_consent(api, number, ["sms"], occurred_at="2026-11-20T12:00:00Z", brand="globex")
     send(api, sms(number, "STOP", brand="acme", occurred_at="2026-11-21T12:00:00Z"),
          sms(number, "STOP", brand="globex", occurred_at="2026-11-21T12:00:00Z"),
          sms(number, "START", brand="acme", occurred_at="2026-11-22T12:00:00Z"))
@@ -402,7 +403,7 @@ def test_start_is_for_the_brand_it_answers(api):
 
 def test_a_stop_to_every_brand_is_undone_by_a_start_to_every_brand_only(api):
     number = new_phone()
-    consent(api, number, ["sms"], occurred_at="2026-11-20T12:00:00Z", brand="acme")
+    written_consent(api, number, ["sms"], occurred_at="2026-11-20T12:00:00Z", brand="acme")
     send(api, sms(number, "STOP", occurred_at="2026-11-21T12:00:00Z"))  # unknown number: every brand
     (acme,) = send(api, sms(number, "START", brand="acme", occurred_at="2026-11-22T12:00:00Z"))
     assert acme["action"] == "none" and "opted_out" in codes(decide(api, number, "sms", brand="acme"))
@@ -414,12 +415,23 @@ def test_a_stop_to_every_brand_is_undone_by_a_start_to_every_brand_only(api):
 def test_wrong_number_is_an_opt_out_and_a_reassignment(api, body):
     number = new_phone()
     consent(api, number, ["sms"], ["informational"], occurred_at="2026-11-20T12:00:00Z")
+    consent(api, number, ["call"], ["informational"], occurred_at="2026-11-20T12:00:00Z", brand="acme")
     (result,) = send(api, sms(number, body, brand="default"))
     assert result["status"] == "applied" and result["action"] == "reassigned"
     assert result["confirmation"]["send_by"]
     assert "opted_out" in codes(decide(api, number, "sms", purpose="informational"))
-    entry = history(api, number)[-1]
-    assert entry["type"] == "opt_out.recorded" and "wrong number" in entry["data"]["note"]
+    # the number has a new owner: every earlier consent, of every brand, is void for good (rev. 2)
+    void = decide(api, number, "call", purpose="informational", brand="acme", dialing="prerecorded")
+    assert codes(void) == ["no_consent", "consent_void"]
+    assert void["reasons"][1]["reassigned_at"] == WHEN and void["reasons"][1]["rule"] == "47 CFR 64.1200(m)"
+    *_, recorded, reassigned = history(api, number)
+    assert recorded["type"] == "opt_out.recorded" and "wrong number" in recorded["data"]["note"]
+    assert reassigned["type"] == "number.reassigned" and reassigned["occurred_at"] == WHEN
+    assert reassigned["data"]["cause"] == "wrong_number_reply" and reassigned["id"] == f"{result['id']}:reassigned"
+    # ... and one transaction: the same reply again is a duplicate that adds nothing
+    (again,) = send(api, sms(number, body, brand="default", id_=result["id"]))
+    assert again["status"] == "duplicate" and again["action"] == "reassigned"
+    assert len(history(api, number)) == 4
 
 
 def test_yes_without_an_open_request_records_nothing(api):
@@ -590,7 +602,8 @@ def test_bad_events_are_rejected_one_by_one(api):
     assert {k: (e["code"], e.get("field")) for k, e in errors.items()} == expected
     assert [r["id"] for r in rejected[:len(bad)]] == [e.get("id") for e in bad.values()]
     assert results[len(bad)]["id"] is None
-    assert decide(api, number, "sms")["decision"] == "allow"
+    assert decide(api, number, "sms", "informational")["decision"] == "deny"  # the consent is for marketing ...
+    assert codes(decide(api, number, "sms")) == ["written_consent_required"]  # ... and was recorded (express)
 
 
 # --- the request as a whole -------------------------------------------------------------------

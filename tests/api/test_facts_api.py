@@ -70,7 +70,9 @@ def test_consent_answers_the_stored_record(api):
         "expires_at",
         "evidence",
         "recorded_at",
+        "grade",
     }
+    assert record["grade"] == "express"  # when none is given
     assert record["address"] == number
     assert record["id"] == "consent-" + number[1:]
     assert sorted(record["channels"]) == ["call", "sms"] and record["purposes"] == ["marketing"]
@@ -162,7 +164,8 @@ def test_preferences_answer_the_stored_preferences_and_merge_per_field(api):
     first = preferences(api, number, preferred_channel="sms", timezone="America/Chicago")
     assert first["address"] == number
     assert first["preferences"] == {"preferred_channel": "sms", "timezone": "America/Chicago", "contact_hours": None,
-                                    "snooze_until": None, "linked_addresses": []}
+                                    "snooze_until": None, "linked_addresses": [], "state": None, "line_type": None,
+                                    "timezone_source": "api"}
     assert_recent_utc(first["recorded_at"])
     preferences(
         api,
@@ -178,10 +181,14 @@ def test_preferences_answer_the_stored_preferences_and_merge_per_field(api):
         "contact_hours": {"start": "09:00", "end": "18:00", "days": ["mon", "sat"]},
         "snooze_until": "2026-12-10T11:00:00Z",
         "linked_addresses": [email],
+        "state": None,
+        "line_type": None,
+        "timezone_source": "api",  # who set the time zone: not the person (rev. 2: it adds to the number's)
     }
     preferences(api, number, timezone=None, snooze_until=None)  # null clears a field
     prefs = profile(api, number)["preferences"]
     assert prefs["timezone"] is None and prefs["snooze_until"] is None and prefs["preferred_channel"] == "sms"
+    assert prefs["timezone_source"] is None
 
 
 def test_empty_preferences_are_a_400(api):
@@ -403,11 +410,11 @@ def test_profile_shows_the_dialers_do_not_contact_as_an_opt_out(api):
     )
     body = profile(api, number)
     assert [(o["channels"], o["brand"], o["source"]) for o in body["opt_outs"]] == [
-        (["call"], "acme", "dialer")
+        (["call", "sms"], "acme", "dialer")  # rev. 2: calls and texts
     ]
-    assert {s["status"] for s in body["scopes"] if s["channel"] == "call" and s["brand"] == "acme"} == {
-        "opted_out"
-    }
+    assert {s["status"] for s in body["scopes"] if s["brand"] == "acme"} == {"opted_out"}
+    assert {(s["channel"], s["purpose"]) for s in body["scopes"] if s["brand"] == "acme"} == {
+        (c, p) for c in ("call", "sms") for p in ("marketing", "informational")}
 
 
 def test_do_not_contact_is_its_own_opt_out_entry_in_history_and_survives_erasure(api):
@@ -415,7 +422,7 @@ def test_do_not_contact_is_its_own_opt_out_entry_in_history_and_survives_erasure
     attempt(api, number, occurred_at="2026-11-22T18:00:00Z", outcome="answered", disposition="do_not_contact")
     entries = history(api, number)
     assert [e["type"] for e in entries] == ["contact.attempted", "opt_out.recorded"]
-    assert entries[1]["source"] == "dialer" and entries[1]["data"]["channels"] == ["call"]
+    assert entries[1]["source"] == "dialer" and entries[1]["data"]["channels"] == ["call", "sms"]
     assert api.call("DELETE", f"/v1/contacts/{quoted(number)}").status == 200
     assert [e["type"] for e in history(api, number)] == ["opt_out.recorded", "contact.erased"]
 

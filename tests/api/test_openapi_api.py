@@ -145,6 +145,12 @@ def test_every_answer_conforms_to_the_document(both, document, monkeypatch):
     call("POST", "/v1/relationships", "/v1/relationships", {"address": phone, "kind": "inquiry", "occurred_at": OCCURRED})
     call("POST", "/v1/attempts", "/v1/attempts", {"address": phone, "channel": "sms", "purpose": "marketing",
                                                   "occurred_at": OCCURRED, "outcome": "busy"})
+    check_body = {"id": f"oa-rc-{run}", "address": phone, "result": "no", "since": "2026-06-01",
+                  "occurred_at": OCCURRED, "source": "rnd"}
+    assert call("POST", "/v1/reassigned-checks", "/v1/reassigned-checks", check_body).status == 201
+    assert call("POST", "/v1/reassigned-checks", "/v1/reassigned-checks", check_body).status == 200
+    assert call("POST", "/v1/reassigned-checks", "/v1/reassigned-checks",
+                {**check_body, "id": f"oa-rc2-{run}", "address": mail}).status == 400
     call("PUT", "/v1/contacts/{address}/preferences", f"/v1/contacts/{q}/preferences", {
         "preferred_channel": "sms", "timezone": "America/New_York", "snooze_until": "2026-11-01T00:00:00Z",
         "contact_hours": {"start": "09:00", "end": "17:00", "days": ["mon"]}, "linked_addresses": [mail]})
@@ -167,6 +173,8 @@ def test_every_answer_conforms_to_the_document(both, document, monkeypatch):
              key="dialer")
     call("GET", "/v1/permissions", f"/v1/permissions?address={quoted(mail)}&channel=email&purpose=marketing",
          key="dialer")
+    call("GET", "/v1/permissions", f"/v1/permissions?address={q}&channel=call&purpose=marketing&dialing=prerecorded"
+                                    f"&at={NOON_LA}", key="dialer")
     call("GET", "/v1/permissions", f"/v1/permissions?address={q}&channel=fax&purpose=marketing", key="dialer")
     call("GET", "/v1/permissions", f"/v1/permissions?address={q}&channel=call&purpose=marketing", key=None)
     call("GET", "/v1/permissions", f"/v1/permissions?address={q}&channel=call&purpose=marketing", key="writer")

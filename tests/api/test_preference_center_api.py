@@ -212,7 +212,10 @@ def test_the_page_shows_every_channel_of_the_person_with_its_status(api):
             [r.removeprefix("<tr><td>").removesuffix("</td></tr>") for r in html.splitlines() if r.startswith("<tr><td>")]}
     assert (phone, "Phone calls", "Offers and news (marketing)", "Not receiving: you opted out") in rows
     assert (phone, "Phone calls", "Account and service messages (informational)", "Receiving") in rows
-    assert (phone, "Text messages", "Offers and news (marketing)", "Receiving") in rows
+    # rev. 2: an express consent does not do for marketing texts; a Yes on the page (written) would
+    assert (phone, "Text messages", "Offers and news (marketing)",
+            "Not receiving: these need your agreement here (choose Yes below)") in rows
+    assert (phone, "Text messages", "Account and service messages (informational)", "Receiving") in rows
     assert (f"{email[0]}***@example.com", "Email", "Offers and news (marketing)", "Receiving") in rows
     assert len(rows) == 6  # call, sms x 2 purposes, and the linked email x 2
     assert set(page_fields(html)) == {("0", "call.marketing"), ("0", "call.informational"),

@@ -59,6 +59,6 @@ def test_the_profile_shows_where_the_contact_is_as_the_lookup_does(both):
     consent(both, number, ["call"])
     assert profile(both, number)["timezones"] == ["America/Los_Angeles"]
     assert decide(both, number, "call")["timezones"] == ["America/Los_Angeles"]
-    preferences(both, number, timezone="Europe/Paris")
-    assert profile(both, number)["timezones"] == ["Europe/Paris"]
-    assert decide(both, number, "call")["timezones"] == ["Europe/Paris"]
+    preferences(both, number, timezone="Europe/Paris")  # set through the API: adds to the number's (rev. 2)
+    assert profile(both, number)["timezones"] == ["America/Los_Angeles", "Europe/Paris"]
+    assert decide(both, number, "call")["timezones"] == ["America/Los_Angeles", "Europe/Paris"]

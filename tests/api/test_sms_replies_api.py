@@ -154,8 +154,21 @@ def test_yes_records_the_consent_of_the_open_request(both):
     evidence = entry["evidence"]
     assert evidence["consent_request"] == request["id"] and evidence["disclosure_text"] == request["disclosure_text"]
     assert result["id"] in evidence["signature"]
+    # a YES to a written request is a written consent (rev. 2: the request the disclosure, the reply the
+    # signature): marketing texts, which need one, are allowed
+    assert entry["data"]["grade"] == "written"
+    assert decide(both, number, "sms", brand=brand)["decision"] == "allow"
     # answered once: a second YES records nothing
     assert reply(both, number, "yes", to=brand_number, occurred_at="2026-11-26T12:00:00Z")["action"] == "none"
+
+
+def test_yes_to_an_express_request_is_an_express_consent(both):
+    brand, number = unique("acme"), new_phone()
+    ask_consent(both, number, brand)  # grade left out: express
+    assert reply(both, number, "YES", brand=brand, occurred_at="2026-11-25T12:00:00Z")["action"] == "opted_in"
+    assert history(both, number)[-1]["data"]["grade"] == "express"
+    assert decide(both, number, "sms", purpose="informational", brand=brand)["decision"] == "allow"
+    assert codes(decide(both, number, "sms", brand=brand)) == ["written_consent_required"]
 
 
 def test_yes_after_seven_days_or_to_another_brand_records_nothing(both):

@@ -14,6 +14,7 @@ from tests.api.helpers import (
     history,
     profile,
     unique,
+    written_consent,
 )
 
 pytestmark = pytest.mark.dynamodb
@@ -39,8 +40,8 @@ def test_a_list_keeps_its_kind(api):
     assert_error(put_list(api, name, "litigator"), 409, "conflict", "kind")
     number = new_phone()
     add_entries(api, name, add=[number])
-    consent(api, number, ["call"])
-    assert decide(api, number, "call")["decision"] == "allow"  # still a national list: consent wins
+    written_consent(api, number, ["call"])
+    assert decide(api, number, "call")["decision"] == "allow"  # still a national list: a written consent wins
 
 
 @pytest.mark.parametrize(

@@ -22,8 +22,10 @@ from registry.domain.policy import BASIS_CONSENT, BASIS_CONSENT_OR_EBR
 from registry.domain.profile import PageStatus, page_scope, relationships_view, scope_statuses
 from registry.domain.vocabulary import DENY_REASONS
 
-SETTINGS = settings(max_examples=300)
+SETTINGS = settings(max_examples=300, deadline=None)
 ZERO = timedelta(0)
+# The deny reasons that mean "no agreement that counts": the page's "not subscribed".
+NO_AGREEMENT = {"no_consent", "written_consent_required", "consent_void"}
 
 
 def deny_codes(decision) -> list[str]:
@@ -64,9 +66,12 @@ def test_the_lookup_the_profile_and_the_page_never_disagree(case):
     assert (page.status is PageStatus.BLOCKED) is ("on_suppression_list" in deny and "opted_out" not in deny)
     assert (page.status is PageStatus.UNDELIVERABLE) is (
         "undeliverable" in deny and not {"opted_out", "on_suppression_list"} & set(deny))
-    assert (page.status is PageStatus.NOT_SUBSCRIBED) is (deny == ["no_consent"])
+    assert (page.status is PageStatus.NOT_SUBSCRIBED) is (
+        set(deny) <= NO_AGREEMENT and bool({"no_consent", "consent_void"} & set(deny)))
+    assert (page.status is PageStatus.NEEDS_WRITTEN) is (deny == ["written_consent_required"])
     # the page and the profile: "you already agreed" exactly when the profile shows a consent in force
-    assert page.consented is consented
+    # that is all the scope needs (rev. 2: marketing texts need it in writing, which the page records)
+    assert page.consented is (consented and "written_consent_required" not in deny)
 
 
 @SETTINGS

@@ -12,6 +12,7 @@ from registry.domain.facts import (
     ContactHours,
     OptOut,
     Preferences,
+    Reassignment,
     Relationship,
     SuppressionMembership,
     Undeliverable,
@@ -39,9 +40,14 @@ def _set(values) -> frozenset[str]:
 
 
 def consent(channels=("call",), purposes=("marketing",), brand="default", source="web_form",
-            at="2026-11-28T12:00:00Z", expires=None) -> Consent:
+            at="2026-11-28T12:00:00Z", expires=None, grade="express") -> Consent:
     return Consent(id=f"c{next(_ids)}", channels=_set(channels), purposes=_set(purposes), brand=brand,
-                   source=source, occurred_at=ts(at), expires_at=ts(expires) if expires else None)
+                   source=source, occurred_at=ts(at), expires_at=ts(expires) if expires else None, grade=grade)
+
+
+def written(channels=("call",), purposes=("marketing",), **kw) -> Consent:
+    """A prior express written consent (rev. 2)."""
+    return consent(channels, purposes, grade="written", **kw)
 
 
 def opt_out(channels=("call",), purposes=("all",), brand="default", source="agent",
@@ -55,9 +61,13 @@ def relationship(kind="inquiry", brand="default", at="2026-11-01T12:00:00Z", sou
 
 
 def attempt(channel="call", purpose="marketing", brand="default", at="2026-11-28T18:00:00Z",
-            outcome="no_answer") -> Attempt:
+            outcome="no_answer", dialing=None) -> Attempt:
     return Attempt(id=f"a{next(_ids)}", channel=channel, purpose=purpose, brand=brand, occurred_at=ts(at),
-                   outcome=outcome)
+                   outcome=outcome, dialing=dialing)
+
+
+def reassignment(at="2026-11-25T12:00:00Z", cause="wrong_party") -> Reassignment:
+    return Reassignment(id=f"x{next(_ids)}", occurred_at=ts(at), cause=cause)
 
 
 def undeliverable(channels=("email",), at="2026-11-20T12:00:00Z", reason="hard_bounce") -> Undeliverable:
@@ -81,23 +91,24 @@ def prefs(**kw) -> Preferences:
 
 
 def facts(address=LA_PHONE, *, consents=(), opt_outs=(), relationships=(), attempts=(), preferences=None,
-          suppressions=(), undeliverable=()) -> ContactFacts:
+          suppressions=(), undeliverable=(), reassignments=()) -> ContactFacts:
     kind = "email" if "@" in address else "phone"
     return ContactFacts(address=address, kind=kind, consents=tuple(consents), opt_outs=tuple(opt_outs),
                         relationships=tuple(relationships), attempts=tuple(attempts),
                         preferences=preferences or Preferences(), suppressions=tuple(suppressions),
-                        undeliverable=tuple(undeliverable))
+                        undeliverable=tuple(undeliverable), reassignments=tuple(reassignments))
 
 
-def question(address=LA_PHONE, channel="call", purpose="marketing", brand="default", at=NOON_LA) -> Question:
+def question(address=LA_PHONE, channel="call", purpose="marketing", brand="default", at=NOON_LA,
+             dialing=None) -> Question:
     kind = "email" if "@" in address else "phone"
     return Question(address=address, kind=kind, channel=channel, purpose=purpose, brand=brand,
-                    at=ts(at) if isinstance(at, str) else at)
+                    at=ts(at) if isinstance(at, str) else at, dialing=dialing)
 
 
 def ask(f: ContactFacts, channel="call", purpose="marketing", brand="default", at=NOON_LA,
-        policy: Policy = DEFAULT_POLICY, linked=None):
-    return decide(question(f.address, channel, purpose, brand, at), f, policy, linked)
+        policy: Policy = DEFAULT_POLICY, linked=None, dialing=None):
+    return decide(question(f.address, channel, purpose, brand, at, dialing), f, policy, linked)
 
 
 def codes(decision) -> list[str]:

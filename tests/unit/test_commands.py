@@ -26,7 +26,7 @@ def test_every_event_data_model_is_a_command():
 
 
 @pytest.mark.parametrize("route", ["post_consent", "post_opt_out", "post_relationship", "post_attempt",
-                                   "put_preferences"])
+                                   "post_reassigned_check", "put_preferences"])
 def test_every_fact_route_takes_a_command_as_its_body(route):
     from registry.handlers.routes import facts
     body = inspect.signature(getattr(facts, route)).parameters["body"].annotation

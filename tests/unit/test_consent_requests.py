@@ -52,8 +52,23 @@ def test_the_consent_a_yes_gives():
     assert (c.id, c.channels, c.purposes, c.brand, c.source) == (
         "reply-1", frozenset({"sms", "call"}), frozenset({"marketing", "informational"}), "acme", "sms_keyword")
     assert c.occurred_at == ts("2026-11-21T12:00:00Z")
-    assert c.evidence == {"disclosure_text": r.disclosure_text, "consent_request": "r1", "grade": "written",
+    assert c.evidence == {"disclosure_text": r.disclosure_text, "consent_request": "r1",
                           "signature": "sms reply YES (reply-1) to consent request r1"}
+    # a YES to a written request is a written consent: the request the disclosure, the reply the signature
+    assert c.grade == "written" and c.missing_written_evidence() is None
+
+
+def test_a_yes_to_an_express_request_gives_an_express_consent():
+    c = consent_from(request(grade="express"), "reply-1", ts("2026-11-21T12:00:00Z"))
+    assert c.grade == "express" and c.evidence is not None and c.evidence["signature"]
+
+
+def test_written_evidence_needs_a_disclosure_and_a_signature():
+    from registry.domain.facts import missing_written_evidence
+
+    assert missing_written_evidence(None) == "disclosure_text"
+    assert missing_written_evidence({"disclosure_text": "I agree", "signature": "  "}) == "signature"
+    assert missing_written_evidence({"disclosure_text": "I agree", "signature": "typed: Ann"}) is None
 
 
 def test_document_round_trip():

@@ -24,6 +24,7 @@ from builders import (
     relationship,
     ts,
     undeliverable,
+    written,
 )
 
 from registry.domain.decide import Decision, Question, Reason, decide
@@ -42,7 +43,7 @@ CASES = [
     ("consent allows daytime call", facts(consents=[consent()]), {}, "allow", [], None),
     ("informational call needs nothing", facts(), {"purpose": "informational"}, "allow", [], None),
     ("sms marketing needs consent", facts(consents=[consent(channels="call")]), {"channel": "sms"},
-     "deny", ["no_consent"], None),
+     "deny", ["no_consent", "written_consent_required"], None),
     ("sms informational needs consent", facts(), {"channel": "sms", "purpose": "informational"},
      "deny", ["no_consent"], None),
     ("marketing consent does not imply informational",
@@ -56,8 +57,8 @@ CASES = [
     ("purchased_list consent is no basis for call", facts(consents=[consent(source="purchased_list")]), {},
      "deny", ["no_consent"], None),
     ("purchased_list consent is no basis for sms",
-     facts(consents=[consent(channels="sms", source="purchased_list")]), {"channel": "sms"},
-     "deny", ["no_consent"], None),
+     facts(consents=[consent(channels="sms", source="purchased_list", grade="written")]), {"channel": "sms"},
+     "deny", ["no_consent", "written_consent_required"], None),
     ("expired consent is no basis", facts(consents=[consent(expires="2026-11-30T00:00:00Z")]), {},
      "deny", ["no_consent"], None),
     ("consent expiring at the moment is expired", facts(consents=[consent(expires=NOON_LA)]), {},
@@ -81,7 +82,7 @@ CASES = [
      "deny", ["no_consent"], None),
     ("EBR is per brand", facts(relationships=[relationship(brand="acme")]), {}, "deny", ["no_consent"], None),
     ("EBR is no basis for sms", facts(relationships=[relationship()]), {"channel": "sms"},
-     "deny", ["no_consent"], None),
+     "deny", ["no_consent", "written_consent_required"], None),
     ("relationship from the future is no EBR", facts(relationships=[relationship(at="2026-12-02T00:00:00Z")]), {},
      "deny", ["no_consent"], None),
     # opt-outs against consents
@@ -128,22 +129,27 @@ CASES = [
      "allow", [], None),
     # suppression lists
     ("national list denies marketing without basis", facts(suppressions=[member()]), {},
-     "deny", ["on_suppression_list", "no_consent"], None),
-    ("national list yields to consent", facts(suppressions=[member()], consents=[consent()]), {}, "allow", [], None),
+     "deny", ["on_suppression_list", "no_consent", "written_consent_required"], None),
+    ("national list yields to a written consent", facts(suppressions=[member()], consents=[written()]), {},
+     "allow", [], None),
+    ("national list does not yield to an express consent (rev. 2)", facts(suppressions=[member()],
+                                                                          consents=[consent()]), {},
+     "deny", ["on_suppression_list", "written_consent_required"], None),
     ("national list yields to a recent inquiry", facts(suppressions=[member()], relationships=[relationship()]), {},
      "allow", [], None),
     ("national list does not yield to a stale inquiry",
      facts(suppressions=[member()], relationships=[relationship(at="2026-08-01T12:00:00Z")]), {},
-     "deny", ["on_suppression_list", "no_consent"], None),
+     "deny", ["on_suppression_list", "no_consent", "written_consent_required"], None),
     ("national list does not yield to purchased_list consent",
      facts(suppressions=[member()], consents=[consent(source="purchased_list")]), {},
-     "deny", ["on_suppression_list", "no_consent"], None),
+     "deny", ["on_suppression_list", "no_consent", "written_consent_required"], None),
     ("national list leaves informational alone", facts(suppressions=[member()]), {"purpose": "informational"},
      "allow", [], None),
     ("state list acts like national", facts(suppressions=[member("state-ca", "state")]), {"purpose": "informational"},
      "allow", [], None),
     ("national list applies to email marketing (opt-out model) without basis",
-     facts(EMAIL, suppressions=[member()]), {"channel": "email"}, "deny", ["on_suppression_list"], None),
+     facts(EMAIL, suppressions=[member()]), {"channel": "email"}, "deny",
+     ["on_suppression_list", "written_consent_required"], None),
     ("internal list denies despite consent", facts(suppressions=[member("house", "internal")], consents=[consent()]),
      {}, "deny", ["on_suppression_list"], None),
     ("litigator list denies informational", facts(suppressions=[member("tcpa", "litigator")]),
@@ -190,11 +196,14 @@ CASES = [
     ("21:00 LA is quiet", facts(), {"purpose": "informational", "at": "2026-12-02T05:00:00Z"},
      "defer", ["quiet_hours"], "2026-12-02T16:00:00Z"),
     ("08:00 LA is open", facts(), {"purpose": "informational", "at": "2026-12-02T16:00:00Z"}, "allow", [], None),
-    ("sms has quiet hours too", facts(consents=[consent(channels="sms")]), {"channel": "sms", "at": LATE_LA},
+    ("sms has quiet hours too", facts(consents=[written(channels="sms")]), {"channel": "sms", "at": LATE_LA},
      "defer", ["quiet_hours"], "2026-12-02T16:00:00Z"),
     ("own timezone preference replaces the number's",
-     facts(consents=[consent()], preferences=prefs(timezone="America/New_York")), {"at": "2026-12-01T13:30:00Z"},
-     "allow", [], None),
+     facts(consents=[consent()], preferences=prefs(timezone="America/New_York", timezone_source="preference_center")),
+     {"at": "2026-12-01T13:30:00Z"}, "allow", [], None),
+    ("a timezone set by anyone else adds to the number's (rev. 2)",
+     facts(consents=[consent()], preferences=prefs(timezone="America/New_York", timezone_source="crm")),
+     {"at": "2026-12-01T13:30:00Z"}, "defer", ["quiet_hours"], "2026-12-01T16:00:00Z"),
     # frequency caps
     ("fourth marketing call in a week", facts(consents=[consent()], attempts=THREE_CALLS), {},
      "defer", ["frequency_cap"], "2026-12-05T18:00:00Z"),
@@ -215,7 +224,7 @@ CASES = [
     ("future attempts do not count now", facts(consents=[consent()], attempts=[
         attempt(at="2026-11-30T18:00:00Z"), attempt(at="2026-12-01T18:00:00Z"), attempt(at="2026-12-02T18:00:00Z")]),
      {}, "allow", [], None),
-    ("marketing sms cap", facts(consents=[consent(channels="sms")],
+    ("marketing sms cap", facts(consents=[written(channels="sms")],
                                 attempts=[attempt(channel="sms", at=f"2026-11-{d}T18:00:00Z") for d in (28, 29, 30)]),
      {"channel": "sms"}, "defer", ["frequency_cap"], "2026-12-05T18:00:00Z"),
     ("email is not capped", facts(EMAIL, attempts=[attempt(channel="email", at=f"2026-11-{d}T18:00:00Z")
@@ -278,10 +287,11 @@ def test_contract_example_response_shape():
         "address": LA_PHONE, "channel": "call", "purpose": "marketing", "brand": "default",
         "evaluated_at": "2026-11-24T05:40:00Z",
         "decision": "defer", "allowed": False,
-        "reasons": [{"code": "quiet_hours", "message": "21:40 in America/Los_Angeles; calls allowed 08:00-21:00"}],
+        "reasons": [{"code": "quiet_hours", "message": "21:40 in America/Los_Angeles; calls allowed 08:00-21:00",
+                     "rule": "47 CFR 64.1200(c)(1)"}],
         "next_allowed_at": "2026-11-24T16:00:00Z",
         "preferred_channel": "email", "recommended_channel": "email",
-        "lead_temperature": "hot", "timezones": ["America/Los_Angeles"],
+        "lead_temperature": "hot", "timezones": ["America/Los_Angeles"], "dialing": "manual",
     }
 
 
@@ -290,8 +300,8 @@ def test_to_dict_formats_and_overrides_evaluated_at():
     doc = result.to_dict(evaluated_at=datetime(2026, 12, 1, 12, 0, 0, 500000, tzinfo=UTC))
     assert doc["evaluated_at"] == "2026-12-01T12:00:00.500000Z"
     assert doc["reasons"][0] == {"code": "on_suppression_list", "message": "on national list national-x",
-                                 "list": "national-x"}
-    assert "list" not in doc["reasons"][1]
+                                 "list": "national-x", "rule": "47 CFR 64.1200(c)(2)"}
+    assert "list" not in doc["reasons"][1] and "rule" not in doc["reasons"][1]  # the policy's own basis
     assert doc["next_allowed_at"] is None and doc["allowed"] is False
 
 
@@ -305,7 +315,8 @@ def test_to_dict_formats_and_overrides_evaluated_at():
     (facts(consents=[consent()], preferences=prefs(snooze_until="2026-12-05T00:00:00Z")), {},
      "snoozed until 2026-12-05T00:00:00Z"),
     (facts(), {}, "no consent or established business relationship for marketing calls for brand default"),
-    (facts(consents=[consent(channels="call")]), {"channel": "sms"}, "no consent for marketing texts for brand default"),
+    (facts(consents=[consent(channels="call")]), {"channel": "sms"},
+     "no consent for marketing texts for brand default (a text to a number that may be wireless)"),
     (facts(consents=[consent(source="purchased_list")]), {},
      "no consent or established business relationship for marketing calls for brand default; "
      "consent from purchased_list is not accepted for calls"),
@@ -372,9 +383,16 @@ def test_multi_zone_narrow_policy_window_can_be_empty():
 
 
 def test_timezone_preference_replaces_multi_zone():
-    f = facts(TOLL_FREE, preferences=prefs(timezone="America/Chicago"))
+    f = facts(TOLL_FREE, preferences=prefs(timezone="America/Chicago", timezone_source="preference_center"))
     result = ask(f, purpose="informational")
     assert result.decision == "allow" and result.timezones == ("America/Chicago",)
+
+
+def test_a_timezone_set_by_others_adds_to_the_numbers_zones():
+    f = facts(preferences=prefs(timezone="Europe/Paris", timezone_source="api"))
+    result = ask(f, purpose="informational")  # 12:00 in Los Angeles is 21:00 in Paris
+    assert result.timezones == ("America/Los_Angeles", "Europe/Paris")
+    assert result.decision == "defer" and codes(result) == ["quiet_hours"]
 
 
 @pytest.mark.parametrize("at, decision, next_at", [
@@ -426,7 +444,8 @@ WEEKDAYS_9_5 = prefs(contact_hours=hours("09:00", "17:00"))
      "2026-12-06T01:00:00Z"),
     (prefs(contact_hours=hours("20:00", "02:00", days=("sat",))), "2026-12-06T01:30:00Z", "allow", None),
     # the contact's timezone preference is where contact hours are read
-    (prefs(timezone="Europe/Paris", contact_hours=hours("09:00", "17:00")), "2026-12-01T08:00:00Z", "allow", None),
+    (prefs(timezone="Europe/Paris", timezone_source="preference_center", contact_hours=hours("09:00", "17:00")),
+     "2026-12-01T08:00:00Z", "allow", None),
 ])
 def test_contact_hours_narrow_the_window(preferences, at, decision, next_at):
     result = ask(facts(NY_PHONE, preferences=preferences), purpose="informational", at=at)
@@ -482,7 +501,9 @@ LINKED = prefs(preferred_channel="email", linked_addresses=[EMAIL])
     # preferred and allowed wins over the requested channel
     (facts(consents=[consent()], preferences=LINKED), {EMAIL: facts(EMAIL)}, {}, "email"),
     # preferred sms on the same phone, with sms consent
-    (facts(consents=[consent(channels=("call", "sms"))], preferences=prefs(preferred_channel="sms")), None, {}, "sms"),
+    (facts(consents=[written(channels=("call", "sms"))], preferences=prefs(preferred_channel="sms")), None, {}, "sms"),
+    # preferred sms with only an express consent: marketing texts need written consent (rev. 2)
+    (facts(consents=[consent(channels=("call", "sms"))], preferences=prefs(preferred_channel="sms")), None, {}, "call"),
     # preferred sms without sms consent: fall back to the requested call
     (facts(consents=[consent()], preferences=prefs(preferred_channel="sms")), None, {}, "call"),
     # requested call denied; another channel of the same phone is allowed (informational sms needs consent)

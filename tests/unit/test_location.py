@@ -17,19 +17,32 @@ def test_a_value_keeps_only_known_zones_sorted_once():
     assert not Whereabouts(zones=("Not/AZone",)).known  # nothing known: quiet hours fail closed
 
 
-@pytest.mark.parametrize("address, timezone, zones, own", [
-    (LA_PHONE, None, ("America/Los_Angeles",), None),
-    (LA_PHONE, "Europe/Paris", ("Europe/Paris",), "Europe/Paris"),  # the person's own zone replaces the number's
-    (LA_PHONE, "Mars/Olympus", ("America/Los_Angeles",), None),  # an unknown one is ignored
-    (EMAIL, None, (), None),
-    (EMAIL, "Europe/Paris", ("Europe/Paris",), "Europe/Paris"),
-    ("+979123456789", None, (), None),  # no zone known for the number
-    ("not a number", None, (), None),
+PAGE = "preference_center"  # the person, on their own page
+
+
+@pytest.mark.parametrize("address, timezone, source, zones, own", [
+    (LA_PHONE, None, None, ("America/Los_Angeles",), None),
+    (LA_PHONE, "Europe/Paris", PAGE, ("Europe/Paris",), "Europe/Paris"),  # the person's own zone replaces the number's
+    # rev. 2: a zone set by anyone but the person adds to the number's (so both must be awake)
+    (LA_PHONE, "Europe/Paris", "api", ("America/Los_Angeles", "Europe/Paris"), "Europe/Paris"),
+    (LA_PHONE, "Europe/Paris", None, ("America/Los_Angeles", "Europe/Paris"), "Europe/Paris"),  # who: unknown
+    (LA_PHONE, "America/Los_Angeles", "crm", ("America/Los_Angeles",), "America/Los_Angeles"),
+    (LA_PHONE, "Mars/Olympus", PAGE, ("America/Los_Angeles",), None),  # an unknown one is ignored
+    (EMAIL, None, None, (), None),
+    (EMAIL, "Europe/Paris", PAGE, ("Europe/Paris",), "Europe/Paris"),
+    (EMAIL, "Europe/Paris", "api", ("Europe/Paris",), "Europe/Paris"),  # an email has no zone of its own
+    ("+979123456789", None, None, (), None),  # no zone known for the number
+    ("+979123456789", "Asia/Tokyo", "crm", ("Asia/Tokyo",), "Asia/Tokyo"),  # ... so the one set is all there is
+    ("not a number", None, None, (), None),
 ])
-def test_locate(address, timezone, zones, own):
+def test_locate(address, timezone, source, zones, own):
     kind = "email" if "@" in address else "phone"
-    where = locate(address, kind, prefs(timezone=timezone))
+    where = locate(address, kind, prefs(timezone=timezone, timezone_source=source))
     assert (where.zones, where.own_zone, where.states) == (zones, own, ())
+
+
+def test_the_state_on_file_is_among_the_states():
+    assert locate(LA_PHONE, "phone", prefs(state="NV")).states == ("NV",)
 
 
 def test_toll_free_numbers_may_be_anywhere_in_the_plan():

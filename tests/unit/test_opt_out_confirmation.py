@@ -133,3 +133,38 @@ def test_verdict_names_the_opt_out_and_send_by():
     o = stop()
     v = verdict(facts(opt_outs=[o]), "default", ts(after(1)))
     assert v.allowed and v.opt_out == o and v.send_by == ts("2026-12-02T06:05:00Z")
+
+
+def test_the_consent_rules_of_rev_2_do_not_hold_it_back():
+    """Not a solicitation (contract rev. 2): the written-consent rule, the wireless rule and a
+    reassignment's void deny other texts to this number, never its one confirmation."""
+    from tests.unit.builders import reassignment, written
+
+    express = consent("sms", purposes=("marketing", "informational"), at="2026-11-01T12:00:00Z")
+    cases = {
+        # marketing texts need a written consent: only an express one here
+        "written_consent_required": facts(consents=[express], opt_outs=[stop()]),
+        # a text to a number that may be wireless needs a consent: none at all
+        "no_consent": facts(opt_outs=[stop()]),
+        # a national list lifted only by a written consent or an EBR
+        "on_suppression_list": facts(consents=[express], opt_outs=[stop()], suppressions=[member("dnc", "national")]),
+        # the number was reassigned ("wrong number"): every earlier consent void
+        "consent_void": facts(consents=[written("sms", at="2026-11-01T12:00:00Z")], opt_outs=[stop()],
+                              reassignments=[reassignment(at=RECEIVED, cause="wrong_number_reply")]),
+    }
+    for code, f in cases.items():
+        for dialing in (None, "autodialed", "prerecorded"):
+            d = ask(f, "sms", C, at=after(1), dialing=dialing)
+            assert d.decision == "allow" and d.reasons == (), (code, dialing, d.reasons)
+    # the same numbers, the same moment: a marketing text is denied, by the rule named (and the opt-out)
+    marketing = {code: codes(ask(f, "sms", "marketing", at=after(1))) for code, f in cases.items()}
+    assert "written_consent_required" in marketing["written_consent_required"]
+    assert "no_consent" in marketing["no_consent"]
+    assert "written_consent_required" in marketing["on_suppression_list"]
+    assert "consent_void" in marketing["consent_void"]
+    assert all("opted_out" in c for c in marketing.values())
+
+
+def test_its_deny_reasons_cite_the_rule():
+    d = ask(facts(opt_outs=[stop()]), "sms", C, at=after(6))
+    assert [r.rule for r in d.reasons] == ["47 CFR 64.1200(a)(12)"]

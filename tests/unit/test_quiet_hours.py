@@ -21,7 +21,8 @@ LA_AND_NY = Whereabouts(zones=LA.zones + NY.zones)
     (facts(NY_PHONE), NY.zones),
     (facts(EMAIL), ()),
     (facts(EMAIL, preferences=prefs(timezone="Europe/Paris")), ("Europe/Paris",)),
-    (facts(LA_PHONE, preferences=prefs(timezone="America/New_York")), NY.zones),
+    (facts(LA_PHONE, preferences=prefs(timezone="America/New_York", timezone_source="preference_center")), NY.zones),
+    (facts(LA_PHONE, preferences=prefs(timezone="America/New_York", timezone_source="crm")), LA_AND_NY.zones),
     (facts(LA_PHONE, preferences=prefs(timezone="Not/AZone")), LA.zones),
 ])
 def test_contact_zones(f, zones):
@@ -81,7 +82,8 @@ def test_a_number_without_a_zone_has_none():
 @pytest.mark.parametrize("channel", ["call", "sms"])
 @pytest.mark.parametrize("purpose", ["marketing", "informational"])
 def test_no_known_zone_defers_calls_and_texts_with_no_next_allowed_at(channel, purpose):
-    f = facts(NO_ZONE_PHONE, consents=[consent(channels=("call", "sms"), purposes=("marketing", "informational"))])
+    f = facts(NO_ZONE_PHONE, consents=[consent(channels=("call", "sms"), purposes=("marketing", "informational"),
+                                               grade="written")])
     for at in ("2026-12-01T03:00:00Z", "2026-12-01T20:00:00Z"):
         decision = ask(f, channel, purpose, at=at)
         assert decision.decision == "defer" and not decision.allowed

@@ -47,6 +47,12 @@ def allowed(prop: dict[str, Any]) -> list[str]:
     ("BatchIn", "channel", v.Channel, ()),
     ("BatchIn", "purpose", v.ContactPurpose, ()),
     ("SuppressionListIn", "kind", v.SuppressionKind, ()),
+    ("ConsentIn", "grade", v.Grade, ()),
+    ("AttemptIn", "dialing", v.Dialing, ()),
+    ("BatchIn", "dialing", v.Dialing, ()),
+    ("PreferencesIn", "line_type", v.LineType, ()),
+    ("ReassignedCheckIn", "result", v.ReassignedCheckResult, ()),
+    ("ReassignedCheckIn", "source", v.ReassignedCheckSource, ()),
 ])
 def test_the_openapi_document_lists_the_domain_vocabulary(components, model, field, enum, extra):
     assert allowed(components[model]["properties"][field]) == [*v.values(enum), *extra]

@@ -9,10 +9,22 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from .facts import Attempt, Consent, ContactFacts, OptOut, Preferences, Relationship, Undeliverable
-from .vocabulary import ALL, Channel, Disposition, HistoryType, Outcome, Source, UndeliverableReason
+from .facts import (
+    Attempt,
+    Consent,
+    ContactFacts,
+    OptOut,
+    Preferences,
+    ReassignedCheck,
+    Reassignment,
+    Relationship,
+    Undeliverable,
+)
+from .reassignment import reassignment_from_attempt, reassignment_from_check
+from .vocabulary import ALL, PHONE_CHANNELS, Channel, Disposition, HistoryType, Outcome, Source, UndeliverableReason
 
 MAX_ATTEMPTS_KEPT = 200
+MAX_CHECKS_KEPT = 100  # the newest reassigned-numbers checks in the state; the history keeps every one
 
 
 def _by_time(items):
@@ -52,8 +64,9 @@ def add_relationship(facts: ContactFacts, relationship: Relationship) -> Contact
 def add_attempt(facts: ContactFacts, attempt: Attempt, now: datetime, retention_days: int) -> ContactFacts:
     """Keeps only attempts young enough to matter for caps and the profile; the history keeps all.
 
-    A ``do_not_contact`` disposition opts the address out of that channel, all purposes, that brand;
-    a ``disconnected`` outcome makes the phone undeliverable, a ``bounced`` email the email.
+    A ``do_not_contact`` disposition opts the address out of that channel, all purposes, that brand
+    (on a phone: calls and texts, rev. 2); a ``disconnected`` outcome makes the phone undeliverable,
+    a ``bounced`` email the email; ``disconnected`` and ``wrong_party`` reassign the number (rev. 2).
     """
     # Measured from the newest attempt when that is older than now: a dialer backfilling past
     # attempts must keep them together, or a decision pinned (``at``) to their week loses its cap.
@@ -72,17 +85,50 @@ def add_attempt(facts: ContactFacts, attempt: Attempt, now: datetime, retention_
         result = add_undeliverable(result, Undeliverable(channels=frozenset({Channel.EMAIL}),
                                                          occurred_at=attempt.occurred_at,
                                                          reason=UndeliverableReason.HARD_BOUNCE, source=Source.DIALER))
+    reassignment = reassignment_from_attempt(attempt)
+    if reassignment is not None:
+        result = add_reassignment(result, reassignment)
     return result
 
 
 def opt_out_from_disposition(attempt: Attempt) -> OptOut:
-    return OptOut(id=f"{attempt.id}:dnc", channels=frozenset({attempt.channel}), purposes=frozenset({ALL}),
+    """rev. 2: on a phone, calls and texts alike (a text is a call under the TCPA), every purpose,
+    the attempt's brand; on an email, email."""
+    channels = PHONE_CHANNELS if attempt.channel in PHONE_CHANNELS else (attempt.channel,)
+    return OptOut(id=f"{attempt.id}:dnc", channels=frozenset(channels), purposes=frozenset({ALL}),
                   brand=attempt.brand, source=Source.DIALER, occurred_at=attempt.occurred_at,
                   note="do_not_contact disposition", recorded_at=attempt.recorded_at)
 
 
+# --- reassignment (rev. 2) ----------------------------------------------------------------------
+
+def add_reassignment(facts: ContactFacts, reassignment: Reassignment) -> ContactFacts:
+    """Kept for good: a reassignment is never pruned, so a consent it voids never counts again."""
+    if any(r.id == reassignment.id for r in facts.reassignments):
+        return facts
+    return replace(facts, reassignments=_by_time((*facts.reassignments, reassignment)))
+
+
+def add_reassigned_check(facts: ContactFacts, check: ReassignedCheck) -> ContactFacts:
+    """Every answer is kept (the newest ``MAX_CHECKS_KEPT`` here, all in the history); ``yes``
+    reassigns the number at the moment it was checked."""
+    checks = _by_time((*facts.reassigned_checks, check))[-MAX_CHECKS_KEPT:]
+    result = replace(facts, reassigned_checks=checks)
+    reassignment = reassignment_from_check(check)
+    return add_reassignment(result, reassignment) if reassignment is not None else result
+
+
 def add_undeliverable(facts: ContactFacts, marker: Undeliverable) -> ContactFacts:
     return replace(facts, undeliverable=_by_time((*facts.undeliverable, marker)))
+
+
+def preference_patch(patch: dict[str, Any], source: str | None) -> dict[str, Any]:
+    """The patch as recorded: a ``timezone`` sent keeps who set it (``timezone_source``), since only
+    the person's own (``preference_center``) replaces the number's zones (domain.location)."""
+    out = {k: v for k, v in patch.items() if k != "timezone_source"}  # not an input: it follows ``timezone``
+    if "timezone" in out:
+        out["timezone_source"] = source if out["timezone"] is not None else None
+    return out
 
 
 def update_preferences(facts: ContactFacts, patch: dict[str, Any]) -> ContactFacts:

@@ -8,7 +8,7 @@ Writing (``to_document``):
 
 - ``datetime`` (or ``datetime | None``): through ``instant`` - ``format_instant`` for answers
   (the default), ``timeutil.stored_instant`` for the stored state;
-- ``time``: ``HH:MM``;
+- ``time``: ``HH:MM``; ``date``: ``YYYY-MM-DD``;
 - ``frozenset``: a sorted list, or in the order an ``InOrder`` annotation gives (weekdays);
 - ``tuple``: a list; nested dataclasses: their own document; ``Enum``: its value;
 - anything else (``str``, ``dict`` evidence, ``Any``): as it is.
@@ -31,7 +31,7 @@ import dataclasses
 import types
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 from enum import Enum
 from typing import Annotated, Any, TypeVar, Union, cast, get_args, get_origin, get_type_hints
 
@@ -140,6 +140,8 @@ def _write(value: Any, kind: Any, marks: tuple[Any, ...], instant: Instant) -> A
     origin = get_origin(kind) or kind
     if kind is time:
         return value.strftime("%H:%M")
+    if kind is date:
+        return value.isoformat()
     if isinstance(kind, type) and issubclass(kind, Enum):
         return value.value
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
@@ -172,7 +174,7 @@ def from_document(cls: type[T], doc: Mapping[str, Any]) -> T:
 
 def _structured(kind: Any) -> bool:
     origin = get_origin(kind) or kind
-    return kind in (datetime, time) or origin in (frozenset, tuple) or (
+    return kind in (datetime, date, time) or origin in (frozenset, tuple) or (
         isinstance(kind, type) and dataclasses.is_dataclass(kind))
 
 
@@ -186,6 +188,10 @@ def _read(raw: Any, kind: Any, optional: bool, marks: tuple[Any, ...]) -> Any:
         return read_stored_instant(raw)
     if kind is time:
         return time.fromisoformat(raw)
+    if kind is date:
+        if not isinstance(raw, str) or len(raw) != 10:
+            raise ValueError("a stored date is YYYY-MM-DD")
+        return date.fromisoformat(raw)
     if isinstance(kind, type) and issubclass(kind, Enum):
         return kind(raw)
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from .facts import Brand, Consent, _Document
-from .vocabulary import Source
+from .vocabulary import Grade, Source
 
 WINDOW = timedelta(days=7)
-EXPRESS, WRITTEN = "express", "written"
+EXPRESS, WRITTEN = Grade.EXPRESS.value, Grade.WRITTEN.value
 GRADES = (EXPRESS, WRITTEN)
 MAX_DISCLOSURE_LENGTH = 4000
 
@@ -66,9 +66,10 @@ def open_request(requests: Iterable[ConsentRequest], brand: str | None, at: date
 
 
 def consent_from(request: ConsentRequest, reply_id: str, at: datetime) -> Consent:
-    """The consent a YES gives: the request's scope, the request as its disclosure, the reply as the
-    person's act (the signature of a ``written`` request; contract "Vocabulary", grade)."""
+    """The consent a YES gives: the request's scope and grade, the request as its disclosure, the reply
+    as the person's act: the signature of a ``written`` request (contract "Vocabulary", grade), so a
+    YES to a ``written`` request is a written consent with complete evidence (``WRITTEN_EVIDENCE``)."""
     evidence = {"disclosure_text": request.disclosure_text, "consent_request": request.id,
-                "signature": f"sms reply YES ({reply_id}) to consent request {request.id}", "grade": request.grade}
+                "signature": f"sms reply YES ({reply_id}) to consent request {request.id}"}
     return Consent(id=reply_id, channels=request.channels, purposes=request.purposes, brand=request.brand,
-                   source=Source.SMS_KEYWORD, occurred_at=at, evidence=evidence)
+                   source=Source.SMS_KEYWORD, occurred_at=at, evidence=evidence, grade=request.grade)

@@ -19,7 +19,7 @@ from .errors import ChannelAddressMismatch, InvalidAddress, InvalidRequest
 from .facts import ContactFacts
 from .lead_temperature import lead_temperature
 from .location import Whereabouts, locate
-from .policy import BASIS_CONSENT, Policy
+from .policy import BASIS_CONSENT, Policy, RuleId, cite
 from .scope_status import Scope, ScopeStatus, scope_status
 from .timeutil import format_instant
 from .vocabulary import CHANNEL_NOUNS as _NOUNS
@@ -33,6 +33,8 @@ from .vocabulary import (
     DecisionKind,
     DeferReason,
     DenyReason,
+    Purpose,
+    SuppressionKind,
     UndeliverableReason,
     channels_for_kind,
     require_exactly,
@@ -47,6 +49,7 @@ class Question:
     purpose: str
     brand: str  # "default" when the caller gave none
     at: datetime  # aware; kept in UTC
+    dialing: str | None = None  # rev. 2: how a call is placed (None: manual); sms and email ignore it
 
     def __post_init__(self) -> None:
         if self.at.tzinfo is None or self.at.utcoffset() is None:
@@ -59,11 +62,17 @@ class Reason:
     code: str
     message: str
     list: str | None = None  # only for on_suppression_list
+    rule: str | None = None  # rev. 2: the citation of the written rule it comes from (policy.RULES)
+    reassigned_at: datetime | None = None  # rev. 2: only for consent_void
 
     def to_dict(self) -> dict:
-        out = {"code": self.code, "message": self.message}
+        out: dict = {"code": self.code, "message": self.message}
         if self.list is not None:
             out["list"] = self.list
+        if self.rule is not None:
+            out["rule"] = self.rule
+        if self.reassigned_at is not None:
+            out["reassigned_at"] = format_instant(self.reassigned_at)
         return out
 
 
@@ -97,6 +106,7 @@ class Decision:
             "next_allowed_at": format_instant(self.next_allowed_at),
             "preferred_channel": self.preferred_channel, "recommended_channel": self.recommended_channel,
             "lead_temperature": self.lead_temperature, "timezones": list(self.timezones),
+            "dialing": self.status.dialing,
         }
 
 
@@ -106,23 +116,72 @@ def _scope(channel: str, purpose: str, brand: str) -> str:
     return f"{purpose} {_NOUNS.get(channel, channel)} for brand {brand}"
 
 
+def _opt_out_rule(channel: str, purpose: str) -> RuleId | None:
+    """An opt-out of marketing calls and texts is a do-not-call request (64.1200(d)(3)); of other
+    calls and texts, a revocation (64.1200(a)(10)); of marketing email, CAN-SPAM's; of other email,
+    the registry's own rule (no citation)."""
+    if channel == Channel.EMAIL:
+        return RuleId.EMAIL_OPT_OUT if purpose == Purpose.MARKETING else None
+    return RuleId.COMPANY_DO_NOT_CALL if purpose == Purpose.MARKETING else RuleId.REVOCATION
+
+
 def _opted_out(q: Question, status: ScopeStatus) -> list[Reason]:
     blocker = status.opt_out
     assert blocker is not None
     who = "every brand" if blocker.brand == EVERY_BRAND else f"brand {q.brand}"
     what = f"{q.purpose} {_NOUNS.get(q.channel, q.channel)}"
-    return [Reason(DenyReason.OPTED_OUT, f"opted out of {what} for {who} at {format_instant(blocker.occurred_at)}")]
+    return [Reason(DenyReason.OPTED_OUT, f"opted out of {what} for {who} at {format_instant(blocker.occurred_at)}",
+                   rule=cite(_opt_out_rule(q.channel, q.purpose)))]
+
+
+_LIST_RULES: Mapping[str, RuleId] = {SuppressionKind.NATIONAL: RuleId.NATIONAL_DO_NOT_CALL,
+                                     SuppressionKind.STATE: RuleId.STATE_LIST}
 
 
 def _on_lists(q: Question, status: ScopeStatus) -> list[Reason]:
-    return [Reason(DenyReason.ON_SUPPRESSION_LIST, f"on {m.kind} list {m.list_name}", list=m.list_name)
+    return [Reason(DenyReason.ON_SUPPRESSION_LIST, f"on {m.kind} list {m.list_name}", list=m.list_name,
+                   rule=cite(_LIST_RULES.get(m.kind, RuleId.HOUSE_LIST)))
             for m in status.lists]
+
+
+def _robocall(channel: str, dialing: str | None) -> str:
+    if channel == Channel.SMS:
+        return "a text"
+    return f"an {dialing} call" if (dialing or "x")[0] in "aeiou" else f"a {dialing} call"
 
 
 def _no_consent(q: Question, status: ScopeStatus) -> list[Reason]:
     wanted = "consent" if status.basis_rule == BASIS_CONSENT else "consent or established business relationship"
     text = f"no {wanted} for {_scope(q.channel, q.purpose, q.brand)}"
-    return [Reason(DenyReason.NO_CONSENT, f"{text}; {status.problem}" if status.problem else text)]
+    if status.basis_law == RuleId.WIRELESS_CONSENT:
+        text += f" ({_robocall(q.channel, status.dialing)} to a number that may be wireless)"
+    return [Reason(DenyReason.NO_CONSENT, f"{text}; {status.problem}" if status.problem else text,
+                   rule=cite(status.basis_law))]
+
+
+def _written_required(q: Question, status: ScopeStatus) -> list[Reason]:
+    scope = _scope(q.channel, q.purpose, q.brand)
+    have = "only an express consent" if status.consent is not None else "no consent"
+    out = []
+    if status.written_needed and status.written is None:
+        out.append(Reason(DenyReason.WRITTEN_CONSENT_REQUIRED,
+                          f"{_robocall(q.channel, status.dialing)} for marketing needs prior express written "
+                          f"consent; {have} for {scope}", rule=cite(RuleId.WRITTEN_CONSENT)))
+    if status.list_needs_written:
+        names = ", ".join(m.list_name for m in status.lists if m.kind in _LIST_RULES)
+        out.append(Reason(DenyReason.WRITTEN_CONSENT_REQUIRED,
+                          f"only a written consent or an established business relationship lifts do-not-call "
+                          f"{'lists' if ', ' in names else 'list'} {names} for marketing; {have} for {scope}",
+                          rule=cite(RuleId.DO_NOT_CALL_EXEMPTION)))
+    return out
+
+
+def _consent_void(q: Question, status: ScopeStatus) -> list[Reason]:
+    when = status.reassigned_at
+    assert when is not None
+    return [Reason(DenyReason.CONSENT_VOID,
+                   f"the number was reassigned at {format_instant(when)}: every consent and established business "
+                   "relationship from before then is void", rule=cite(RuleId.REASSIGNED_NUMBER), reassigned_at=when)]
 
 
 def _undeliverable(q: Question, status: ScopeStatus) -> list[Reason]:
@@ -132,14 +191,15 @@ def _undeliverable(q: Question, status: ScopeStatus) -> list[Reason]:
                              UndeliverableReason.DISCONNECTED: "number reported disconnected"}
     what = words.get(
         dead.reason, f"reported undeliverable ({dead.reason})")
-    return [Reason(DenyReason.UNDELIVERABLE, f"{what} at {format_instant(dead.at)}")]
+    return [Reason(DenyReason.UNDELIVERABLE, f"{what} at {format_instant(dead.at)}", rule=cite(RuleId.UNDELIVERABLE))]
 
 
 # Every deny code a scope's status can give, in words (a code missing here fails every lookup
 # that meets it, and the property tests: it never passes silently).
 _DENY_WORDS: Mapping[DenyReason, Callable[[Question, ScopeStatus], list[Reason]]] = {
     DenyReason.OPTED_OUT: _opted_out, DenyReason.ON_SUPPRESSION_LIST: _on_lists, DenyReason.NO_CONSENT: _no_consent,
-    DenyReason.UNDELIVERABLE: _undeliverable,
+    DenyReason.UNDELIVERABLE: _undeliverable, DenyReason.WRITTEN_CONSENT_REQUIRED: _written_required,
+    DenyReason.CONSENT_VOID: _consent_void,
 }
 require_exactly(DenyReason, _DENY_WORDS, "decide._DENY_WORDS")
 
@@ -161,14 +221,18 @@ def _defer_reasons(q: Question, facts: ContactFacts, policy: Policy, at: datetim
         else:
             text = quiet_hours.quiet_message(at, where, policy, q.channel, prefs.contact_hours)
             if text is not None:
-                out.append(Reason(DeferReason.QUIET_HOURS, text))
+                # The law's window (64.1200(c)(1)) is for solicitations; for anything else, or when only
+                # the contact's own hours are shut, the window is the policy's or the person's: no citation.
+                law = q.purpose == Purpose.MARKETING and quiet_hours.is_quiet(at, where, policy)
+                out.append(Reason(DeferReason.QUIET_HOURS, text, rule=cite(RuleId.QUIET_HOURS) if law else None))
     if frequency_cap.is_capped(facts.attempts, q.channel, q.purpose, q.brand, at, policy):
         if not messages:
             return [Reason(DeferReason.FREQUENCY_CAP, "")]
         out.append(Reason(DeferReason.FREQUENCY_CAP, frequency_cap.cap_message(
-            facts.attempts, q.channel, q.purpose, q.brand, at, policy) or ""))
+            facts.attempts, q.channel, q.purpose, q.brand, at, policy) or "", rule=cite(RuleId.FREQUENCY_CAP)))
     if prefs.snooze_until is not None and at < prefs.snooze_until:
-        out.append(Reason(DeferReason.SNOOZED, f"snoozed until {format_instant(prefs.snooze_until)}"))
+        out.append(Reason(DeferReason.SNOOZED, f"snoozed until {format_instant(prefs.snooze_until)}",
+                          rule=cite(RuleId.SNOOZE)))
     return out
 
 
@@ -212,11 +276,12 @@ def check_question(channel: str, purpose: str) -> None:
 
 def _confirmation_core(q: Question, facts: ContactFacts, policy: Policy, where: Whereabouts) -> _Core:
     """The one text confirming an opt-out (``opt_out_confirmation``): not a solicitation, so quiet
-    hours, caps, a pause and the opt-out itself do not hold it back; a do-not-contact list that bars
-    every purpose (internal, litigator) and a dead number still do."""
+    hours, caps, a pause and the opt-out itself do not hold it back, nor do the consent rules of rev. 2
+    (written consent, the wireless rule, a reassignment's void: the scope's status is read without
+    them); a do-not-contact list that bars every purpose (internal, litigator) and a dead number still do."""
     status = scope_status(facts, Scope(q.channel, q.purpose, q.brand), q.at, policy)
     verdict = opt_out_confirmation.verdict(facts, q.brand, q.at)
-    deny = [] if verdict.code is None else [Reason(verdict.code, verdict.message)]
+    deny = [] if verdict.code is None else [Reason(verdict.code, verdict.message, rule=cite(RuleId.OPT_OUT_CONFIRMATION))]
     if status.lists:
         deny += _on_lists(q, status)
     if status.undelivered is not None:
@@ -230,7 +295,7 @@ def _core(q: Question, facts: ContactFacts, policy: Policy, want_next: bool, whe
     check_question(q.channel, q.purpose)
     if q.purpose == OPT_OUT_CONFIRMATION:
         return _confirmation_core(q, facts, policy, where)
-    status = scope_status(facts, Scope(q.channel, q.purpose, q.brand), q.at, policy)
+    status = scope_status(facts, Scope(q.channel, q.purpose, q.brand), q.at, policy, q.dialing)
     deny = _deny_reasons(q, status)
     defer = _defer_reasons(q, facts, policy, q.at, where)
     decision = DecisionKind.DENY if deny else DecisionKind.DEFER if defer else DecisionKind.ALLOW
@@ -278,7 +343,7 @@ def _recommend(q: Question, facts: ContactFacts, policy: Policy, linked: Mapping
             if other.address == q.address and channel == q.channel:
                 ok = core.decision == "allow"
             else:
-                sub = Question(other.address, other.kind, channel, q.purpose, q.brand, q.at)
+                sub = Question(other.address, other.kind, channel, q.purpose, q.brand, q.at, q.dialing)
                 if other.address not in located:
                     located[other.address] = locate(other.address, other.kind, other.preferences)
                 ok = _core(sub, other, policy, False, located[other.address]).decision == "allow"

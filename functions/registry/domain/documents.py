@@ -11,7 +11,18 @@ from collections.abc import Iterable
 from typing import Any
 
 from .errors import RegistryError, UnreadableRecord
-from .facts import Attempt, Consent, ContactFacts, OptOut, Preferences, Relationship, SuppressionMembership, Undeliverable
+from .facts import (
+    Attempt,
+    Consent,
+    ContactFacts,
+    OptOut,
+    Preferences,
+    ReassignedCheck,
+    Reassignment,
+    Relationship,
+    SuppressionMembership,
+    Undeliverable,
+)
 from .timeutil import stored_instant
 
 
@@ -35,6 +46,8 @@ def _facts(address: str, kind: str, state: dict[str, Any], memberships: Iterable
         attempts=tuple(Attempt.from_document(d) for d in state.get("attempts", ())),
         preferences=Preferences.from_document(state.get("preferences")),
         undeliverable=tuple(Undeliverable.from_document(d) for d in state.get("undeliverable", ())),
+        reassignments=tuple(Reassignment.from_document(d) for d in state.get("reassignments", ())),
+        reassigned_checks=tuple(ReassignedCheck.from_document(d) for d in state.get("reassigned_checks", ())),
         suppressions=tuple(sorted((parse_membership(m) for m in memberships),
                                   key=lambda m: (m.list_name, m.kind))),
     )
@@ -49,6 +62,8 @@ def document_from_facts(facts: ContactFacts) -> dict[str, Any]:
         "attempts": [a.to_document(stored_instant) for a in facts.attempts],
         "preferences": facts.preferences.to_document(stored_instant),
         "undeliverable": [u.to_document(stored_instant) for u in facts.undeliverable],
+        "reassignments": [r.to_document(stored_instant) for r in facts.reassignments],
+        "reassigned_checks": [c.to_document(stored_instant) for c in facts.reassigned_checks],
     }
 
 

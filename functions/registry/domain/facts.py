@@ -7,8 +7,9 @@ field differs: a brand is read through ``stored_brand``, weekdays are written in
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Annotated, Any, Self
 
 from . import codec
@@ -45,6 +46,26 @@ class Consent(_Document):
     expires_at: datetime | None = None
     evidence: dict[str, Any] | None = None
     recorded_at: datetime | None = None
+    grade: str = "express"  # rev. 2: vocabulary.Grade; ``written`` holds a disclosure and a signature
+
+    def missing_written_evidence(self) -> str | None:
+        """For a ``written`` consent, the first of ``WRITTEN_EVIDENCE`` its evidence lacks (None: complete,
+        or not written)."""
+        return missing_written_evidence(self.evidence) if self.grade == "written" else None
+
+
+# What a written consent's evidence must hold (47 CFR 64.1200(f)(9)): the disclosure the person agreed
+# to, and their signature (an e-signature record: a typed name, a checkbox id, a recording id, a reply).
+WRITTEN_EVIDENCE = ("disclosure_text", "signature")
+
+
+def missing_written_evidence(evidence: Mapping[str, Any] | None) -> str | None:
+    """The first of ``WRITTEN_EVIDENCE`` that ``evidence`` lacks or leaves blank; None when it holds both."""
+    for name in WRITTEN_EVIDENCE:
+        value = (evidence or {}).get(name)
+        if not isinstance(value, str) or not value.strip():
+            return name
+    return None
 
 
 @dataclass(frozen=True)
@@ -91,6 +112,7 @@ class Attempt(_Document):
     outcome: str
     disposition: str | None = None
     recorded_at: datetime | None = None
+    dialing: str | None = None  # rev. 2: vocabulary.Dialing, for a call; None: not said (a call: manual)
 
 
 @dataclass(frozen=True)
@@ -109,6 +131,11 @@ class Preferences(_Document):
     contact_hours: ContactHours | None = None
     snooze_until: datetime | None = None
     linked_addresses: tuple[str, ...] = ()
+    state: str | None = None  # rev. 2: two-letter US state of the contact's address on file
+    line_type: str | None = None  # rev. 2: vocabulary.LineType; None: unknown (possibly wireless)
+    # rev. 2: who set ``timezone`` (a source). Only the person's own (``preference_center``) replaces
+    # the number's zones; anyone else's adds to them (domain.location).
+    timezone_source: str | None = None
 
     @classmethod
     def from_document(cls, doc: dict[str, Any] | None) -> Preferences:
@@ -124,6 +151,32 @@ class Undeliverable(_Document):
     occurred_at: datetime
     reason: str  # "hard_bounce" | "disconnected"
     source: str | None = None
+
+
+@dataclass(frozen=True)
+class Reassignment(_Document):
+    """rev. 2: from ``occurred_at`` on, the number belongs to someone else. Every consent and EBR of
+    it from before (at or before ``occurred_at``) is void, for every brand and for good."""
+
+    id: str
+    occurred_at: datetime
+    cause: str  # vocabulary.ReassignmentCause
+    cause_id: str | None = None  # the attempt, reply or check that recorded it
+    source: str | None = None
+    recorded_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ReassignedCheck(_Document):
+    """rev. 2: one answer of a reassigned-numbers check (the FCC database), kept as evidence
+    (the safe harbor of 47 CFR 64.1200(m)); ``yes`` is also a ``Reassignment`` at ``occurred_at``."""
+
+    id: str
+    result: str  # vocabulary.ReassignedCheckResult
+    since: date  # the date asked about: "was the number reassigned since then?"
+    occurred_at: datetime  # when checked
+    source: str  # vocabulary.ReassignedCheckSource
+    recorded_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -145,6 +198,8 @@ class ContactFacts:
     preferences: Preferences = field(default_factory=Preferences)
     suppressions: tuple[SuppressionMembership, ...] = ()
     undeliverable: tuple[Undeliverable, ...] = ()
+    reassignments: tuple[Reassignment, ...] = ()  # rev. 2
+    reassigned_checks: tuple[ReassignedCheck, ...] = ()  # rev. 2
 
     def with_changes(self, **changes: Any) -> ContactFacts:
         return replace(self, **changes)
@@ -160,4 +215,7 @@ def as_of(facts: ContactFacts, at: datetime) -> ContactFacts:
         relationships=tuple(r for r in facts.relationships if r.occurred_at <= at),
         attempts=tuple(a for a in facts.attempts if a.occurred_at <= at),
         undeliverable=tuple(u for u in facts.undeliverable if u.occurred_at <= at),
+        reassignments=tuple(r for r in facts.reassignments if r.occurred_at <= at),
+        reassigned_checks=tuple(c for c in facts.reassigned_checks if c.occurred_at <= at),
     )
+

@@ -8,15 +8,16 @@ from datetime import datetime, timedelta
 
 from .facts import Consent, ContactFacts, OptOut
 from .policy import Policy
+from .reassignment import reassigned_at, void_at
 from .scope_status import Scope, opt_out_covers
-from .vocabulary import NOT_FIRST_PARTY_SOURCES
+from .vocabulary import NOT_LEAD_SOURCES
 
 HOT, WARM, COLD = "hot", "warm", "cold"
 
 
 def is_first_party(source: str | None) -> bool:
     """A missing source (relationships may omit it) is the seller's own record, so first-party."""
-    return source not in NOT_FIRST_PARTY_SOURCES
+    return source not in NOT_LEAD_SOURCES
 
 
 def consent_in_force(consent: Consent, opt_outs: tuple[OptOut, ...], at: datetime) -> bool:
@@ -31,14 +32,14 @@ def consent_in_force(consent: Consent, opt_outs: tuple[OptOut, ...], at: datetim
 def lead_temperature(facts: ContactFacts, at: datetime, policy: Policy, brand: str | None = None) -> str:
     """hot: first-party consent or inquiry at most hot_days old; warm: at most warm_days old, or a
     first-party consent still in force; else cold. ``brand`` None looks across every brand."""
-    def mine(fact_brand: str) -> bool:
-        return brand is None or fact_brand == brand
+    reassigned = reassigned_at(facts, at)  # rev. 2: the earlier owner's interest is not this person's
 
-    consents = [c for c in facts.consents
-                if mine(c.brand) and is_first_party(c.source) and c.occurred_at <= at]
+    def mine(fact_brand: str, occurred_at: datetime) -> bool:
+        return (brand is None or fact_brand == brand) and occurred_at <= at and not void_at(occurred_at, reassigned)
+
+    consents = [c for c in facts.consents if mine(c.brand, c.occurred_at) and is_first_party(c.source)]
     inquiries = [r for r in facts.relationships
-                 if mine(r.brand) and r.kind == "inquiry" and is_first_party(r.source)
-                 and r.occurred_at <= at]
+                 if mine(r.brand, r.occurred_at) and r.kind == "inquiry" and is_first_party(r.source)]
     ages = [at - c.occurred_at for c in consents] + [at - r.occurred_at for r in inquiries]
     if any(age <= timedelta(days=policy.hot_days) for age in ages):
         return HOT

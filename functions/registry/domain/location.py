@@ -4,13 +4,14 @@ Quiet hours, contact hours, ``next_allowed_at``, the answer's ``timezones``, the
 the preference page's "pause until" date all read a ``Whereabouts``; none of them works out a
 zone from the number or the preferences again. ``locate`` is the one place that does.
 
-Today (rev. 1): the contact's own valid ``timezone`` preference, else every zone
-``phonenumbers`` gives for the number (the country's when the number's own are unknown); none
-for an email without a preference. A zone this machine does not know is never kept.
+The zones: a ``timezone`` preference the person set themselves (on the preference page, source
+``preference_center``) replaces the number's zones; one set by anyone else (a CRM, a dialer, the
+API) adds to every zone ``phonenumbers`` gives for the number (the country's when the number's
+own are unknown), so quiet hours must be over in all of them (rev. 2). An email has only its
+preference's zone. A zone this machine does not know is never kept.
 
-Revision 2 lands here and nowhere else: ``states`` (the state of the number's area code and the
-``state`` on file; the strictest of their rules wins) and a ``timezone`` set by anyone but the
-person adding to the number's zones instead of replacing them.
+``states``: rev. 2 takes the ``state`` on file; the state of the number's area code joins it when
+the state rules are built (the strictest of their rules wins).
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .addresses import phone_time_zones
 from .facts import ContactFacts, Preferences
+from .vocabulary import Source
 
 
 def known_zone(name: str | None) -> ZoneInfo | None:
@@ -41,7 +43,9 @@ class Whereabouts:
     """
 
     zones: tuple[str, ...] = ()
-    own_zone: str | None = None  # the person's own valid ``timezone`` preference, when there is one
+    # the valid ``timezone`` preference, whoever set it: the zone a date the person picks (a pause
+    # "until") begins in; it is among ``zones``
+    own_zone: str | None = None
     states: tuple[str, ...] = ()  # rev. 2: two-letter US states; empty until state rules are built
 
     def __post_init__(self) -> None:
@@ -59,17 +63,19 @@ NOWHERE_KNOWN = Whereabouts()
 
 
 def locate(address: str, kind: str, preferences: Preferences) -> Whereabouts:
-    """The contact's own zone when they gave a valid one, else every zone of the number; for an
-    email, only their own zone."""
+    """The zone the person set on their page, alone; else every zone of the number, plus a zone
+    anyone else set; for an email, only its preference's zone."""
     own = preferences.timezone if known_zone(preferences.timezone) is not None else None
-    if own is not None:
-        return Whereabouts(zones=(own,), own_zone=own)
+    states = (preferences.state,) if preferences.state else ()
+    if own is not None and (preferences.timezone_source == Source.PREFERENCE_CENTER or kind != "phone"):
+        return Whereabouts(zones=(own,), own_zone=own, states=states)
+    number_zones: tuple[str, ...] = ()
     if kind == "phone":
         try:
-            return Whereabouts(zones=phone_time_zones(address))
-        except Exception:  # an unparseable number has no zone; nothing to narrow by
-            return NOWHERE_KNOWN
-    return NOWHERE_KNOWN
+            number_zones = tuple(phone_time_zones(address))
+        except Exception:  # an unparseable number has no zone of its own
+            number_zones = ()
+    return Whereabouts(zones=number_zones + ((own,) if own else ()), own_zone=own, states=states)
 
 
 def locate_contact(facts: ContactFacts) -> Whereabouts:

@@ -23,11 +23,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from .facts import ContactFacts, OptOut
+from .policy import RULES, RuleId
 from .timeutil import format_instant
 from .vocabulary import ALL, EVERY_BRAND, FIRST_PARTY_SOURCES, OPT_OUT_CONFIRMATION, Channel, DenyReason
 
 WINDOW = timedelta(minutes=5)
-RULE = "47 CFR 64.1200(a)(12)"
+RULE = RULES[RuleId.OPT_OUT_CONFIRMATION].citation  # 47 CFR 64.1200(a)(12)
 
 
 def confirmable(opt_out: OptOut) -> bool:

@@ -7,16 +7,102 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import time
+from enum import StrEnum
 from typing import Any
 
 from .brands import normalise_brand
 from .errors import InvalidRequest
+from .vocabulary import ROBO_DIALING
 
 # What a channel+purpose needs before anyone may be contacted.
 BASIS_NONE = "none"
 BASIS_CONSENT = "consent"
 BASIS_CONSENT_OR_EBR = "consent_or_ebr"
 BASES = (BASIS_NONE, BASIS_CONSENT, BASIS_CONSENT_OR_EBR)
+
+
+# --- the rules, with their citations (rev. 2) ----------------------------------------------------
+
+class RuleId(StrEnum):
+    """Every rule a reason can come from. A reason from a written rule carries its citation as
+    ``rule``; ``GET /v1/policy`` lists them all (``rules``), the policy's own with no citation."""
+
+    QUIET_HOURS = "quiet_hours"
+    NATIONAL_DO_NOT_CALL = "national_do_not_call"
+    DO_NOT_CALL_EXEMPTION = "do_not_call_exemption"
+    WRITTEN_CONSENT = "written_consent"
+    WIRELESS_CONSENT = "wireless_consent"
+    REVOCATION = "revocation"
+    COMPANY_DO_NOT_CALL = "company_do_not_call"
+    EMAIL_OPT_OUT = "email_opt_out"
+    REASSIGNED_NUMBER = "reassigned_number"
+    OPT_OUT_CONFIRMATION = "opt_out_confirmation"
+    # the registry's (and a brand's) own policy: no law behind it, so no citation
+    BASIS = "basis"
+    STATE_LIST = "state_do_not_call"
+    HOUSE_LIST = "house_list"
+    UNDELIVERABLE = "undeliverable"
+    FREQUENCY_CAP = "frequency_cap"
+    SNOOZE = "snooze"
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: RuleId
+    citation: str | None  # None: the registry's or the brand's own policy
+    text: str
+
+    def to_document(self) -> dict[str, Any]:
+        return {"id": self.id.value, "citation": self.citation, "text": self.text}
+
+
+# One table: the reasons read their citation from here (``cite``) and ``GET /v1/policy`` serves it.
+RULES: Mapping[RuleId, Rule] = {rule.id: rule for rule in (
+    Rule(RuleId.QUIET_HOURS, "47 CFR 64.1200(c)(1)",
+         "no telephone solicitation (call or text) before 08:00 or after 21:00 at the called party's location; "
+         "the registry holds informational calls and texts to the same window as its own policy (no citation)"),
+    Rule(RuleId.NATIONAL_DO_NOT_CALL, "47 CFR 64.1200(c)(2)",
+         "no telephone solicitation to a number on the national do-not-call registry"),
+    Rule(RuleId.DO_NOT_CALL_EXEMPTION, "47 CFR 64.1200(c)(2)(ii)",
+         "a national or state list entry is lifted for marketing only by the person's signed, written agreement "
+         "(a written consent) or an established business relationship with the brand"),
+    Rule(RuleId.WRITTEN_CONSENT, "47 CFR 64.1200(a)(2)",
+         "marketing by text, or by an autodialed, prerecorded or artificial-voice call, needs prior express "
+         "written consent to the brand"),
+    Rule(RuleId.WIRELESS_CONSENT, "47 U.S.C. 227(b)(1)(A)(iii)",
+         "a text, or an autodialed, prerecorded or artificial-voice call, to a number that may be wireless needs "
+         "the called party's prior express consent, for any purpose; a number is taken as possibly wireless "
+         "unless its line_type is landline"),
+    Rule(RuleId.REVOCATION, "47 CFR 64.1200(a)(10)",
+         "a consent revoked by any reasonable means is revoked; only the person's own later consent (from a "
+         "first-party source) restores it"),
+    Rule(RuleId.COMPANY_DO_NOT_CALL, "47 CFR 64.1200(d)(3)",
+         "a person's request not to receive telemarketing calls or texts from a brand is honoured; a "
+         "do_not_contact disposition on a call covers calls and texts"),
+    Rule(RuleId.EMAIL_OPT_OUT, "15 U.S.C. 7704(a)(4)",
+         "no commercial email after the recipient opted out (CAN-SPAM)"),
+    Rule(RuleId.REASSIGNED_NUMBER, "47 CFR 64.1200(m)",
+         "consent is the current subscriber's: a reassignment (a disconnect, a wrong party, a 'wrong number' "
+         "reply, a reassigned-numbers check answering yes) voids every earlier consent and EBR of the number, "
+         "for good"),
+    Rule(RuleId.OPT_OUT_CONFIRMATION, "47 CFR 64.1200(a)(12)",
+         "one text confirming an opt-out may be sent within 5 minutes of receiving it (purpose "
+         "opt_out_confirmation): not a solicitation, so quiet hours, caps, consent rules and the opt-out itself "
+         "do not hold it back; never a second one, never later"),
+    Rule(RuleId.BASIS, None, "the policy's basis for the channel and purpose (the 'basis' table)"),
+    Rule(RuleId.STATE_LIST, None,
+         "a state do-not-call list bars marketing like the national one; its statute is the state's"),
+    Rule(RuleId.HOUSE_LIST, None, "an internal or litigator list bars every purpose, consent or not"),
+    Rule(RuleId.UNDELIVERABLE, None, "a hard-bounced email or a disconnected number is not contacted"),
+    Rule(RuleId.FREQUENCY_CAP, None, "the brand's caps on marketing attempts (the 'frequency_caps' table)"),
+    Rule(RuleId.SNOOZE, None, "the contact's own pause (snooze_until)"),
+)}
+assert set(RULES) == set(RuleId), "every rule has its entry"
+
+
+def cite(rule: RuleId | None) -> str | None:
+    """The citation a reason from this rule carries (None: the policy's own rule, or no rule)."""
+    return RULES[rule].citation if rule is not None else None
 
 
 @dataclass(frozen=True)
@@ -95,6 +181,17 @@ class Policy:
     hot_days: int = 7
     warm_days: int = 90
     horizon_days: int = 30  # next_allowed_at is null past this
+    # rev. 2, law rather than policy (no brand overrides them): "channel:purpose" -> the dialing modes
+    # that need prior express written consent (47 CFR 64.1200(a)(2)); every sms is autodialed.
+    written_consent: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: {
+        "call:marketing": tuple(sorted(ROBO_DIALING)), "sms:marketing": tuple(sorted(ROBO_DIALING)),
+    })
+    # ... and the dialing modes that need a consent of any grade when the number may be wireless
+    # (47 U.S.C. 227(b)(1)(A)(iii)): any purpose, any channel that can reach a phone.
+    wireless_consent: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: {
+        f"{channel}:{purpose}": tuple(sorted(ROBO_DIALING))
+        for channel in ("call", "sms") for purpose in ("marketing", "informational")
+    })
     sms_replies: SmsReplyWords = field(default_factory=SmsReplyWords)
 
     def basis_for(self, channel: str, purpose: str) -> str:
@@ -102,6 +199,12 @@ class Policy:
 
     def cap_for(self, channel: str, purpose: str) -> FrequencyCap | None:
         return self.frequency_caps.get(f"{channel}:{purpose}")
+
+    def needs_written_consent(self, channel: str, purpose: str, dialing: str | None) -> bool:
+        return dialing is not None and dialing in self.written_consent.get(f"{channel}:{purpose}", ())
+
+    def needs_wireless_consent(self, channel: str, purpose: str, dialing: str | None) -> bool:
+        return dialing is not None and dialing in self.wireless_consent.get(f"{channel}:{purpose}", ())
 
     def to_document(self) -> dict[str, Any]:
         doc = asdict(self)
@@ -115,11 +218,14 @@ class Policy:
         doc["frequency_caps"] = {k: {"attempts": v.attempts, "window_days": v.window_days}
                                  for k, v in self.frequency_caps.items()}
         doc["suppression_lists"] = {
-            "national": "deny marketing unless consent or EBR for the brand",
-            "state": "deny marketing unless consent or EBR for the brand",
+            "national": "deny marketing unless written consent or EBR for the brand",
+            "state": "deny marketing unless written consent or EBR for the brand",
             "internal": "deny every purpose",
             "litigator": "deny every purpose",
         }
+        doc["written_consent"] = {k: list(v) for k, v in self.written_consent.items()}
+        doc["wireless_consent"] = {k: list(v) for k, v in self.wireless_consent.items()}
+        doc["rules"] = [rule.to_document() for rule in RULES.values()]
         return doc
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from .ebr import ebr_until
 from .facts import Consent, ContactFacts
 from .policy import Policy
+from .reassignment import reassigned_at, void_at
 from .scope_status import Scope, ScopeStatus, scope_status
 from .timeutil import format_instant
 from .vocabulary import ALL, PURPOSES, DenyReason, channels_for_kind
@@ -42,6 +43,9 @@ def profile_entry(status: ScopeStatus) -> dict[str, Any]:
     if isinstance(fact, Consent):
         entry["evidence"] = fact.evidence
         entry["expires_at"] = format_instant(fact.expires_at)
+        entry["grade"] = fact.grade
+    if status.reassigned_at is not None:
+        entry["reassigned_at"] = format_instant(status.reassigned_at)
     return entry
 
 
@@ -53,12 +57,16 @@ def scope_statuses(facts: ContactFacts, at: datetime, policy_for: Callable[[str]
 
 
 def relationships_view(facts: ContactFacts, at: datetime, policy: Policy) -> list[dict[str, Any]]:
+    """Each relationship and whether it is an EBR at ``at``: not once it ended, nor (rev. 2) once a
+    reassignment of the number voided it (``void``)."""
+    reassigned = reassigned_at(facts, at)
     out = []
     for r in facts.relationships:
         ends = ebr_until(r, policy)
+        void = void_at(r.occurred_at, reassigned)
         out.append({"kind": r.kind, "brand": r.brand, "occurred_at": format_instant(r.occurred_at),
                     "source": r.source, "expires_at": format_instant(ends),
-                    "active": ends is not None and r.occurred_at <= at < ends})
+                    "active": ends is not None and r.occurred_at <= at < ends and not void, "void": void})
     return out
 
 
@@ -72,6 +80,9 @@ class PageStatus(StrEnum):
     OPTED_OUT = "opted_out"
     BLOCKED = "blocked"  # on a suppression list that applies (the page does not name it)
     UNDELIVERABLE = "undeliverable"
+    # rev. 2: the person agreed, but not in writing, and these (marketing texts) need it in writing:
+    # a Yes on the page is that (it records a written consent)
+    NEEDS_WRITTEN = "needs_written_agreement"
 
 
 # Every deny reason's page status, most telling first (the page shows one). Total over
@@ -82,6 +93,8 @@ PAGE_STATUS_BY_REASON: Mapping[DenyReason, PageStatus] = {
     DenyReason.ON_SUPPRESSION_LIST: PageStatus.BLOCKED,
     DenyReason.UNDELIVERABLE: PageStatus.UNDELIVERABLE,
     DenyReason.NO_CONSENT: PageStatus.NOT_SUBSCRIBED,
+    DenyReason.WRITTEN_CONSENT_REQUIRED: PageStatus.NEEDS_WRITTEN,  # agreeing on the page is written
+    DenyReason.CONSENT_VOID: PageStatus.NOT_SUBSCRIBED,  # the agreement was the number's earlier owner's
 }
 _PRECEDENCE = tuple(PAGE_STATUS_BY_REASON.values())
 
@@ -104,10 +117,10 @@ class PageScope:
     channel: str
     purpose: str
     status: PageStatus
-    consented: bool  # a consent of the person's is the basis now: opting in again changes nothing
+    consented: bool  # a consent of the person's meets what the scope needs: opting in again changes nothing
 
 
 def page_scope(facts: ContactFacts, channel: str, purpose: str, brand: str, at: datetime,
                policy: Policy) -> PageScope:
     status = scope_status(facts, Scope(channel, purpose, brand), at, policy)
-    return PageScope(channel, purpose, page_status(status), status.consent is not None)
+    return PageScope(channel, purpose, page_status(status), status.consented)

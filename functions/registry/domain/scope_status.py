@@ -7,32 +7,43 @@ result, so the three cannot disagree (tests/property/test_scope_status_propertie
 Time windows (quiet hours, caps, a pause) are not part of it: they defer, never deny, and live
 in ``decide``.
 
-The rules (contract rev. 1, and docs/decisions.md where it is silent):
+The rules (contract rev. 1 and rev. 2, and docs/decisions.md where it is silent):
 - An opt-out covers the channels, purposes and brand it names (``all``, ``*`` included); a
   consent covers exactly the ones it names.
 - Only facts that occurred by the moment count; expiries are judged at the moment.
 - An opt-out and a consent for the same scope resolve to whichever ``occurred_at`` is later; on
   a tie the opt-out wins. Only a consent the policy accepts at that moment (not expired, from a
-  source accepted on the channel) lifts an opt-out, and one from ``purchased_list`` never does.
-- A ``national`` or ``state`` list bars marketing only, and yields to a consent basis or an EBR;
-  every other list (``internal``, ``litigator``, a kind unknown here) bars every purpose.
+  source accepted on the channel, not void) lifts an opt-out, and (rev. 2) only one from a
+  first-party source (the person's own act: ``vocabulary.FIRST_PARTY_SOURCES``); a consent from a
+  CRM, an import, a bought list ... never does, however new.
+- rev. 2: a reassignment of the number voids every consent and EBR at or before it, for good.
+- rev. 2: what the scope needs depends on how it is contacted (``dialing``): a text, or an
+  autodialed, prerecorded or artificial-voice call, to a number that may be wireless needs a
+  consent of any grade (an EBR is not one); marketing that way needs a ``written`` consent.
+- A ``national`` or ``state`` list bars marketing only, and yields to a ``written`` consent (rev. 2;
+  an express one no longer lifts it; a list that bars gives ``written_consent_required`` too) or
+  an EBR; every other list
+  (``internal``, ``litigator``, a kind unknown here) bars every purpose.
 - An undeliverable report stands until a later attempt on the channel got through.
+- rev. 2: ``consent_void`` when the scope lacks the basis it needs (``no_consent``,
+  ``written_consent_required``) and a consent or EBR for it is older than a reassignment.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
 from .ebr import ebr_in_force
 from .facts import Consent, ContactFacts, OptOut, Relationship, SuppressionMembership, as_of
-from .policy import BASIS_CONSENT, BASIS_CONSENT_OR_EBR, BASIS_NONE, Policy
+from .policy import BASIS_CONSENT, BASIS_CONSENT_OR_EBR, BASIS_NONE, Policy, RuleId
+from .reassignment import reassigned_at, void_at
 from .timeutil import format_instant
-from .vocabulary import ALL, EVERY_BRAND, DenyReason, Outcome, Source
+from .vocabulary import ALL, EVERY_BRAND, FIRST_PARTY_SOURCES, DenyReason, Grade, LineType, Outcome, dialing_of
 from .vocabulary import CHANNEL_NOUNS as _NOUNS
 
-# A bought list is never the person's own act, so it never overrides their opt-out on any channel.
-NEVER_LIFTS_OPT_OUT = frozenset({Source.PURCHASED_LIST})
+# rev. 2: only the person's own act lifts their opt-out (a consent from a CRM, an import, a list never does).
+LIFTS_OPT_OUT = FIRST_PARTY_SOURCES
 # Attempt outcomes that prove the channel reaches the person again after it was reported dead.
 _REACHED = frozenset({Outcome.ANSWERED, Outcome.DELIVERED})
 
@@ -44,6 +55,7 @@ class Standing(StrEnum):
     OPTED_OUT = "opted_out"  # an opt-out stands: no accepted consent is newer
     EXPIRED = "expired"  # no opt-out; the newest consent has expired (and no other is in force)
     NOT_ACCEPTED = "not_accepted"  # no opt-out; the newest consent's source is not accepted on the channel
+    VOID = "void"  # rev. 2: no opt-out; the newest consent is older than a reassignment of the number
     NONE = "none"  # nothing said for the scope by the moment
 
 
@@ -67,7 +79,7 @@ class ScopeStatus:
     scope: Scope
     at: datetime
     standing: Standing
-    basis_rule: str  # what the policy needs for the channel and purpose (policy.BASES)
+    basis_rule: str  # what the scope needs (policy.BASES): the policy's, raised by the wireless rule
     opt_out: OptOut | None = None  # the newest covering opt-out by ``at``, standing or lifted
     consent: Consent | None = None  # the accepted consent in force: the consent basis (None: none)
     consents: tuple[Consent, ...] = ()  # every covering consent by ``at``, newest first
@@ -75,6 +87,14 @@ class ScopeStatus:
     lists: tuple[SuppressionMembership, ...] = ()  # the suppression lists that bar the scope
     undelivered: Undelivered | None = None
     problem: str | None = None  # why no consent is the basis: the newest covering consent's problem
+    # rev. 2
+    dialing: str | None = None  # how the contact is placed (vocabulary.dialing_of)
+    basis_law: RuleId | None = None  # the rule the basis comes from: WIRELESS_CONSENT, or BASIS (the policy's)
+    written: Consent | None = None  # the accepted ``written`` consent in force
+    written_needed: bool = False  # the scope needs a written consent (47 CFR 64.1200(a)(2))
+    list_needs_written: bool = False  # a national/state list bars marketing: only a written consent (or EBR) lifts it
+    reassigned_at: datetime | None = None  # the latest reassignment of the number by ``at``
+    voided: bool = False  # the reassignment is what denies: without it fewer reasons would
 
     @property
     def opted_out(self) -> bool:
@@ -99,9 +119,20 @@ class ScopeStatus:
             return self.opt_out
         if self.standing is Standing.CONSENTED:
             return self.consent
-        if self.standing in (Standing.EXPIRED, Standing.NOT_ACCEPTED):
+        if self.standing in (Standing.EXPIRED, Standing.NOT_ACCEPTED, Standing.VOID):
             return self.consents[0]
         return None
+
+    @property
+    def needs_written(self) -> bool:
+        """Whether only a ``written`` consent meets what the scope needs (its dialing, or a list)."""
+        return self.written_needed or self.list_needs_written
+
+    @property
+    def consented(self) -> bool:
+        """Whether a consent of the person's meets everything the scope asks of one: opting in again
+        (on the preference page, which records a written consent) would change nothing."""
+        return (self.written if self.needs_written else self.consent) is not None
 
     @property
     def deny_codes(self) -> tuple[DenyReason, ...]:
@@ -115,6 +146,10 @@ class ScopeStatus:
             codes.append(DenyReason.NO_CONSENT)
         if self.undelivered is not None:
             codes.append(DenyReason.UNDELIVERABLE)
+        if (self.written_needed and self.written is None) or self.list_needs_written:
+            codes.append(DenyReason.WRITTEN_CONSENT_REQUIRED)
+        if self.voided:
+            codes.append(DenyReason.CONSENT_VOID)
         return tuple(codes)
 
 
@@ -131,8 +166,12 @@ def opt_out_covers(opt_out: OptOut, scope: Scope) -> bool:
             and (opt_out.brand == scope.brand or opt_out.brand == EVERY_BRAND))
 
 
-def _refusal(consent: Consent, channel: str, at: datetime, policy: Policy) -> tuple[Standing, str] | None:
+def _refusal(consent: Consent, channel: str, at: datetime, policy: Policy,
+             reassigned: datetime | None = None) -> tuple[Standing, str] | None:
     """Why the policy does not accept this consent as a basis at ``at``; None when it does."""
+    if void_at(consent.occurred_at, reassigned):
+        assert reassigned is not None
+        return Standing.VOID, f"consent void: the number was reassigned at {format_instant(reassigned)}"
     if consent.expires_at is not None and at >= consent.expires_at:
         return Standing.EXPIRED, f"consent expired at {format_instant(consent.expires_at)}"
     if consent.source in policy.rejected_consent_sources.get(channel, ()):
@@ -143,21 +182,26 @@ def _refusal(consent: Consent, channel: str, at: datetime, policy: Policy) -> tu
 
 # --- the status --------------------------------------------------------------------------------
 
-def scope_status(facts: ContactFacts, scope: Scope, at: datetime, policy: Policy) -> ScopeStatus:
+def scope_status(facts: ContactFacts, scope: Scope, at: datetime, policy: Policy,
+                 dialing: str | None = None) -> ScopeStatus:
     """The scope's status at ``at``: only facts that occurred by then count (preferences and list
-    memberships stand as they are)."""
+    memberships stand as they are). ``dialing``: how a call is placed (None: ``manual``; every sms
+    is ``autodialed``): what the scope needs depends on it."""
     facts = as_of(facts, at)
+    dialing = dialing_of(scope.channel, dialing)
+    reassigned = reassigned_at(facts, at)
     covering = sorted((c for c in facts.consents if consent_covers(c, scope)),
                       key=lambda c: c.occurred_at, reverse=True)  # stable: ties keep their order
     blocker = max((o for o in facts.opt_outs if opt_out_covers(o, scope)),
                   key=lambda o: o.occurred_at, default=None)
-    refusals = [_refusal(c, scope.channel, at, policy) for c in covering]
+    refusals = [_refusal(c, scope.channel, at, policy, reassigned) for c in covering]
 
     def lifts(consent: Consent) -> bool:
-        return blocker is None or (consent.occurred_at > blocker.occurred_at
-                                   and consent.source not in NEVER_LIFTS_OPT_OUT)
+        return blocker is None or (consent.occurred_at > blocker.occurred_at and consent.source in LIFTS_OPT_OUT)
 
-    consent = next((c for c, refused in zip(covering, refusals, strict=True) if refused is None and lifts(c)), None)
+    accepted = [c for c, refused in zip(covering, refusals, strict=True) if refused is None and lifts(c)]
+    consent = next(iter(accepted), None)
+    written = next((c for c in accepted if c.grade == Grade.WRITTEN), None)
     if consent is not None:
         standing = Standing.CONSENTED
     elif blocker is not None:
@@ -173,28 +217,48 @@ def scope_status(facts: ContactFacts, scope: Scope, at: datetime, policy: Policy
             if refused is not None:
                 problem = refused[1]
             elif blocker is not None:
-                problem = ("consent from purchased_list cannot override an opt-out"
-                           if c.source in NEVER_LIFTS_OPT_OUT else "consent is not newer than the opt-out")
+                problem = (f"consent from {c.source} cannot lift an opt-out: only the person's own act can"
+                           if c.source not in LIFTS_OPT_OUT else "consent is not newer than the opt-out")
             if problem:
                 break
 
-    ebr = ebr_in_force(facts.relationships, scope.brand, at, policy)
-    return ScopeStatus(
-        scope=scope, at=at, standing=standing, basis_rule=policy.basis_for(scope.channel, scope.purpose),
-        opt_out=blocker, consent=consent, consents=tuple(covering), ebr=ebr,
-        lists=_lists(facts, scope, consent is not None or ebr is not None),
-        undelivered=_undelivered(facts, scope.channel), problem=problem)
+    relationships = tuple(r for r in facts.relationships if not void_at(r.occurred_at, reassigned))
+    ebr = ebr_in_force(relationships, scope.brand, at, policy)
+    basis_rule, basis_law = policy.basis_for(scope.channel, scope.purpose), RuleId.BASIS
+    if (policy.needs_wireless_consent(scope.channel, scope.purpose, dialing)
+            and facts.preferences.line_type != LineType.LANDLINE):
+        basis_rule, basis_law = BASIS_CONSENT, RuleId.WIRELESS_CONSENT  # a consent of any grade; an EBR is none
+    lists = _lists(facts, scope, written is not None or ebr is not None)
+    status = ScopeStatus(
+        scope=scope, at=at, standing=standing, basis_rule=basis_rule,
+        opt_out=blocker, consent=consent, consents=tuple(covering), ebr=ebr, lists=lists,
+        undelivered=_undelivered(facts, scope.channel), problem=problem,
+        dialing=dialing, basis_law=basis_law if basis_rule != BASIS_NONE else None, written=written,
+        written_needed=policy.needs_written_consent(scope.channel, scope.purpose, dialing),
+        list_needs_written=any(m.kind in _LIFTED_LISTS for m in lists),  # (they bar only without written/EBR)
+        reassigned_at=reassigned)
+    # consent_void: the scope lacks the basis it needs, and a consent or EBR for it is older than a
+    # reassignment (it would count, but was the number's earlier owner's).
+    missing = {DenyReason.NO_CONSENT, DenyReason.WRITTEN_CONSENT_REQUIRED} & set(status.deny_codes)
+    if missing and (any(void_at(c.occurred_at, reassigned) for c in covering)
+                    or any(void_at(r.occurred_at, reassigned) for r in facts.relationships if r.brand == scope.brand)):
+        status = replace(status, voided=True)
+    return status
 
 
-def _lists(facts: ContactFacts, scope: Scope, has_consent_or_ebr: bool) -> tuple[SuppressionMembership, ...]:
+# The lists a written consent or an EBR lifts for marketing (47 CFR 64.1200(c)(2)(ii)).
+_LIFTED_LISTS = ("national", "state")
+
+
+def _lists(facts: ContactFacts, scope: Scope, has_written_or_ebr: bool) -> tuple[SuppressionMembership, ...]:
     out: list[SuppressionMembership] = []
     seen: set[str] = set()
     for member in sorted(facts.suppressions, key=lambda m: m.list_name):
         if member.list_name in seen:
             continue
-        if member.kind in ("national", "state"):
-            # Do-not-call lists bar telemarketing only, and yield to the person's own consent or an EBR.
-            if scope.purpose != "marketing" or has_consent_or_ebr:
+        if member.kind in _LIFTED_LISTS:
+            # Do-not-call lists bar telemarketing only, and yield to the person's written consent or an EBR.
+            if scope.purpose != "marketing" or has_written_or_ebr:
                 continue
         seen.add(member.list_name)  # internal, litigator, and any unknown kind: deny (fail closed)
         out.append(member)

@@ -67,6 +67,52 @@ class Outcome(StrEnum):
     DELIVERED = "delivered"
     BOUNCED = "bounced"
     DISCONNECTED = "disconnected"
+    WRONG_PARTY = "wrong_party"  # rev. 2: someone else answers the number: a reassignment
+
+
+class Grade(StrEnum):
+    """rev. 2: a consent's strength. ``written``: prior express written consent (47 CFR 64.1200(a)(2), (f)(9))."""
+
+    EXPRESS = "express"
+    WRITTEN = "written"
+
+
+class Dialing(StrEnum):
+    """rev. 2: how a call is placed. Every sms counts as ``autodialed``; email has none."""
+
+    MANUAL = "manual"
+    AUTODIALED = "autodialed"
+    PRERECORDED = "prerecorded"
+    ARTIFICIAL_VOICE = "artificial_voice"
+
+
+class LineType(StrEnum):
+    """rev. 2: what kind of line a number is, as recorded in its preferences."""
+
+    WIRELESS = "wireless"
+    LANDLINE = "landline"
+    VOIP = "voip"
+
+
+class ReassignedCheckResult(StrEnum):
+    """rev. 2: a reassigned-numbers check's answer (the FCC Reassigned Numbers Database's)."""
+
+    YES = "yes"
+    NO = "no"
+    NO_DATA = "no_data"
+
+
+class ReassignedCheckSource(StrEnum):
+    RND = "rnd"  # the FCC Reassigned Numbers Database
+
+
+class ReassignmentCause(StrEnum):
+    """rev. 2: what recorded that a number now belongs to someone else."""
+
+    DISCONNECTED = "disconnected"  # an attempt's outcome
+    WRONG_PARTY = "wrong_party"  # an attempt's outcome
+    WRONG_NUMBER_REPLY = "wrong_number_reply"  # an SMS reply saying so ("wrong number")
+    REASSIGNED_CHECK = "reassigned_check"  # a reassigned-numbers check answering ``yes``
 
 
 class Disposition(StrEnum):
@@ -124,6 +170,8 @@ class DenyReason(StrEnum):
     ON_SUPPRESSION_LIST = "on_suppression_list"
     NO_CONSENT = "no_consent"
     UNDELIVERABLE = "undeliverable"
+    WRITTEN_CONSENT_REQUIRED = "written_consent_required"  # rev. 2
+    CONSENT_VOID = "consent_void"  # rev. 2
 
 
 class DeferReason(StrEnum):
@@ -150,6 +198,8 @@ class HistoryType(StrEnum):
     CONTACT_ATTEMPTED = "contact.attempted"
     PREFERENCES_UPDATED = "preferences.updated"
     CONTACT_UNDELIVERABLE = "contact.undeliverable"
+    NUMBER_REASSIGNED = "number.reassigned"  # rev. 2: a reassignment, whatever recorded it
+    REASSIGNED_CHECK_RECORDED = "reassigned_check.recorded"  # rev. 2: every check's answer, kept as evidence
     CONTACT_ERASED = "contact.erased"
     SUPPRESSION_ADDED = "suppression.added"
     SUPPRESSION_REMOVED = "suppression.removed"
@@ -188,21 +238,36 @@ ALL = "all"  # opt-outs may name every channel / every purpose
 EVERY_BRAND = "*"  # opt-outs may name every brand
 DEFAULT_BRAND = "default"
 
+# rev. 2: the two-letter codes a ``state`` preference may hold: the 50 states, DC and the territories.
+US_STATES = frozenset({
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY",
+    "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND",
+    "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY",
+    "DC", "PR", "GU", "VI", "AS", "MP",
+})
+
 # Derived views, kept for the many places that iterate over or test membership in them.
 CHANNELS: tuple[Channel, ...] = tuple(Channel)
 PHONE_CHANNELS: tuple[Channel, ...] = (Channel.CALL, Channel.SMS)
 EMAIL_CHANNELS: tuple[Channel, ...] = (Channel.EMAIL,)
 PURPOSES: tuple[Purpose, ...] = tuple(Purpose)
 SOURCES: tuple[Source, ...] = tuple(Source)
-# rev. 2: sources that are the person's own act (contract "Vocabulary").
+# Sources that never make a lead hot or warm (the contract's lead temperature: "any source but
+# purchased_list and import").
+NOT_LEAD_SOURCES = frozenset({Source.PURCHASED_LIST, Source.IMPORT})
+NOT_FIRST_PARTY_SOURCES = NOT_LEAD_SOURCES
+# rev. 2: the sources that are the person's own act (contract "Vocabulary"). Only a consent from one of
+# these lifts an opt-out.
 FIRST_PARTY_SOURCES = frozenset({Source.WEB_FORM, Source.INBOUND_CALL, Source.AGENT, Source.PREFERENCE_CENTER,
                                  Source.SMS_KEYWORD})
 OPT_OUT_CONFIRMATION = ContactPurpose.OPT_OUT_CONFIRMATION
-# Sources that are not first-party: they never make a lead hot or warm.
-NOT_FIRST_PARTY_SOURCES = frozenset({Source.PURCHASED_LIST, Source.IMPORT})
+# rev. 2: the ways of calling that make a call a robocall (47 U.S.C. 227(b)(1)); every sms is one.
+ROBO_DIALING = frozenset({Dialing.AUTODIALED, Dialing.PRERECORDED, Dialing.ARTIFICIAL_VOICE})
 RELATIONSHIP_KINDS: tuple[RelationshipKind, ...] = tuple(RelationshipKind)
 OUTCOMES: tuple[Outcome, ...] = tuple(Outcome)
 DISPOSITIONS: tuple[Disposition, ...] = tuple(Disposition)
+GRADES: tuple[Grade, ...] = tuple(Grade)
+DIALINGS: tuple[Dialing, ...] = tuple(Dialing)
 SUPPRESSION_KINDS: tuple[SuppressionKind, ...] = tuple(SuppressionKind)
 WEEKDAYS: tuple[Weekday, ...] = tuple(Weekday)
 API_KEY_SCOPES: tuple[ApiKeyScope, ...] = tuple(ApiKeyScope)
@@ -213,6 +278,16 @@ DEFER_REASONS: tuple[DeferReason, ...] = tuple(DeferReason)
 
 # A channel's messages in words ("2 calls", "quiet hours for texts").
 CHANNEL_NOUNS: dict[str, str] = {Channel.CALL: "calls", Channel.SMS: "texts", Channel.EMAIL: "emails"}
+
+
+def dialing_of(channel: str, dialing: str | None) -> Dialing | None:
+    """How a contact on this channel is placed: every sms is autodialed, email has none, a call is
+    ``manual`` unless told otherwise."""
+    if channel == Channel.SMS:
+        return Dialing.AUTODIALED
+    if channel == Channel.CALL:
+        return Dialing(dialing) if dialing else Dialing.MANUAL
+    return None
 
 
 def channels_for_kind(kind: str) -> tuple[Channel, ...]:

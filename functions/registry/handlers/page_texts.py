@@ -59,6 +59,7 @@ EN: dict[str, str] = {
     f"status.{links.OPTED_OUT}": "Not receiving: you opted out",
     f"status.{links.BLOCKED}": "Not receiving: on a do-not-contact list",
     f"status.{links.UNDELIVERABLE}": "Not receiving: messages could not be delivered",
+    f"status.{links.NEEDS_WRITTEN}": "Not receiving: these need your agreement here (choose Yes below)",
     # one-click unsubscribe
     "unsubscribe.what.email": "marketing email",
     "unsubscribe.what.phone": "marketing calls and texts",

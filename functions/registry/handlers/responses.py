@@ -18,7 +18,17 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..domain import vocabulary as v
 from ..domain.scope_status import Standing
-from ..services.command_fields import Channel, ContactPurpose, Purpose, RelationshipKind, SuppressionKind
+from ..services.command_fields import (
+    Channel,
+    ContactPurpose,
+    Dialing,
+    Grade,
+    LineType,
+    Purpose,
+    ReassignedCheckResult,
+    RelationshipKind,
+    SuppressionKind,
+)
 
 if TYPE_CHECKING:
     DecisionKind = v.DecisionKind
@@ -71,17 +81,23 @@ class ItemError(Open):
 class Reason(Open):
     model_config = _example({"code": "quiet_hours", "message": "21:40 in America/Los_Angeles; calls allowed 08:00-21:00"})
     code: str = Field(description="deny: opted_out, on_suppression_list, no_consent, undeliverable, "
-                                  "registry_unavailable; defer: quiet_hours, frequency_cap, snoozed")
+                                  "written_consent_required, consent_void, registry_unavailable; defer: "
+                                  "quiet_hours, frequency_cap, snoozed")
     message: str
     list: str | None = Field(None, description="on_suppression_list: the list's name")
+    rule: str | None = Field(None, description="the citation of the written rule the reason comes from, as in "
+                                               "GET /v1/policy (e.g. 47 CFR 64.1200(c)(1)); absent for the "
+                                               "policy's own rules")
+    reassigned_at: datetime | None = Field(None, description="consent_void: when the number was reassigned")
 
 
 _DECISION = {
     "address": EXAMPLE_PHONE, "channel": "call", "purpose": "marketing", "brand": "default",
     "evaluated_at": EXAMPLE_TIME, "decision": "defer", "allowed": False,
-    "reasons": [{"code": "quiet_hours", "message": "21:40 in America/Los_Angeles; calls allowed 08:00-21:00"}],
+    "reasons": [{"code": "quiet_hours", "message": "21:40 in America/Los_Angeles; calls allowed 08:00-21:00",
+                 "rule": "47 CFR 64.1200(c)(1)"}],
     "next_allowed_at": "2026-11-24T16:00:00Z", "preferred_channel": "email", "recommended_channel": "email",
-    "lead_temperature": "warm", "timezones": ["America/Los_Angeles"]}
+    "lead_temperature": "warm", "timezones": ["America/Los_Angeles"], "dialing": "manual"}
 
 
 class Decision(Open):
@@ -103,6 +119,9 @@ class Decision(Open):
     recommended_channel: Channel | None
     lead_temperature: Temperature
     timezones: list[str]
+    dialing: Dialing | None = Field(None, description="how the contact was taken to be placed: the call's "
+                                                      "dialing (manual when not given), autodialed for every "
+                                                      "sms, null for email")
 
 
 class UnavailableDecision(Open):
@@ -170,9 +189,18 @@ class BatchUnavailable(Open):
     results: list[UnavailableDecision]
 
 
+class PolicyRule(Open):
+    id: str
+    citation: str | None = Field(description="the law or regulation; null for the policy's own rule")
+    text: str
+
+
 class PolicyAnswer(Open):
-    model_config = _example({"brand": "default", "policy": {"quiet_hours_start": "08:00", "quiet_hours_end": "21:00"},
-                             "brands_with_overrides": []})
+    model_config = _example({"brand": "default", "policy": {
+        "quiet_hours_start": "08:00", "quiet_hours_end": "21:00",
+        "rules": [{"id": "quiet_hours", "citation": "47 CFR 64.1200(c)(1)",
+                   "text": "no telephone solicitation before 08:00 or after 21:00 at the called party's location"}]},
+        "brands_with_overrides": []})
     brand: str
     policy: dict[str, Any] = Field(description="the rules in force for the brand (CONTRACT.md 'Default policy')")
     brands_with_overrides: list[str]
@@ -211,6 +239,7 @@ class StoredEvidence(Open):
     ip: str | None = None
     user_agent: str | None = None
     recording_url: str | None = None
+    signature: str | None = None
 
 
 class ConsentFact(Open):
@@ -223,6 +252,7 @@ class ConsentFact(Open):
     expires_at: datetime | None = None
     evidence: StoredEvidence | None = None
     recorded_at: datetime | None = None
+    grade: Grade = Field(description="express, or written (prior express written consent)")
 
 
 class ConsentRecord(ConsentFact):
@@ -230,7 +260,7 @@ class ConsentRecord(ConsentFact):
                              "purposes": ["marketing"], "brand": "default", "source": "web_form",
                              "occurred_at": "2026-11-28T12:00:00Z", "expires_at": None,
                              "evidence": {"disclosure_text": "I agree ...", "ip": "203.0.113.7"},
-                             "recorded_at": "2026-11-28T12:00:01.250000Z"})
+                             "recorded_at": "2026-11-28T12:00:01.250000Z", "grade": "express"})
     address: str
     recorded_at: datetime
 
@@ -308,14 +338,45 @@ class AttemptFact(Open):
     outcome: str
     disposition: str | None = None
     recorded_at: datetime | None = None
+    dialing: Dialing | None = Field(None, description="a call's dialing (manual when not given); autodialed "
+                                                      "for every sms; null for email")
 
 
 class AttemptRecord(AttemptFact):
     model_config = _example({"address": EXAMPLE_PHONE, "id": "a-1", "channel": "call", "purpose": "marketing",
                              "brand": "default", "occurred_at": "2026-11-29T12:00:00Z", "outcome": "busy",
-                             "disposition": None, "recorded_at": "2026-11-29T12:00:00.500000Z"})
+                             "disposition": None, "recorded_at": "2026-11-29T12:00:00.500000Z",
+                             "dialing": "manual"})
     address: str
     recorded_at: datetime
+
+
+class ReassignedCheckFact(Open):
+    id: str
+    result: ReassignedCheckResult = Field(description="yes: the number was reassigned since `since` (a "
+                                                       "reassignment at occurred_at); no; no_data")
+    since: str = Field(description="the date asked about, YYYY-MM-DD")
+    occurred_at: datetime = Field(description="when the database was asked")
+    source: str
+    recorded_at: datetime | None = None
+
+
+class ReassignedCheckRecord(ReassignedCheckFact):
+    model_config = _example({"address": EXAMPLE_PHONE, "id": "k-1", "result": "no", "since": "2026-06-01",
+                             "occurred_at": "2026-11-29T12:00:00Z", "source": "rnd",
+                             "recorded_at": "2026-11-29T12:00:00.500000Z"})
+    address: str
+    recorded_at: datetime
+
+
+class Reassignment(Open):
+    id: str
+    occurred_at: datetime = Field(description="from then on the number is someone else's: every consent and EBR "
+                                              "at or before it is void")
+    cause: str = Field(description="disconnected, wrong_party, wrong_number_reply or reassigned_check")
+    cause_id: str | None = Field(None, description="the attempt, reply or check that recorded it")
+    source: str | None = None
+    recorded_at: datetime | None = None
 
 
 class ContactHours(Open):
@@ -330,6 +391,10 @@ class Preferences(Open):
     contact_hours: ContactHours | None = None
     snooze_until: datetime | None = None
     linked_addresses: list[str] = []
+    state: str | None = Field(None, description="two-letter US state of the contact's address on file")
+    line_type: LineType | None = Field(None, description="anything but landline may be wireless")
+    timezone_source: str | None = Field(None, description="who set the timezone: only preference_center (the "
+                                                          "person) replaces the number's zones; others add to them")
 
 
 class PreferencesRecord(Open):
@@ -351,12 +416,16 @@ class ScopeStatus(Open):
     brand: str
     status: Standing = Field(description="the status a lookup gives now: consented, opted_out, expired, "
                                          "not_accepted (the consent's source is not accepted on the channel), "
+                                         "void (the consent is older than a reassignment of the number), "
                                          "none (nothing said yet)")
     source: str | None = None
     occurred_at: datetime | None = None
     id: str | None = Field(None, description="the fact that gives the status")
     evidence: StoredEvidence | None = Field(None, description="consented or expired: the consent's evidence")
     expires_at: datetime | None = None
+    grade: Grade | None = Field(None, description="the consent's grade (a lookup for marketing texts or robocalls "
+                                                  "needs written)")
+    reassigned_at: datetime | None = Field(None, description="the number's latest reassignment")
 
 
 class Undeliverable(Open):
@@ -373,6 +442,7 @@ class Relationship(Open):
     source: str | None = None
     expires_at: datetime | None = None
     active: bool
+    void: bool = Field(False, description="older than a reassignment of the number: never an EBR again")
 
 
 class ListMembership(Open):
@@ -391,6 +461,7 @@ class Profile(Open):
                              "preferences": {"preferred_channel": None, "timezone": None, "contact_hours": None,
                                              "snooze_until": None, "linked_addresses": []},
                              "suppression_lists": [], "undeliverable": [], "recent_attempts": [],
+                             "reassignments": [], "reassigned_checks": [],
                              "lead_temperature": "hot", "linked_addresses": [], "timezones": ["America/Los_Angeles"],
                              "evaluated_at": EXAMPLE_TIME})
     address: str
@@ -405,6 +476,9 @@ class Profile(Open):
     suppression_lists: list[ListMembership]
     undeliverable: list[Undeliverable]
     recent_attempts: list[AttemptFact]
+    reassignments: list[Reassignment] = Field(description="when the number changed hands")
+    reassigned_checks: list[ReassignedCheckFact] = Field(description="every reassigned-numbers check's answer (the "
+                                                                     "newest 100; the history keeps all)")
     lead_temperature: Temperature
     linked_addresses: list[str]
     timezones: list[str] = Field(description="where the contact may be: the zones quiet hours are checked in")
@@ -414,7 +488,8 @@ class Profile(Open):
 class HistoryEntry(Open):
     id: str | None = None
     type: str = Field(description="consent.granted, opt_out.recorded, relationship.recorded, contact.attempted, "
-                                  "preferences.updated, contact.erased, ...")
+                                  "preferences.updated, number.reassigned, reassigned_check.recorded, "
+                                  "contact.erased, ...")
     occurred_at: datetime | None = None
     recorded_at: datetime | None = None
     source: str | None = None

@@ -15,6 +15,7 @@ from ..services.command_fields import (
     Brand,
     Channel,
     ContactPurpose,
+    Dialing,
     EventType,
     Id,
     Instant,
@@ -33,6 +34,7 @@ class BatchIn(Strict):
     channel: Channel
     purpose: ContactPurpose
     brand: Brand | None = None
+    dialing: Dialing | None = None  # rev. 2: as on a single lookup
     at: Instant | None = None
     # Any: a bad entry is that entry's error in the results, not the whole batch's.
     addresses: Annotated[list[Any], Field(max_length=1000)]

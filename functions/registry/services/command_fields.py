@@ -8,7 +8,7 @@ domain's one parser and normaliser. The domain itself knows nothing of pydantic.
 """
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -35,6 +35,11 @@ if TYPE_CHECKING:
     RelationshipKind = v.RelationshipKind
     Disposition = v.Disposition
     EventType = v.EventType
+    Grade = v.Grade
+    Dialing = v.Dialing
+    LineType = v.LineType
+    ReassignedCheckResult = v.ReassignedCheckResult
+    ReassignedCheckSource = v.ReassignedCheckSource
 else:
     def _literal(*values: str) -> Any:
         return Literal[values]
@@ -51,6 +56,11 @@ else:
     RelationshipKind = _literal(*v.values(v.RelationshipKind))
     Disposition = _literal(*v.values(v.Disposition))
     EventType = _literal(*v.values(v.EventType))
+    Grade = _literal(*v.values(v.Grade))
+    Dialing = _literal(*v.values(v.Dialing))
+    LineType = _literal(*v.values(v.LineType))
+    ReassignedCheckResult = _literal(*v.values(v.ReassignedCheckResult))
+    ReassignedCheckSource = _literal(*v.values(v.ReassignedCheckSource))
 
 
 def _instant(value: str) -> datetime:
@@ -77,6 +87,22 @@ def _zone(value: str) -> str:
     return value
 
 
+def _state(value: str) -> str:
+    code = value.strip().upper()
+    if code not in v.US_STATES:
+        raise ValueError("a two-letter US state, DC or territory code, e.g. CA")
+    return code
+
+
+def _day(value: str) -> date:
+    try:
+        if len(value) != 10:
+            raise ValueError
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError("a date as YYYY-MM-DD") from None
+
+
 def _clock(value: str) -> time:
     try:
         if len(value) != 5:
@@ -86,18 +112,21 @@ def _clock(value: str) -> time:
         raise ValueError("a local time as HH:MM") from None
 
 
-if TYPE_CHECKING:  # what a model holds once validated: an aware UTC datetime, a local time
+if TYPE_CHECKING:  # what a model holds once validated: an aware UTC datetime, a local time, a date
     Instant = datetime
     Clock = time
+    Day = date
 else:  # what the request carries (and the OpenAPI document shows): text, parsed by the one parser
     Instant = Annotated[str, Field(max_length=MAX_INSTANT_LENGTH), AfterValidator(_instant)]
     Clock = Annotated[str, AfterValidator(_clock)]
+    Day = Annotated[str, Field(max_length=10), AfterValidator(_day)]
 AddressText = Annotated[str, Field(max_length=320)]
 Brand = Annotated[str, Field(min_length=1, max_length=128), AfterValidator(_brand)]
 Id = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._:\-]+$")]
 Text = Annotated[str, Field(max_length=20_000)]
 Url = Annotated[str, Field(max_length=2048)]
 TimeZone = Annotated[str, Field(max_length=64), AfterValidator(_zone)]
+UsState = Annotated[str, Field(min_length=2, max_length=2), AfterValidator(_state)]
 
 
 class Strict(BaseModel):
@@ -122,6 +151,8 @@ class Evidence(Strict):
     ip: Annotated[str, Field(max_length=64)] | None = None
     user_agent: Annotated[str, Field(max_length=1024)] | None = None
     recording_url: Url | None = None
+    # rev. 2: the e-signature record of a written consent (typed name, checkbox id, recording id)
+    signature: Annotated[str, Field(max_length=2048)] | None = None
 
 
 # Contact hours as given; ``fact_inputs`` makes them the domain's ``ContactHours``. (Comments, not

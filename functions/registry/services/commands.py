@@ -24,18 +24,25 @@ from .command_fields import (
     ChannelOrAll,
     ContactHoursIn,
     ContactPurpose,
+    Day,
+    Dialing,
     Disposition,
     Evidence,
+    Grade,
     Id,
     Instant,
+    LineType,
     Outcome,
     Purpose,
     PurposeOrAll,
+    ReassignedCheckResult,
+    ReassignedCheckSource,
     RelationshipKind,
     Source,
     Strict,
     Text,
     TimeZone,
+    UsState,
     shown,
 )
 
@@ -56,6 +63,7 @@ class RecordConsent(Strict):
     source: Source
     occurred_at: Instant
     expires_at: Instant | None = None
+    grade: Grade | None = None  # rev. 2: express when left out; written needs a disclosure and a signature
     evidence: Evidence | None = None
 
 
@@ -94,6 +102,7 @@ class RecordAttempt(Strict):
     brand: Brand | None = None
     occurred_at: Instant
     outcome: Outcome
+    dialing: Dialing | None = None  # rev. 2: a call's (manual when left out); every sms is autodialed
     disposition: Disposition | None = None
 
 
@@ -109,6 +118,8 @@ class SetPreferences(Strict):
     contact_hours: ContactHoursIn | None = None
     snooze_until: Instant | None = None
     linked_addresses: Annotated[list[AddressText], Field(max_length=10)] | None = None
+    state: UsState | None = None  # rev. 2: of the contact's address on file
+    line_type: LineType | None = None  # rev. 2: anything but landline may be wireless
 
     @property
     def sent(self) -> frozenset[str]:
@@ -120,6 +131,17 @@ class SetContactPreferences(SetPreferences):
 
     model_config = shown({"address": _PHONE, "preferred_channel": "sms"}, title="SetContactPreferences")
     address: AddressText
+
+
+class RecordReassignedCheck(Strict):
+    model_config = shown({"address": _PHONE, "result": "no", "since": "2026-06-01", "occurred_at": _WHEN,
+                          "source": "rnd"}, title="ReassignedCheckIn")
+    id: Id | None = None
+    address: AddressText
+    result: ReassignedCheckResult  # yes: the number was reassigned since ``since``
+    since: Day  # the date asked about (the date of the consent relied on, typically)
+    occurred_at: Instant  # when the database was asked
+    source: ReassignedCheckSource
 
 
 class SmsInbound(Strict):
@@ -139,5 +161,5 @@ class EmailComplained(Strict):
 
 
 Command = (RecordConsent | RecordOptOut | RecordRelationship | RecordAttempt | SetPreferences | SmsInbound
-           | EmailBounced | EmailComplained)
+           | EmailBounced | EmailComplained | RecordReassignedCheck)
 PREFERENCE_FIELDS = frozenset(SetPreferences.model_fields) - {"id"}

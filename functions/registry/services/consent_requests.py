@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field
 
@@ -24,18 +24,13 @@ from ..domain.vocabulary import DEFAULT_BRAND, EVERY_BRAND, Channel, HistoryType
 from ..storage import contacts as store
 from . import contact_facts, recording
 from .address_keys import contact_key
-from .command_fields import AddressText, Brand, Id, Instant, Purpose, Strict, shown
+from .command_fields import AddressText, Brand, Grade, Id, Instant, Purpose, Strict, shown
 from .command_fields import Channel as ChannelField
 from .fact_inputs import address as parse_address
 from .fact_inputs import check_channels
 from .failures import storage_failures
 
 # The table keeps a request one day past its window: long enough for a late YES, no longer.
-if TYPE_CHECKING:
-    Grade = str
-else:  # inline in the document, as the other vocabularies
-    Grade = Literal[rule.GRADES]
-
 KEPT = rule.WINDOW + timedelta(days=1)
 
 

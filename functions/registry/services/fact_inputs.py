@@ -15,11 +15,26 @@ from typing import Any
 from ..domain.addresses import Address, normalise
 from ..domain.decide import check_question
 from ..domain.errors import ChannelAddressMismatch, InvalidRequest
-from ..domain.facts import Attempt, Consent, ContactHours, OptOut, Relationship
-from ..domain.vocabulary import ALL, DEFAULT_BRAND, EVERY_BRAND
+from ..domain.facts import (
+    Attempt,
+    Consent,
+    ContactHours,
+    OptOut,
+    ReassignedCheck,
+    Relationship,
+    missing_written_evidence,
+)
+from ..domain.vocabulary import ALL, DEFAULT_BRAND, EVERY_BRAND, Channel, Grade, dialing_of
 from ..settings import get_settings
 from .command_fields import ContactHoursIn, Evidence
-from .commands import RecordAttempt, RecordConsent, RecordOptOut, RecordRelationship, SetPreferences
+from .commands import (
+    RecordAttempt,
+    RecordConsent,
+    RecordOptOut,
+    RecordReassignedCheck,
+    RecordRelationship,
+    SetPreferences,
+)
 from .recording import new_id
 
 
@@ -33,7 +48,8 @@ def check_channels(contact: Address, channels: Iterable[str], field: str = "chan
         raise ChannelAddressMismatch(f"channel {wrong[0]} cannot reach a {contact.kind} address", field)
 
 
-def _id(body: RecordConsent | RecordOptOut | RecordRelationship | RecordAttempt | SetPreferences, fact_id: str | None) -> str:
+def _id(body: RecordConsent | RecordOptOut | RecordRelationship | RecordAttempt | SetPreferences
+        | RecordReassignedCheck, fact_id: str | None) -> str:
     return fact_id or body.id or new_id()
 
 
@@ -44,10 +60,22 @@ def consent(body: RecordConsent, fact_id: str | None = None) -> tuple[Address, C
         raise InvalidRequest("a consent is given to one brand; '*' is only for opt-outs", "brand")
     if body.expires_at and body.expires_at <= body.occurred_at:
         raise InvalidRequest("expires_at must be after occurred_at", "expires_at")
+    grade = body.grade or Grade.EXPRESS
+    if grade == Grade.WRITTEN:
+        check_written(body.evidence)
     return contact, Consent(id=_id(body, fact_id), channels=frozenset(body.channels),
                             purposes=frozenset(body.purposes), brand=body.brand or DEFAULT_BRAND,
                             source=body.source, occurred_at=body.occurred_at, expires_at=body.expires_at,
-                            evidence=evidence(body.evidence))
+                            evidence=evidence(body.evidence), grade=grade)
+
+
+def check_written(given: Evidence | None) -> None:
+    """A ``written`` consent without its disclosure or its signature is refused (400), naming the field
+    (the rule: ``domain.facts.missing_written_evidence``)."""
+    name = missing_written_evidence(given.model_dump(exclude_none=True) if given is not None else None)
+    if name is not None:
+        raise InvalidRequest(f"a written consent needs evidence.{name} (prior express written consent: the "
+                             "disclosure agreed to and the person's signature)", f"evidence.{name}")
 
 
 def opt_out(body: RecordOptOut, fact_id: str | None = None) -> tuple[Address, OptOut]:
@@ -76,7 +104,26 @@ def attempt(body: RecordAttempt, fact_id: str | None = None) -> tuple[Address, A
         raise InvalidRequest("an attempt is made for one brand", "brand")
     return contact, Attempt(id=_id(body, fact_id), channel=body.channel, purpose=body.purpose,
                             brand=body.brand or DEFAULT_BRAND, occurred_at=body.occurred_at, outcome=body.outcome,
-                            disposition=body.disposition)
+                            disposition=body.disposition, dialing=dialing(body.channel, body.dialing))
+
+
+def dialing(channel: str, given: str | None) -> str | None:
+    """How a contact on the channel is placed: a call's as given (``manual`` when not), every sms
+    ``autodialed`` whatever is said; an email has none, and saying one is a mistake (400)."""
+    if channel == Channel.EMAIL and given is not None:
+        raise InvalidRequest("email has no dialing; leave dialing out", "dialing")
+    mode = dialing_of(channel, given)
+    return mode.value if mode is not None else None
+
+
+def reassigned_check(body: RecordReassignedCheck, fact_id: str | None = None) -> tuple[Address, ReassignedCheck]:
+    contact = address(body.address)
+    if contact.kind != "phone":
+        raise InvalidRequest("a reassigned-numbers check is about a phone number", "address")
+    if body.since > body.occurred_at.date():
+        raise InvalidRequest("since must be on or before the day of the check (occurred_at)", "since")
+    return contact, ReassignedCheck(id=_id(body, fact_id), result=body.result, since=body.since,
+                                    occurred_at=body.occurred_at, source=body.source)
 
 
 def preferences(contact: Address, body: SetPreferences, fact_id: str | None = None) -> tuple[dict[str, Any], str]:

@@ -13,8 +13,9 @@ from typing import Any
 
 from ..domain.addresses import Address, check_channel, normalise
 from ..domain.decide import Decision, Question, check_question, decide
-from ..domain.errors import RegistryError, UnreadableRecord
+from ..domain.errors import InvalidRequest, RegistryError, UnreadableRecord
 from ..domain.facts import ContactFacts
+from ..domain.vocabulary import Channel
 from ..settings import get_settings
 from . import contact_facts
 from .policies import policy_for
@@ -26,6 +27,11 @@ class Ask:
     purpose: str
     brand: str
     at: datetime
+    dialing: str | None = None  # rev. 2: how a call is placed (None: manual); refused for email
+
+    def __post_init__(self) -> None:
+        if self.channel == Channel.EMAIL and self.dialing is not None:
+            raise InvalidRequest("email has no dialing; leave dialing out", "dialing")
 
 
 def check(raw_address: str, ask: Ask) -> Decision:
@@ -77,7 +83,7 @@ def decide_loaded(address: Address, facts: ContactFacts, ask: Ask,
     as an empty record would recommend a channel that may well be opted out)."""
     linked = linked or {}
     question = Question(address=address.value, kind=address.kind, channel=ask.channel, purpose=ask.purpose,
-                        brand=ask.brand, at=ask.at)
+                        brand=ask.brand, at=ask.at, dialing=ask.dialing)
     unreadable = {a for a in facts.preferences.linked_addresses if isinstance(linked.get(a), UnreadableRecord)}
     if unreadable:
         kept = tuple(a for a in facts.preferences.linked_addresses if a not in unreadable)

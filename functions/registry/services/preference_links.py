@@ -25,7 +25,7 @@ from ..domain.facts import Consent, ContactFacts, OptOut
 from ..domain.location import Whereabouts, known_zone, locate
 from ..domain.profile import PageScope, PageStatus, page_scope
 from ..domain.timeutil import format_instant, parse_instant, utc_now
-from ..domain.vocabulary import ALL, CHANNELS, EVERY_BRAND, PURPOSES, Channel, Purpose, Source
+from ..domain.vocabulary import ALL, CHANNELS, EVERY_BRAND, PURPOSES, Channel, Grade, Purpose, Source
 from ..settings import derived, get_settings
 from ..storage import preference_links as store
 from . import contact_facts, recording
@@ -43,9 +43,9 @@ PAGE_PATH = "/p/{token}"
 UNSUBSCRIBE_PATH = "/p/{token}/unsubscribe"
 
 # What the person sees for a scope: the scope's status (domain.profile.page_status), as the lookup has it.
-SUBSCRIBED, NOT_SUBSCRIBED, OPTED_OUT, BLOCKED, UNDELIVERABLE = (
+SUBSCRIBED, NOT_SUBSCRIBED, OPTED_OUT, BLOCKED, UNDELIVERABLE, NEEDS_WRITTEN = (
     PageStatus.SUBSCRIBED, PageStatus.NOT_SUBSCRIBED, PageStatus.OPTED_OUT, PageStatus.BLOCKED,
-    PageStatus.UNDELIVERABLE)
+    PageStatus.UNDELIVERABLE, PageStatus.NEEDS_WRITTEN)
 IN, OUT, KEEP = "in", "out", "keep"
 _VERBS: dict[str, tuple[str, str]] = {Channel.CALL: ("call", "calls"), Channel.SMS: ("text", "messages"),
                                       Channel.EMAIL: ("email", "messages")}
@@ -285,12 +285,15 @@ def apply(link: Link, choices: Choices, evidence: Mapping[str, str | None], now:
                     brand=link.brand, source=SOURCE, occurred_at=now, note="preference center"), link.actor)
                 opt_outs += 1
             elif choice == IN and not scope.consented:
+                # rev. 2: a choice on the page is a written consent: the page is the disclosure, the
+                # person's act through their own link the signature.
                 proof = {"disclosure_text": disclosure(link, target, channel, purpose),
                          "disclosure_version": DISCLOSURE_VERSION,
-                         **{k: v for k, v in evidence.items() if v}}
+                         **{k: v for k, v in evidence.items() if v}, "signature": link.actor}
                 recording.record_consent(target.address, Consent(
                     id=recording.new_id(), channels=frozenset({channel}), purposes=frozenset({purpose}),
-                    brand=link.brand, source=SOURCE, occurred_at=now, evidence=proof), link.actor)
+                    brand=link.brand, source=SOURCE, occurred_at=now, evidence=proof, grade=Grade.WRITTEN),
+                    link.actor)
                 consents += 1
 
     patch: dict[str, Any] = {}

@@ -41,6 +41,10 @@ def profile(address: Address, at: datetime | None = None) -> dict[str, Any]:
         "suppression_lists": [{"list": m.list_name, "kind": m.kind} for m in facts.suppressions],
         "undeliverable": [u.to_document() for u in facts.undeliverable],
         "recent_attempts": [a.to_document() for a in facts.attempts][-50:],
+        # rev. 2: when the number changed hands (every consent and EBR before then is void), and every
+        # reassigned-numbers check's answer, the evidence of the safe harbor (47 CFR 64.1200(m))
+        "reassignments": [r.to_document() for r in facts.reassignments],
+        "reassigned_checks": [c.to_document() for c in facts.reassigned_checks],
         "lead_temperature": lead_temperature(facts, at, policy),
         "linked_addresses": list(facts.preferences.linked_addresses),
         "evaluated_at": format_instant(at),

@@ -21,7 +21,17 @@ from ..domain import changes
 from ..domain.addresses import Address
 from ..domain.documents import document_from_facts
 from ..domain.errors import Conflict, ContactErased, RegistryUnavailable
-from ..domain.facts import Attempt, Consent, ContactFacts, OptOut, Relationship, Undeliverable
+from ..domain.facts import (
+    Attempt,
+    Consent,
+    ContactFacts,
+    OptOut,
+    ReassignedCheck,
+    Reassignment,
+    Relationship,
+    Undeliverable,
+)
+from ..domain.reassignment import reassignment_from_attempt, reassignment_from_check, reassignment_from_reply
 from ..domain.timeutil import format_instant, parse_instant, sortable_instant, utc_now
 from ..domain.vocabulary import Disposition, HistoryType, Source
 from ..retry import CONFLICTS
@@ -139,8 +149,9 @@ class _Write:
             if own == changes.REFUSE:
                 # Only what erasure keeps: the opt-out a do_not_contact disposition implies, not the attempt.
                 updated = facts
-                for _, fact in implied:
-                    updated = changes.add_opt_out(updated, replace(fact, recorded_at=now))
+                for kind, fact in implied:
+                    if kind in changes.KEPT_BY_ERASURE:
+                        updated = changes.add_opt_out(updated, replace(fact, recorded_at=now))
             else:
                 updated = change.apply(facts, now)
             stored_address: str | None = address.value
@@ -243,11 +254,44 @@ def record_relationship(address: Address, relationship: Relationship, actor: str
 
 
 def record_attempt(address: Address, attempt: Attempt, actor: str | None = None) -> WriteResult:
+    """An attempt, and what it implies, each with its own history entry: the opt-out of a
+    ``do_not_contact`` disposition, the reassignment of a ``disconnected`` or ``wrong_party`` outcome."""
     retention = get_settings().attempts_retention_days
-    implied = ((HistoryType.OPT_OUT_RECORDED, changes.opt_out_from_disposition(attempt)),) \
-        if attempt.disposition == Disposition.DO_NOT_CONTACT else ()
+    implied: tuple[tuple[HistoryType, Any], ...] = ()
+    if attempt.disposition == Disposition.DO_NOT_CONTACT:
+        implied += ((HistoryType.OPT_OUT_RECORDED, changes.opt_out_from_disposition(attempt)),)
+    if (reassignment := reassignment_from_attempt(attempt)) is not None:
+        implied += ((HistoryType.NUMBER_REASSIGNED, reassignment),)
     return _record_fact(address, HistoryType.CONTACT_ATTEMPTED, attempt, Source.DIALER,
                         lambda f, a, now: changes.add_attempt(f, a, now, retention), actor, implied)
+
+
+def record_reassigned_check(address: Address, check: ReassignedCheck, actor: str | None = None) -> WriteResult:
+    """rev. 2: a reassigned-numbers check's answer, kept as evidence whatever it says; ``yes`` is also
+    a reassignment at ``occurred_at`` (its own history entry, ``number.reassigned``)."""
+    reassignment = reassignment_from_check(check)
+    implied = ((HistoryType.NUMBER_REASSIGNED, reassignment),) if reassignment is not None else ()
+    return _record_fact(address, HistoryType.REASSIGNED_CHECK_RECORDED, check, check.source,
+                        lambda f, c, _: changes.add_reassigned_check(f, c), actor, implied)
+
+
+def record_reassignment(address: Address, reassignment: Reassignment, actor: str | None = None) -> WriteResult:
+    """rev. 2: the number now belongs to someone else: every consent and EBR of it at or before
+    ``reassignment.occurred_at`` is void, for every brand and for good. Idempotent by its ``id``."""
+    return _record_fact(address, HistoryType.NUMBER_REASSIGNED, reassignment, reassignment.source,
+                        lambda f, r, _: changes.add_reassignment(f, r), actor)
+
+
+def record_wrong_number(address: Address, opt_out: OptOut, actor: str | None = None) -> WriteResult:
+    """rev. 2: an SMS reply saying "wrong number": its opt-out (under the reply's id) and the
+    reassignment it implies (``reassignment_from_reply``: id ``<opt-out id>:reassigned``,
+    cause ``wrong_number_reply``, at the reply's moment), in one transaction, each with its own
+    history entry. The answer is the opt-out as recorded."""
+    reassignment = reassignment_from_reply(opt_out)
+    return _record_fact(address, HistoryType.OPT_OUT_RECORDED, opt_out, opt_out.source,
+                        lambda f, o, _: changes.add_reassignment(
+                            changes.add_opt_out(f, o), replace(reassignment, recorded_at=o.recorded_at)),
+                        actor, ((HistoryType.NUMBER_REASSIGNED, reassignment),))
 
 
 def update_preferences(address: Address, patch: dict[str, Any], request_id: str, source: str | None = None,
@@ -256,10 +300,12 @@ def update_preferences(address: Address, patch: dict[str, Any], request_id: str,
     from ..domain.facts import Preferences
 
     now = utc_now()
+    source = source or Source.API
+    patch = changes.preference_patch(patch, source)  # a timezone keeps who set it
     shown = {k: v for k, v in Preferences(**patch).to_document().items() if k in patch}
     request = {"address": address.value, "id": request_id, "preferences": shown}
     return apply_change(address, Change(
-        HistoryType.PREFERENCES_UPDATED, request_id, now, source or Source.API, lambda f, _: changes.update_preferences(f, patch),
+        HistoryType.PREFERENCES_UPDATED, request_id, now, source, lambda f, _: changes.update_preferences(f, patch),
         request, {"preferences": shown},
         respond=lambda f: {"address": address.value, "id": request_id, "preferences": f.preferences.to_document()}),
         actor)

@@ -8,7 +8,8 @@
 
    - opt-out: sms, every purpose, for the brand, source ``sms_keyword``; the result carries the
      confirmation text and its ``send_by``;
-   - wrong number: the same opt-out, and the number's reassignment (``services.reassignment``);
+   - wrong number: the same opt-out and the number's reassignment, in one transaction
+     (``recording.record_wrong_number``);
    - START / UNSTOP: the sender's last keyword opt-out for the brand is undone; nothing granted;
    - YES: the consent of the number's open consent request (``services.consent_requests``);
    - HELP: nothing changes; the result carries the brand's help text as ``reply``;
@@ -29,7 +30,7 @@ from ..domain.facts import OptOut
 from ..domain.policy import SmsReplyWords
 from ..domain.sms_replies import Reading, ReplyKind, read
 from ..domain.vocabulary import ALL, EVERY_BRAND, Channel, EventAction, Source
-from . import brands, consent_requests, reassignment, recording
+from . import brands, consent_requests, recording
 from .opt_out_confirmations import confirmation
 
 SOURCE = Source.SMS_KEYWORD
@@ -95,9 +96,9 @@ def _opt_out(reply: Reply, reading: Reading, brand: str) -> Step:
                      source=SOURCE, occurred_at=reply.occurred_at, note=note)
 
     def step(actor: str | None) -> Outcome:
-        result = recording.record_opt_out(reply.sender, opt_out, actor)
-        if wrong_number:
-            reassignment.number_reassigned(reply.sender, reply.occurred_at, SOURCE, reply.id, actor)
+        # a wrong number: the opt-out and the reassignment it implies, in one transaction
+        record = recording.record_wrong_number if wrong_number else recording.record_opt_out
+        result = record(reply.sender, opt_out, actor)
         return Outcome(EventAction.REASSIGNED if wrong_number else EventAction.OPTED_OUT, result.created,
                        confirmation=confirmation(reply.sender, opt_out, result.record.get("recorded_at")))
     return step

@@ -1,4 +1,5 @@
-"""Recording facts: consents, opt-outs, relationships, attempts, preferences (scope ``write``).
+"""Recording facts: consents, opt-outs, relationships, attempts, reassigned-numbers checks,
+preferences (scope ``write``).
 
 Each body is the service's command (``services.commands``). 201 with the stored record; the
 same ``id`` again answers 200 with the first record.
@@ -6,7 +7,14 @@ same ``id`` again answers 200 with the first record.
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from ...services import fact_inputs, recording
-from ...services.commands import RecordAttempt, RecordConsent, RecordOptOut, RecordRelationship, SetPreferences
+from ...services.commands import (
+    RecordAttempt,
+    RecordConsent,
+    RecordOptOut,
+    RecordReassignedCheck,
+    RecordRelationship,
+    SetPreferences,
+)
 from ...services.opt_out_confirmations import confirmation
 from .. import responses as R
 from ..access import WRITE, actor, requires
@@ -62,6 +70,15 @@ def post_relationship(body: RecordRelationship):
 def post_attempt(body: RecordAttempt):
     address, attempt = fact_inputs.attempt(body)
     return _answer(recording.record_attempt(address, attempt, actor()), "attempt")
+
+
+@router.post("/v1/reassigned-checks", operation_id="postReassignedCheck", tags=["facts"],
+             summary="Record a reassigned-numbers check (yes: the number was reassigned)",
+             **requires(WRITE), **answers(_recorded(R.ReassignedCheckRecord), 400, 409, 503))
+@tracer.capture_method(capture_response=False)
+def post_reassigned_check(body: RecordReassignedCheck):
+    address, check = fact_inputs.reassigned_check(body)
+    return _answer(recording.record_reassigned_check(address, check, actor()), "reassigned-check")
 
 
 @router.put("/v1/contacts/<address>/preferences", operation_id="putPreferences", tags=["facts"],

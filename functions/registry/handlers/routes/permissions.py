@@ -11,7 +11,7 @@ from ...domain.errors import InvalidRequest, RegistryError, RegistryUnavailable
 from ...domain.timeutil import parse_instant, utc_now
 from ...domain.vocabulary import DEFAULT_BRAND, EVERY_BRAND, DecisionKind
 from ...services import brands, permissions
-from ...services.command_fields import Channel, ContactPurpose
+from ...services.command_fields import Channel, ContactPurpose, Dialing
 from .. import request_log
 from .. import responses as R
 from ..access import LOOKUP, requires
@@ -50,10 +50,12 @@ def get_permission(
     channel: Annotated[Channel, Query()],
     purpose: Annotated[ContactPurpose, Query()],
     brand: Annotated[str | None, Query(min_length=1, max_length=128)] = None,
+    dialing: Annotated[Dialing | None, Query(description="how the call is placed (rev. 2): manual when left "
+                                                         "out; every sms counts as autodialed; not for email")] = None,
     at: Annotated[str | None, Query(max_length=64)] = None,
 ):
     brand = _brand(brand)
-    ask = permissions.Ask(channel, purpose, brand, parse_instant(at, "at") if at else utc_now())
+    ask = permissions.Ask(channel, purpose, brand, parse_instant(at, "at") if at else utc_now(), dialing)
     try:
         decision = permissions.check(address, ask)
     except RegistryUnavailable as err:
@@ -74,7 +76,7 @@ def get_permission(
 @tracer.capture_method(capture_response=False)
 def post_batch(body: BatchIn):
     brand = _brand(body.brand)
-    ask = permissions.Ask(body.channel, body.purpose, brand, body.at or utc_now())
+    ask = permissions.Ask(body.channel, body.purpose, brand, body.at or utc_now(), body.dialing)
     try:
         results = permissions.check_many(body.addresses, ask)
     except RegistryUnavailable as err:
