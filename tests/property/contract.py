@@ -1,4 +1,4 @@
-"""The contract's rules (CONTRACT.md, rev. 1, "Deciding" and its default policy; docs/decisions.md
+"""The contract's rules (CONTRACT.md, rev. 1 and rev. 2, "Deciding" and its default policy; docs/decisions.md
 where the contract is silent), written out again in the plainest way, as oracles for the property
 tests. Nothing of ``registry.domain`` is used here but its fact types: a bug in the domain's rule
 cannot be copied into its oracle.
@@ -30,17 +30,20 @@ def _known(zone: str | None) -> bool:
         return False
 
 
-def zones(address: str, kind: str, timezone: str | None) -> tuple[str, ...]:
+def zones(address: str, kind: str, timezone: str | None, set_by: str | None = "preference_center") -> tuple[str, ...]:
     """"Time zone: the contact's own `timezone` preference, else every zone `phonenumbers` gives
-    for the number" (an email has none but its own)."""
-    if _known(timezone):
-        assert timezone is not None
-        return (timezone,)
-    return NUMBER_ZONES[address] if kind == "phone" else ()
+    for the number" (an email has none but its own); rev. 2: "A timezone preference set by anyone
+    but the person (source other than preference_center) adds to the number's zones"."""
+    own = (timezone,) if _known(timezone) and timezone is not None else ()
+    if kind != "phone":
+        return own
+    if own and set_by == "preference_center":
+        return own
+    return NUMBER_ZONES[address] + tuple(z for z in own if z not in NUMBER_ZONES[address])
 
 
 def contact_zones(facts) -> tuple[str, ...]:
-    return zones(facts.address, facts.kind, facts.preferences.timezone)
+    return zones(facts.address, facts.kind, facts.preferences.timezone, facts.preferences.timezone_source)
 
 
 # --- defer reasons -------------------------------------------------------------------------------
@@ -167,6 +170,32 @@ def covers(fact, channel: str, purpose: str, brand: str, kind: str) -> bool:
             and fact.brand in (brand, "*"))
 
 
+# rev. 2, "first-party source": "Only a consent from one of these can lift an opt-out."
+FIRST_PARTY = {"web_form", "inbound_call", "agent", "preference_center", "sms_keyword"}
+ROBO = {"autodialed", "prerecorded", "artificial_voice"}
+
+
+def dialing_of(channel: str, dialing: str | None) -> str | None:
+    """"manual (default for call) ... Every sms counts as autodialed; email has none"."""
+    return "autodialed" if channel == "sms" else (dialing or "manual") if channel == "call" else None
+
+
+def reassigned(facts, at: datetime) -> datetime | None:
+    """"A reassignment is recorded by an attempt with outcome disconnected or wrong_party ... or by a
+    reassigned-numbers check with result yes": the latest by ``at``."""
+    moments = [r.occurred_at for r in facts.reassignments]
+    moments += [a.occurred_at for a in facts.attempts
+                if a.outcome == "wrong_party" or (a.outcome == "disconnected" and a.channel in ("call", "sms"))]
+    return max((m for m in moments if m <= at), default=None)
+
+
+def void(occurred_at: datetime, facts, at: datetime) -> bool:
+    """"voids every consent and EBR of that number ... whose occurred_at is before it" (decisions.md:
+    a tie is void too)."""
+    when = reassigned(facts, at)
+    return when is not None and occurred_at <= when
+
+
 def _said_by(facts, channel, purpose, brand, at):
     """The scope's opt-outs and consents that count at ``at``: "only if their occurred_at is at or before at"."""
     opt_outs = [o for o in facts.opt_outs if covers(o, channel, purpose, brand, "opt_out") and o.occurred_at <= at]
@@ -174,33 +203,40 @@ def _said_by(facts, channel, purpose, brand, at):
     return opt_outs, consents
 
 
-def accepted(consent, channel: str, at: datetime) -> bool:
+def accepted(consent, channel: str, at: datetime, facts=None) -> bool:
     """A consent the policy accepts as a basis: not expired at ``at`` ("consent expiry: none unless
     the consent carries expires_at"; from that instant on it has expired), and not "from
     purchased_list" on a call or sms."""
     if consent.expires_at is not None and at >= consent.expires_at:
+        return False
+    if facts is not None and void(consent.occurred_at, facts, at):
         return False
     return not (consent.source == "purchased_list" and channel in ("call", "sms"))
 
 
 def opted_out(facts, channel: str, purpose: str, brand: str, at: datetime) -> bool:
     """"An opt-out and a consent for the same scope resolve to whichever occurred_at is later; on a
-    tie the opt-out wins." Only a consent the policy accepts, and never one from purchased_list,
-    lifts an opt-out (decisions.md)."""
+    tie the opt-out wins." Only a consent the policy accepts lifts an opt-out (decisions.md), and
+    rev. 2: "Only a consent from a first-party source, later than the opt-out, lifts it"."""
+    return bool(_said_by(facts, channel, purpose, brand, at)[0]) and not _lifting(facts, channel, purpose, brand, at)
+
+
+def _lifting(facts, channel, purpose, brand, at) -> list:
+    """The consents in force: accepted, and (when an opt-out covers the scope) first-party and later than it."""
     opt_outs, consents = _said_by(facts, channel, purpose, brand, at)
-    if not opt_outs:
-        return False
-    latest_opt_out = max(o.occurred_at for o in opt_outs)
-    lifting = [c.occurred_at for c in consents if accepted(c, channel, at) and c.source != "purchased_list"]
-    return not lifting or max(lifting) <= latest_opt_out
+    latest_opt_out = max((o.occurred_at for o in opt_outs), default=None)
+    return [c for c in consents if accepted(c, channel, at, facts)
+            and (latest_opt_out is None or (c.source in FIRST_PARTY and c.occurred_at > latest_opt_out))]
 
 
 def consent_basis(facts, channel: str, purpose: str, brand: str, at: datetime) -> bool:
     """A consent in force for the scope: accepted, and not revoked by a later (or same-instant) opt-out."""
-    if opted_out(facts, channel, purpose, brand, at):
-        return False
-    _, consents = _said_by(facts, channel, purpose, brand, at)
-    return any(accepted(c, channel, at) for c in consents)
+    return bool(_lifting(facts, channel, purpose, brand, at))
+
+
+def written_basis(facts, channel: str, purpose: str, brand: str, at: datetime) -> bool:
+    """rev. 2: a `written` consent in force."""
+    return any(c.grade == "written" for c in _lifting(facts, channel, purpose, brand, at))
 
 
 def months_later(when: datetime, months: int) -> datetime:
@@ -214,13 +250,17 @@ def months_later(when: datetime, months: int) -> datetime:
 def ebr(facts, brand: str, at: datetime) -> bool:
     """An EBR for the brand, "from its occurred_at" for 3 or 18 calendar months (ending then)."""
     return any(r.brand == brand and r.occurred_at <= at < months_later(r.occurred_at, EBR_MONTHS[r.kind])
-               for r in facts.relationships)
+               and not void(r.occurred_at, facts, at) for r in facts.relationships)
 
 
-def no_consent(facts, channel: str, purpose: str, brand: str, at: datetime) -> bool:
+def no_consent(facts, channel: str, purpose: str, brand: str, at: datetime, dialing: str | None = None) -> bool:
     """"the policy needs a basis for this channel and purpose and there is none, or only one the
-    policy does not accept (expired, from purchased_list, revoked)"."""
+    policy does not accept (expired, from purchased_list, revoked)"; rev. 2: "An informational
+    autodialed, prerecorded or artificial_voice call to a number that may be wireless needs a
+    consent of any grade" (taken to the sms that counts as autodialed; an EBR is no consent)."""
     needed = BASIS[(channel, purpose)]
+    if dialing_of(channel, dialing) in ROBO and facts.preferences.line_type != "landline":
+        needed = "consent"
     if needed is None:
         return False
     if consent_basis(facts, channel, purpose, brand, at):
@@ -229,16 +269,37 @@ def no_consent(facts, channel: str, purpose: str, brand: str, at: datetime) -> b
 
 
 def on_a_list(facts, channel: str, purpose: str, brand: str, at: datetime) -> bool:
-    """"kind national or state: deny marketing unless the address has consent or EBR for that
-    brand; informational contact is not affected. Kind internal or litigator: deny every purpose,
-    consent or not.\""""
-    for member in facts.suppressions:
-        if member.kind in ("internal", "litigator"):
-            return True
-        if (purpose == "marketing" and not consent_basis(facts, channel, purpose, brand, at)
-                and not ebr(facts, brand, at)):
-            return True
-    return False
+    """"kind national or state: deny marketing unless the address has consent (rev. 2: `written`
+    consent) or EBR for that brand; informational contact is not affected. Kind internal or
+    litigator: deny every purpose, consent or not.\""""
+    return bool(barring_lists(facts, channel, purpose, brand, at))
+
+
+def barring_lists(facts, channel: str, purpose: str, brand: str, at: datetime) -> list:
+    return [m for m in facts.suppressions
+            if m.kind in ("internal", "litigator")
+            or (purpose == "marketing" and not written_basis(facts, channel, purpose, brand, at)
+                and not ebr(facts, brand, at))]
+
+
+def written_required(facts, channel: str, purpose: str, brand: str, at: datetime, dialing: str | None = None) -> bool:
+    """rev. 2: "marketing by sms, or an autodialed, prerecorded or artificial_voice marketing call,
+    and no written consent for that brand is in force; also a national or state list entry that only
+    an express consent would lift" (decisions.md: listed whenever only a written consent would do)."""
+    robo = purpose == "marketing" and dialing_of(channel, dialing) in ROBO
+    if robo and not written_basis(facts, channel, purpose, brand, at):
+        return True
+    return any(m.kind in ("national", "state") for m in barring_lists(facts, channel, purpose, brand, at))
+
+
+def consent_void(facts, channel: str, purpose: str, brand: str, at: datetime, missing: bool) -> bool:
+    """rev. 2: "the only consents or EBR are older than a reassignment of the number": the scope
+    lacks what it needs, and a consent of the scope or an EBR of the brand was voided."""
+    if not missing:
+        return False
+    consents = [c for c in facts.consents if covers(c, channel, purpose, brand, "consent") and c.occurred_at <= at]
+    relationships = [r for r in facts.relationships if r.brand == brand and r.occurred_at <= at]
+    return any(void(f.occurred_at, facts, at) for f in consents + relationships)
 
 
 def undeliverable(facts, channel: str, at: datetime) -> bool:
@@ -256,14 +317,18 @@ def undeliverable(facts, channel: str, at: datetime) -> bool:
                    for a in facts.attempts)
 
 
-def deny_codes(facts, channel: str, purpose: str, brand: str, at: datetime) -> set[str]:
+def deny_codes(facts, channel: str, purpose: str, brand: str, at: datetime, dialing: str | None = None) -> set[str]:
     codes = set()
     if opted_out(facts, channel, purpose, brand, at):
         codes.add("opted_out")
     if on_a_list(facts, channel, purpose, brand, at):
         codes.add("on_suppression_list")
-    if no_consent(facts, channel, purpose, brand, at):
+    if no_consent(facts, channel, purpose, brand, at, dialing):
         codes.add("no_consent")
     if undeliverable(facts, channel, at):
         codes.add("undeliverable")
+    if written_required(facts, channel, purpose, brand, at, dialing):
+        codes.add("written_consent_required")
+    if consent_void(facts, channel, purpose, brand, at, bool({"no_consent", "written_consent_required"} & codes)):
+        codes.add("consent_void")
     return codes

@@ -106,7 +106,10 @@ def test_no_consent_exactly_when_the_policy_needs_a_basis_and_none_is_in_force(c
     entry = entries.get((channel, purpose, brand))
     consented = entry is not None and entry["status"] == "consented"
     assert consented is contract.consent_basis(facts, channel, purpose, brand, at)
-    assert page_scope(facts, channel, purpose, brand, at, DEFAULT_POLICY).consented is consented
+    # the page's "you already agreed": a consent in force that is all the scope needs (rev. 2: in writing
+    # where only a written consent would do)
+    needs_written = contract.written_required(facts, channel, purpose, brand, at)
+    assert page_scope(facts, channel, purpose, brand, at, DEFAULT_POLICY).consented is (consented and not needs_written)
 
 
 @SETTINGS
@@ -147,7 +150,9 @@ def test_the_decision_is_deny_if_any_deny_reason_else_defer_if_any_defer_reason_
 
 # Deny reasons do not lapse with time (decisions.md): with no basis needed and the facts that deny
 # taken away, most cases defer, and next_allowed_at is what is left to check.
-NO_BASIS = with_overrides(DEFAULT_POLICY, {"basis": {s: "none" for s in DEFAULT_POLICY.basis}})
+# No deny reason from the policy: no basis needed, and (rev. 2) nothing asked of robocalls and texts.
+NO_BASIS = replace(with_overrides(DEFAULT_POLICY, {"basis": {s: "none" for s in DEFAULT_POLICY.basis}}),
+                   written_consent={}, wireless_consent={})
 
 
 @SETTINGS
