@@ -6,7 +6,7 @@ import urllib.parse
 import pytest
 
 from tests.api.conftest import new_email, new_phone, quoted
-from tests.api.helpers import LEAKS, NOON_LA, assert_error, assert_unknown, consent, decide, opt_out, profile
+from tests.api.helpers import LEAKS, NOON_LA, assert_error, assert_unknown, consent, decide, opt_out, profile, written_consent
 
 pytestmark = pytest.mark.dynamodb
 
@@ -339,10 +339,10 @@ def test_preferences_for_an_invalid_address(api):
 
 def test_an_email_may_prefer_a_channel_of_its_linked_phone(api):
     """Not an error: the preference is stored as sent and used. Texts to the linked phone are
-    allowed (a consent), so a lookup for the email recommends sms, where it would otherwise
-    recommend the email itself."""
+    allowed (a written consent: rev. 2, marketing texts need one), so a lookup for the email
+    recommends sms, where it would otherwise recommend the email itself."""
     email, phone = new_email(), new_phone()
-    consent(api, phone, channels=["sms"])
+    written_consent(api, phone, channels=["sms"])
     reply = api.call(
         "PUT",
         f"/v1/contacts/{quoted(email)}/preferences",
