@@ -1,0 +1,463 @@
+"""Mutation testing of the decision core (functions/registry/domain) with mutmut 3.
+
+    python -m infra.mutation run [NAME ...]   every mutant (`make mutation`), or only the named
+                                              ones (globs allowed); prints the score and every
+                                              mutant the tests let live, with its file, line and diff
+    python -m infra.mutation sample [N]       a fixed seed's N mutants (`make test-mutation-sample`):
+                                              fails unless each is killed or listed as equivalent
+    python -m infra.mutation show NAME        one mutant: where it is and what it changes
+    python -m infra.mutation report           the last run's score and survivors, running nothing
+
+mutmut's settings are in pyproject.toml ([tool.mutmut]); docs/testing.md says how to read a
+survivor, how to kill one, and lists the mutants no test can kill (``## Equivalent mutants``).
+
+This is a thin driver, not a mutation tool: mutmut writes, runs and records the mutants. It
+adapts mutmut to this repository in two ways, both checked when the driver starts:
+
+- Names. mutmut names a mutant after its file's path with a leading ``src.`` dropped; the tests
+  import ``registry.domain...`` from ``functions/`` (pytest's ``pythonpath``), so ``functions.`` is
+  dropped too. Without that no mutant would ever be switched on.
+- One operator more: ``max(...)`` <-> ``min(...)``. mutmut has none for them, and "the latest
+  opt-out decides" is a ``max`` (issue 14: ``min`` there made opt-out, consent, opt-out allow).
+
+mutmut keeps its work in mutants/ and tests again only the mutants of functions whose code
+changed; the driver also tests every survivor again once the tests change (a new test may kill
+it). A killed verdict is kept while the function is unchanged, even if the tests change: `run
+--fresh` (`make mutation FRESH=1`) forgets them all, and the sample stage always tests its
+mutants anew.
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import hashlib
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+MUTANTS = ROOT / "mutants"
+DOMAIN = Path("functions/registry/domain")
+DOCS = ROOT / "docs" / "testing.md"
+SOURCE_PREFIX = "functions."  # the import root: pytest's pythonpath has functions/ on it
+
+# The sample stage of `make test`: this many mutants, drawn with this seed from every mutant.
+SAMPLE_SIZE = 40
+SAMPLE_SEED = 14
+
+KILLED = frozenset({"killed", "timeout", "caught by type check"})  # a test (or the clock) noticed
+
+
+# --- mutmut, adapted (runs in the child process) -----------------------------------------------
+
+def _adapt_mutmut() -> None:
+    import libcst as cst
+    from mutmut import __main__ as mutmut_main
+    from mutmut.mutation import file_mutation, mutators
+    from mutmut.utils import format_utils
+
+    plain = format_utils.get_mutant_name
+
+    def get_mutant_name(relative_source_path: Path, mutant_method_name: str) -> str:
+        name = plain(relative_source_path, mutant_method_name)
+        return name[len(SOURCE_PREFIX):] if name.startswith(SOURCE_PREFIX) else name
+
+    for module in (format_utils, mutmut_main, file_mutation):
+        module.get_mutant_name = get_mutant_name  # type: ignore[attr-defined]
+    wanted = "registry.domain.decide.x_decide__mutmut_1"
+    got = mutmut_main.get_mutant_name(DOMAIN / "decide.py", "x_decide__mutmut_1")
+    if got != wanted:
+        raise SystemExit(f"infra/mutation.py: mutmut names a domain mutant {got!r}, expected {wanted!r}")
+
+    swaps = {"max": "min", "min": "max"}
+
+    def operator_min_max(node: cst.Call) -> Iterator[cst.Call]:
+        """``max(...)`` -> ``min(...)`` and back."""
+        if isinstance(node.func, cst.Name) and node.func.value in swaps:
+            yield node.with_changes(func=node.func.with_changes(value=swaps[node.func.value]))
+
+    operators = mutators.mutation_operators
+    if not isinstance(operators, list) or file_mutation.mutation_operators is not operators:
+        raise SystemExit("infra/mutation.py: mutmut's operator list moved; the max/min operator cannot be added")
+    operators.append((cst.Call, operator_min_max))
+
+
+def _mutmut_main(args: list[str]) -> None:
+    """The child process: mutmut's own command line, adapted."""
+    _adapt_mutmut()
+    from mutmut.__main__ import cli
+
+    cli.main(args=args, prog_name="mutmut")
+
+
+def _mutmut(*args: str, quiet: bool = False) -> int:
+    """Run mutmut in a child process from the repository root, printing its output without the
+    spinner's frames (they would fill a CI log)."""
+    # infra.mutation is also a pytest plugin: it runs a mutant's tests fastest first.
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTEST_ADDOPTS": "-p infra.mutation"}
+    env.pop("PYTHONPATH", None)  # the tests must import the mutated copy in mutants/, never functions/
+    proc = subprocess.Popen([sys.executable, "-m", "infra.mutation", "_mutmut", *args], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    assert proc.stdout is not None
+    tail: list[str] = []
+    last_progress = 0.0
+    buffer = b""
+    while chunk := os.read(proc.stdout.fileno(), 65536):
+        buffer += chunk
+        *frames, buffer = re.split(rb"[\r\n]", buffer)
+        for raw in frames:
+            line = raw.decode(errors="replace").rstrip()
+            if not line:
+                continue
+            tail = (tail + [line])[-60:]
+            if line[0] in "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏":  # the spinner: show progress now and then
+                if re.match(r"^\S \d+/\d+ ", line) and time.monotonic() - last_progress > 30:
+                    last_progress = time.monotonic()
+                    print("   ", line[2:], flush=True)
+                continue
+            if not quiet and not re.match(r"^[🎉🙁🫥⏰🤔🔇🧙💥?] ", line):
+                print("   ", line, flush=True)
+    code = proc.wait()
+    if code != 0 and quiet:
+        print("\n".join(tail))
+    return code
+
+
+# --- reading the results (the parent) ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class Mutant:
+    name: str  # registry.domain.<module>.x_<function>__mutmut_<n> (methods: xǁClassǁmethod)
+    path: Path  # functions/registry/domain/<module>.py
+    status: str  # mutmut's word: killed, survived, no tests, timeout, ...
+
+    @property
+    def function(self) -> str:
+        """module.function or module.Class.method, as docs/testing.md names it."""
+        from mutmut.utils.format_utils import orig_function_and_class_names_from_key
+
+        function, cls = orig_function_and_class_names_from_key(self.name)
+        module = self.name.split(".x_")[0].split(".xǁ")[0]
+        return f"{module}.{cls}.{function}" if cls else f"{module}.{function}"
+
+
+@dataclass(frozen=True)
+class Change:
+    line: int  # in the source file, of the first changed line
+    old: str  # the changed lines, stripped and joined by a space
+    new: str
+    diff: str
+
+
+def _mutants() -> list[Mutant]:
+    from mutmut.mutation.data import SourceFileMutationData
+    from mutmut.stats import status_by_exit_code
+
+    out = []
+    with _at_root():
+        for path in sorted((ROOT / DOMAIN).rglob("*.py")):
+            rel = path.relative_to(ROOT)
+            data = SourceFileMutationData(path=rel)
+            data.load()
+            for name, code in data.exit_code_by_key.items():
+                out.append(Mutant(name, rel, status_by_exit_code[code]))
+    return sorted(out, key=lambda m: (str(m.path), _natural(m.name)))
+
+
+def _natural(name: str) -> tuple[str, int]:
+    head, _, n = name.rpartition("__mutmut_")
+    return head, int(n) if n.isdigit() else 0
+
+
+class _at_root:
+    """mutmut reads mutants/ relative to the working directory."""
+
+    def __enter__(self) -> None:
+        self.old = os.getcwd()
+        os.chdir(ROOT)
+
+    def __exit__(self, *exc: object) -> None:
+        os.chdir(self.old)
+
+
+def _function_line(path: Path, function: str) -> int:
+    """The line of ``def function`` (module.function or module.Class.method) in the source."""
+    parts = function.split(".")
+    tree = ast.parse((ROOT / path).read_text())
+    body: Iterable[ast.stmt] = tree.body
+    if len(parts) >= 2 and parts[-2][:1].isupper():  # a method: Class.method
+        body = next((n.body for n in tree.body if isinstance(n, ast.ClassDef) and n.name == parts[-2]), [])
+    for node in body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == parts[-1]:
+            return node.lineno
+    return 0
+
+
+def _change(m: Mutant) -> Change:
+    from mutmut.mutation.diff_apply import get_diff_for_mutant
+
+    with _at_root():
+        diff = get_diff_for_mutant(m.name, path=m.path)
+    lines = diff.splitlines()
+    # The diff is of the function's text; find its `def` line there and in the file.
+    old_text: list[str] = []
+    def_offset = first = None
+    old_no = 0
+    olds, news = [], []
+    for line in lines:
+        if line.startswith(("---", "+++")):
+            continue
+        if line.startswith("@@"):
+            old_no = int(re.match(r"@@ -(\d+)", line).group(1)) - 1  # type: ignore[union-attr]
+            continue
+        if line.startswith("+"):
+            news.append(line[1:].strip())
+            continue
+        old_no += 1
+        old_text.append(line)
+        if line.startswith("-"):
+            olds.append(line[1:].strip())
+            first = old_no if first is None else first
+        if def_offset is None and re.match(r"^[ -]\s*(async\s+)?def ", line):
+            def_offset = old_no
+    def_line = _function_line(m.path, m.function)
+    line_no = def_line + (first or 1) - (def_offset or 1) if def_line else 0
+    return Change(line_no, " ".join(olds), " ".join(news), diff)
+
+
+# --- equivalent mutants, as docs/testing.md lists them ------------------------------------------
+
+_EQUIVALENT = re.compile(r"^- `(?P<function>[\w.ǁ]+)`: `(?P<old>.*)` → `(?P<new>.*)`")
+
+
+@dataclass(frozen=True)
+class Equivalent:
+    function: str
+    old: str
+    new: str
+    line: int  # in docs/testing.md
+
+    def matches(self, m: Mutant, change: Change) -> bool:
+        return self.function == m.function and self.old == change.old and self.new == change.new
+
+
+def _equivalents() -> list[Equivalent]:
+    """The list under ``## Equivalent mutants`` in docs/testing.md: one bullet per mutant,
+    ``- `module.function`: `old code` → `new code` — why no test can tell them apart``."""
+    out, inside = [], False
+    for number, line in enumerate(DOCS.read_text().splitlines(), 1) if DOCS.exists() else ():
+        if line.startswith("## "):
+            inside = line.strip() == "## Equivalent mutants"
+        elif inside and (match := _EQUIVALENT.match(line)):
+            out.append(Equivalent(match["function"], match["old"], match["new"], number))
+    return out
+
+
+# --- the report ---------------------------------------------------------------------------------
+
+def _report(mutants: list[Mutant], *, all_mutants: bool) -> int:
+    """Print the score and every mutant left alive; 1 when one is neither killed nor listed as
+    equivalent."""
+    if not mutants:
+        print("no mutants recorded: run `make mutation` first")
+        return 1
+    equivalents = _equivalents()
+    unchecked = [m for m in mutants if m.status == "not checked"]
+    alive = [m for m in mutants if m.status not in KILLED and m.status != "not checked"]
+    unexplained, explained = [], []
+    used: set[Equivalent] = set()
+    for m in alive:
+        change = _change(m)
+        why = next((e for e in equivalents if e.matches(m, change)), None)
+        if why is None:
+            unexplained.append((m, change))
+        else:
+            used.add(why)
+            explained.append((m, change, why))
+
+    killed = len(mutants) - len(alive) - len(unchecked)
+    scope = "domain" if all_mutants else "sample"
+    print()
+    print(f"== mutation score ({scope}, {DOMAIN}): {killed} / {len(mutants)} killed = "
+          f"{100 * killed / len(mutants):.1f}%; {len(explained)} equivalent (docs/testing.md), "
+          f"{len(unexplained)} unexplained survivor(s) ==")
+    by_status: dict[str, int] = {}
+    for m in mutants:
+        by_status[m.status] = by_status.get(m.status, 0) + 1
+    print("   ", ", ".join(f"{status}: {n}" for status, n in sorted(by_status.items())))
+    if unchecked:
+        print(f"    {len(unchecked)} mutant(s) not tested yet (an interrupted run): the score counts them as alive")
+    if explained:
+        print(f"\n-- equivalent ({len(explained)}), docs/testing.md says why --")
+        for m, change, why in explained:
+            print(f"{m.path}:{change.line}  {m.name}  (docs/testing.md:{why.line})")
+    if unexplained:
+        print(f"\n-- survivors ({len(unexplained)}): kill each with a test that states its rule, or list it "
+              "as equivalent in docs/testing.md --")
+        for m, change in unexplained:
+            print(f"\n{m.path}:{change.line}  {m.name}  [{m.status}]")
+            print(f"- `{m.function}`: `{change.old}` → `{change.new}`")
+            print("\n".join("    " + line for line in change.diff.splitlines()[2:]))
+    if all_mutants:
+        stale = [e for e in equivalents if e not in used]
+        for e in stale:
+            print(f"note: docs/testing.md:{e.line} lists an equivalent mutant that no longer survives: "
+                  f"{e.function}: {e.old} → {e.new}")
+    return 1 if unexplained or unchecked else 0
+
+
+# --- commands -------------------------------------------------------------------------------------
+
+TESTS = ("tests/conftest.py", "tests/unit", "tests/property")
+TESTS_SEEN = MUTANTS / "infra-mutation-tests.json"  # the tests' digest when survivors were last tested
+
+
+def _tests_digest() -> str:
+    digest = hashlib.sha256()
+    for entry in TESTS:
+        path = ROOT / entry
+        for file in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
+            digest.update(str(file.relative_to(ROOT)).encode() + b"\0" + file.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _start_afresh() -> None:
+    if MUTANTS.exists():
+        shutil.rmtree(MUTANTS)
+
+
+def _children() -> str:
+    return os.environ.get("MUTATION_CHILDREN", str(min(2, os.cpu_count() or 1)))
+
+
+def _generate() -> list[Mutant]:
+    """Write the mutants (mutmut skips unchanged files) without running any: `mutmut run` on a
+    name no mutant has would stop after the stats run, so the generation step is called alone."""
+    code = _mutmut("_generate", quiet=True)
+    if code != 0:
+        raise SystemExit(code)
+    return _mutants()
+
+
+def cmd_run(names: list[str], fresh: bool) -> int:
+    started = time.monotonic()
+    if fresh:
+        _start_afresh()
+    survivors = [m.name for m in _mutants() if m.status not in KILLED and m.status != "not checked"]
+    tests = _tests_digest()
+    if names:
+        code = _mutmut("run", "--max-children", _children(), *names)
+    else:
+        # mutmut keeps every verdict it has; once the tests change, survivors are tested again.
+        code = _mutmut("run", "--max-children", _children())
+        seen = TESTS_SEEN.read_text() if TESTS_SEEN.exists() else None
+        if code == 0 and survivors and seen != tests:
+            print(f"    the tests changed: testing the {len(survivors)} survivor(s) of the last run again")
+            code = _mutmut("run", "--max-children", _children(), *survivors)
+        if code == 0:
+            TESTS_SEEN.write_text(tests)
+    if code != 0:
+        print(f"mutmut failed (exit {code})")
+        return code
+    mutants = _mutants()
+    if names:
+        import fnmatch
+
+        mutants = [m for m in mutants if any(fnmatch.fnmatchcase(m.name, n) for n in names)]
+    result = _report(mutants, all_mutants=not names)
+    print(f"\n(make mutation took {time.monotonic() - started:.0f} s)")
+    return result
+
+
+def cmd_sample(size: int) -> int:
+    started = time.monotonic()
+    every = _generate()
+    pool = sorted((m.name for m in every), key=_natural)
+    chosen = sorted(random.Random(SAMPLE_SEED).sample(pool, min(size, len(pool))), key=_natural)
+    print(f"== mutation sample: {len(chosen)} of the domain's {len(pool)} mutants (seed {SAMPLE_SEED}) ==")
+    code = _mutmut("run", "--max-children", _children(), *chosen)
+    if code != 0:
+        print(f"mutmut failed (exit {code})")
+        return code
+    result = _report([m for m in _mutants() if m.name in set(chosen)], all_mutants=False)
+    print(f"\n(the sample took {time.monotonic() - started:.0f} s)")
+    return result
+
+
+def cmd_show(name: str) -> int:
+    mutant = next((m for m in _mutants() if m.name == name), None)
+    if mutant is None:
+        print(f"no mutant {name} in mutants/ (run `make mutation` first)")
+        return 1
+    change = _change(mutant)
+    print(f"{mutant.path}:{change.line}  {mutant.name}  [{mutant.status}]")
+    print(f"- `{mutant.function}`: `{change.old}` → `{change.new}`")
+    print(change.diff)
+    return 0
+
+
+def _generate_only() -> None:
+    """The child process: copy the tree and write the mutants, as `mutmut run` begins."""
+    _adapt_mutmut()
+    from mutmut import __main__ as mutmut_main
+
+    os.makedirs("mutants", exist_ok=True)
+    mutmut_main.copy_src_dir()
+    mutmut_main.copy_also_copy_files()
+    mutmut_main.create_mutants(int(_children()))
+
+
+# --- a pytest plugin for mutmut's runs (the driver sets PYTEST_ADDOPTS="-p infra.mutation") ----
+
+def pytest_collection_modifyitems(session: Any, config: Any, items: list[Any]) -> None:
+    """With a mutant switched on, run its tests fastest first: mutmut stops at the first failure
+    (-x), so a mutant a quick unit test kills need not wait for the property tests."""
+    if not os.environ.get("MUTANT_UNDER_TEST", "").startswith("registry."):
+        return
+    try:
+        durations = json.loads(Path("mutmut-stats.json").read_text())["duration_by_test"]
+    except (OSError, ValueError, KeyError):
+        return
+    items.sort(key=lambda item: durations.get(item.nodeid, float("inf")))
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:2] == ["_mutmut", "_generate"]:
+        _generate_only()
+        return 0
+    if argv[:1] == ["_mutmut"]:
+        _mutmut_main(argv[1:])
+        return 0
+    parser = argparse.ArgumentParser(prog="python -m infra.mutation", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="every mutant, or the named ones")
+    run.add_argument("names", nargs="*")
+    run.add_argument("--fresh", action="store_true", help="forget every verdict and start again")
+    sample = sub.add_parser("sample", help="a fixed seed's sample")
+    sample.add_argument("size", nargs="?", type=int, default=int(os.environ.get("MUTATION_SAMPLE", SAMPLE_SIZE)))
+    show = sub.add_parser("show", help="one mutant's file, line and diff")
+    show.add_argument("name")
+    sub.add_parser("report", help="the last run's score and survivors")
+    args = parser.parse_args(argv)
+    os.chdir(ROOT)
+    if args.command == "run":
+        return cmd_run(args.names, args.fresh or os.environ.get("FRESH", "") not in ("", "0"))
+    if args.command == "sample":
+        return cmd_sample(args.size)
+    if args.command == "show":
+        return cmd_show(args.name)
+    return _report(_mutants(), all_mutants=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
