@@ -22,9 +22,9 @@ adapts mutmut to this repository in two ways, both checked when the driver start
 
 mutmut keeps its work in mutants/ and tests again only the mutants of functions whose code
 changed; the driver also tests every survivor again once the tests change (a new test may kill
-it). A killed verdict is kept while the function is unchanged, even if the tests change: `run
---fresh` (`make mutation FRESH=1`) forgets them all, and the sample stage always tests its
-mutants anew.
+it), but for those docs/testing.md lists as equivalent. A killed verdict is kept while the
+function is unchanged, even if the tests change: `run --fresh` (`make mutation FRESH=1`) forgets
+them all, and the sample stage always tests its mutants anew.
 """
 from __future__ import annotations
 
@@ -45,7 +45,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-MUTANTS = ROOT / "mutants"
+# Where mutmut works (its mutants/ is there): the repository, or the sample's own copy of it.
+WORK = ROOT
+SAMPLE_WORK = ROOT / ".local" / "mutation-sample"
 DOMAIN = Path("functions/registry/domain")
 DOCS = ROOT / "docs" / "testing.md"
 SOURCE_PREFIX = "functions."  # the import root: pytest's pythonpath has functions/ on it
@@ -105,7 +107,7 @@ def _mutmut(*args: str, quiet: bool = False) -> int:
     # infra.mutation is also a pytest plugin: it runs a mutant's tests fastest first.
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTEST_ADDOPTS": "-p infra.mutation"}
     env.pop("PYTHONPATH", None)  # the tests must import the mutated copy in mutants/, never functions/
-    proc = subprocess.Popen([sys.executable, "-m", "infra.mutation", "_mutmut", *args], cwd=ROOT, env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "infra.mutation", "_mutmut", *args], cwd=WORK, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     assert proc.stdout is not None
     tail: list[str] = []
@@ -164,8 +166,8 @@ def _mutants() -> list[Mutant]:
 
     out = []
     with _at_root():
-        for path in sorted((ROOT / DOMAIN).rglob("*.py")):
-            rel = path.relative_to(ROOT)
+        for path in sorted((WORK / DOMAIN).rglob("*.py")):
+            rel = path.relative_to(WORK)
             data = SourceFileMutationData(path=rel)
             data.load()
             for name, code in data.exit_code_by_key.items():
@@ -183,7 +185,7 @@ class _at_root:
 
     def __enter__(self) -> None:
         self.old = os.getcwd()
-        os.chdir(ROOT)
+        os.chdir(WORK)
 
     def __exit__(self, *exc: object) -> None:
         os.chdir(self.old)
@@ -192,7 +194,7 @@ class _at_root:
 def _function_line(path: Path, function: str) -> int:
     """The line of ``def function`` (module.function or module.Class.method) in the source."""
     parts = function.split(".")
-    tree = ast.parse((ROOT / path).read_text())
+    tree = ast.parse((WORK / path).read_text())
     body: Iterable[ast.stmt] = tree.body
     if len(parts) >= 2 and parts[-2][:1].isupper():  # a method: Class.method
         body = next((n.body for n in tree.body if isinstance(n, ast.ClassDef) and n.name == parts[-2]), [])
@@ -318,7 +320,7 @@ def _report(mutants: list[Mutant], *, all_mutants: bool) -> int:
 # --- commands -------------------------------------------------------------------------------------
 
 TESTS = ("tests/conftest.py", "tests/unit", "tests/property")
-TESTS_SEEN = MUTANTS / "infra-mutation-tests.json"  # the tests' digest when survivors were last tested
+TESTS_SEEN = Path("mutants/infra-mutation-tests.json")  # (in WORK) the tests' digest when survivors were last tested
 
 
 def _tests_digest() -> str:
@@ -331,8 +333,8 @@ def _tests_digest() -> str:
 
 
 def _start_afresh() -> None:
-    if MUTANTS.exists():
-        shutil.rmtree(MUTANTS)
+    if (WORK / "mutants").exists():
+        shutil.rmtree(WORK / "mutants")
 
 
 def _children() -> str:
@@ -352,19 +354,23 @@ def cmd_run(names: list[str], fresh: bool) -> int:
     started = time.monotonic()
     if fresh:
         _start_afresh()
-    survivors = [m.name for m in _mutants() if m.status not in KILLED and m.status != "not checked"]
+    # Survivors to test again once the tests change: not those docs/testing.md lists as equivalent
+    # (no test can kill them, and each costs every covering test, the property tests included).
+    equivalents = _equivalents()
+    survivors = [m.name for m in _mutants() if m.status not in KILLED and m.status != "not checked"
+                 and not any(e.matches(m, _change(m)) for e in equivalents)]
     tests = _tests_digest()
     if names:
         code = _mutmut("run", "--max-children", _children(), *names)
     else:
         # mutmut keeps every verdict it has; once the tests change, survivors are tested again.
         code = _mutmut("run", "--max-children", _children())
-        seen = TESTS_SEEN.read_text() if TESTS_SEEN.exists() else None
+        seen = (WORK / TESTS_SEEN).read_text() if (WORK / TESTS_SEEN).exists() else None
         if code == 0 and survivors and seen != tests:
             print(f"    the tests changed: testing the {len(survivors)} survivor(s) of the last run again")
             code = _mutmut("run", "--max-children", _children(), *survivors)
         if code == 0:
-            TESTS_SEEN.write_text(tests)
+            (WORK / TESTS_SEEN).write_text(tests)
     if code != 0:
         print(f"mutmut failed (exit {code})")
         return code
@@ -378,12 +384,43 @@ def cmd_run(names: list[str], fresh: bool) -> int:
     return result
 
 
+# What the sample's copy of the repository holds: what mutmut copies, and the tests read.
+SAMPLE_COPY = ("functions", "tests", "infra", "docs", "template.yaml")
+
+
+def _sample_workspace() -> None:
+    """A fresh copy of the repository for the sample, judged by the unit tests alone: quick (the
+    property tests are most of a full run's time), and its verdicts stay out of mutants/."""
+    global WORK
+    if SAMPLE_WORK.exists():
+        shutil.rmtree(SAMPLE_WORK)
+    SAMPLE_WORK.mkdir(parents=True)
+    skip = shutil.ignore_patterns("__pycache__", ".hypothesis", ".pytest_cache")
+    for name in SAMPLE_COPY:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, SAMPLE_WORK / name, ignore=skip)
+        else:
+            shutil.copy2(source, SAMPLE_WORK / name)
+    settings = (ROOT / "pyproject.toml").read_text()
+    unit_only = re.sub(r'(?m)^pytest_add_cli_args_test_selection = .*$',
+                       'pytest_add_cli_args_test_selection = ["tests/unit"]', settings)
+    if unit_only == settings and '["tests/unit"]' not in settings:
+        raise SystemExit("infra/mutation.py: no pytest_add_cli_args_test_selection in [tool.mutmut] to narrow")
+    (SAMPLE_WORK / "pyproject.toml").write_text(unit_only)
+    WORK = SAMPLE_WORK
+
+
 def cmd_sample(size: int) -> int:
+    """A fixed seed's sample of the domain's mutants, each to be killed by the unit tests or listed
+    as equivalent in docs/testing.md."""
     started = time.monotonic()
+    _sample_workspace()
     every = _generate()
     pool = sorted((m.name for m in every), key=_natural)
     chosen = sorted(random.Random(SAMPLE_SEED).sample(pool, min(size, len(pool))), key=_natural)
-    print(f"== mutation sample: {len(chosen)} of the domain's {len(pool)} mutants (seed {SAMPLE_SEED}) ==")
+    print(f"== mutation sample: {len(chosen)} of the domain's {len(pool)} mutants (seed {SAMPLE_SEED}), "
+          "judged by tests/unit ==")
     code = _mutmut("run", "--max-children", _children(), *chosen)
     if code != 0:
         print(f"mutmut failed (exit {code})")
@@ -418,9 +455,26 @@ def _generate_only() -> None:
 
 # --- a pytest plugin for mutmut's runs (the driver sets PYTEST_ADDOPTS="-p infra.mutation") ----
 
+# A property test's examples under mutation: enough to catch what its rule says, few enough that
+# a mutant's run stays seconds (the suite's 500 examples are most of a full run's time). The same
+# examples every run (derandomize, no example database): a verdict must not depend on luck or on
+# the mutants tried before; no health check may fail a test because the machine is busy.
+MUTATION_EXAMPLES = 100
+
+
 def pytest_collection_modifyitems(session: Any, config: Any, items: list[Any]) -> None:
-    """With a mutant switched on, run its tests fastest first: mutmut stops at the first failure
-    (-x), so a mutant a quick unit test kills need not wait for the property tests."""
+    """Under mutmut (the driver loads this plugin): property tests with the settings above, and a
+    mutant's tests fastest first (mutmut stops at the first failure, -x), so a mutant a quick unit
+    test kills need not wait for the property tests."""
+    from hypothesis import HealthCheck, Phase, settings
+
+    for item in items:
+        test = getattr(item, "obj", None)
+        current = getattr(test, "_hypothesis_internal_use_settings", None)
+        if current is not None:
+            test._hypothesis_internal_use_settings = settings(  # type: ignore[union-attr]
+                current, max_examples=min(current.max_examples, MUTATION_EXAMPLES), derandomize=True,
+                database=None, phases=(Phase.explicit, Phase.generate), suppress_health_check=list(HealthCheck))
     if not os.environ.get("MUTANT_UNDER_TEST", "").startswith("registry."):
         return
     try:
