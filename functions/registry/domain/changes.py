@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from .facts import Attempt, Consent, ContactFacts, OptOut, Preferences, Relationship, Undeliverable
+from .facts import Attempt, Consent, ContactFacts, OptOut, Relationship, Undeliverable
 from .vocabulary import ALL, Channel, Disposition, HistoryType, Outcome, Source, UndeliverableReason
 
 MAX_ATTEMPTS_KEPT = 200
@@ -99,7 +99,7 @@ def strip_notes_until(facts: ContactFacts, erased_at: datetime) -> ContactFacts:
 
 
 def erase(facts: ContactFacts) -> ContactFacts:
-    """What erasure keeps: the opt-outs (without free-text notes), so the person stays suppressed."""
+    """What erasure keeps: the opt-outs (without free-text notes) and the list memberships, so the
+    person stays suppressed; everything else, preferences included, goes."""
     opt_outs = tuple(replace(o, note=None) for o in facts.opt_outs)
-    return ContactFacts(address="", kind=facts.kind, opt_outs=opt_outs, preferences=Preferences(),
-                        suppressions=facts.suppressions)
+    return ContactFacts(address="", kind=facts.kind, opt_outs=opt_outs, suppressions=facts.suppressions)
