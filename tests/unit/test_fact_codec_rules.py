@@ -53,6 +53,10 @@ class Sample:
     shades: frozenset[Colour] = frozenset()
     groups: frozenset[frozenset[str]] = frozenset()
     stamps: tuple[datetime, ...] = ()
+    days_off: frozenset[datetime] = frozenset()
+    sets: tuple[frozenset[str], ...] = ()
+    # marks on both sides of the Optional: written in the inner order, read through the outer reader
+    both: Annotated[Annotated[frozenset[str], InOrder(("b", "a"))] | None, ReadWith(lambda raw: frozenset(raw) | {"r"})] = None
     upper: Annotated[str, ReadWith(str.upper)] = "A"
     maybe_upper: Annotated[str, ReadWith(str.upper)] | None = None
     note: str | None = None
@@ -64,7 +68,8 @@ class Sample:
 FULL = Sample(name="n", when=T1, colour=Colour.BLUE, opening=time(9, 5), tags=frozenset({"b", "a"}),
               days=frozenset({"wed", "mon"}), codes=("z", "y"), maybe_when=T2, counts=(3, 1),
               inner=Inner(T2, "in"), inners=(Inner(T1), Inner(T2, "two")), shades=frozenset({Colour.RED}),
-              groups=frozenset({frozenset({"q", "p"})}), stamps=(T2, T1), upper="UP", maybe_upper="MU", note="",
+              groups=frozenset({frozenset({"q", "p"})}), stamps=(T2, T1), days_off=frozenset({T1}),
+              sets=(frozenset({"y", "x"}),), both=frozenset({"a", "b", "r"}), upper="UP", maybe_upper="MU", note="",
               loose=(1, "a"), bag=frozenset({2, 1}), fallback=("e",))
 FULL_DOC = {
     "name": "n", "when": "2026-03-04T05:06:07Z", "colour": "blue", "opening": "09:05", "tags": ["a", "b"],
@@ -72,6 +77,7 @@ FULL_DOC = {
     "inner": {"at": "2026-11-24T05:40:00Z", "label": "in"},
     "inners": [{"at": "2026-03-04T05:06:07Z", "label": "x"}, {"at": "2026-11-24T05:40:00Z", "label": "two"}],
     "shades": ["red"], "groups": [["p", "q"]], "stamps": ["2026-11-24T05:40:00Z", "2026-03-04T05:06:07Z"],
+    "days_off": ["2026-03-04T05:06:07Z"], "sets": [["x", "y"]], "both": ["b", "a"],
     "upper": "UP", "maybe_upper": "MU", "note": "", "loose": [1, "a"], "bag": [1, 2], "fallback": ["e"],
 }
 REQUIRED = {"name": "n", "when": "2026-03-04T05:06:07Z", "colour": "red", "opening": "09:05", "tags": [],
@@ -94,7 +100,7 @@ def test_instants_are_written_through_the_given_form_nested_and_listed_ones_too(
     doc = to_document(FULL, stored_instant)
     assert doc["when"] == stored_instant(T1) == "2026-03-04T05:06:07.000000Z"
     assert doc["inner"]["at"] == doc["stamps"][0] == stored_instant(T2)
-    assert doc["inners"][0]["at"] == stored_instant(T1)
+    assert doc["inners"][0]["at"] == doc["days_off"][0] == stored_instant(T1)
     assert to_document(Inner(T1), lambda at: "then") == {"at": "then", "label": "x"}
 
 
