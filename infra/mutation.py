@@ -6,6 +6,7 @@
     python -m infra.mutation sample [N]       a fixed seed's N mutants (`make test-mutation-sample`):
                                               fails unless each is killed or listed as equivalent
     python -m infra.mutation show NAME        one mutant: where it is and what it changes
+    python -m infra.mutation apply NAME       write it into the source, to watch a test fail (git undoes it)
     python -m infra.mutation report           the last run's score and survivors, running nothing
 
 mutmut's settings are in pyproject.toml ([tool.mutmut]); docs/testing.md says how to read a
@@ -21,8 +22,9 @@ adapts mutmut to this repository in two ways, both checked when the driver start
   opt-out decides" is a ``max`` (issue 14: ``min`` there made opt-out, consent, opt-out allow).
 
 mutmut keeps its work in mutants/ and tests again only the mutants of functions whose code
-changed; the driver also tests every survivor again once the tests change (a new test may kill
-it), but for those docs/testing.md lists as equivalent. A killed verdict is kept while the
+changed; the driver also tests every survivor again once the tests or the code change (a new
+test may kill it), but for those docs/testing.md lists as equivalent, and has mutmut learn again
+which tests reach which function. A killed verdict is kept while the
 function is unchanged, even if the tests change: `run --fresh` (`make mutation FRESH=1`) forgets
 them all, and the sample stage always tests its mutants anew.
 """
@@ -191,31 +193,42 @@ class _at_root:
         os.chdir(self.old)
 
 
-def _function_line(path: Path, function: str) -> int:
-    """The line of ``def function`` (module.function or module.Class.method) in the source."""
-    parts = function.split(".")
-    tree = ast.parse((WORK / path).read_text())
+def _function_line(m: Mutant) -> int:
+    """The line of the mutated function's ``def`` in the source (the last of that name: overloads
+    come first)."""
+    from mutmut.utils.format_utils import orig_function_and_class_names_from_key
+
+    name, cls = orig_function_and_class_names_from_key(m.name)
+    tree = ast.parse((WORK / m.path).read_text())
     body: Iterable[ast.stmt] = tree.body
-    if len(parts) >= 2 and parts[-2][:1].isupper():  # a method: Class.method
-        body = next((n.body for n in tree.body if isinstance(n, ast.ClassDef) and n.name == parts[-2]), [])
-    for node in body:
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == parts[-1]:
-            return node.lineno
-    return 0
+    if cls:
+        body = next((n.body for n in tree.body if isinstance(n, ast.ClassDef) and n.name == cls), [])
+    lines = [n.lineno for n in body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and n.name == name]
+    return lines[-1] if lines else 0
 
 
 def _change(m: Mutant) -> Change:
-    from mutmut.mutation.diff_apply import get_diff_for_mutant
+    """What the mutant changes, and the line of the file where the change begins."""
+    import libcst as cst
+    from mutmut.mutation.diff_apply import (
+        get_diff_for_mutant,
+        read_functions_from_index,
+        read_mutants_module,
+        read_original_function,
+    )
 
     with _at_root():
         diff = get_diff_for_mutant(m.name, path=m.path)
-    lines = diff.splitlines()
-    # The diff is of the function's text; find its `def` line there and in the file.
-    old_text: list[str] = []
-    def_offset = first = None
+        functions = read_functions_from_index(m.name, m.path)
+        original = functions[0] if functions else read_original_function(read_mutants_module(m.path), m.name)
+    # The diff is of the function's text as mutmut holds it (comments above it included): its
+    # `def` line there and in the file give the offset.
+    text = cst.Module([original]).code.strip().splitlines()
+    def_index = next((i for i, line in enumerate(text, 1) if re.match(r"\s*(async\s+)?def ", line)), 1)
+    first = None
     old_no = 0
     olds, news = [], []
-    for line in lines:
+    for line in diff.splitlines():
         if line.startswith(("---", "+++")):
             continue
         if line.startswith("@@"):
@@ -225,20 +238,17 @@ def _change(m: Mutant) -> Change:
             news.append(line[1:].strip())
             continue
         old_no += 1
-        old_text.append(line)
         if line.startswith("-"):
             olds.append(line[1:].strip())
             first = old_no if first is None else first
-        if def_offset is None and re.match(r"^[ -]\s*(async\s+)?def ", line):
-            def_offset = old_no
-    def_line = _function_line(m.path, m.function)
-    line_no = def_line + (first or 1) - (def_offset or 1) if def_line else 0
+    def_line = _function_line(m)
+    line_no = def_line + (first or def_index) - def_index if def_line else 0
     return Change(line_no, " ".join(olds), " ".join(news), diff)
 
 
 # --- equivalent mutants, as docs/testing.md lists them ------------------------------------------
 
-_EQUIVALENT = re.compile(r"^- `(?P<function>[\w.ǁ]+)`: `(?P<old>.*)` → `(?P<new>.*)`")
+_EQUIVALENT = re.compile(r"^- `(?P<function>[\w.ǁ*]+)`: `(?P<old>.*)` → `(?P<new>.*)`")
 
 
 @dataclass(frozen=True)
@@ -249,12 +259,19 @@ class Equivalent:
     line: int  # in docs/testing.md
 
     def matches(self, m: Mutant, change: Change) -> bool:
-        return self.function == m.function and self.old == change.old and self.new == change.new
+        return all(_glob(pattern).fullmatch(text) for pattern, text in
+                   ((self.function, m.function), (self.old, change.old), (self.new, change.new)))
+
+
+def _glob(pattern: str) -> re.Pattern[str]:
+    """``*`` stands for any text; every other character for itself (code is full of ``[`` and ``?``)."""
+    return re.compile(".*".join(re.escape(part) for part in pattern.split("*")), re.DOTALL)
 
 
 def _equivalents() -> list[Equivalent]:
-    """The list under ``## Equivalent mutants`` in docs/testing.md: one bullet per mutant,
-    ``- `module.function`: `old code` → `new code` — why no test can tell them apart``."""
+    """The list under ``## Equivalent mutants`` in docs/testing.md: one bullet per mutant (or kind
+    of mutant: ``*`` stands for any text), ``- `module.function`: `old code` → `new code` — why
+    no test can tell them apart``."""
     out, inside = [], False
     for number, line in enumerate(DOCS.read_text().splitlines(), 1) if DOCS.exists() else ():
         if line.startswith("## "):
@@ -319,16 +336,17 @@ def _report(mutants: list[Mutant], *, all_mutants: bool) -> int:
 
 # --- commands -------------------------------------------------------------------------------------
 
-TESTS = ("tests/conftest.py", "tests/unit", "tests/property")
-TESTS_SEEN = Path("mutants/infra-mutation-tests.json")  # (in WORK) the tests' digest when survivors were last tested
+# What a verdict depends on besides the mutant itself: the tests, and the code they run.
+INPUTS = ("tests/conftest.py", "tests/unit", "tests/property", "functions")
+INPUTS_SEEN = Path("mutants/infra-mutation-inputs.json")  # (in WORK) their digest at the last run
 
 
-def _tests_digest() -> str:
+def _inputs_digest() -> str:
     digest = hashlib.sha256()
-    for entry in TESTS:
-        path = ROOT / entry
+    for entry in INPUTS:
+        path = WORK / entry
         for file in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
-            digest.update(str(file.relative_to(ROOT)).encode() + b"\0" + file.read_bytes() + b"\0")
+            digest.update(str(file.relative_to(WORK)).encode() + b"\0" + file.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
@@ -359,18 +377,22 @@ def cmd_run(names: list[str], fresh: bool) -> int:
     equivalents = _equivalents()
     survivors = [m.name for m in _mutants() if m.status not in KILLED and m.status != "not checked"
                  and not any(e.matches(m, _change(m)) for e in equivalents)]
-    tests = _tests_digest()
+    inputs = _inputs_digest()
+    seen = (WORK / INPUTS_SEEN).read_text() if (WORK / INPUTS_SEEN).exists() else None
+    if seen != inputs:
+        # mutmut learns which tests reach which function once, and after that only for new tests:
+        # a new function, or an old test reaching a function anew, would go unseen. Learn it all again.
+        (WORK / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
     if names:
         code = _mutmut("run", "--max-children", _children(), *names)
     else:
-        # mutmut keeps every verdict it has; once the tests change, survivors are tested again.
+        # mutmut keeps every verdict it has; once the tests or the code change, survivors are tested again.
         code = _mutmut("run", "--max-children", _children())
-        seen = (WORK / TESTS_SEEN).read_text() if (WORK / TESTS_SEEN).exists() else None
-        if code == 0 and survivors and seen != tests:
-            print(f"    the tests changed: testing the {len(survivors)} survivor(s) of the last run again")
+        if code == 0 and survivors and seen != inputs:
+            print(f"    the tests or the code changed: testing the {len(survivors)} survivor(s) of the last run again")
             code = _mutmut("run", "--max-children", _children(), *survivors)
-        if code == 0:
-            (WORK / TESTS_SEEN).write_text(tests)
+    if code == 0 and not names:
+        (WORK / INPUTS_SEEN).write_text(inputs)
     if code != 0:
         print(f"mutmut failed (exit {code})")
         return code
@@ -501,15 +523,19 @@ def main(argv: list[str] | None = None) -> int:
     sample.add_argument("size", nargs="?", type=int, default=int(os.environ.get("MUTATION_SAMPLE", SAMPLE_SIZE)))
     show = sub.add_parser("show", help="one mutant's file, line and diff")
     show.add_argument("name")
+    apply = sub.add_parser("apply", help="write one mutant into the source (undo it with git)")
+    apply.add_argument("name")
     sub.add_parser("report", help="the last run's score and survivors")
     args = parser.parse_args(argv)
     os.chdir(ROOT)
     if args.command == "run":
-        return cmd_run(args.names, args.fresh or os.environ.get("FRESH", "") not in ("", "0"))
+        return cmd_run(args.names, args.fresh)
     if args.command == "sample":
         return cmd_sample(args.size)
     if args.command == "show":
         return cmd_show(args.name)
+    if args.command == "apply":
+        return _mutmut("apply", args.name)
     return _report(_mutants(), all_mutants=True)
 
 
