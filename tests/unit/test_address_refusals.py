@@ -4,15 +4,21 @@ keep of a good one never spells it out.
 """
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from registry.domain.addresses import MAX_ADDRESS_LENGTH, Address, check_channel, mask, normalise
+from registry.domain.decide import Question, decide
 from registry.domain.errors import ChannelAddressMismatch, InvalidAddress
+from registry.domain.facts import ContactFacts
+from registry.domain.policy import DEFAULT_POLICY
 
 NOT_AN_ADDRESS = "address must be a phone number or an email address"
 NOT_A_PHONE = "not a valid phone number"
 NOT_AN_EMAIL = "not a valid email address"
 TOO_LONG = "address is too long"
+NOON = datetime(2026, 12, 1, 20, 0, tzinfo=UTC)
 
 
 def _refusal(raw, field=None):
@@ -68,6 +74,10 @@ def test_a_channel_the_address_cannot_take_is_a_mismatch_naming_both():
     with pytest.raises(ChannelAddressMismatch) as err:
         check_channel(Address("+14155550123", "phone"), "email", field="channels[1]")
     assert err.value.message == "channel email cannot reach a phone address" and err.value.field == "channels[1]"
+    with pytest.raises(ChannelAddressMismatch) as err:  # the decision asks the same of its question
+        decide(Question("+14155550123", "phone", "email", "marketing", "default", NOON), ContactFacts("+14155550123", "phone"),
+               DEFAULT_POLICY)
+    assert (err.value.message, err.value.field) == ("channel email cannot reach a phone address", "channel")
 
 
 @pytest.mark.parametrize("value", ["123456", "1234567", "+2901234", "+14155550123", "+442079460958"])

@@ -33,3 +33,18 @@ def test_a_wall_time_that_happens_twice_opens_at_its_first_reading():
     got = qh.openings(NY, ts("2026-11-01T00:00:00Z"), ts("2026-11-02T00:00:00Z"), ALL_DAY,
                       hours("01:15", "01:45", days=("sun",)))
     assert {ts("2026-11-01T05:15:00Z"), ts("2026-11-01T06:15:00Z")} <= set(got)
+
+
+def test_a_dst_jump_is_found_to_the_second_whatever_second_the_span_starts_on():
+    for start in ("2026-03-07T00:00:01Z", "2026-03-07T00:00:04Z", "2026-03-07T00:00:09Z"):
+        got = qh.openings(NY, ts(start), ts("2026-03-10T00:00:00Z"), DEFAULT_POLICY)
+        assert ts("2026-03-08T07:00:00Z") in got and ts("2026-03-08T07:00:01Z") not in got, start
+
+
+def test_a_window_past_midnight_opens_at_its_start_and_shuts_at_its_end():
+    night = with_overrides(DEFAULT_POLICY, {"quiet_hours_start": "20:00", "quiet_hours_end": "02:00"})
+    la = Whereabouts(zones=("America/Los_Angeles",))
+    assert not qh.is_quiet(ts("2026-12-02T04:00:00Z"), la, night)  # 20:00 local: open
+    assert qh.is_quiet(ts("2026-12-02T03:59:59Z"), la, night)
+    assert not qh.is_quiet(ts("2026-12-02T09:59:59Z"), la, night)  # 01:59:59
+    assert qh.is_quiet(ts("2026-12-02T10:00:00Z"), la, night)  # 02:00: shut
