@@ -248,7 +248,7 @@ def _change(m: Mutant) -> Change:
 
 # --- equivalent mutants, as docs/testing.md lists them ------------------------------------------
 
-_EQUIVALENT = re.compile(r"^- `(?P<function>[\w.ǁ*]+)`: `(?P<old>.*)` → `(?P<new>.*)`")
+_EQUIVALENT = re.compile(r"^- `(?P<function>[\w.ǁ*]+)`: `(?P<old>.*)` → `(?P<new>.*?)`(?: — |$)")
 
 
 @dataclass(frozen=True)
