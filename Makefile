@@ -32,7 +32,7 @@ NONE_OK := || test $$? -eq 5
 TIME_TRAVEL ?= +400d
 
 .PHONY: help venv run test lint typecheck test-unit test-moto test-template test-dynamodb-local test-acceptance \
-        test-time-travel faketime bench dynamodb-local clean distclean
+        test-time-travel faketime bench dynamodb-local clean distclean mutation test-mutation-sample
 
 help:
 	@echo "make run                  the API on http://127.0.0.1:$${PORT:-3000} over moto (keys: local-admin, local-dialer)"
@@ -40,11 +40,13 @@ help:
 	@echo "  make lint               ruff on functions, infra and tests"
 	@echo "  make typecheck          mypy on functions/registry and infra"
 	@echo "  make test-unit          unit and property tests (no AWS emulator)"
+	@echo "  make test-mutation-sample  a fixed sample of the domain's mutants: each killed by tests/unit or equivalent"
 	@echo "  make test-moto          the other tests in tests/, DynamoDB on a moto server"
 	@echo "  make test-template      cfn-lint and the SAM translator on template.yaml"
 	@echo "  make test-dynamodb-local  the -m dynamodb tests against DynamoDB Local"
 	@echo "  make test-time-travel   the unit and moto stages again with the clock $(TIME_TRAVEL) ahead (faketime)"
 	@echo "  make test-acceptance    ../shared/acceptance against a fresh local stack"
+	@echo "make mutation             mutation testing of functions/registry/domain: score and survivors (FRESH=1: anew)"
 	@echo "make bench | dynamodb-local | venv | clean | distclean"
 
 venv: $(DEV_STAMP)
@@ -62,7 +64,8 @@ $(DEV_STAMP): pyproject.toml
 run: $(LOCAL_STAMP)
 	$(PY) -m infra.local_stack
 
-test: dynamodb-local lint typecheck test-unit test-moto test-time-travel test-template test-dynamodb-local test-acceptance
+test: dynamodb-local lint typecheck test-unit test-mutation-sample test-moto test-time-travel test-template test-dynamodb-local \
+      test-acceptance
 	@echo "== all test stages passed =="
 
 lint: $(DEV_STAMP)
@@ -77,6 +80,18 @@ test-unit: $(DEV_STAMP)
 	@echo "== unit and property tests =="
 	@if [ -z "$(UNIT_TESTS)" ]; then echo "no tests/unit or tests/property yet"; else \
 	  $(PYTEST) $(XDIST) $(UNIT_TESTS) $(NONE_OK); fi
+
+# Mutation testing (docs/testing.md): every mutant of the domain, judged by the unit and property
+# tests; mutmut keeps its verdicts in mutants/ and tests again only what changed.
+mutation: $(DEV_STAMP)
+	@echo "== mutation testing of functions/registry/domain (mutmut, infra/mutation.py) =="
+	$(PY) -m infra.mutation run $(if $(filter-out 0,$(FRESH)),--fresh)
+
+# The same, bounded: a fixed seed's sample of the domain's mutants, judged by tests/unit, so the
+# score cannot fall silently. A survivor must be killed or listed as equivalent in docs/testing.md.
+test-mutation-sample: $(DEV_STAMP)
+	@echo "== a fixed sample of the domain's mutants (docs/testing.md) =="
+	$(PY) -m infra.mutation sample
 
 test-moto: $(DEV_STAMP)
 	@echo "== storage, service, API and infra tests (moto server) =="

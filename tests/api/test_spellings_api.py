@@ -99,6 +99,8 @@ def test_a_phone_with_an_invisible_character_is_refused(both):
 @pytest.mark.parametrize("recorded, asked, canonical", [
     ("Acme", "acme ", "acme"), ("acme ", "ACME", "acme"), (" ACME ", "Acme", "acme"),
     ("Acme  Corp", "acme corp", "acme corp"), ("ＡＣＭＥ", "acme", "acme"), ("Straße", "STRASSE", "strasse"),
+    # issue 14: a tab or a line break around a brand was kept, making another brand that dodged its opt-outs
+    ("\tAcme", "acme", "acme"), ("acme", "ACME\r\n", "acme"), ("\n Acme Corp\t", "acme corp", "acme corp"),
 ])
 def test_an_opt_out_covers_every_spelling_of_the_brand(both, recorded, asked, canonical):
     phone = new_phone()

@@ -8,7 +8,8 @@ from registry.domain.errors import InvalidRequest, UnreadableRecord
 from registry.domain.policy import DEFAULT_POLICY, PolicyBook
 
 
-@pytest.mark.parametrize("raw", ["Acme", "acme", "acme ", " ACME", "ＡＣＭＥ", "\tacme\n".strip(), "AcMe"])
+# a tab or a line break around a brand is trimmed like a space (issue 14: "\tacme" was a brand of its own)
+@pytest.mark.parametrize("raw", ["Acme", "acme", "acme ", " ACME", "ＡＣＭＥ", "\tacme\n", "acme\r\n", "\u3000acme", "AcMe"])
 def test_spellings_of_one_brand_are_one_brand(raw):
     assert normalise_brand(raw) == "acme"
 
@@ -41,6 +42,7 @@ def test_normalising_twice_changes_nothing():
 
 def test_brands_stored_before_normalising_are_read_in_the_canonical_spelling():
     assert stored_brand("Acme") == "acme" and stored_brand("acme ") == "acme" and stored_brand("*") == "*"
+    assert stored_brand("\tAcme\n") == "acme"
     with pytest.raises(UnreadableRecord):
         stored_brand(7)
 

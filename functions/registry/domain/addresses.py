@@ -75,10 +75,10 @@ def _email(text: str, field: str) -> str:
         raise InvalidAddress("not a valid email address", field)
     local, _, domain = text.rpartition("@")
     try:
-        ascii_domain = idna.encode(domain, uts46=True, std3_rules=True, transitional=False).decode("ascii")
+        ascii_domain = idna.encode(domain, uts46=True, std3_rules=True).decode("ascii")
     except (idna.IDNAError, UnicodeError, ValueError):
         raise InvalidAddress("not a valid email address: the domain is not a valid host name", field) from None
-    if domain.endswith(".") or ascii_domain.endswith("."):
+    if ascii_domain.endswith("."):  # kept by the ASCII form, as is an ideographic full stop made a dot
         raise InvalidAddress("not a valid email address: the domain ends with a dot", field)
     email = f"{unicodedata.normalize('NFC', local).lower()}@{ascii_domain.lower()}"
     if not _EMAIL.match(email):

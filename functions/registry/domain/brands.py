@@ -23,7 +23,7 @@ def normalise_brand(raw: object, field: str = "brand") -> str:
     bad = invisible_character(raw.strip(), allow_space=True)
     if bad is not None:
         raise InvalidRequest(f"brand contains an invisible or control character ({bad})", field)
-    brand = " ".join(part for part in fold(raw).split(" ") if part)
+    brand = _spelling(raw)
     if not brand:
         raise InvalidRequest("brand must not be empty", field)
     if len(brand) > MAX_BRAND_LENGTH:
@@ -38,4 +38,10 @@ def stored_brand(raw: object) -> str:
         raise UnreadableRecord("a stored record could not be read")
     if raw == EVERY_BRAND:
         return raw
-    return " ".join(part for part in fold(raw).split(" ") if part) or raw
+    return _spelling(raw) or raw
+
+
+def _spelling(raw: str) -> str:
+    """Trimmed of every kind of white space around it (a tab or a line break too: issue 14 found
+    ``"\\tacme"`` kept as a brand of its own), folded, inner runs of spaces made one."""
+    return " ".join(part for part in fold(raw.strip()).split(" ") if part)

@@ -14,7 +14,6 @@ from .facts import (
     Consent,
     ContactFacts,
     OptOut,
-    Preferences,
     ReassignedCheck,
     Reassignment,
     Relationship,
@@ -163,7 +162,7 @@ def strip_notes_until(facts: ContactFacts, erased_at: datetime) -> ContactFacts:
 
 
 def erase(facts: ContactFacts) -> ContactFacts:
-    """What erasure keeps: the opt-outs (without free-text notes), so the person stays suppressed."""
+    """What erasure keeps: the opt-outs (without free-text notes) and the list memberships, so the
+    person stays suppressed; everything else, preferences included, goes."""
     opt_outs = tuple(replace(o, note=None) for o in facts.opt_outs)
-    return ContactFacts(address="", kind=facts.kind, opt_outs=opt_outs, preferences=Preferences(),
-                        suppressions=facts.suppressions)
+    return ContactFacts(address="", kind=facts.kind, opt_outs=opt_outs, suppressions=facts.suppressions)

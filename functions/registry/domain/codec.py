@@ -211,4 +211,4 @@ def _read(raw: Any, kind: Any, optional: bool, marks: tuple[Any, ...]) -> Any:
 
 
 def _item(raw: Any, kind: Any) -> Any:
-    return raw if kind in (str, Any) else _read(raw, *_unwrap(kind))
+    return _read(raw, *_unwrap(kind))

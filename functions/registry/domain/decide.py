@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from . import frequency_cap, opt_out_confirmation, quiet_hours
-from .addresses import normalise
-from .errors import ChannelAddressMismatch, InvalidAddress, InvalidRequest
+from .errors import ChannelAddressMismatch, InvalidRequest
 from .facts import ContactFacts
 from .lead_temperature import lead_temperature
 from .location import Whereabouts, locate
@@ -246,7 +245,7 @@ def _next_allowed(q: Question, facts: ContactFacts, policy: Policy, where: Where
         candidates.update(quiet_hours.openings(where, q.at, horizon, policy, prefs.contact_hours))
     candidates.update(frequency_cap.expiries(facts.attempts, q.channel, q.purpose, q.brand, policy))
     if prefs.snooze_until is not None:
-        candidates.add(prefs.snooze_until.astimezone(UTC))
+        candidates.add(prefs.snooze_until)  # aware; the moment found is answered in UTC
     for moment in sorted(c for c in candidates if q.at <= c <= horizon):
         if not _defer_reasons(q, facts, policy, moment, where, messages=False):
             return moment.astimezone(UTC)
@@ -304,10 +303,8 @@ def _core(q: Question, facts: ContactFacts, policy: Policy, want_next: bool, whe
 
 
 def _kind_of(address: str) -> str:
-    try:
-        return normalise(address).kind
-    except InvalidAddress:
-        return "email" if "@" in address else "phone"
+    """A linked address's kind (stored normalised: an email has its @, a phone has none)."""
+    return "email" if "@" in address else "phone"
 
 
 def _known_addresses(q: Question, facts: ContactFacts,

@@ -96,6 +96,8 @@ class ScopeStatus:
     reassigned_at: datetime | None = None  # the latest reassignment of the number by ``at``
     voided: bool = False  # the reassignment is what denies: without it fewer reasons would
 
+    # The properties read rules kept in plain functions below: mutmut (make mutation) does not
+    # mutate a decorated function, and these are the rules the deny reasons come from.
     @property
     def opted_out(self) -> bool:
         return self.standing is Standing.OPTED_OUT
@@ -103,25 +105,13 @@ class ScopeStatus:
     @property
     def has_basis(self) -> bool:
         """Whether the policy's basis for the channel and purpose is met (an unknown rule never is)."""
-        if self.basis_rule == BASIS_NONE:
-            return True
-        if self.basis_rule == BASIS_CONSENT:
-            return self.consent is not None
-        if self.basis_rule == BASIS_CONSENT_OR_EBR:
-            return self.consent is not None or self.ebr is not None
-        return False
+        return _has_basis(self)
 
     @property
     def shown(self) -> Consent | OptOut | None:
         """The fact that decides the standing: the opt-out that stands, the consent in force, or the
         newest consent, which is not one."""
-        if self.standing is Standing.OPTED_OUT:
-            return self.opt_out
-        if self.standing is Standing.CONSENTED:
-            return self.consent
-        if self.standing in (Standing.EXPIRED, Standing.NOT_ACCEPTED, Standing.VOID):
-            return self.consents[0]
-        return None
+        return _shown(self)
 
     @property
     def needs_written(self) -> bool:
@@ -137,20 +127,44 @@ class ScopeStatus:
     @property
     def deny_codes(self) -> tuple[DenyReason, ...]:
         """The deny reasons of the scope, in the contract's order (``vocabulary.DENY_REASONS``)."""
-        codes = []
-        if self.opted_out:
-            codes.append(DenyReason.OPTED_OUT)
-        if self.lists:
-            codes.append(DenyReason.ON_SUPPRESSION_LIST)
-        if not self.has_basis:
-            codes.append(DenyReason.NO_CONSENT)
-        if self.undelivered is not None:
-            codes.append(DenyReason.UNDELIVERABLE)
-        if (self.written_needed and self.written is None) or self.list_needs_written:
-            codes.append(DenyReason.WRITTEN_CONSENT_REQUIRED)
-        if self.voided:
-            codes.append(DenyReason.CONSENT_VOID)
-        return tuple(codes)
+        return _deny_codes(self)
+
+
+def _has_basis(status: ScopeStatus) -> bool:
+    if status.basis_rule == BASIS_NONE:
+        return True
+    if status.basis_rule == BASIS_CONSENT:
+        return status.consent is not None
+    if status.basis_rule == BASIS_CONSENT_OR_EBR:
+        return status.consent is not None or status.ebr is not None
+    return False
+
+
+def _shown(status: ScopeStatus) -> Consent | OptOut | None:
+    if status.standing is Standing.OPTED_OUT:
+        return status.opt_out
+    if status.standing is Standing.CONSENTED:
+        return status.consent
+    if status.standing in (Standing.EXPIRED, Standing.NOT_ACCEPTED, Standing.VOID):
+        return status.consents[0]
+    return None
+
+
+def _deny_codes(status: ScopeStatus) -> tuple[DenyReason, ...]:
+    codes = []
+    if status.opted_out:
+        codes.append(DenyReason.OPTED_OUT)
+    if status.lists:
+        codes.append(DenyReason.ON_SUPPRESSION_LIST)
+    if not status.has_basis:
+        codes.append(DenyReason.NO_CONSENT)
+    if status.undelivered is not None:
+        codes.append(DenyReason.UNDELIVERABLE)
+    if (status.written_needed and status.written is None) or status.list_needs_written:
+        codes.append(DenyReason.WRITTEN_CONSENT_REQUIRED)
+    if status.voided:
+        codes.append(DenyReason.CONSENT_VOID)
+    return tuple(codes)
 
 
 # --- coverage and acceptance -------------------------------------------------------------------

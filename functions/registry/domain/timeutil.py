@@ -61,15 +61,13 @@ def format_instant(value: datetime | None) -> str | None:
     """The form responses use: UTC with Z, fractions only when there are any."""
     if value is None:
         return None
-    value = value.astimezone(UTC)
-    if value.microsecond:
+    if value.microsecond:  # the same in every zone; _fixed writes the rest in UTC
         return f"{_fixed(value)}.{value.microsecond:06d}Z"
     return f"{_fixed(value)}Z"
 
 
 def sortable_instant(value: datetime) -> str:
     """Fixed-width UTC text that sorts as time does (for sort keys and stored state)."""
-    value = value.astimezone(UTC)
     return f"{_fixed(value)}.{value.microsecond:06d}Z"
 
 

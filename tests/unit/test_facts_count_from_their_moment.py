@@ -1,0 +1,29 @@
+"""A fact counts from its own moment on (contract: "consents, opt-outs, relationships and attempts
+count only if their occurred_at is at or before at"): at that very moment it counts, a second
+before it does not, and a report dated later says nothing about now."""
+from __future__ import annotations
+
+from builders import ask, attempt, codes, consent, facts, undeliverable
+
+AT = "2026-12-01T20:00:00Z"
+LATER = "2026-12-01T20:00:01Z"
+PHONE_CONSENT = [consent(channels=("call", "sms"), purposes="informational")]
+
+
+def test_a_disconnected_report_counts_at_its_moment_and_not_before():
+    f = facts(consents=PHONE_CONSENT, attempts=[attempt(at=AT, outcome="disconnected")])
+    assert "undeliverable" in codes(ask(f, purpose="informational", at=AT))
+    assert "undeliverable" not in codes(ask(f, purpose="informational", at="2026-12-01T19:59:59Z"))
+
+
+def test_an_undeliverable_report_counts_at_its_moment_and_not_before():
+    f = facts(consents=PHONE_CONSENT, undeliverable=[undeliverable(channels=("call",), at=AT, reason="disconnected")])
+    assert "undeliverable" in codes(ask(f, purpose="informational", at=AT))
+    assert "undeliverable" not in codes(ask(f, purpose="informational", at="2026-12-01T19:59:59Z"))
+
+
+def test_an_attempt_that_got_through_later_does_not_lift_a_report_now():
+    f = facts(consents=PHONE_CONSENT, attempts=[attempt(at="2026-11-25T12:00:00Z", outcome="disconnected"),
+                                                attempt(at=LATER, outcome="answered")])
+    assert "undeliverable" in codes(ask(f, purpose="informational", at=AT))
+    assert "undeliverable" not in codes(ask(f, purpose="informational", at="2026-12-01T20:00:02Z"))
