@@ -104,11 +104,12 @@ def aws_endpoint():
 
 @pytest.fixture(scope="session")
 def dynamodb_endpoint(request):
-    """DynamoDB Local if AWS_ENDPOINT_URL_DYNAMODB was set before the session, else moto."""
+    """DynamoDB Local if AWS_ENDPOINT_URL_DYNAMODB was set before the session, else moto. The other
+    services (SSM for brand secrets, ...) are moto's either way: AWS_ENDPOINT_URL points at it."""
+    url = request.getfixturevalue("aws_endpoint")
     if _EXTERNAL_DYNAMODB:
         yield _EXTERNAL_DYNAMODB
         return
-    url = request.getfixturevalue("aws_endpoint")
     os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = url
     try:
         yield url
