@@ -3,7 +3,7 @@ count only if their occurred_at is at or before at"): at that very moment it cou
 before it does not, and a report dated later says nothing about now."""
 from __future__ import annotations
 
-from builders import ask, attempt, codes, consent, facts, undeliverable
+from builders import ask, attempt, codes, consent, facts, opt_out, undeliverable
 
 AT = "2026-12-01T20:00:00Z"
 LATER = "2026-12-01T20:00:01Z"
@@ -27,3 +27,9 @@ def test_an_attempt_that_got_through_later_does_not_lift_a_report_now():
                                                 attempt(at=LATER, outcome="answered")])
     assert "undeliverable" in codes(ask(f, purpose="informational", at=AT))
     assert "undeliverable" not in codes(ask(f, purpose="informational", at="2026-12-01T20:00:02Z"))
+
+
+def test_an_opt_out_counts_at_its_own_moment():
+    f = facts(consents=[consent(at="2026-11-01T12:00:00Z")], opt_outs=[opt_out(at=AT)])
+    assert "opted_out" in codes(ask(f, at=AT))
+    assert ask(f, at="2026-12-01T19:59:59Z").decision == "allow"

@@ -5,8 +5,10 @@ from __future__ import annotations
 import base64
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from registry.domain import link_tokens
-from registry.domain.link_tokens import PAGE, sign, verify
+from registry.domain.link_tokens import PAGE, InvalidToken, sign, verify
 
 KEY = b"unit-test-link-key"
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -39,3 +41,10 @@ def test_bytes_whose_text_ends_in_x_keep_it():
     data = base64.urlsafe_b64decode("AAAX")  # three bytes whose text is AAAX
     assert link_tokens.b64(data) == "AAAX"
     assert link_tokens.b64(b"\x00") == "AA"  # the padding goes, nothing else
+
+
+@pytest.mark.parametrize("payload", ["ééé", "AA\u200bA", "A/A+", "AAA="])
+def test_a_payload_outside_base64url_is_an_invalid_token_not_an_error(payload):
+    """Refused as malformed before its MAC is computed (which would need it in ASCII)."""
+    with pytest.raises(InvalidToken):
+        verify(KEY, f"{payload}." + "A" * 43, PAGE, NOW)

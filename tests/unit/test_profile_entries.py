@@ -62,3 +62,10 @@ def test_a_deny_reason_without_a_page_status_is_named_in_the_error():
     with pytest.raises(NoPageStatus) as err:
         page_status(status)
     assert "'a_rule_of_the_future'" in str(err.value)
+
+
+def test_every_consent_and_opt_out_names_its_scopes():
+    f = facts(consents=[consent(channels="call"), consent(channels="sms", brand="acme")],
+              opt_outs=[opt_out(channels="call", purposes="informational"), opt_out(channels="sms", purposes="marketing")])
+    assert _scopes(f) == [("call", "informational", "default"), ("call", "marketing", "default"),
+                          ("sms", "marketing", "acme"), ("sms", "marketing", "default")]

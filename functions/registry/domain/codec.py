@@ -64,8 +64,7 @@ class _Field:
     kind: Any  # the type without Annotated / Optional
     optional: bool  # ``X | None``
     marks: tuple[Any, ...]  # Annotated metadata
-    has_default: bool
-    default: Callable[[], Any]
+    default: Callable[[], Any] | None  # None: no default, the field must be stored
 
 
 _NO_DEFAULT = cast(Any, dataclasses.MISSING)
@@ -105,22 +104,17 @@ def _fields_of(cls: type) -> tuple[_Field, ...]:
     out = []
     for f in dataclasses.fields(cls):
         kind, optional, marks = _unwrap(hints[f.name])
+        default: Callable[[], Any] | None = None
         if f.default is not _NO_DEFAULT:
-            default: Callable[[], Any] = _const(f.default)
+            default = _const(f.default)
         elif f.default_factory is not _NO_DEFAULT:
             default = cast(Callable[[], Any], f.default_factory)
-        else:
-            default = _missing
-        out.append(_Field(f.name, kind, optional, marks, default is not _missing, default))
+        out.append(_Field(f.name, kind, optional, marks, default))
     return tuple(out)
 
 
 def _const(value: Any) -> Callable[[], Any]:
     return lambda: value
-
-
-def _missing() -> Any:
-    raise KeyError("no default")
 
 
 def _mark(marks: tuple[Any, ...], kind: type[T]) -> T | None:
@@ -161,7 +155,7 @@ def from_document(cls: type[T], doc: Mapping[str, Any]) -> T:
     """The fact a stored document holds (see the module text for the rules)."""
     values: dict[str, Any] = {}
     for f in _fields(cls):
-        if not f.has_default:
+        if f.default is None:
             values[f.name] = _read(doc[f.name], f.kind, f.optional, f.marks)
             continue
         raw = doc.get(f.name)
