@@ -3,7 +3,7 @@ SMALL shared pools so that the rules' edges come up in most runs, not one draw i
 
 - The question's moment ``at`` is a local wall time in one of the contact's own zones, on a
   handful of days (both 2026-27 US DST changes, Lord Howe's half-hour one, a weekday, a
-  Saturday), at a handful of clock readings: 07:59:59, 08:00, noon, 20:59:59, 21:00, and the
+  Saturday), at a handful of clock readings: 07:59:59, 08:00, 08:15, noon, 20:59:59, 21:00, and the
   small hours a DST change repeats or skips. Quiet hours' both edges are hit exactly.
 - Every other instant is one of a few offsets FROM ``at``: exactly ``at``, a second after, an
   hour and two days before; an attempt also exactly 7 days before (no longer counted) and 7
@@ -40,9 +40,12 @@ from registry.domain.facts import (
     Undeliverable,
 )
 
-# One zone each (Los Angeles, New York), two zones an hour apart (Alaska: Adak and Anchorage),
-# no zone at all (+979, a non-geographic number), and an email.
-ADDRESSES = ("+14155550123", "+12125550123", "+19075550123", "+97912345678", "person@example.com")
+# One zone each (Los Angeles, New York), two zones an hour apart (Alaska: Adak and Anchorage; twice
+# as often: where "in every zone" bites), no zone at all (+979, a non-geographic number), and an
+# email (twice as often: the only channel where a bought list is a basis, so where its never
+# lifting an opt-out shows).
+ADDRESSES = ("+14155550123", "+12125550123", "+19075550123", "+19075550123", "+97912345678",
+             "person@example.com", "person@example.com")
 BRANDS = ("default", "acme")
 # Their own zone (replaces the number's), a half-hour offset, a half-hour DST, a name no machine knows.
 TIMEZONES = (None, None, "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe", "Mars/Olympus_Mons")
@@ -51,7 +54,7 @@ DAYS = (date(2026, 11, 1),  # US clocks go back at 02:00 (a Sunday)
         date(2026, 10, 4),  # Lord Howe goes forward half an hour at 02:00
         date(2026, 12, 2),  # a Wednesday
         date(2027, 1, 9))  # a Saturday
-CLOCKS = (time(7, 59, 59), time(8), time(12), time(20, 59, 59), time(21), time(1, 30), time(2, 30))
+CLOCKS = (time(7, 59, 59), time(8), time(8, 15), time(12), time(20, 59, 59), time(21), time(1, 30), time(2, 30))
 
 SECOND, HOUR, DAY, WEEK = timedelta(seconds=1), timedelta(hours=1), timedelta(days=1), timedelta(days=7)
 # When a consent or an opt-out was given, relative to the question's moment (+1 s: not yet).
@@ -62,12 +65,17 @@ SNOOZED = (None, None, None, -SECOND, timedelta(0), SECOND, HOUR, 2 * DAY, 40 * 
 REPORTED = (-2 * DAY, -HOUR, timedelta(0), SECOND)
 # A relationship N calendar months before: its EBR (inquiry 3 months, transaction 18) ends at ``at``.
 RELATED = ("-3 months", "-18 months", "-3 months +1s", -2 * DAY, SECOND)
-CONSENT_SOURCES = ("web_form", "web_form", "agent", "purchased_list", "import")
+CONSENT_SOURCES = ("web_form", "web_form", "agent", "purchased_list", "purchased_list", "import")
 OPT_OUT_SOURCES = ("sms_keyword", "agent", "preference_center")
 
-_HOUR_CLOCKS = (time(8), time(9), time(12), time(20), time(21), time(2))
-_DAY_SETS = (frozenset(), frozenset({"mon", "tue", "wed", "thu", "fri"}), frozenset({"sat", "sun"}),
-             frozenset({"sun"}), frozenset({"mon", "tue", "wed", "thu", "fri", "sat", "sun"}))
+# Contact hours' starts and ends; one time in three an evening start and a morning end: a window
+# past midnight that still holds at 08:00 (and 08:15) and belongs to the day before.
+_HOUR_STARTS = (time(8), time(9), time(12), time(20), time(21))
+_HOUR_ENDS = (time(9), time(12), time(21), time(2), time(8, 30))
+# Contact-hours days: every day (empty), weekdays, and days that hold one of the pool's days (three
+# Sundays, a Saturday, a Wednesday) but not the day before it, or the other way round.
+_DAY_SETS = (frozenset(), frozenset({"mon", "tue", "wed", "thu", "fri"}), frozenset({"sat"}), frozenset({"sun"}),
+             frozenset({"sat", "sun"}))
 
 
 def kind_of(address: str) -> str:
@@ -123,27 +131,28 @@ def _shapes(kind: str, channel: str, purpose: str, brand: str):
         return st.tuples(*scope, st.sampled_from(OPT_OUT_SOURCES), _moments(SAID))
 
     attempt_here = st.tuples(st.just(channel), st.just(purpose), st.just(brand))
+    attempt_near = st.tuples(st.just(channel), st.just(purpose), st.sampled_from(BRANDS))  # another brand's, often
     attempt_any = st.tuples(st.sampled_from(channels), st.sampled_from(("marketing", "informational")),
                             st.sampled_from(BRANDS))
     outcomes = st.sampled_from(("answered", "no_answer", "voicemail", "busy", "delivered", "failed",
                                 "disconnected" if kind == "phone" else "bounced"))
-    hours = st.builds(ContactHours, start=st.sampled_from(_HOUR_CLOCKS), end=st.sampled_from(_HOUR_CLOCKS),
-                      days=st.sampled_from(_DAY_SETS))
     return {
         # two in three consents and opt-outs name the question's own scope
         "consents": _slots(3, st.one_of(consent(mine), consent(mine), consent(anywhere))),
         "opt_outs": _slots(3, st.one_of(opt_out(mine), opt_out(mine), opt_out(everywhere))),
-        # up to five attempts in the question's scope (three counted reach the cap), two anywhere
+        # up to five attempts in the question's scope (three counted reach the cap), two of its channel and
+        # purpose for either brand (another brand's never count), one anywhere
         "attempts": st.tuples(_slots(5, st.tuples(attempt_here, _moments(ATTEMPTED), outcomes), odds=2),
-                              _slots(2, st.tuples(attempt_any, _moments(ATTEMPTED), outcomes))).map(
-                                  lambda both: both[0] + both[1]),
+                              _slots(2, st.tuples(attempt_near, _moments(ATTEMPTED), outcomes)),
+                              _slots(1, st.tuples(attempt_any, _moments(ATTEMPTED), outcomes))).map(
+                                  lambda parts: parts[0] + parts[1] + parts[2]),
         "relationships": _slots(2, st.tuples(st.sampled_from(("inquiry", "transaction")), st.sampled_from(BRANDS),
                                              _moments(RELATED))),
         "undeliverable": _slots(1, st.tuples(_some(channels), _moments(REPORTED),
                                              st.sampled_from(("hard_bounce", "disconnected")))),
         "suppressions": _slots(1, memberships()),
         "preferred": st.none() | st.sampled_from(("call", "sms", "email")),
-        "hours": st.none() | st.none() | hours,
+        "hours": st.none() | contact_hours(),
         "snooze": _moments(SNOOZED),
     }
 
@@ -153,6 +162,16 @@ def _slots(n: int, element, odds: int = 1):
     four come up often); they shrink away one by one."""
     slot = st.one_of(st.none(), *[element] * odds)
     return st.tuples(*[slot] * n).map(lambda drawn: [e for e in drawn if e is not None])
+
+
+@cache
+def contact_hours():
+    """A contact's own hours; half the time past midnight into the morning."""
+    any_hours = st.builds(ContactHours, start=st.sampled_from(_HOUR_STARTS), end=st.sampled_from(_HOUR_ENDS),
+                          days=st.sampled_from(_DAY_SETS))
+    overnight = st.builds(ContactHours, start=st.sampled_from((time(20), time(21))),
+                          end=st.sampled_from((time(8, 30), time(9), time(12))), days=st.sampled_from(_DAY_SETS))
+    return any_hours | overnight
 
 
 @cache
@@ -166,10 +185,13 @@ def moment_of(day: date, clock: time, zone: str) -> datetime:
     return datetime.combine(day, clock, tzinfo=ZoneInfo(zone)).astimezone(UTC)
 
 
+PHONES = tuple(a for a in dict.fromkeys(ADDRESSES) if a.startswith("+") and a != "+97912345678")  # with zones
+
+
 @st.composite
-def cases(draw):
+def cases(draw, addresses=ADDRESSES):
     """(question, facts): one question and the facts of the address it asks about."""
-    address = draw(st.sampled_from(ADDRESSES))
+    address = draw(st.sampled_from(addresses))
     kind = kind_of(address)
     timezone = draw(st.sampled_from(TIMEZONES))
     where = zones(address, kind, timezone) or ("America/New_York",)

@@ -274,13 +274,18 @@ def test_cached_key_survives_an_outage_until_the_ttl(clock):
 def test_logs_never_contain_raw_keys(caplog):
     caplog.set_level("DEBUG")
     raw, principal = create_key(unique("logged"), ["lookup"])
-    authenticate(raw)
+    assert authenticate(raw) == principal
     with pytest.raises(Unauthorized):
         authenticate("cr_not-a-real-key-at-all")
-    revoke_key(principal.key_id)
+    revoked = revoke_key(principal.key_id)
+    assert revoked.key_id == principal.key_id and revoked.revoked_at is not None
+    with pytest.raises(Unauthorized):
+        authenticate(raw)  # the revocation took effect
     text = "\n".join(r.getMessage() + repr(r.__dict__) for r in caplog.records)
     assert raw not in text and "cr_not-a-real-key-at-all" not in text
-    assert principal.key_id in text
+    # the lines read are the ones these calls logged, naming the key by its id
+    messages = [(r.getMessage(), getattr(r, "key_id", None)) for r in caplog.records]
+    assert ("api key created", principal.key_id) in messages and ("api key revoked", principal.key_id) in messages
 
 
 def test_default_ttl_comes_from_settings():
