@@ -16,10 +16,10 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable, Mapping
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import AliasChoices, Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 _BASE_URL = re.compile(r"^https?://[A-Za-z0-9.\-]+(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~\-/]*)?$")
 
@@ -71,6 +71,20 @@ class Settings(BaseSettings):
     attempts_retention_days: int = 35
     idempotency_retention_days: int = 400
     history_page_size: int = Field(100, ge=1, le=1000)
+    # POST /webhooks/ses: the SNS topics whose messages are accepted (comma-separated ARNs, e.g. the
+    # topic SES publishes bounces and complaints to). Empty: every SNS message is refused (403):
+    # a stranger's own, validly signed topic must not post to the registry.
+    ses_topic_arns: Annotated[tuple[str, ...], NoDecode] = ()
+    # Fetching an SNS signing certificate (https://sns.<region>.amazonaws.com/...): bounded, then cached.
+    sns_certificate_timeout: float = Field(3.0, gt=0)
+
+    @field_validator("ses_topic_arns", mode="before")
+    @classmethod
+    def _topic_arns(cls, value: Any) -> Any:
+        """A comma-separated list (a CloudFormation CommaDelimitedList joined), blanks dropped."""
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
 
     @field_validator("public_base_url")
     @classmethod

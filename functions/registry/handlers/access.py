@@ -6,6 +6,9 @@ checks the scope of the route the router will actually choose.
   ``x-required-scope``, with the ``apiKey`` security requirement unless it is ``PUBLIC``) and
   adds a route middleware that checks it again inside the route.
   ``PUBLIC`` is a declaration too: health, the API description, the preference pages.
+  ``SIGNED`` declares a provider's webhook: no API key, because the request carries its own
+  credential (Twilio's ``X-Twilio-Signature``, an SNS message signature), which the route itself
+  verifies before it reads anything else, answering 403 when it does not hold.
   ``check_declared`` refuses to configure an app with a route that declares nothing.
 - ``gate`` runs before the resolver (Powertools validates a request before any middleware, and an
   unauthenticated caller must learn nothing about its body: 401 before 400). It takes the path
@@ -35,7 +38,9 @@ from .errors import error_body, http_status
 from .routing import NotCanonical, check_canonical, find_route, routes
 
 PUBLIC, LOOKUP, WRITE, ADMIN = "public", "lookup", "write", "admin"
-SCOPES = (PUBLIC, LOOKUP, WRITE, ADMIN)
+SIGNED = "signed"  # a provider's webhook: authenticated by its signature, checked in the route
+SCOPES = (PUBLIC, SIGNED, LOOKUP, WRITE, ADMIN)
+KEYLESS = (PUBLIC, SIGNED)  # the scopes no API key is asked for
 SCOPE_EXTENSION = "x-required-scope"
 API_KEY_SCHEME = "apiKey"  # the OpenAPI security scheme: the x-api-key header (see handlers.openapi)
 
@@ -55,13 +60,13 @@ class UndeclaredScope(RuntimeError):
 # --- declaring --------------------------------------------------------------------------------
 
 def requires(scope: str) -> dict[str, Any]:
-    """Route keyword arguments that declare the scope a route needs (or PUBLIC)."""
+    """Route keyword arguments that declare the scope a route needs (or PUBLIC, or SIGNED)."""
     if scope not in SCOPES:
         raise ValueError(f"unknown scope {scope!r}")
 
     def check_scope(app: Any, next_middleware: Any) -> Any:
         # Inside the chosen route: holds even if the gate and the router ever disagreed.
-        if scope != PUBLIC:
+        if scope not in KEYLESS:
             principal = current_principal.get()
             if principal is None:
                 raise Unauthorized("an API key is required in the x-api-key header")
@@ -70,7 +75,7 @@ def requires(scope: str) -> dict[str, Any]:
 
     check_scope.required_scope = scope  # type: ignore[attr-defined]
     declared: dict[str, Any] = {"openapi_extensions": {SCOPE_EXTENSION: scope}, "middlewares": [check_scope]}
-    if scope != PUBLIC:
+    if scope not in KEYLESS:
         declared["security"] = [{API_KEY_SCHEME: []}]
     return declared
 
@@ -112,7 +117,7 @@ def gate(app: Any, method: str, path: str | None, headers: Mapping[str, str], bo
     request_log.set_route(route.path if route is not None else None)
     scope = route_scope(route) if route is not None else None
     try:
-        if scope not in (None, PUBLIC):
+        if scope not in (None, *KEYLESS):
             principal = api_keys.authenticate(_header(headers, "x-api-key"))
             request_log.set_key(principal.key_id)
             api_keys.require_scope(principal, scope)

@@ -27,11 +27,22 @@ from . import openapi, request_log
 from .access import LOOKUP, check_declared, gate, lambda_event_gate, not_found, scope_for, treat_body_as_json
 from .errors import error_body, http_status, json_response, registry_error_response, validation_error_response
 from .observability import logger, metrics, tracer
-from .routes import brands, consent_requests, contacts, events, facts, health, permissions, preference_center, suppression_lists
-from .routing import NotCanonical, decode_once, install_rules
+from .routes import (
+    brands,
+    consent_requests,
+    contacts,
+    events,
+    facts,
+    health,
+    permissions,
+    preference_center,
+    suppression_lists,
+    webhooks,
+)
+from .routing import NotCanonical, decode_once, install_rules, raw_query
 
 ROUTERS = (health.router, permissions.router, facts.router, contacts.router, suppression_lists.router,
-           events.router, preference_center.router, brands.router, consent_requests.router)
+           events.router, preference_center.router, brands.router, consent_requests.router, webhooks.router)
 OPENAPI_PATH, DOCS_PATH = openapi.OPENAPI_PATH, openapi.DOCS_PATH
 
 
@@ -90,6 +101,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
 
 
 def _lambda_answer(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    raw_query.set(str(event.get("rawQueryString") or ""))
     refused = lambda_event_gate(app, event)
     if refused is not None:
         status, body = refused
@@ -175,6 +187,7 @@ async def _serve(resolver, scope, receive, send) -> None:
         name, text = key.decode("latin-1").lower(), value.decode("latin-1")
         headers[name] = f"{headers[name]},{text}" if name in headers else text
     path = _local_path(scope)
+    raw_query.set(scope.get("query_string", b"").decode("latin-1"))
     refused = gate(resolver, scope["method"], path, headers, len(body)) if path is not None else not_found()
     if refused is not None:
         await _send_json(send, *refused)

@@ -29,7 +29,7 @@ from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver
 from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn
 from aws_lambda_powertools.event_handler.openapi.swagger_ui import html as swagger_html
 
-from .access import API_KEY_SCHEME, PUBLIC, SCOPE_EXTENSION, requires
+from .access import API_KEY_SCHEME, KEYLESS, PUBLIC, SCOPE_EXTENSION, requires
 
 OPENAPI_PATH = "/v1/openapi.json"
 DOCS_PATH = "/v1/docs"
@@ -90,7 +90,7 @@ def document(app: ApiGatewayResolver) -> dict[str, Any]:
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
             responses.pop("422", None)
-            if operation.get(SCOPE_EXTENSION) not in (None, PUBLIC):
+            if operation.get(SCOPE_EXTENSION) not in (None, *KEYLESS):
                 for status, description in _GATE_ERRORS.items():
                     responses.setdefault(str(status), _error(description))
             if "requestBody" in operation:

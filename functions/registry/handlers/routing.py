@@ -20,6 +20,7 @@ number never do, which keeps ``/v1/contacts/{address}/history`` unambiguous).
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
@@ -28,6 +29,12 @@ _SEGMENT = r"[^/]+"
 # No '/' at all (a phone number, most emails), or an '@' after the last '/' and no '/' after it.
 _ADDRESS = r"(?:[^/]+|.*@[^/@]*)"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+# The query string exactly as the request carried it (API Gateway's ``rawQueryString``, ASGI's
+# ``query_string``): set by both hosts before the resolver runs. A signed URL (Twilio's) covers it
+# byte for byte; the parsed parameters would lose its order and spelling.
+raw_query: ContextVar[str] = ContextVar("raw_query", default="")
 
 
 class NotCanonical(ValueError):

@@ -132,6 +132,7 @@ class _Cache:
         self.seconds = seconds
         self._entries: dict[str, _Entry] = {}
         self._every: tuple[float, tuple[Brand, ...]] | None = None
+        self._tokens: dict[str, tuple[float, str | None]] = {}
         self._lock = threading.Lock()
 
     def every_brand(self) -> tuple[Brand, ...]:
@@ -153,9 +154,20 @@ class _Cache:
             self._entries[name] = entry
         return entry
 
+    def token(self, name: str) -> str | None:
+        made = self._tokens.get(name)
+        if made is not None and made[0] > time.monotonic():
+            return made[1]
+        with storage_failures("the registry could not read the brand's secret"):
+            token = brand_secrets.get_twilio_token(name)
+        with self._lock:
+            self._tokens[name] = (time.monotonic() + self.seconds, token)
+        return token
+
     def forget(self, name: str) -> None:
         with self._lock:
             self._entries.pop(name, None)
+            self._tokens.pop(name, None)
             self._every = None
 
 
@@ -171,6 +183,15 @@ def find(name: str) -> Brand:
 def policy_for(name: str) -> Policy:
     """The policy in force for a brand: the default, its overrides, its stop words; cached."""
     return _cache().get(name).rules
+
+
+def twilio_token(name: str) -> str | None:
+    """The brand's Twilio auth token (for its webhook), None when it has none (or no such brand is
+    stored). Cached like the brand: SSM is read only for a brand whose record says a token is set,
+    and at most once per ``brand_cache_seconds``. RegistryUnavailable if it cannot be read."""
+    if not find(name).twilio_auth_token_set:
+        return None
+    return _cache().token(name)
 
 
 def every_stop_word() -> tuple[str, ...]:

@@ -9,7 +9,6 @@ pages they open, outside /v1 so no API key is needed: the signed token is the cr
 A tampered token answers 403 and an expired (or erased) one 410: an HTML page for a browser
 (``Accept: text/html``), else the contract's JSON error; neither says whose link it was.
 """
-import re
 from datetime import date
 from email.parser import BytesParser
 from email.policy import HTTP
@@ -21,12 +20,11 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from pydantic import ConfigDict, Field
 
 from ...domain import link_tokens
-from ...domain.errors import Forbidden, Gone, InvalidRequest, RegistryError, RegistryUnavailable
+from ...domain.errors import Forbidden, Gone, InvalidRequest, RegistryError
 from ...domain.vocabulary import CHANNELS, DEFAULT_BRAND, PURPOSES, Purpose
 from ...services import preference_links
 from ...services.command_fields import AddressText, Brand, Strict
-from ...settings import get_settings
-from .. import page_texts
+from .. import page_texts, public_url
 from .. import preference_pages as pages
 from .. import responses as R
 from ..access import PUBLIC, WRITE, requires
@@ -38,7 +36,6 @@ router = Router()
 
 ONE_CLICK = {"List-Unsubscribe": "One-Click"}
 MAX_FORM_FIELDS = 200
-_API_ID = re.compile(r"^[a-z0-9]{1,32}$")
 
 
 class PreferenceLinkIn(Strict):
@@ -143,17 +140,8 @@ def _request_context() -> dict:
 
 
 def _base_url() -> str:
-    """Links are built from configuration only, never from the request's Host or forwarding
-    headers: ``REGISTRY_PUBLIC_BASE_URL``; without it, in AWS, the API's own default endpoint,
-    named by the API id API Gateway puts in the request context (a client cannot set it) and the
-    domain the template configures (``REGISTRY_API_DOMAIN``). Neither: 503, no link."""
-    settings = get_settings()
-    if settings.public_base_url:
-        return settings.public_base_url
-    api_id = str(_request_context().get("apiId") or "")
-    if settings.api_domain and _API_ID.match(api_id):
-        return f"https://{api_id}.{settings.api_domain}"
-    raise RegistryUnavailable("preference links are not configured (REGISTRY_PUBLIC_BASE_URL)")
+    """Links are built from configuration only (``handlers.public_url``)."""
+    return public_url.base_url(_request_context(), "preference links are")
 
 
 def _page_url(token: str) -> str:
