@@ -30,8 +30,14 @@ def _function_setting(template, function, name):
     return function.get(name, template["Globals"]["Function"].get(name))
 
 
+def _policies(function):
+    """The function's policy documents; a conditional one (``Fn::If``) as it is when it applies."""
+    return [policy["Fn::If"][1] if isinstance(policy, dict) and "Fn::If" in policy else policy
+            for policy in function["Policies"]]
+
+
 def _statements(function):
-    return [s for policy in function["Policies"] if isinstance(policy, dict)
+    return [s for policy in _policies(function) if isinstance(policy, dict)
             for s in policy.get("Statement", [])]
 
 
@@ -85,6 +91,7 @@ def test_function_environment(template):
     assert env["REGISTRY_ADDRESS_HASH_KEY_PARAMETER"] == {"Ref": "AddressHashKeyParameterName"}
     assert env["REGISTRY_LINK_SIGNING_KEY_PARAMETER"] == {"Ref": "LinkSigningKeyParameterName"}
     assert env["REGISTRY_BRAND_SECRETS_PREFIX"] == {"Ref": "BrandSecretsPrefix"}
+    assert env["REGISTRY_SES_TOPIC_ARNS"] == {"Fn::Join": [",", {"Ref": "SesTopicArns"}]}
     assert env["POWERTOOLS_SERVICE_NAME"] == "contact-registry"
     assert env["POWERTOOLS_METRICS_NAMESPACE"] == "ContactRegistry"
     assert "LOG_LEVEL" in env
@@ -121,7 +128,12 @@ def test_iam_is_least_privilege(function):
         for action in actions:
             by_service.setdefault(action.split(":")[0], []).append(statement)
 
-    assert set(by_service) == {"dynamodb", "ssm"}
+    assert set(by_service) == {"dynamodb", "ssm", "sns"}
+    # POST /webhooks/ses confirms subscriptions to the configured topics only, when there are any
+    (sns,) = by_service["sns"]
+    assert sns["Action"] == "sns:ConfirmSubscription" and sns["Resource"] == {"Ref": "SesTopicArns"}
+    (conditional,) = [p for p in function["Policies"] if "Fn::If" in p]
+    assert conditional["Fn::If"][0] == "HasSesTopics" and conditional["Fn::If"][2] == {"Ref": "AWS::NoValue"}
     dynamodb_actions = {a for s in by_service["dynamodb"] for a in s["Action"]}
     assert dynamodb_actions == TABLE_ITEM_ACTIONS
     assert all(s["Resource"] == {"Fn::GetAtt": ["RegistryTable", "Arn"]} for s in by_service["dynamodb"])
