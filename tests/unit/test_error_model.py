@@ -18,6 +18,7 @@ from registry.domain.errors import (
     InvalidAddress,
     InvalidRequest,
     NotFound,
+    NotVerified,
     RegistryError,
     RegistryUnavailable,
     TooLarge,
@@ -31,7 +32,7 @@ from registry.storage.errors import ConditionFailed, CorruptItem, StorageError, 
 EXPECTED = {
     InvalidRequest: 400, InvalidAddress: 400, ChannelAddressMismatch: 400, Unauthorized: 401, Forbidden: 403,
     NotFound: 404, Conflict: 409, ContactErased: 409, Gone: 410, TooLarge: 413, RegistryUnavailable: 503,
-    UnreadableRecord: 503, RegistryError: 400,
+    UnreadableRecord: 503, RegistryError: 400, NotVerified: 403,
 }
 
 
@@ -59,7 +60,7 @@ def test_the_contract_codes_are_unchanged():
         ChannelAddressMismatch: "channel_address_mismatch", Unauthorized: "unauthorized", Forbidden: "forbidden",
         NotFound: "not_found", Conflict: "conflict", ContactErased: "contact_erased", Gone: "gone",
         TooLarge: "payload_too_large", RegistryUnavailable: "registry_unavailable",
-        UnreadableRecord: "registry_unavailable", RegistryError: "invalid_request"}
+        UnreadableRecord: "registry_unavailable", RegistryError: "invalid_request", NotVerified: "forbidden"}
     assert Gone("expired", code="link_expired").code == "link_expired"  # a code of its own, same status
     assert http_status(Gone("expired", code="link_expired")) == 410
 

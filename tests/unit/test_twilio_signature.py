@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from registry.domain.errors import NotVerified
 from registry.services import twilio_webhooks
 
 TOKEN = "12345"
@@ -33,13 +34,13 @@ def test_twilios_documented_example_verifies(token):
     (URL, PARAMS, None),
 ])
 def test_any_change_does_not_verify(token, url, params, signature):
-    with pytest.raises(twilio_webhooks.NotVerified) as refused:
+    with pytest.raises(NotVerified) as refused:
         twilio_webhooks.verify("acme", url, params, signature)
     assert refused.value.code == "forbidden" and TOKEN not in refused.value.message
 
 
 def test_a_brand_without_a_token_does_not_verify(token):
-    with pytest.raises(twilio_webhooks.NotVerified):
+    with pytest.raises(NotVerified):
         twilio_webhooks.verify("globex", URL, PARAMS, DOCUMENTED_SIGNATURE)
 
 

@@ -60,6 +60,15 @@ class Forbidden(RegistryError):
     code = "forbidden"
 
 
+class NotVerified(Forbidden):
+    """A provider's webhook (Twilio, SNS) whose signature or sender did not verify: 403 with one
+    message whatever the cause; ``reason`` says which, for the log only."""
+
+    def __init__(self, message: str, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
 class Gone(RegistryError):
     """Something that existed and no longer does: an expired or revoked preference link."""
 

@@ -1,6 +1,6 @@
 """Amazon SNS messages posted to ``POST /webhooks/ses``: verified, then confirmed or read.
 
-``verify`` refuses (``Forbidden``, 403) unless all of these hold, in this order, so a refused
+``verify`` refuses (``NotVerified``, 403) unless all of these hold, in this order, so a refused
 message costs no network call:
 
 1. the topic is one configuration allows (``REGISTRY_SES_TOPIC_ARNS``; none set: every message is
@@ -30,7 +30,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from ..domain.errors import Forbidden
+from ..domain.errors import NotVerified
 from ..domain.sns_messages import SnsMessage, signing_certificate_problem, string_to_sign
 from ..settings import get_settings
 from ..storage import sns as store
@@ -44,38 +44,30 @@ _certificates: dict[str, x509.Certificate] = {}
 _lock = threading.Lock()
 
 
-class NotVerified(Forbidden):
-    """403: the message is not an allowed topic's, or not signed by SNS. ``reason`` is for the log;
-    the answer says only ``REFUSED``."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(REFUSED)
-        self.reason = reason
-
 
 def verify(message: SnsMessage) -> None:
     """None if the message is an allowed topic's and SNS signed it; else NotVerified."""
     if message.topic_arn not in get_settings().ses_topic_arns:
-        raise NotVerified("topic not allowed")
+        raise NotVerified(REFUSED, "topic not allowed")
     problem = signing_certificate_problem(message.signing_cert_url, message.topic_arn)
     if problem is not None:
-        raise NotVerified(problem)
+        raise NotVerified(REFUSED, problem)
     try:
         signature = base64.b64decode(message.signature, validate=True)
     except (binascii.Error, ValueError):
-        raise NotVerified("the signature is not base64") from None
+        raise NotVerified(REFUSED, "the signature is not base64") from None
     certificate = _certificate(message.signing_cert_url)
     now = datetime.now(UTC)
     if not certificate.not_valid_before_utc <= now <= certificate.not_valid_after_utc:
-        raise NotVerified("the signing certificate is not valid now")
+        raise NotVerified(REFUSED, "the signing certificate is not valid now")
     key = certificate.public_key()
     if not isinstance(key, rsa.RSAPublicKey):
-        raise NotVerified("the signing certificate's key is not RSA")
+        raise NotVerified(REFUSED, "the signing certificate's key is not RSA")
     try:
         key.verify(signature, string_to_sign(message).encode("utf-8"), padding.PKCS1v15(),
                    _HASHES[message.signature_version]())
     except InvalidSignature:
-        raise NotVerified("the signature does not verify") from None
+        raise NotVerified(REFUSED, "the signature does not verify") from None
 
 
 def confirm(message: SnsMessage) -> str:
@@ -94,7 +86,7 @@ def _certificate(url: str) -> x509.Certificate:
     try:
         certificate = x509.load_pem_x509_certificate(pem)
     except ValueError:
-        raise NotVerified("the signing certificate cannot be read") from None
+        raise NotVerified(REFUSED, "the signing certificate cannot be read") from None
     with _lock:
         if len(_certificates) >= MAX_CACHED_CERTIFICATES:
             _certificates.clear()

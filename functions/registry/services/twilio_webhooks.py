@@ -21,19 +21,12 @@ from collections.abc import Iterator, Mapping, Sequence
 
 from twilio.request_validator import RequestValidator
 
-from ..domain.errors import Conflict, Forbidden, InvalidRequest
+from ..domain.errors import Conflict, InvalidRequest, NotVerified
 from ..domain.vocabulary import EventAction
 from . import brands, events
 
 REFUSED = "the request's Twilio signature could not be verified"
 
-
-class NotVerified(Forbidden):
-    """403 with one message whatever the reason; ``reason`` is for the log only."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(REFUSED)
-        self.reason = reason
 
 
 class _Form:
@@ -54,18 +47,18 @@ def brand_name(raw: str) -> str:
     try:
         return brands.check_name(raw)
     except InvalidRequest:
-        raise NotVerified("not a brand") from None
+        raise NotVerified(REFUSED, "not a brand") from None
 
 
 def verify(brand: str, url: str, params: Mapping[str, Sequence[str]], signature: str | None) -> None:
     """None if Twilio signed this post for this URL with the brand's token; else NotVerified."""
     if not signature:
-        raise NotVerified("no X-Twilio-Signature")
+        raise NotVerified(REFUSED, "no X-Twilio-Signature")
     token = brands.twilio_token(brand)  # RegistryUnavailable (503) if it cannot be read
     if token is None:
-        raise NotVerified("the brand has no Twilio auth token")
+        raise NotVerified(REFUSED, "the brand has no Twilio auth token")
     if not RequestValidator(token).validate(url, _Form(params), signature):
-        raise NotVerified("the signature does not match")
+        raise NotVerified(REFUSED, "the signature does not match")
 
 
 def apply(envelope: events.Envelope) -> events.EventResult:

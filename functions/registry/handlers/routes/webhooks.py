@@ -25,7 +25,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from ...domain import ses_notifications, sns_messages
-from ...domain.errors import InvalidRequest, RegistryError, RegistryUnavailable
+from ...domain.errors import InvalidRequest, NotVerified, RegistryError, RegistryUnavailable
 from ...domain.timeutil import format_instant, utc_now
 from ...domain.vocabulary import EventAction
 from ...services import events
@@ -58,7 +58,7 @@ def post_twilio_sms(brand: str):
         name = twilio.brand_name(brand)
         form = _form()
         twilio.verify(name, _signed_url(), form, _header(SIGNATURE_HEADER))
-    except twilio.NotVerified as refused:
+    except NotVerified as refused:
         logger.warning("twilio webhook refused", extra={"brand": brand[:64], "reason": refused.reason})
         count("TwilioWebhookRefused")
         return _error(refused)
@@ -135,7 +135,7 @@ def post_ses():
     try:
         message = _sns_message()
         sns.verify(message)
-    except sns.NotVerified as refused:
+    except NotVerified as refused:
         logger.warning("sns message refused", extra={"reason": refused.reason})
         count("SnsMessageRefused")
         return _error(refused)
