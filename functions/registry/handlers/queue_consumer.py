@@ -45,12 +45,17 @@ class Redeliver(Exception):
     """Leave this message on the queue: SQS delivers it again (its events are idempotent)."""
 
 
-@logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return dict(process_partial_response(event=event, record_handler=handle_message, processor=processor,
-                                         context=context))
+    # The invocation's keys for this thread's lines only (not Logger's global keys, which
+    # inject_lambda_context sets): the local stack runs this beside the HTTP server, in one process.
+    logger.thread_safe_append_keys(function_name=context.function_name, function_request_id=context.aws_request_id)
+    try:
+        return dict(process_partial_response(event=event, record_handler=handle_message, processor=processor,
+                                             context=context))
+    finally:
+        logger.thread_safe_clear_keys()
 
 
 def handle_message(record: SQSRecord) -> None:
