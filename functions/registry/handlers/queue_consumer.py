@@ -10,7 +10,7 @@ Each message is read by ``queue_messages.envelopes`` and each event it carries i
   dropped). Its events already applied come back ``duplicate`` then;
 - a message that can never be read (not JSON, a bad envelope, invalid data, an unknown type, an
   id used for another fact): sent at once to the dead-letter queue with the error's code and
-  field (``storage.dead_letters``), and deleted here; receiving it again would only fail again.
+  field (``services.dead_letters``), and deleted here; receiving it again would only fail again.
   If it cannot be sent there (or no DLQ is configured), it is a batch item failure, and the
   queue's redrive policy takes it to the DLQ after ``maxReceiveCount`` receives.
 
@@ -27,9 +27,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ..domain.errors import RegistryError, RegistryUnavailable
-from ..services import events
-from ..storage import dead_letters
-from ..storage.errors import StorageError
+from ..services import dead_letters, events
 from .event_inputs import receive
 from .observability import count, logger, metrics, tracer
 from .queue_messages import envelopes
@@ -87,14 +85,14 @@ def _dead_letter(record: SQSRecord, error: RegistryError) -> None:
     takes it there after ``maxReceiveCount`` receives)."""
     extra = {"message_id": record.message_id, "error": error.code, "field": error.field}
     try:
-        dead_letters.send(record.body, {"registry_error": error.code, "registry_field": error.field or "",
+        dead_letters.set_aside(record.body, {"registry_error": error.code, "registry_field": error.field or "",
                                         "registry_source_message_id": record.message_id,
                                         "registry_source_queue": record.event_source_arn or ""},
                           _attributes(record))
-    except StorageError as err:
+    except RegistryUnavailable as err:
         count("QueueMessage_redelivered")
         logger.warning("unreadable queue message left for the redrive policy: the dead-letter queue could not "
-                       "be written", extra={**extra, "cause": repr(err)})
+                       "be written", extra={**extra, "cause": repr(err.__cause__)})
         raise Redeliver(record.message_id) from err
     count("QueueMessage_dead_lettered")
     logger.warning("unreadable queue message sent to the dead-letter queue", extra=extra)
