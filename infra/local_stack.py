@@ -1,9 +1,15 @@
 """`make run`: the registry's API on http://127.0.0.1:$PORT over an in-process moto server that
 holds the table, queue, bucket and event bus of template.yaml.
 
+The queue consumer runs as Lambda would run it: a thread (infra.queue_poller) long-polls the
+queue and hands each batch to ``registry.handlers.queue_consumer.lambda_handler``.
+
 Env: PORT (3000), MOTO_PORT (5050), AWS_ENDPOINT_URL_DYNAMODB (if set, that DynamoDB is used
 instead of moto's and the table is created there if missing), REGISTRY_PUBLIC_BASE_URL (the base
-of preference links; http://127.0.0.1:$PORT by default), LOG_LEVEL.
+of preference links; http://127.0.0.1:$PORT by default), LOCAL_QUEUE_VISIBILITY_TIMEOUT (seconds
+before a message the consumer failed is delivered again; the template's 180 by default: shorten
+it to watch the redrive policy move a message to the DLQ after maxReceiveCount receives),
+LOG_LEVEL.
 """
 from __future__ import annotations
 
@@ -27,6 +33,9 @@ QUEUE_NAME = "registry-events"
 DEAD_LETTER_QUEUE_NAME = "registry-events-dlq"
 BUCKET_NAME = "registry-imports"
 BUS_NAME = "registry"
+VISIBILITY_TIMEOUT_ENV = "LOCAL_QUEUE_VISIBILITY_TIMEOUT"
+# How long the consumer's long poll waits for a message: a message takes effect within about this.
+POLL_WAIT_SECONDS = 1
 
 log = logging.getLogger("infra.local_stack")
 
@@ -137,7 +146,7 @@ def provision(endpoint: str, dynamodb_endpoint: str | None = None) -> None:
     dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     redrive = {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": queue["RedrivePolicy"]["maxReceiveCount"]}
     queue_url = sqs.create_queue(QueueName=QUEUE_NAME, Attributes={
-        "VisibilityTimeout": str(queue["VisibilityTimeout"]),
+        "VisibilityTimeout": str(int(os.environ.get(VISIBILITY_TIMEOUT_ENV) or queue["VisibilityTimeout"])),
         "RedrivePolicy": json.dumps(redrive),
     })["QueueUrl"]
 
@@ -152,6 +161,7 @@ def provision(endpoint: str, dynamodb_endpoint: str | None = None) -> None:
         events.create_event_bus(Name=BUS_NAME)
 
     os.environ.setdefault("REGISTRY_EVENTS_QUEUE_URL", queue_url)
+    os.environ.setdefault("REGISTRY_EVENTS_DEAD_LETTER_QUEUE_URL", dlq_url)
     os.environ.setdefault("REGISTRY_IMPORT_BUCKET", BUCKET_NAME)
     os.environ.setdefault("REGISTRY_EVENT_BUS", BUS_NAME)
 
@@ -161,6 +171,20 @@ def seed_keys() -> None:
 
     for raw_key, name, scopes in LOCAL_KEYS:
         ensure_key(raw_key, name, scopes)
+
+
+def start_queue_consumer(endpoint: str) -> Any:
+    """The queue consumer, polling the events queue in a thread (stop it with ``.stop()``)."""
+    import boto3
+
+    from registry.handlers.queue_consumer import lambda_handler
+
+    from .queue_poller import QueuePoller
+
+    sqs = boto3.client("sqs", region_name=os.environ["AWS_DEFAULT_REGION"], endpoint_url=endpoint)
+    poller = QueuePoller(sqs, os.environ["REGISTRY_EVENTS_QUEUE_URL"], lambda_handler, wait_seconds=POLL_WAIT_SECONDS)
+    poller.start()
+    return poller
 
 
 def serve(host: str, port: int) -> None:
@@ -204,6 +228,7 @@ def _run() -> int:
         log.error("cannot start the AWS emulator: %s", err)
         return 1
     endpoint = moto.start()
+    poller = None
     try:
         os.environ["AWS_ENDPOINT_URL"] = endpoint
         dynamodb = os.environ.setdefault("AWS_ENDPOINT_URL_DYNAMODB", endpoint)
@@ -216,6 +241,10 @@ def _run() -> int:
         provision(endpoint, dynamodb)
         seed_keys()
         log.info("keys: local-admin (lookup, write, admin), local-dialer (lookup)")
+        log.info("AWS emulator at %s: queue %s (dead-letter queue %s), bucket %s, event bus %s",
+                 endpoint, QUEUE_NAME, DEAD_LETTER_QUEUE_NAME, BUCKET_NAME, BUS_NAME)
+        poller = start_queue_consumer(endpoint)
+        log.info("queue consumer polling %s", QUEUE_NAME)
         _publish(f"http://{host}:{port}", dynamodb)
         serve(host, port)
         return 0
@@ -224,6 +253,8 @@ def _run() -> int:
         # A second Ctrl-C must not interrupt the clean-up.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        if poller is not None:
+            poller.stop()
         moto.stop()
 
 

@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     # (never the request's Host). Without one, in AWS, links use the API's own default endpoint:
     # https://{the request context's apiId}.{api_domain}, api_domain being the template's
     # execute-api.{region}.{URL suffix}; with neither, no link can be issued (503).
+    # The queue consumer (handlers.queue_consumer) sends a message that can never be read straight
+    # to this dead-letter queue; without one, it leaves it to the queue's redrive policy.
+    events_dead_letter_queue_url: str | None = None
     link_signing_key: str | None = None
     link_signing_key_parameter: str | None = None
     public_base_url: str | None = None

@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def isolated_env(monkeypatch):
     """provision() sets env vars with setdefault; keep them out of other tests."""
-    for name in ("REGISTRY_EVENTS_QUEUE_URL", "REGISTRY_IMPORT_BUCKET", "REGISTRY_EVENT_BUS"):
+    for name in ("REGISTRY_EVENTS_QUEUE_URL", "REGISTRY_EVENTS_DEAD_LETTER_QUEUE_URL", "REGISTRY_IMPORT_BUCKET",
+                 "REGISTRY_EVENT_BUS"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("REGISTRY_TABLE", "registry-local-stack-check")
     return monkeypatch

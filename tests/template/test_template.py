@@ -54,7 +54,9 @@ def test_sam_translator_transforms_it(monkeypatch):
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     sam = load_template()
     # The translator wants packaged code (what `sam package` makes of the local CodeUri).
-    sam["Resources"]["ApiFunction"]["Properties"]["CodeUri"] = "s3://bucket/code.zip"
+    for definition in sam["Resources"].values():
+        if definition["Type"] == "AWS::Serverless::Function":
+            definition["Properties"]["CodeUri"] = "s3://bucket/code.zip"
     loader = mock.Mock()
     loader.load.return_value = {}  # no managed-policy lookups against IAM
     cfn = transform(sam, {}, loader)
@@ -64,6 +66,20 @@ def test_sam_translator_transforms_it(monkeypatch):
     assert resources["HttpApi"]["Type"] == "AWS::ApiGatewayV2::Api"
     role_policies = json.dumps(resources["ApiFunctionRole"]["Properties"]["Policies"])
     assert "dynamodb:Scan" not in role_policies and '"*"' not in role_policies
+
+    # The queue consumer: an event source mapping with partial batch failures, its own role.
+    assert resources["EventsConsumerFunction"]["Type"] == "AWS::Lambda::Function"
+    (mapping,) = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::Lambda::EventSourceMapping"]
+    assert mapping["EventSourceArn"] == {"Fn::GetAtt": ["EventsQueue", "Arn"]}
+    assert mapping["FunctionName"] == {"Ref": "EventsConsumerFunction"}
+    assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert mapping["ScalingConfig"]["MaximumConcurrency"] >= 2
+    consumer_role = resources["EventsConsumerFunctionRole"]["Properties"]
+    consumer_policies = json.dumps(consumer_role["Policies"])
+    assert "dynamodb:Scan" not in consumer_policies and '"*"' not in consumer_policies
+    assert "sqs:SendMessage" in consumer_policies and "BrandSecretsPrefix" not in consumer_policies
+    # SAM's own grant for reading the queue (ReceiveMessage, DeleteMessage, GetQueueAttributes).
+    assert any("AWSLambdaSQSQueueExecutionRole" in json.dumps(arn) for arn in consumer_role["ManagedPolicyArns"])
 
 
 def test_the_api_is_an_http_api(template):
@@ -162,3 +178,89 @@ def test_future_resources_are_declared(template):
 def test_outputs(template):
     assert {"ApiUrl", "TableName"} <= set(template["Outputs"])
     assert template["Outputs"]["TableName"]["Value"] == {"Ref": "RegistryTable"}
+
+
+# --- the events queue's consumer (issue 10) ----------------------------------------------------
+
+@pytest.fixture(scope="module")
+def consumer(template):
+    return resource("EventsConsumerFunction", template)["Properties"]
+
+
+def test_the_consumer_is_the_queue_consumer_handler(template, consumer):
+    import importlib
+
+    assert resource("EventsConsumerFunction", template)["Type"] == "AWS::Serverless::Function"
+    assert consumer["CodeUri"] == "functions/"
+    module, _, name = consumer["Handler"].rpartition(".")
+    assert module == "registry.handlers.queue_consumer"
+    assert callable(getattr(importlib.import_module(module), name))
+    for setting in ("Runtime", "Architectures", "MemorySize", "Tracing"):
+        assert setting not in consumer  # the Globals', as ApiFunction's
+    # Its own variable besides the Globals' (SAM merges the two).
+    assert consumer["Environment"]["Variables"] == {
+        "REGISTRY_EVENTS_DEAD_LETTER_QUEUE_URL": {"Ref": "EventsDeadLetterQueue"}}
+
+
+def test_the_consumer_reads_the_events_queue_with_partial_batch_failures(consumer):
+    (event,) = consumer["Events"].values()
+    assert event["Type"] == "SQS"
+    props = event["Properties"]
+    assert props["Queue"] == {"Fn::GetAtt": ["EventsQueue", "Arn"]}
+    assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert 1 <= props["BatchSize"] <= 10
+    # A message takes effect within a second or two: at most that long to fill a batch.
+    assert props["MaximumBatchingWindowInSeconds"] <= 2
+    assert 2 <= props["ScalingConfig"]["MaximumConcurrency"] <= 50
+
+
+def test_the_queue_outlasts_six_consumer_timeouts_and_redrives_to_the_dlq(template, consumer):
+    queue = resource("EventsQueue", template)["Properties"]
+    timeout = _function_setting(template, consumer, "Timeout")
+    assert queue["VisibilityTimeout"] >= 6 * timeout  # AWS's advice for an SQS event source
+    assert queue["RedrivePolicy"] == {"deadLetterTargetArn": {"Fn::GetAtt": ["EventsDeadLetterQueue", "Arn"]},
+                                      "maxReceiveCount": queue["RedrivePolicy"]["maxReceiveCount"]}
+    assert 2 <= queue["RedrivePolicy"]["maxReceiveCount"] <= 10
+    dlq = resource("EventsDeadLetterQueue", template)["Properties"]
+    assert dlq["MessageRetentionPeriod"] > queue["MessageRetentionPeriod"]  # a redriven message outlives its source's
+    assert queue["SqsManagedSseEnabled"] is True and dlq["SqsManagedSseEnabled"] is True
+
+
+def test_the_consumer_is_least_privilege(consumer):
+    statements = _statements(consumer)
+    assert all(s["Effect"] == "Allow" for s in statements)
+    granted: dict[str, list] = {}
+    for statement in statements:
+        actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        assert "*" not in json.dumps(statement["Resource"]) and "*" not in json.dumps(actions), statement
+        for action in actions:
+            granted.setdefault(action, []).append(statement["Resource"])
+    dynamodb = {a for a in granted if a.startswith("dynamodb:")}
+    assert dynamodb == TABLE_ITEM_ACTIONS
+    assert all(r == [{"Fn::GetAtt": ["RegistryTable", "Arn"]}] for a, r in granted.items() if a in dynamodb)
+    assert set(granted) - dynamodb == {"ssm:GetParameter", "sqs:SendMessage"}
+    (hash_key,) = granted["ssm:GetParameter"]
+    assert hash_key["Fn::Sub"].endswith(":parameter${AddressHashKeyParameterName}")
+    assert granted["sqs:SendMessage"] == [{"Fn::GetAtt": ["EventsDeadLetterQueue", "Arn"]}]
+    assert all(isinstance(policy, dict) for policy in consumer["Policies"])
+
+
+def test_the_consumer_has_a_log_group(template):
+    group = resource("EventsConsumerFunctionLogGroup", template)
+    assert group["Type"] == "AWS::Logs::LogGroup"
+    assert group["Properties"]["LogGroupName"] == {"Fn::Sub": "/aws/lambda/${EventsConsumerFunction}"}
+    assert group["Properties"]["RetentionInDays"] > 0
+
+
+def test_an_alarm_watches_the_dead_letter_queue(template):
+    alarm = resource("EventsDeadLetterQueueAlarm", template)
+    props = alarm["Properties"]
+    assert alarm["Type"] == "AWS::CloudWatch::Alarm"
+    assert (props["Namespace"], props["MetricName"]) == ("AWS/SQS", "ApproximateNumberOfMessagesVisible")
+    assert props["Dimensions"] == [{"Name": "QueueName", "Value": {"Fn::GetAtt": ["EventsDeadLetterQueue", "QueueName"]}}]
+    assert (props["ComparisonOperator"], props["Threshold"]) == ("GreaterThanThreshold", 0)  # one message is enough
+    assert props["EvaluationPeriods"] == 1 and props["Period"] <= 300
+    assert props["TreatMissingData"] == "notBreaching"
+    # It notifies the optional topic when one is given.
+    assert props["AlarmActions"] == {"Fn::If": ["HasAlarmTopic", [{"Ref": "AlarmTopicArn"}], {"Ref": "AWS::NoValue"}]}
+    assert template["Parameters"]["AlarmTopicArn"]["Default"] == ""

@@ -1,4 +1,6 @@
-"""Reading one event envelope for ``services.events``: over HTTP today, from a queue tomorrow.
+"""Reading one event envelope for ``services.events``, and taking it in: ``receive`` is the one
+path of an event, whether it came over ``POST /v1/events`` or from the queue
+(``handlers.queue_consumer``): read, applied, logged and counted alike.
 
 The envelope is checked first; then its data is validated into the command its type makes
 (``services.commands``: ``RecordConsent`` for ``consent.granted``, the very body of
@@ -11,11 +13,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..domain.errors import InvalidRequest
+from ..domain.errors import InvalidRequest, RegistryError
 from ..domain.vocabulary import EventType, require_exactly
 from ..services import commands as c
+from ..services import events
 from ..services.events import Envelope
 from .errors import validation_error
+from .observability import count, logger
 from .schemas import EventIn
 
 DATA_MODELS: dict[EventType, type[c.Command]] = {
@@ -58,3 +62,22 @@ def parse(raw: Any) -> Envelope:
         raise InvalidRequest("data.id: must be the event's id, which is the id of the fact it records", "data.id")
     return Envelope(id=envelope.id, type=EventType(envelope.type), occurred_at=envelope.occurred_at, source=envelope.source,
                     data=command)
+
+
+def receive(raw: Any, actor: str | None) -> events.EventResult:
+    """One event as it arrived (any JSON value), read and applied: its result, logged (id, type,
+    status, action, error code; never its data) and counted (``Event_<status>``)."""
+    try:
+        envelope = parse(raw)
+    except RegistryError as err:
+        outcome = events.EventResult(events.REJECTED, err)
+        # No id: an event that could not be read may hold anything there (an address too).
+        logger.info("event", extra={"status": outcome.status, "action": outcome.action, "error": err.code,
+                                    "field": err.field})
+    else:
+        outcome = events.apply_event(envelope, actor)
+        logger.info("event", extra={"id": envelope.id, "type": envelope.type, "status": outcome.status,
+                                    "action": outcome.action, "error": outcome.error.code if outcome.error else None})
+    count(f"Event_{outcome.status}")
+    return outcome
+

@@ -15,7 +15,7 @@ from ...services import events
 from .. import responses as R
 from ..access import WRITE, actor, requires
 from ..errors import error_body, error_detail, json_response
-from ..event_inputs import parse, raw_id
+from ..event_inputs import raw_id, receive
 from ..observability import count, logger, tracer
 from ..responses import answers
 from ..schemas import EventsIn
@@ -36,12 +36,12 @@ def post_events(body: EventsIn):
     for raw in body.events:
         if unavailable is not None:
             outcome = events.EventResult(events.REJECTED, NOT_TRIED)
+            count(f"Event_{outcome.status}")
         else:
-            outcome = _apply(raw)
+            outcome = receive(raw, actor())
             if isinstance(outcome.error, RegistryUnavailable):
                 unavailable = outcome.error
         results.append(_result(raw_id(raw), outcome))
-        count(f"Event_{outcome.status}")
     if unavailable is not None:
         logger.warning("events not applied: registry unavailable",
                        extra={"cause": repr(unavailable.__cause__), "events": len(results)})
@@ -61,13 +61,3 @@ def _result(event_id, outcome: events.EventResult) -> dict:
         result["confirmation"] = outcome.confirmation
     return result
 
-
-def _apply(raw) -> events.EventResult:
-    try:
-        envelope = parse(raw)
-    except RegistryError as err:
-        return events.EventResult(events.REJECTED, err)
-    outcome = events.apply_event(envelope, actor())
-    logger.info("event", extra={"id": envelope.id, "type": envelope.type, "status": outcome.status,
-                                "action": outcome.action, "error": outcome.error.code if outcome.error else None})
-    return outcome
