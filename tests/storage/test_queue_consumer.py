@@ -220,3 +220,60 @@ def test_the_http_route_still_answers_per_event(api):
     reply = api.call("POST", "/v1/events", {"events": [relationship(number), "nope"]})
     assert reply.status == 200, reply.text
     assert [r["status"] for r in reply.json()["results"]] == ["applied", "rejected"]
+
+
+# --- Amazon SES notifications on the queue (SNS -> SQS, wrapped or raw message delivery) --------------------
+
+def _ses(sample: dict, recipients_key: str, part: str, *addresses: str) -> dict:
+    from copy import deepcopy
+    ses = deepcopy(sample)
+    ses[part][recipients_key] = [{"emailAddress": a} for a in addresses]
+    ses[part]["feedbackId"] = str(uuid.uuid4())
+    return ses
+
+
+def _wrapped(ses: dict) -> dict:
+    """As SNS delivers to an SQS subscription without raw message delivery."""
+    from tests.provider_samples import SNS_NOTIFICATION
+    return {**SNS_NOTIFICATION, "MessageId": str(uuid.uuid4()), "Message": json.dumps(ses)}
+
+
+def test_an_ses_complaint_wrapped_by_sns_opts_the_email_out_of_marketing_for_every_brand(api, dlq, sqs):
+    from tests.provider_samples import COMPLAINT
+    mail = new_email()
+    message = record(_wrapped(_ses(COMPLAINT, "complainedRecipients", "complaint", mail)))
+    assert failed_ids(consume(message)) == []
+    for brand in ("acme", "default"):
+        decision = decide(api, mail, "email", brand=brand)
+        assert decision["decision"] == "deny" and "opted_out" in codes(decision)
+    assert decide(api, mail, "email", purpose="informational")["decision"] == "allow"
+    (entry,) = history(api, mail)
+    assert entry["type"] == "opt_out.recorded" and entry["id"].startswith("ses-complaint:")  # a complaint is an opt-out
+    assert failed_ids(consume(message)) == [] and len(history(api, mail)) == 1  # SNS's redelivery: a duplicate
+    assert dead_letters(sqs, dlq) == []
+
+
+def test_a_raw_ses_bounce_makes_each_recipient_undeliverable(api, dlq, sqs):
+    from tests.provider_samples import BOUNCE_WITHOUT_DSN
+    first, second = new_email(), new_email()
+    assert failed_ids(consume(record(_ses(BOUNCE_WITHOUT_DSN, "bouncedRecipients", "bounce", first, second)))) == []
+    for mail in (first, second):
+        assert "undeliverable" in codes(decide(api, mail, "email", purpose="informational"))
+    assert dead_letters(sqs, dlq) == []
+
+
+def test_an_ses_delivery_or_subscription_message_is_done_with_and_changes_nothing(api, dlq, sqs):
+    from tests.provider_samples import DELIVERY, SNS_SUBSCRIPTION_CONFIRMATION
+    assert failed_ids(consume(record(_wrapped(DELIVERY)), record(SNS_SUBSCRIPTION_CONFIRMATION))) == []
+    assert dead_letters(sqs, dlq) == []
+
+
+def test_an_unreadable_ses_notification_goes_to_the_dlq(api, dlq, sqs):
+    from tests.provider_samples import COMPLAINT
+    broken = _ses(COMPLAINT, "complainedRecipients", "complaint")
+    broken["complaint"]["complainedRecipients"] = [{"emailAddress": 42}]
+    bodies = [json.dumps(_wrapped(broken)), json.dumps({**_wrapped(broken), "Message": "{not json"})]
+    assert failed_ids(consume(*(record(b) for b in bodies))) == []
+    letters = dead_letters(sqs, dlq, expect=2)
+    assert sorted(m["Body"] for m in letters) == sorted(bodies)
+    assert {m["MessageAttributes"]["registry_error"]["StringValue"] for m in letters} == {"invalid_request"}

@@ -264,3 +264,16 @@ def test_an_alarm_watches_the_dead_letter_queue(template):
     # It notifies the optional topic when one is given.
     assert props["AlarmActions"] == {"Fn::If": ["HasAlarmTopic", [{"Ref": "AlarmTopicArn"}], {"Ref": "AWS::NoValue"}]}
     assert template["Parameters"]["AlarmTopicArn"]["Default"] == ""
+
+
+def test_only_the_ses_feedback_topics_may_send_to_the_queue(template):
+    """SES notifications reach the queue through SNS (handlers/queue_messages.py reads them): the
+    queue policy exists only with SesTopicArns and lets SNS send for those topics, nothing more."""
+    policy = resource("EventsQueueSesPolicy", template)
+    assert policy["Condition"] == "HasSesTopics"
+    assert policy["Properties"]["Queues"] == [{"Ref": "EventsQueue"}]
+    (statement,) = policy["Properties"]["PolicyDocument"]["Statement"]
+    assert statement["Effect"] == "Allow" and statement["Principal"] == {"Service": "sns.amazonaws.com"}
+    assert statement["Action"] == "sqs:SendMessage"
+    assert statement["Resource"] == {"Fn::GetAtt": ["EventsQueue", "Arn"]}
+    assert statement["Condition"] == {"ArnEquals": {"aws:SourceArn": {"Ref": "SesTopicArns"}}}

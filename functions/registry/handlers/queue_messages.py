@@ -1,15 +1,20 @@
 """What one message of the events queue carries: the one place a queue message becomes events.
 
-Today a message body is one contract envelope, ``{"id", "type", "occurred_at", "source",
-"data"}`` (its reading is ``event_inputs.parse``, as for ``POST /v1/events``). Other formats that
-reach the queue (Amazon SES notifications, raw or wrapped by SNS) are turned into envelopes
-here, in ``envelopes``: the consumer applies whatever list it gets, in order.
+A message body is one contract envelope, ``{"id", "type", "occurred_at", "source", "data"}``
+(its reading is ``event_inputs.parse``, as for ``POST /v1/events``), or an Amazon SES bounce or
+complaint notification, raw (SNS raw message delivery) or wrapped in SNS's notification JSON:
+``domain.ses_notifications`` turns it into envelopes, one per recipient, the ones
+``POST /webhooks/ses`` applies. The consumer applies whatever list it gets, in order.
+
+SNS's signature of a wrapped message is not checked here: who may send to the queue is the
+queue's policy (only the SES feedback topic), as for any other sender of envelopes.
 """
 from __future__ import annotations
 
 import json
 from typing import Any
 
+from ..domain import ses_notifications
 from ..domain.errors import InvalidRequest
 from . import body as request_body
 
@@ -25,4 +30,9 @@ def envelopes(body: str) -> list[Any]:
         value = request_body.loads(body)
     except json.JSONDecodeError as err:
         raise UnreadableMessage(f"the message body is not valid JSON: {err.msg}", "body") from None
-    return [value]
+    if not ses_notifications.is_provider_message(value):
+        return [value]
+    try:
+        return list(ses_notifications.envelopes_of_message(value))
+    except ses_notifications.UnreadableNotification as err:
+        raise UnreadableMessage(f"the SES notification cannot be read: {err}", "body") from None
