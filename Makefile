@@ -136,6 +136,8 @@ test-acceptance: $(DEV_STAMP)
 bench: $(DEV_STAMP) $(DYNAMODB_LOCAL_STAMP)
 	@$(PY) -m tests.bench | grep '^{"bench"'
 	@$(PY) -m infra.dynamodb_local exec -- $(PY) -m tests.bench | grep '^{"bench"'
+	@$(PY) -m tests.bench_events | grep '^{"bench"'
+	@$(PY) -m infra.dynamodb_local exec -- $(PY) -m tests.bench_events | grep '^{"bench"'
 
 dynamodb-local: $(DYNAMODB_LOCAL_STAMP)
 
