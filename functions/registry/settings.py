@@ -71,6 +71,10 @@ class Settings(BaseSettings):
     attempts_retention_days: int = 35
     idempotency_retention_days: int = 400
     history_page_size: int = Field(100, ge=1, le=1000)
+    # Change events out: the EventBridge bus they are put on (the template's RegistryBus) and the
+    # events' source.
+    event_bus: str = Field("registry", validation_alias=AliasChoices("REGISTRY_EVENT_BUS", "event_bus"))
+    change_event_source: str = "contact-registry"
 
     @field_validator("public_base_url")
     @classmethod
