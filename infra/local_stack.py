@@ -1,5 +1,6 @@
 """`make run`: the registry's API on http://127.0.0.1:$PORT over an in-process moto server that
-holds the table, queue, bucket and event bus of template.yaml.
+holds the table, queue, bucket and event bus of template.yaml, and the change-event publisher
+reading the table's stream (infra/stream_poller.py).
 
 Env: PORT (3000), MOTO_PORT (5050), AWS_ENDPOINT_URL_DYNAMODB (if set, that DynamoDB is used
 instead of moto's and the table is created there if missing), REGISTRY_PUBLIC_BASE_URL (the base
@@ -217,7 +218,16 @@ def _run() -> int:
         seed_keys()
         log.info("keys: local-admin (lookup, write, admin), local-dialer (lookup)")
         _publish(f"http://{host}:{port}", dynamodb)
-        serve(host, port)
+        # Change events out: the table's stream read as Lambda would, into the publisher's handler.
+        from .stream_poller import StreamPoller
+
+        stream = StreamPoller(dynamodb, os.environ["REGISTRY_TABLE"], os.environ["AWS_DEFAULT_REGION"]).start()
+        log.info("change events: the table's stream -> bus %s (contact.permissions.changed)",
+                 os.environ["REGISTRY_EVENT_BUS"])
+        try:
+            serve(host, port)
+        finally:
+            stream.stop()
         return 0
     finally:
         _unpublish()
