@@ -149,7 +149,7 @@ def provision(endpoint: str, dynamodb_endpoint: str | None = None) -> None:
         pass
 
     events = boto3.client("events", region_name=region, endpoint_url=endpoint)
-    if not events.list_event_buses(NamePrefix=BUS_NAME).get("EventBuses"):
+    if BUS_NAME not in [bus["Name"] for bus in events.list_event_buses(NamePrefix=BUS_NAME).get("EventBuses", [])]:
         events.create_event_bus(Name=BUS_NAME)
 
     os.environ.setdefault("REGISTRY_EVENTS_QUEUE_URL", queue_url)

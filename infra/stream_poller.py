@@ -177,7 +177,11 @@ class StreamPoller:
         for attempt in range(self.max_retries + 1):
             if not batch or self._stop.is_set():
                 return
-            answer = self._handler_function()({"Records": batch}, LocalContext()) or {}
+            try:
+                answer = self._handler_function()({"Records": batch}, LocalContext()) or {}
+            except Exception:  # noqa: BLE001 - a function error: Lambda retries the whole batch
+                log.warning("the change-event handler failed; the batch is tried again", exc_info=True)
+                answer = {"batchItemFailures": [{"itemIdentifier": batch[0]["dynamodb"]["SequenceNumber"]}]}
             failed = {f.get("itemIdentifier") for f in answer.get("batchItemFailures") or []}
             if not failed:
                 return

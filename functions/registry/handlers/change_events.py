@@ -15,10 +15,12 @@ from ..services import change_events
 from .observability import logger
 
 
-@logger.inject_lambda_context(clear_state=True)
+# No logger.inject_lambda_context: locally this handler runs on the stream poller's thread beside the
+# API's requests, and clearing the shared logger's keys there would strip theirs.
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     records = event.get("Records") or []
     failed = change_events.publish_records(records)
     if failed:
-        logger.warning("change events left for a retry", extra={"records": len(records), "failed": len(failed)})
+        logger.warning("change events left for a retry", extra={"records": len(records), "failed": len(failed),
+                                                                "request": getattr(context, "aws_request_id", None)})
     return {"batchItemFailures": [{"itemIdentifier": sequence} for sequence in failed]}
