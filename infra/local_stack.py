@@ -1,5 +1,6 @@
 """`make run`: the registry's API on http://127.0.0.1:$PORT over an in-process moto server that
-holds the table, queue, bucket and event bus of template.yaml.
+holds the table, queue, bucket and event bus of template.yaml, and the change-event publisher
+reading the table's stream (infra/stream_poller.py).
 
 The queue consumer runs as Lambda would run it: a thread (infra.queue_poller) long-polls the
 queue and hands each batch to ``registry.handlers.queue_consumer.lambda_handler``.
@@ -157,7 +158,7 @@ def provision(endpoint: str, dynamodb_endpoint: str | None = None) -> None:
         pass
 
     events = boto3.client("events", region_name=region, endpoint_url=endpoint)
-    if not events.list_event_buses(NamePrefix=BUS_NAME).get("EventBuses"):
+    if BUS_NAME not in [bus["Name"] for bus in events.list_event_buses(NamePrefix=BUS_NAME).get("EventBuses", [])]:
         events.create_event_bus(Name=BUS_NAME)
 
     os.environ.setdefault("REGISTRY_EVENTS_QUEUE_URL", queue_url)
@@ -246,7 +247,16 @@ def _run() -> int:
         poller = start_queue_consumer(endpoint)
         log.info("queue consumer polling %s", QUEUE_NAME)
         _publish(f"http://{host}:{port}", dynamodb)
-        serve(host, port)
+        # Change events out: the table's stream read as Lambda would, into the publisher's handler.
+        from .stream_poller import StreamPoller
+
+        stream = StreamPoller(dynamodb, os.environ["REGISTRY_TABLE"], os.environ["AWS_DEFAULT_REGION"]).start()
+        log.info("change events: the table's stream -> bus %s (contact.permissions.changed)",
+                 os.environ["REGISTRY_EVENT_BUS"])
+        try:
+            serve(host, port)
+        finally:
+            stream.stop()
         return 0
     finally:
         _unpublish()

@@ -1,10 +1,13 @@
 """An in-process moto server: the AWS emulator behind the local stack and the tests."""
 from __future__ import annotations
 
+import copy
 import logging
 import threading
+from typing import Any
 
 from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models.table import StreamShard
 from moto.server import ThreadedMotoServer
 
 from .net import LOCALHOST, port_in_use
@@ -38,7 +41,20 @@ def serialise_dynamodb() -> None:
                 return __original(self, *args, **kwargs)
 
         setattr(DynamoDBBackend, name, serialised)
+    StreamShard.__deepcopy__ = _copy_stream_shard  # type: ignore[attr-defined]
     _serialised = True
+
+
+def _copy_stream_shard(self: StreamShard, memo: dict[int, Any]) -> StreamShard:
+    """moto backs up the whole table, deep, before each TransactWriteItems (to roll a cancelled one
+    back), and with the table's stream (change events) that copies every stream record ever written:
+    each transaction slower than the last. The records never change once written, so the backup
+    needs only the list of them: a rolled-back transaction still leaves no record of its own."""
+    clone = copy.copy(self)
+    memo[id(self)] = clone
+    clone.table = memo.get(id(self.table), self.table)
+    clone.items = list(self.items)
+    return clone
 
 
 class MotoServer:

@@ -59,10 +59,31 @@ def ensure_table(client: Any, table_name: str, template: dict[str, Any] | None =
             if err.response["Error"]["Code"] != "ResourceInUseException":
                 raise
     description = _wait_active(client, table_name, timeout)
+    description = _ensure_stream(client, table_name, template, description, timeout)
     attribute = ttl_attribute(template)
     if attribute:
         _enable_ttl(client, table_name, attribute)
     return description
+
+
+def _ensure_stream(client: Any, table_name: str, template: dict[str, Any], description: dict[str, Any],
+                   timeout: float) -> dict[str, Any]:
+    """A table made before the template had its stream (the local stack's data survives a restart)
+    gets it now, with the template's view type."""
+    wanted = table_properties(template).get("StreamSpecification")
+    have = description.get("StreamSpecification") or {}
+    if not wanted or (have.get("StreamEnabled") and have.get("StreamViewType") == wanted["StreamViewType"]):
+        return description
+    if have.get("StreamEnabled"):  # another view type: a stream's view cannot change in place
+        client.update_table(TableName=table_name, StreamSpecification={"StreamEnabled": False})
+        description = _wait_active(client, table_name, timeout)
+    try:
+        client.update_table(TableName=table_name, StreamSpecification={"StreamEnabled": True, **wanted})
+        log.info("enabled the stream of %s", table_name)
+    except ClientError as err:  # another process enabled it meanwhile
+        if err.response["Error"]["Code"] not in ("ValidationException", "ResourceInUseException"):
+            raise
+    return _wait_active(client, table_name, timeout)
 
 
 def _exists(client: Any, table_name: str) -> bool:

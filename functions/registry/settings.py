@@ -80,6 +80,10 @@ class Settings(BaseSettings):
     ses_topic_arns: Annotated[tuple[str, ...], NoDecode] = ()
     # Fetching an SNS signing certificate (https://sns.<region>.amazonaws.com/...): bounded, then cached.
     sns_certificate_timeout: float = Field(3.0, gt=0)
+    # Change events out: the EventBridge bus they are put on (the template's RegistryBus) and the
+    # events' source.
+    event_bus: str = Field("registry", validation_alias=AliasChoices("REGISTRY_EVENT_BUS", "event_bus"))
+    change_event_source: str = "contact-registry"
 
     @field_validator("ses_topic_arns", mode="before")
     @classmethod

@@ -60,3 +60,27 @@ def test_ensure_table_creates_a_missing_table(dynamodb_client):
         assert name in dynamodb_client.list_tables()["TableNames"]
     finally:
         dynamodb_client.delete_table(TableName=name)
+
+
+@pytest.mark.dynamodb
+def test_the_table_streams_both_images_as_the_template_says(dynamodb_client, dynamodb_table):
+    """The change-event publisher reads the stream (the local stack's poller too)."""
+    table = dynamodb_client.describe_table(TableName=dynamodb_table)["Table"]
+    assert table["StreamSpecification"] == {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}
+    assert table["LatestStreamArn"]
+
+
+@pytest.mark.dynamodb
+def test_a_table_made_before_its_stream_gets_it(dynamodb_client):
+    """The local stack keeps its data across restarts: a table made by an older template is given
+    the stream, not left without change events."""
+    name = f"registry-nostream-{uuid.uuid4().hex[:8]}"
+    kwargs = create_table_kwargs(name)
+    kwargs.pop("StreamSpecification")
+    dynamodb_client.create_table(**kwargs)
+    try:
+        table = ensure_table(dynamodb_client, name)
+        assert table["StreamSpecification"] == {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}
+        assert ensure_table(dynamodb_client, name)["LatestStreamArn"] == table["LatestStreamArn"]  # once only
+    finally:
+        dynamodb_client.delete_table(TableName=name)

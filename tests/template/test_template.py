@@ -69,7 +69,8 @@ def test_sam_translator_transforms_it(monkeypatch):
 
     # The queue consumer: an event source mapping with partial batch failures, its own role.
     assert resources["EventsConsumerFunction"]["Type"] == "AWS::Lambda::Function"
-    (mapping,) = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::Lambda::EventSourceMapping"]
+    (mapping,) = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::Lambda::EventSourceMapping"
+                  and r["Properties"]["FunctionName"] == {"Ref": "EventsConsumerFunction"}]
     assert mapping["EventSourceArn"] == {"Fn::GetAtt": ["EventsQueue", "Arn"]}
     assert mapping["FunctionName"] == {"Ref": "EventsConsumerFunction"}
     assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
@@ -80,6 +81,20 @@ def test_sam_translator_transforms_it(monkeypatch):
     assert "sqs:SendMessage" in consumer_policies and "BrandSecretsPrefix" not in consumer_policies
     # SAM's own grant for reading the queue (ReceiveMessage, DeleteMessage, GetQueueAttributes).
     assert any("AWSLambdaSQSQueueExecutionRole" in json.dumps(arn) for arn in consumer_role["ManagedPolicyArns"])
+    # The change-event publisher: an event source mapping on the table's stream, and a role that
+    # reads that stream (SAM adds it) besides what the template grants.
+    mapping = next(r["Properties"] for r in resources.values() if r["Type"] == "AWS::Lambda::EventSourceMapping"
+                   and r["Properties"]["FunctionName"] == {"Ref": "ChangeEventsFunction"})
+    assert mapping["EventSourceArn"] == {"Fn::GetAtt": ["RegistryTable", "StreamArn"]}
+    assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert mapping["ParallelizationFactor"] == 1
+    assert mapping["FilterCriteria"]["Filters"]
+    role = resources["ChangeEventsFunctionRole"]["Properties"]
+    assert any(arn.endswith("/AWSLambdaDynamoDBExecutionRole") for arn in role["ManagedPolicyArns"])
+    granted = [(s["Action"], s["Resource"]) for p in role["Policies"] for s in p["PolicyDocument"]["Statement"]]
+    assert ("sqs:SendMessage", {"Fn::GetAtt": ["ChangeEventsDeadLetterQueue", "Arn"]}) in granted
+    assert ("events:PutEvents", {"Fn::GetAtt": ["RegistryBus", "Arn"]}) in granted
+    assert all(resource != "*" for _, resource in granted)
 
 
 def test_the_api_is_an_http_api(template):
@@ -252,12 +267,13 @@ def test_the_consumer_has_a_log_group(template):
     assert group["Properties"]["RetentionInDays"] > 0
 
 
-def test_an_alarm_watches_the_dead_letter_queue(template):
-    alarm = resource("EventsDeadLetterQueueAlarm", template)
+@pytest.mark.parametrize("queue", ["EventsDeadLetterQueue", "ChangeEventsDeadLetterQueue"])
+def test_an_alarm_watches_each_dead_letter_queue(template, queue):
+    alarm = resource(f"{queue}Alarm", template)
     props = alarm["Properties"]
     assert alarm["Type"] == "AWS::CloudWatch::Alarm"
     assert (props["Namespace"], props["MetricName"]) == ("AWS/SQS", "ApproximateNumberOfMessagesVisible")
-    assert props["Dimensions"] == [{"Name": "QueueName", "Value": {"Fn::GetAtt": ["EventsDeadLetterQueue", "QueueName"]}}]
+    assert props["Dimensions"] == [{"Name": "QueueName", "Value": {"Fn::GetAtt": [queue, "QueueName"]}}]
     assert (props["ComparisonOperator"], props["Threshold"]) == ("GreaterThanThreshold", 0)  # one message is enough
     assert props["EvaluationPeriods"] == 1 and props["Period"] <= 300
     assert props["TreatMissingData"] == "notBreaching"
@@ -277,3 +293,72 @@ def test_only_the_ses_feedback_topics_may_send_to_the_queue(template):
     assert statement["Action"] == "sqs:SendMessage"
     assert statement["Resource"] == {"Fn::GetAtt": ["EventsQueue", "Arn"]}
     assert statement["Condition"] == {"ArnEquals": {"aws:SourceArn": {"Ref": "SesTopicArns"}}}
+
+
+# --- change events out (issue 10) ------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def publisher(template):
+    return resource("ChangeEventsFunction", template)["Properties"]
+
+
+def _stream_event(publisher):
+    (event,) = publisher["Events"].values()
+    assert event["Type"] == "DynamoDB"
+    return event["Properties"]
+
+
+def test_the_table_streams_both_images(template):
+    props = resource("RegistryTable", template)["Properties"]
+    assert props["StreamSpecification"] == {"StreamViewType": "NEW_AND_OLD_IMAGES"}
+
+
+def test_the_publisher_is_a_function_of_the_package(template, publisher):
+    assert resource("ChangeEventsFunction", template)["Type"] == "AWS::Serverless::Function"
+    assert publisher["CodeUri"] == "functions/"
+    assert publisher["Handler"] == "registry.handlers.change_events.lambda_handler"
+    # the Globals: runtime, architecture, the environment that names the bus
+    assert "Runtime" not in publisher and "Environment" not in publisher
+    assert template["Globals"]["Function"]["Environment"]["Variables"]["REGISTRY_EVENT_BUS"] == {"Ref": "RegistryBus"}
+    from registry.handlers import change_events
+
+    assert callable(change_events.lambda_handler)
+
+
+def test_the_stream_is_read_in_order_with_partial_failures(publisher):
+    source = _stream_event(publisher)
+    assert source["Stream"] == {"Fn::GetAtt": ["RegistryTable", "StreamArn"]}
+    assert source["StartingPosition"] in ("LATEST", "TRIM_HORIZON")
+    assert source["ParallelizationFactor"] == 1  # one batch at a time per shard: per contact, in order
+    assert source["BisectBatchOnFunctionError"] is True
+    assert 0 <= source["MaximumRetryAttempts"] <= 100  # bounded, never the default (-1: until the record expires)
+    assert source["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert source["DestinationConfig"]["OnFailure"] == {
+        "Type": "SQS", "Destination": {"Fn::GetAtt": ["ChangeEventsDeadLetterQueue", "Arn"]}}
+
+
+def test_only_contact_state_items_invoke_the_publisher(publisher):
+    (only,) = _stream_event(publisher)["FilterCriteria"]["Filters"]
+    pattern = json.loads(only["Pattern"])
+    assert pattern == {"dynamodb": {"Keys": {"pk": {"S": [{"prefix": "C#"}]}, "sk": {"S": ["STATE"]}}}}
+
+
+def test_the_publisher_may_put_events_on_the_bus_and_nothing_more(publisher):
+    """Its own grants; SAM adds the stream's reading and the DLQ's SendMessage (the translator test)."""
+    statements = _statements(publisher)
+    assert all(s["Effect"] == "Allow" for s in statements)
+    granted = {(s["Action"] if isinstance(s["Action"], str) else tuple(s["Action"]), json.dumps(s["Resource"]))
+               for s in statements}
+    assert granted == {
+        ("events:PutEvents", json.dumps({"Fn::GetAtt": ["RegistryBus", "Arn"]})),
+        # the brands' policies, to judge each brand's scopes: single items of the table
+        ("dynamodb:GetItem", json.dumps({"Fn::GetAtt": ["RegistryTable", "Arn"]})),
+    }
+    assert all(isinstance(policy, dict) for policy in publisher["Policies"])
+
+
+def test_the_dead_letter_queue_is_its_own(template):
+    dlq = resource("ChangeEventsDeadLetterQueue", template)
+    assert dlq["Type"] == "AWS::SQS::Queue"
+    assert dlq["Properties"]["SqsManagedSseEnabled"] is True
+    assert dlq["Properties"]["MessageRetentionPeriod"] == 1209600  # 14 days: time to replay by hand

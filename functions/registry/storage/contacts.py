@@ -75,6 +75,9 @@ class ContactItem(RegistryModel):
     created_at = UnicodeAttribute(null=True)
     updated_at = UnicodeAttribute(null=True)
     erased_at = UnicodeAttribute(null=True)
+    # The fact whose write changed the item last ({type, id, occurred_at, recorded_at}): the cause a
+    # change event names (the stream shows the item, not the history entry written with it).
+    last_change = JSONAttribute(null=True)
 
 
 class HistoryEntry(RegistryModel):
@@ -132,12 +135,13 @@ class Snapshot:
     state: dict[str, Any]
     suppressions: frozenset[str]
     erased_at: str | None
+    last_change: dict[str, Any] | None = None
 
     @classmethod
     def of(cls, item: ContactItem) -> Snapshot:
         return cls(pk=item.pk, address=item.address, kind=item.kind, version=int(item.version or 0),
                    state=item.state or {}, suppressions=frozenset(item.suppressions or ()),
-                   erased_at=item.erased_at)
+                   erased_at=item.erased_at, last_change=item.last_change)
 
 
 @dataclass(frozen=True)
@@ -241,6 +245,14 @@ def _from_raw(raw: dict[str, Any]) -> tuple[str, Snapshot | CorruptItem]:
             return pk, Snapshot.of(ContactItem.from_raw_data(raw))
     except CorruptItem as corrupt:
         return pk, corrupt
+
+
+def from_image(image: dict[str, Any]) -> Snapshot:
+    """A state item as a DynamoDB stream shows it (the same typed form as the API's): ``CorruptItem``
+    if it cannot be read."""
+    pk = str((image.get("pk") or {}).get("S"))
+    with dynamodb("read a contact from the table's stream", reading=pk):
+        return Snapshot.of(ContactItem.from_raw_data(image))
 
 
 def _load_page(pks: Sequence[str], policy: Backoff) -> list[tuple[str, Snapshot | CorruptItem]]:
@@ -357,7 +369,8 @@ def commit(snapshot_pk: str, expected_version: int, address: str | None, kind: s
     new_version = expected_version + 1
     contact = ContactItem(snapshot_pk, STATE)
     actions = [ContactItem.state.set(state), ContactItem.version.set(new_version), ContactItem.kind.set(kind),
-               ContactItem.updated_at.set(now), ContactItem.created_at.set(ContactItem.created_at | now)]
+               ContactItem.updated_at.set(now), ContactItem.created_at.set(ContactItem.created_at | now),
+               _last_change(history)]
     if clear_address:
         actions.append(ContactItem.address.remove())
     elif address is not None:
@@ -385,6 +398,17 @@ def commit(snapshot_pk: str, expected_version: int, address: str | None, kind: s
     except TransactionCancelled as err:
         _read_cancellation(err, snapshot_pk, mark)  # returns only if it was applied
     return new_version
+
+
+def last_change(entry: HistoryRecord) -> dict[str, Any]:
+    """What the state item says of the write that changed it: the fact's type, id and times; no data."""
+    return {"type": entry.type, "id": entry.fact_id, "occurred_at": entry.occurred_at,
+            "recorded_at": entry.recorded_at}
+
+
+def _last_change(history: Sequence[HistoryRecord]) -> Action:
+    """The first history entry is the write's own fact (those it implies follow it)."""
+    return ContactItem.last_change.set(last_change(history[0])) if history else ContactItem.last_change.remove()
 
 
 def _read_cancellation(err: TransactionCancelled, pk: str, mark: MarkRecord | None) -> None:
@@ -436,6 +460,7 @@ def change_membership(pk: str, address: str, kind: str, member: str, add: bool, 
     else:
         actions = [ContactItem.suppressions.delete({member}), ContactItem.updated_at.set(now)]
         condition = ContactItem.suppressions.contains(member)
+    actions.append(_last_change([history]))
     busy: TransactionCancelled | None = None
     for _ in policy.attempts():
         tx = Transaction("change a list membership")
