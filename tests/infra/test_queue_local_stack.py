@@ -1,6 +1,7 @@
 """End to end on a real local stack (`python -m infra.local_stack`, as `make run` starts it): a
 message put on the emulator's queue with any AWS client changes a lookup within a second or two,
-and a poison message lands in the dead-letter queue while the good one of its batch is applied."""
+and a poison message lands in the dead-letter queue while the good one of its batch is applied; an SES
+complaint through SNS and a signed Twilio STOP opt out, a badly signed one does not."""
 from __future__ import annotations
 
 import json
@@ -116,3 +117,78 @@ def test_a_poison_message_lands_in_the_dlq_and_its_batch_is_applied(stack):
     attributes = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["All"])["Attributes"]
     assert attributes["ApproximateNumberOfMessages"] == "0"  # nothing held back on the queue
     assert attributes["ApproximateNumberOfMessagesNotVisible"] == "0"
+
+
+# --- the providers' formats end to end (issue 10: "Done when") ------------------------------------------
+
+def call(url, method, path, body=None, key="local-admin", headers=None, form=None):
+    data = urllib.parse.urlencode(form).encode() if form is not None else (
+        json.dumps(body).encode() if body is not None else None)
+    request = urllib.request.Request(f"{url}{path}", data=data, method=method,
+                                     headers={"x-api-key": key, "content-type": "application/json", **(headers or {})})
+    if form is not None:
+        request.add_header("content-type", "application/x-www-form-urlencoded")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as reply:
+            return reply.status, reply.read().decode()
+    except urllib.error.HTTPError as err:
+        return err.code, err.read().decode()
+
+
+def lookup(url, address, channel, brand="default", purpose="marketing"):
+    query = urllib.parse.urlencode({"address": address, "channel": channel, "purpose": purpose, "brand": brand})
+    status, body = call(url, "GET", f"/v1/permissions?{query}", key="local-dialer")
+    assert status == 200, body
+    return json.loads(body)
+
+
+def test_an_ses_complaint_through_sns_opts_the_email_out_of_marketing_for_every_brand(stack):
+    """SES -> SNS topic -> the stack's queue (moto delivers as SNS does, wrapped) -> the consumer."""
+    from copy import deepcopy
+
+    from tests.api.conftest import new_email
+    from tests.provider_samples import COMPLAINT
+
+    url, sqs, _ = stack
+    sns = boto3.client("sns", endpoint_url=sqs.meta.endpoint_url, region_name="us-east-1",
+                       aws_access_key_id="local", aws_secret_access_key="local")
+    topic = sns.create_topic(Name=f"ses-feedback-{uuid.uuid4().hex[:8]}")["TopicArn"]
+    queue = sqs.get_queue_url(QueueName=local_stack.QUEUE_NAME)["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn)
+    mail = new_email()
+    complaint = deepcopy(COMPLAINT)
+    complaint["complaint"]["complainedRecipients"] = [{"emailAddress": mail}]
+    complaint["complaint"]["feedbackId"] = str(uuid.uuid4())
+    assert all(lookup(url, mail, "email", brand)["decision"] == "allow" for brand in ("acme", "default"))
+    sns.publish(TopicArn=topic, Message=json.dumps(complaint))
+    deadline = time.monotonic() + EFFECT_WITHIN
+    while lookup(url, mail, "email", "acme")["decision"] != "deny":
+        assert time.monotonic() < deadline, "the complaint did not take effect"
+        time.sleep(0.05)
+    for brand in ("acme", "default", "another-brand"):
+        answer = lookup(url, mail, "email", brand)
+        assert answer["decision"] == "deny" and "opted_out" in [r["code"] for r in answer["reasons"]]
+    assert lookup(url, mail, "email", "acme", purpose="informational")["decision"] == "allow"
+
+
+def test_a_signed_twilio_stop_opts_out_and_a_badly_signed_one_does_not(stack):
+    from twilio.request_validator import RequestValidator
+
+    url, _, _ = stack
+    brand, token = f"stack-{uuid.uuid4().hex[:8]}", uuid.uuid4().hex
+    assert call(url, "PUT", f"/v1/brands/{brand}", {"twilio_auth_token": token})[0] in (200, 201)
+    path = f"/webhooks/twilio/sms/{brand}"
+    forged, number = new_phone(), new_phone()
+    for sender, signature_token in ((forged, uuid.uuid4().hex), (number, token)):
+        form = {"MessageSid": "SM" + uuid.uuid4().hex, "AccountSid": "AC" + uuid.uuid4().hex, "From": sender,
+                "To": "+15005550006", "Body": "STOP"}
+        # The URL Twilio signs is the stack's configured base URL (REGISTRY_PUBLIC_BASE_URL), never a Host header.
+        signature = RequestValidator(signature_token).compute_signature(f"{url}{path}", form)
+        status, body = call(url, "POST", path, form=form, headers={"x-twilio-signature": signature})
+        if sender == forged:
+            assert status == 403, body
+        else:
+            assert status == 200 and body.startswith("<?xml") and "<Message>" in body, body
+    assert lookup(url, number, "sms", brand)["decision"] == "deny"
+    assert "opted_out" not in [r["code"] for r in lookup(url, forged, "sms", brand)["reasons"]]
