@@ -9,7 +9,7 @@ import pytest
 
 from registry.domain.decide import check_question
 from registry.domain.errors import InvalidRequest
-from registry.domain.opt_out_confirmation import WINDOW, confirmable, send_by, verdict
+from registry.domain.opt_out_confirmation import WINDOW, confirmable, refusal, send_by
 from tests.unit.builders import LA_PHONE, ask, attempt, codes, consent, facts, member, opt_out, prefs, ts, undeliverable
 
 RECEIVED = "2026-12-02T06:00:00Z"  # 22:00 in Los Angeles: quiet hours
@@ -129,10 +129,51 @@ def test_confirmable():
     assert not confirmable(stop(channels=("call",))) and not confirmable(stop(source="crm"))
 
 
-def test_verdict_names_the_opt_out_and_send_by():
-    o = stop()
-    v = verdict(facts(opt_outs=[o]), "default", ts(after(1)))
-    assert v.allowed and v.opt_out == o and v.send_by == ts("2026-12-02T06:05:00Z")
+def test_the_rule_itself_answers_none_when_the_text_may_go():
+    assert refusal(facts(opt_outs=[stop()]), "default", ts(after(1))) is None
+    assert refusal(facts(opt_outs=[stop()]), "default", ts(after(6))) is not None
+
+
+def test_a_confirmation_sent_at_the_very_moment_of_the_opt_out_spends_it():
+    """Once only: an attempt made at the opt-out's own moment, or recorded at the very moment the
+    opt-out was received, is the one confirmation (whichever of the two the record shows)."""
+    o = stop(at=after(-0.5), received=RECEIVED)  # made 30 s before the registry received it
+    same_moment = attempt("sms", C, at=after(-0.5))  # no recorded_at: a record from before it was kept
+    assert ask(facts(opt_outs=[o], attempts=[same_moment]), "sms", C, at=after(2)).decision == "deny"
+    recorded_then = replace(attempt("sms", C, at=after(-1)), recorded_at=ts(RECEIVED))
+    assert ask(facts(opt_outs=[o], attempts=[recorded_then]), "sms", C, at=after(2)).decision == "deny"
+    # a moment earlier on both counts is an earlier opt-out's confirmation
+    before = replace(attempt("sms", C, at=after(-1)), recorded_at=ts(after(-0.75)))
+    assert ask(facts(opt_outs=[o], attempts=[before]), "sms", C, at=after(2)).decision == "allow"
+
+
+# --- the words of a refusal: a sender reads them to learn why the text may not go, and until when
+
+
+def test_the_words_when_there_is_nothing_to_confirm():
+    (reason,) = ask(facts(), "sms", C, at=after(1)).reasons
+    assert reason.message == ("no opt-out from texts for brand default to confirm: a confirmation text follows an "
+                              "opt-out within 5 minutes (47 CFR 64.1200(a)(12))")
+
+
+def test_the_words_for_an_opt_out_the_person_did_not_make():
+    (reason,) = ask(facts(opt_outs=[stop(source="crm", at=after(-1))]), "sms", C, at=after(1)).reasons
+    assert reason.message == ("opted out of texts at 2026-12-02T05:59:00Z (source crm): no confirmation text follows "
+                              "an opt-out the person did not make themselves")
+
+
+def test_the_words_name_the_receipt_and_the_first_confirmation_sent():
+    first = replace(attempt("sms", C, at=after(1)), recorded_at=ts(after(1)))
+    second = replace(attempt("sms", C, at=after(2)), recorded_at=ts(after(2)))
+    (reason,) = ask(facts(opt_outs=[stop()], attempts=[second, first]), "sms", C, at=after(3)).reasons
+    assert reason.message == ("opted out of texts (received 2026-12-02T06:00:00Z); its one confirmation text was "
+                              "already sent at 2026-12-02T06:01:00Z")
+
+
+def test_the_words_name_the_receipt_and_send_by_once_it_has_passed():
+    (reason,) = ask(facts(opt_outs=[stop(at=after(-2))]), "sms", C, at=after(6)).reasons
+    assert reason.message == ("opted out of texts (received 2026-12-02T06:00:00Z); its confirmation text could be "
+                              "sent until 2026-12-02T06:05:00Z (47 CFR 64.1200(a)(12))")
 
 
 def test_the_consent_rules_of_rev_2_do_not_hold_it_back():

@@ -190,3 +190,114 @@ def test_looks_like_sns():
     assert not sns.looks_like_sns(COMPLAINT) and not sns.looks_like_sns({"Type": "Notification"})
     assert not sns.looks_like_sns("Notification")
     assert sns.topic_region(TOPIC) == "us-east-1" and sns.topic_region("arn:aws:sns:us-east-1:1:t") is None
+
+
+# --- SES: what a refusal says (the 400 of POST /webhooks/ses and the dead-letter reason carry it) ---
+
+_BOUNCE = BOUNCE_WITH_DSN["bounce"]
+
+
+@pytest.mark.parametrize("broken, words", [
+    ({"mail": {}}, "not an Amazon SES notification (no notificationType or eventType)"),
+    ({"notificationType": "Bounce"}, "bounce is missing"),
+    ({"notificationType": "Bounce", "bounce": {**_BOUNCE, "feedbackId": ""}}, "bounce.feedbackId is missing"),
+    ({"notificationType": "Bounce", "bounce": {**_BOUNCE, "timestamp": None}}, "bounce.timestamp is missing"),
+    ({"notificationType": "Bounce", "bounce": {**_BOUNCE, "bouncedRecipients": []}},
+     "bounce.bouncedRecipients must list the recipients"),
+    ({"notificationType": "Bounce", "bounce": {**_BOUNCE, "bouncedRecipients": [{}]}},
+     "bounce.bouncedRecipients[].emailAddress is missing"),
+    ({"notificationType": "Bounce", "bounce": {**_BOUNCE, "bounceType": "Soft"}},
+     "bounce.bounceType is not Permanent, Transient or Undetermined"),
+])
+def test_a_refusal_names_the_field_as_ses_spells_it(broken, words):
+    with pytest.raises(ses.UnreadableNotification) as refused:
+        ses.envelopes(broken)
+    assert str(refused.value) == words
+
+
+@pytest.mark.parametrize("body, words", [
+    ("not json", "the message is not JSON"),
+    (json.dumps({**SNS_NOTIFICATION, "Message": None}), "the SNS notification has no Message"),
+])
+def test_a_queue_message_that_cannot_be_read_says_why(body, words):
+    with pytest.raises(ses.UnreadableNotification) as refused:
+        ses.envelopes_of_message(body)
+    assert str(refused.value) == words
+
+
+def test_up_to_a_hundred_recipients_are_read():
+    """SES sends to at most 50 recipients a message; 100 leaves room, more is not SES's."""
+    recipients = [{"emailAddress": f"r{i}@example.com"} for i in range(ses.MAX_RECIPIENTS)]
+    notification = {**COMPLAINT, "complaint": {**COMPLAINT["complaint"], "complainedRecipients": recipients}}
+    assert len(ses.envelopes(notification)) == 100 == ses.MAX_RECIPIENTS
+
+
+def test_an_event_id_is_the_same_from_one_release_to_the_next():
+    """A notification SNS delivers again after a deploy must still be a duplicate: the id is the
+    documented recipe (SHA-256 of the feedback id, a newline and the lower-cased recipient; 40 hex
+    digits), not whatever a release happens to compute."""
+    import hashlib
+
+    digest = hashlib.sha256(b"0000013786031775-fea503bc-7497-49e1-881b-a0379bb037d3-000000\nrichard@example.com")
+    assert ses.event_id("Complaint", "0000013786031775-fea503bc-7497-49e1-881b-a0379bb037d3-000000",
+                        "Richard@Example.com") == "ses-complaint:" + digest.hexdigest()[:40]
+
+
+def test_a_queue_message_already_parsed_is_told_apart_alike():
+    envelope = {"id": "e1", "type": "email.complained", "occurred_at": "2026-01-01T00:00:00Z", "source": "x",
+                "data": {"address": "a@example.com"}}
+    assert ses.is_provider_message(COMPLAINT) and ses.is_provider_message(SNS_NOTIFICATION)
+    assert not ses.is_provider_message(envelope)
+
+
+# --- SNS: every field read as SNS sent it -----------------------------------------------------------
+
+def test_every_field_is_read_as_sns_sent_it():
+    """The signature and the certificate URL are what services.sns_messages verifies with; the rest
+    is what the signature covers."""
+    n = SNS_NOTIFICATION
+    assert sns.read(n) == sns.SnsMessage(
+        type="Notification", message_id=n["MessageId"], topic_arn=n["TopicArn"], message="Hello world!",
+        timestamp=n["Timestamp"], signature_version="1", signature=n["Signature"],
+        signing_cert_url=n["SigningCertURL"], subject="My First Message")
+    c = SNS_SUBSCRIPTION_CONFIRMATION
+    assert sns.read(c) == sns.SnsMessage(
+        type="SubscriptionConfirmation", message_id=c["MessageId"], topic_arn=c["TopicArn"], message=c["Message"],
+        timestamp=c["Timestamp"], signature_version="1", signature=c["Signature"],
+        signing_cert_url=c["SigningCertURL"], subscribe_url=c["SubscribeURL"], token="2336412f37")
+
+
+def test_a_field_of_up_to_256_kib_is_read():
+    most = "x" * 262_144  # SNS's largest message
+    assert sns.read({**SNS_NOTIFICATION, "Message": most}).message == most
+    assert sns.read({**SNS_NOTIFICATION, "Subject": most}).subject == most
+    for field in ("Message", "Subject"):
+        with pytest.raises(sns.NotAnSnsMessage):
+            sns.read({**SNS_NOTIFICATION, field: most + "x"})
+
+
+def test_a_subject_is_a_text_when_present_and_not_read_where_the_signature_does_not_cover_it():
+    assert sns.read({k: v for k, v in SNS_NOTIFICATION.items() if k != "Subject"}).subject is None
+    assert sns.read({**SNS_NOTIFICATION, "Subject": ""}).subject == ""
+    with pytest.raises(sns.NotAnSnsMessage):
+        sns.read({**SNS_NOTIFICATION, "Subject": 5})
+    # a confirmation's signature covers no Subject: one sent along is not read, whatever it holds
+    assert sns.read({**SNS_SUBSCRIPTION_CONFIRMATION, "Subject": 5}).subject is None
+
+
+# --- SNS: what a refusal says (the 400 of POST /webhooks/ses carries it) ---------------------------
+
+@pytest.mark.parametrize("raw, words", [
+    ("a string", "an SNS message is a JSON object"),
+    ({**SNS_NOTIFICATION, "Type": "Other"},
+     "Type must be Notification, SubscriptionConfirmation or UnsubscribeConfirmation"),
+    ({**SNS_NOTIFICATION, "SignatureVersion": True}, "SignatureVersion must be 1 or 2"),
+    ({**SNS_NOTIFICATION, "TopicArn": "arn:aws:sqs:us-west-2:123456789012:MyQueue"},
+     "TopicArn is not an SNS topic ARN"),
+    ({**SNS_NOTIFICATION, "MessageId": ""}, "MessageId must be a non-empty text"),
+    ({**SNS_NOTIFICATION, "Subject": ["x"]}, "Subject must be a text"),
+])
+def test_a_refusal_names_the_field_as_sns_spells_it(raw, words):
+    with pytest.raises(sns.NotAnSnsMessage) as refused:
+        sns.read(raw)
+    assert str(refused.value) == words

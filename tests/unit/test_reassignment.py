@@ -6,6 +6,7 @@ for every brand, dated at or before it, for good: ``consent_void`` with ``reassi
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -25,7 +26,7 @@ from builders import (
 )
 
 from registry.domain import changes
-from registry.domain.facts import ReassignedCheck
+from registry.domain.facts import ReassignedCheck, Reassignment
 from registry.domain.lead_temperature import lead_temperature
 from registry.domain.policy import DEFAULT_POLICY, with_overrides
 from registry.domain.profile import PageStatus, page_scope, relationships_view, scope_statuses
@@ -172,3 +173,40 @@ def test_an_email_attempt_reaching_the_wrong_party_voids_the_emails_consents():
                  attempt(channel="email", at=AT, outcome="wrong_party"))
     opt_in = with_overrides(DEFAULT_POLICY, {"basis": {"email:marketing": "consent"}})
     assert "consent_void" in codes(ask(f, "email", policy=opt_in))
+
+
+def test_of_several_reassignments_the_latest_by_the_moment_asked_voids():
+    """A consent given between two reassignments was the middle owner's: the second one voids it too."""
+    f = facts(consents=[consent(at=AT)], reassignments=[reassignment(BEFORE), reassignment(AFTER)])
+    assert reassigned_at(f, NOW) == ts(AFTER)
+    (void,) = [r for r in ask(f).reasons if r.code == "consent_void"]
+    assert void.reassigned_at == ts(AFTER)
+
+
+# --- the reassignment kept (shown in the profile: what recorded it, its source, when it was received)
+
+RECEIVED = ts("2026-11-25T12:00:05Z")
+
+
+def test_an_attempt_records_a_reassignment_naming_the_attempt():
+    wrong = replace(attempt(channel="sms", purpose="informational", at=AT, outcome="wrong_party"),
+                    recorded_at=RECEIVED)
+    f = recorded(facts(), wrong)
+    assert f.reassignments == (Reassignment(id=f"{wrong.id}:reassigned", occurred_at=ts(AT), cause="wrong_party",
+                                            cause_id=wrong.id, source="dialer", recorded_at=RECEIVED),)
+    assert recorded(f, wrong).reassignments == f.reassignments  # the same attempt again: the same reassignment
+
+
+def test_a_yes_check_records_a_reassignment_naming_the_check_and_its_source():
+    check = ReassignedCheck(id="k1", result="yes", since=date(2026, 6, 1), occurred_at=ts(AT), source="rnd",
+                            recorded_at=RECEIVED)
+    f = changes.add_reassigned_check(facts(), check)
+    assert f.reassignments == (Reassignment(id="k1:reassigned", occurred_at=ts(AT), cause="reassigned_check",
+                                            cause_id="k1", source="rnd", recorded_at=RECEIVED),)
+
+
+def test_a_wrong_number_reply_records_a_reassignment_naming_the_reply_and_its_source():
+    stop = replace(opt_out(channels="sms", at=AT, source="sms_keyword"), recorded_at=RECEIVED)
+    assert reassignment_from_reply(stop) == Reassignment(
+        id=f"{stop.id}:reassigned", occurred_at=ts(AT), cause="wrong_number_reply", cause_id=stop.id,
+        source="sms_keyword", recorded_at=RECEIVED)

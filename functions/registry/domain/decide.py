@@ -279,8 +279,8 @@ def _confirmation_core(q: Question, facts: ContactFacts, policy: Policy, where: 
     (written consent, the wireless rule, a reassignment's void: the scope's status is read without
     them); a do-not-contact list that bars every purpose (internal, litigator) and a dead number still do."""
     status = scope_status(facts, Scope(q.channel, q.purpose, q.brand), q.at, policy)
-    verdict = opt_out_confirmation.verdict(facts, q.brand, q.at)
-    deny = [] if verdict.code is None else [Reason(verdict.code, verdict.message, rule=cite(RuleId.OPT_OUT_CONFIRMATION))]
+    refused = opt_out_confirmation.refusal(facts, q.brand, q.at)
+    deny = [] if refused is None else [Reason(refused.code, refused.message, rule=cite(RuleId.OPT_OUT_CONFIRMATION))]
     if status.lists:
         deny += _on_lists(q, status)
     if status.undelivered is not None:

@@ -4,7 +4,7 @@ After a person opts out of texts, the sender may send one text that confirms it,
 minutes of receiving the request; it is not a solicitation, so quiet hours, frequency caps and the
 opt-out itself do not hold it back. One text, never a second, never later.
 
-The rule, in one place (``verdict``; ``decide`` asks it for ``purpose=opt_out_confirmation``):
+The rule, in one place (``refusal``; ``decide`` asks it for ``purpose=opt_out_confirmation``):
 
 - The opt-out it confirms is the newest one (by the time the registry received it) that covers
   texts for the brand asked about (its brand or ``*``) and is in force at ``at``. None: there is
@@ -27,7 +27,8 @@ from .policy import RULES, RuleId
 from .timeutil import format_instant
 from .vocabulary import ALL, EVERY_BRAND, FIRST_PARTY_SOURCES, OPT_OUT_CONFIRMATION, Channel, DenyReason
 
-WINDOW = timedelta(minutes=5)
+WINDOW_MINUTES = 5
+WINDOW = timedelta(minutes=WINDOW_MINUTES)
 RULE = RULES[RuleId.OPT_OUT_CONFIRMATION].citation  # 47 CFR 64.1200(a)(12)
 
 
@@ -46,12 +47,10 @@ def send_by(received: datetime) -> datetime:
 
 
 @dataclass(frozen=True)
-class Verdict:
-    allowed: bool
-    code: DenyReason | None  # None when allowed
+class Refusal:
+    """Why the confirmation text may not go: the deny code and the words the decision's reason carries."""
+    code: DenyReason
     message: str
-    opt_out: OptOut | None = None
-    send_by: datetime | None = None
 
 
 def _covers_texts(opt_out: OptOut, brand: str) -> bool:
@@ -59,28 +58,27 @@ def _covers_texts(opt_out: OptOut, brand: str) -> bool:
             and (opt_out.brand == brand or opt_out.brand == EVERY_BRAND))
 
 
-def verdict(facts: ContactFacts, brand: str, at: datetime) -> Verdict:
-    """May the one confirmation text go to this number for this brand at ``at``?"""
+def refusal(facts: ContactFacts, brand: str, at: datetime) -> Refusal | None:
+    """Why the one confirmation text may not go to this number for this brand at ``at``; None when it may."""
     covering = [o for o in facts.opt_outs if _covers_texts(o, brand) and o.in_force(at) and received_at(o) <= at]
     if not covering:
-        return Verdict(False, DenyReason.NO_CONSENT,
+        return Refusal(DenyReason.NO_CONSENT,
                        f"no opt-out from texts for brand {brand} to confirm: a confirmation text follows an opt-out "
-                       f"within {int(WINDOW.total_seconds() // 60)} minutes ({RULE})")
+                       f"within {WINDOW_MINUTES} minutes ({RULE})")
     newest = max(covering, key=lambda o: (received_at(o), o.occurred_at))
     deadline = send_by(received_at(newest))
     when = format_instant(received_at(newest))
     if not confirmable(newest):
-        return Verdict(False, DenyReason.OPTED_OUT, f"opted out of texts at {format_instant(newest.occurred_at)} "
+        return Refusal(DenyReason.OPTED_OUT, f"opted out of texts at {format_instant(newest.occurred_at)} "
                        f"(source {newest.source}): no confirmation text follows an opt-out the person did not make "
-                       "themselves", newest, None)
+                       "themselves")
     sent = [a for a in facts.attempts if a.purpose == OPT_OUT_CONFIRMATION
             and (a.occurred_at >= newest.occurred_at
                  or (a.recorded_at is not None and a.recorded_at >= received_at(newest)))]
     if sent:
-        return Verdict(False, DenyReason.OPTED_OUT, f"opted out of texts (received {when}); its one confirmation "
-                       f"text was already sent at {format_instant(min(a.occurred_at for a in sent))}", newest, deadline)
+        return Refusal(DenyReason.OPTED_OUT, f"opted out of texts (received {when}); its one confirmation "
+                       f"text was already sent at {format_instant(min(a.occurred_at for a in sent))}")
     if at > deadline:
-        return Verdict(False, DenyReason.OPTED_OUT, f"opted out of texts (received {when}); its confirmation text "
-                       f"could be sent until {format_instant(deadline)} ({RULE})", newest, deadline)
-    return Verdict(True, None, f"one text confirming the opt-out received {when}, until {format_instant(deadline)}",
-                   newest, deadline)
+        return Refusal(DenyReason.OPTED_OUT, f"opted out of texts (received {when}); its confirmation text "
+                       f"could be sent until {format_instant(deadline)} ({RULE})")
+    return None

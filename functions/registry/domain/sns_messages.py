@@ -83,12 +83,19 @@ def topic_region(arn: str) -> str | None:
     return match.group("region") if match else None
 
 
-def _text(raw: Mapping[str, Any], name: str, required: bool = True) -> str | None:
+def _text(raw: Mapping[str, Any], name: str) -> str:
+    """A field every message of its type has: a non-empty text (at most SNS's 256 KiB)."""
     value = raw.get(name)
-    if value is None and not required:
-        return None
-    if not isinstance(value, str) or (required and not value) or len(value) > _MAX_FIELD:
+    if not isinstance(value, str) or not value or len(value) > _MAX_FIELD:
         raise NotAnSnsMessage(f"{name} must be a non-empty text")
+    return value
+
+
+def _subject(raw: Mapping[str, Any]) -> str | None:
+    """A notification's ``Subject``: absent, or a text (signed when present)."""
+    value = raw.get("Subject")
+    if value is not None and (not isinstance(value, str) or len(value) > _MAX_FIELD):
+        raise NotAnSnsMessage("Subject must be a text")
     return value
 
 
@@ -99,20 +106,18 @@ def read(raw: Any) -> SnsMessage:
     kind = raw.get("Type")
     if kind not in TYPES:
         raise NotAnSnsMessage("Type must be Notification, SubscriptionConfirmation or UnsubscribeConfirmation")
-    version = raw.get("SignatureVersion")
-    version = str(version) if isinstance(version, (str, int)) and not isinstance(version, bool) else None
+    version = str(raw.get("SignatureVersion"))  # "1" or "2", or the number 1 or 2: any other value's text is neither
     if version not in SIGNATURE_VERSIONS:
         raise NotAnSnsMessage("SignatureVersion must be 1 or 2")
     topic = _text(raw, "TopicArn")
-    assert topic is not None
     if topic_region(topic) is None:
         raise NotAnSnsMessage("TopicArn is not an SNS topic ARN")
     confirmation = kind != NOTIFICATION
     return SnsMessage(
-        type=kind, message_id=_text(raw, "MessageId") or "", topic_arn=topic, message=_text(raw, "Message") or "",
-        timestamp=_text(raw, "Timestamp") or "", signature_version=version, signature=_text(raw, "Signature") or "",
-        signing_cert_url=_text(raw, "SigningCertURL") or "",
-        subject=None if confirmation else _text(raw, "Subject", required=False),
+        type=kind, message_id=_text(raw, "MessageId"), topic_arn=topic, message=_text(raw, "Message"),
+        timestamp=_text(raw, "Timestamp"), signature_version=version, signature=_text(raw, "Signature"),
+        signing_cert_url=_text(raw, "SigningCertURL"),
+        subject=None if confirmation else _subject(raw),  # a confirmation's signature does not cover one
         subscribe_url=_text(raw, "SubscribeURL") if confirmation else None,
         token=_text(raw, "Token") if confirmation else None)
 
