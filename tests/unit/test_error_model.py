@@ -36,7 +36,20 @@ EXPECTED = {
 }
 
 
+def _every_module() -> None:
+    """Import every module of the registry, so a kind declared anywhere is seen whatever ran before."""
+    import importlib
+    import pkgutil
+
+    import registry
+
+    for module in pkgutil.walk_packages(registry.__path__, "registry."):
+        importlib.import_module(module.name)
+
+
 def _kinds(base: type) -> set[type]:
+    if base is RegistryError:
+        _every_module()
     found = {base}
     for sub in base.__subclasses__():
         found |= _kinds(sub)

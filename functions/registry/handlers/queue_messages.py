@@ -19,20 +19,16 @@ from ..domain.errors import InvalidRequest
 from . import body as request_body
 
 
-class UnreadableMessage(InvalidRequest):
-    """A message that will never be read, however often it is received (not JSON, ...)."""
-
-
 def envelopes(body: str) -> list[Any]:
     """The events (raw, as they arrived: ``event_inputs.parse`` reads each) one message body
-    carries; ``UnreadableMessage`` when it carries none that could be read."""
+    carries; ``InvalidRequest`` when it carries none that could be read (it never will be)."""
     try:
         value = request_body.loads(body)
     except json.JSONDecodeError as err:
-        raise UnreadableMessage(f"the message body is not valid JSON: {err.msg}", "body") from None
+        raise InvalidRequest(f"the message body is not valid JSON: {err.msg}", "body") from None
     if not ses_notifications.is_provider_message(value):
         return [value]
     try:
         return list(ses_notifications.envelopes_of_message(value))
     except ses_notifications.UnreadableNotification as err:
-        raise UnreadableMessage(f"the SES notification cannot be read: {err}", "body") from None
+        raise InvalidRequest(f"the SES notification cannot be read: {err}", "body") from None
