@@ -35,8 +35,8 @@ DEAD_LETTER_QUEUE_NAME = "registry-events-dlq"
 BUCKET_NAME = "registry-imports"
 BUS_NAME = "registry"
 VISIBILITY_TIMEOUT_ENV = "LOCAL_QUEUE_VISIBILITY_TIMEOUT"
-# How long the consumer's long poll waits for a message: a message takes effect within about this.
-POLL_WAIT_SECONDS = 1
+# How long the consumer pauses when the queue is empty: a message takes effect within about this.
+POLL_IDLE_PAUSE = 0.2
 
 log = logging.getLogger("infra.local_stack")
 
@@ -183,7 +183,7 @@ def start_queue_consumer(endpoint: str) -> Any:
     from .queue_poller import QueuePoller
 
     sqs = boto3.client("sqs", region_name=os.environ["AWS_DEFAULT_REGION"], endpoint_url=endpoint)
-    poller = QueuePoller(sqs, os.environ["REGISTRY_EVENTS_QUEUE_URL"], lambda_handler, wait_seconds=POLL_WAIT_SECONDS)
+    poller = QueuePoller(sqs, os.environ["REGISTRY_EVENTS_QUEUE_URL"], lambda_handler, idle_pause=POLL_IDLE_PAUSE)
     poller.start()
     return poller
 

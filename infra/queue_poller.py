@@ -18,6 +18,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from . import pauses
+
 log = logging.getLogger("infra.queue_poller")
 
 Handler = Callable[[dict[str, Any], Any], Any]
@@ -70,13 +72,13 @@ class QueuePoller:
     """``start()`` polls in a daemon thread until ``stop()``; ``poll_once()`` is one round."""
 
     def __init__(self, sqs: Any, queue_url: str, handler: Handler, function_name: str = "EventsConsumerFunction",
-                 batch_size: int = 10, wait_seconds: int = 1) -> None:
+                 batch_size: int = 10, idle_pause: float = 0.2) -> None:
         self._sqs = sqs
         self.queue_url = queue_url
         self._handler = handler
         self._function_name = function_name
         self._batch_size = batch_size
-        self._wait_seconds = wait_seconds
+        self._idle_pause = idle_pause
         self._region = sqs.meta.region_name
         self.queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         self._stopping = threading.Event()
@@ -87,25 +89,31 @@ class QueuePoller:
         self._thread.start()
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Stop after the round under way (a long poll ends within ``wait_seconds``)."""
+        """Stop after the round under way (a receive answers at once: no long poll)."""
         self._stopping.set()
         if self._thread is not None:
-            self._thread.join(timeout)
+            pauses.join(self._thread, timeout)
 
     def _run(self) -> None:
         while not self._stopping.is_set():
             try:
-                self.poll_once()
+                received = self.poll_once()
             except Exception:  # noqa: BLE001 - the emulator going away, a bad answer: log, pause, go on
                 if self._stopping.is_set():
                     return
                 log.exception("queue poller: a round failed")
-                self._stopping.wait(1.0)
+                pauses.pause(self._stopping, 1.0)
+                continue
+            if received == 0:
+                pauses.pause(self._stopping, self._idle_pause)
 
     def poll_once(self) -> int:
-        """One receive and its batch: how many messages were received."""
+        """One receive and its batch: how many messages were received. A short poll (WaitTimeSeconds
+        0) and a pause of ``idle_pause`` when the queue is empty, rather than SQS's long poll: moto's
+        long poll is a timed lock wait (infra/pauses.py says why that stalls under the time-travel
+        stage's clock); a message still takes effect within a fraction of a second."""
         reply = self._sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=self._batch_size,
-                                          WaitTimeSeconds=self._wait_seconds, AttributeNames=["All"],
+                                          WaitTimeSeconds=0, AttributeNames=["All"],
                                           MessageAttributeNames=["All"])
         messages = reply.get("Messages") or []
         if messages:

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from . import pauses
 from .template import load_template, resource
 
 log = logging.getLogger("infra.stream_poller")
@@ -111,7 +112,7 @@ class StreamPoller:
     def stop(self, timeout: float = 5.0) -> None:
         self._stop.set()
         if self._thread is not None:
-            self._thread.join(timeout)
+            pauses.join(self._thread, timeout)
             self._thread = None
 
     def __enter__(self) -> StreamPoller:
@@ -154,7 +155,7 @@ class StreamPoller:
                     return
                 log.warning("reading the table's stream failed; trying again", exc_info=True)
             if not busy:
-                self._stop.wait(self.interval)
+                pauses.pause(self._stop, self.interval)
 
     def _poll(self, shard_id: str) -> bool:
         iterator = self._iterators[shard_id]
@@ -187,7 +188,7 @@ class StreamPoller:
                 return
             first = next((i for i, r in enumerate(batch) if r["dynamodb"]["SequenceNumber"] in failed), 0)
             batch = batch[first:]
-            self._stop.wait(min(0.05 * 2 ** attempt, 2.0))
+            pauses.pause(self._stop, min(0.05 * 2 ** attempt, 2.0))
         log.error("change events of %d stream records not published after %d retries (shard %s, from "
                   "sequence number %s): what AWS would send to the DLQ", len(batch), self.max_retries, shard_id,
                   batch[0]["dynamodb"]["SequenceNumber"])

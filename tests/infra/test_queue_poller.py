@@ -50,7 +50,7 @@ def test_the_handler_gets_lambdas_event_and_failed_messages_are_redriven(sqs, qu
     sqs.send_message(QueueUrl=queue, MessageBody="good",
                      MessageAttributes={"origin": {"DataType": "String", "StringValue": "crm"}})
     sqs.send_message(QueueUrl=queue, MessageBody="bad")
-    poller = QueuePoller(sqs, queue, handler, wait_seconds=1)
+    poller = QueuePoller(sqs, queue, handler)
     deadline = time.monotonic() + 15
     while count(sqs, dlq) == 0 and time.monotonic() < deadline:
         poller.poll_once()
@@ -81,7 +81,7 @@ def test_a_handler_that_raises_fails_the_whole_batch(sqs, queues):
         raise RuntimeError("function error")
 
     sqs.send_message(QueueUrl=queue, MessageBody="one")
-    poller = QueuePoller(sqs, queue, handler, wait_seconds=1)
+    poller = QueuePoller(sqs, queue, handler)
     assert poller.poll_once() == 1
     assert count(sqs, queue) == 1  # not deleted: it is delivered again
 
@@ -89,7 +89,7 @@ def test_a_handler_that_raises_fails_the_whole_batch(sqs, queues):
 def test_the_thread_stops_cleanly(sqs, queues):
     queue, _ = queues
     handled = []
-    poller = QueuePoller(sqs, queue, lambda event, context: handled.extend(event["Records"]), wait_seconds=1)
+    poller = QueuePoller(sqs, queue, lambda event, context: handled.extend(event["Records"]))
     poller.start()
     sqs.send_message(QueueUrl=queue, MessageBody="x")
     deadline = time.monotonic() + 5
