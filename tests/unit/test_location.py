@@ -41,8 +41,15 @@ def test_locate(address, timezone, source, zones, own):
     assert (where.zones, where.own_zone, where.states) == (zones, own, ())
 
 
-def test_the_state_on_file_is_among_the_states():
-    assert locate(LA_PHONE, "phone", prefs(state="NV")).states == ("NV",)
+@pytest.mark.parametrize("address, timezone, source", [
+    (LA_PHONE, None, None),
+    (LA_PHONE, "America/Denver", "crm"),  # a zone someone else set adds to the number's
+    (LA_PHONE, "America/Denver", PAGE),  # the person's own zone replaces the number's: the state stays
+    (EMAIL, "America/Denver", "api"),
+])
+def test_the_state_on_file_is_among_the_states(address, timezone, source):
+    kind = "email" if "@" in address else "phone"
+    assert locate(address, kind, prefs(state="NV", timezone=timezone, timezone_source=source)).states == ("NV",)
 
 
 def test_toll_free_numbers_may_be_anywhere_in_the_plan():

@@ -37,6 +37,21 @@ def test_the_default_policy_document_is_the_contracts_table():
     assert json.loads(json.dumps(doc)) == doc  # plain JSON: lists, not tuples
 
 
+def test_the_policy_document_has_one_entry_per_setting_and_nothing_else():
+    """A reader of GET /v1/policy finds each setting under its own name, once: the contract's table,
+    the tables rev. 2 adds (written and wireless consent, the reply words, the rules)."""
+    assert set(DEFAULT_POLICY.to_document()) == set(THE_CONTRACTS_TABLE) | {
+        "written_consent", "wireless_consent", "sms_replies", "rules"}
+
+
+def test_the_wireless_rule_is_served_for_every_purpose_of_a_call_or_a_text():
+    """47 U.S.C. 227(b)(1)(A)(iii): an autodialed, prerecorded or artificial-voice call or text to a
+    number that may be wireless needs a consent, whatever its purpose."""
+    robo = ["artificial_voice", "autodialed", "prerecorded"]
+    assert DEFAULT_POLICY.to_document()["wireless_consent"] == {
+        "call:marketing": robo, "call:informational": robo, "sms:marketing": robo, "sms:informational": robo}
+
+
 def test_a_brands_document_shows_its_overrides():
     brand = with_overrides(DEFAULT_POLICY, {"basis": {"email:marketing": "consent"}, "ebr_months": {"inquiry": 6},
                                             "rejected_consent_sources": {"email": ["import"]},

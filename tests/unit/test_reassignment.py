@@ -57,6 +57,12 @@ def test_a_disconnect_or_a_wrong_party_voids_every_earlier_consent_for_good(outc
     assert [r.cause for r in f.reassignments] == [outcome]
 
 
+def test_the_lookup_says_the_old_consent_is_void_and_since_when():
+    f = facts(consents=[consent(at=BEFORE)], reassignments=[reassignment(AT)])
+    (no_consent,) = [r for r in ask(f).reasons if r.code == "no_consent"]
+    assert no_consent.message.endswith(f"; consent void: the number was reassigned at {AT}")
+
+
 def test_the_reassignment_outlives_the_attempts_kept():
     f = recorded(facts(consents=[consent(at=BEFORE)]), attempt(purpose="informational", at=AT, outcome="wrong_party"))
     pruned = f.with_changes(attempts=())  # attempts age out; the reassignment is kept on its own

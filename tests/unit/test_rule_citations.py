@@ -32,6 +32,12 @@ def test_the_policy_document_lists_every_rule_with_its_citation():
     assert "written consent" in doc["suppression_lists"]["national"]
 
 
+def test_each_rule_is_served_with_its_id_citation_and_text():
+    served = DEFAULT_POLICY.to_document()["rules"]
+    assert all(set(rule) == {"id", "citation", "text"} for rule in served)
+    assert {r["id"]: r["text"] for r in served} == {rule.id.value: rule.text for rule in RULES.values()}
+
+
 @pytest.mark.parametrize("f, kwargs, code, rule", [
     (facts(consents=[consent()]), {"at": LATE_LA}, "quiet_hours", "47 CFR 64.1200(c)(1)"),
     (facts(), {"purpose": "informational", "at": LATE_LA}, "quiet_hours", None),  # the policy's own window

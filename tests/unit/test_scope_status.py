@@ -138,6 +138,7 @@ def test_the_status_names_the_facts_that_decide_it():
     f = facts(opt_outs=[opted], consents=[lifting], relationships=[ebr],
               suppressions=[member("house", "internal"), member("dnc", "national")])
     status = scope_status(f, CALL_MARKETING, ts(NOON_LA), DEFAULT_POLICY)
+    assert (status.scope, status.at) == (CALL_MARKETING, ts(NOON_LA))  # what it is the status of, and when
     assert status.standing is Standing.CONSENTED and status.shown is lifting and status.opt_out is opted
     assert status.consent is lifting and status.ebr is ebr and status.has_basis
     assert [m.list_name for m in status.lists] == ["house"]  # the national list yields to the consent

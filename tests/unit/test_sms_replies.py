@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from registry.domain.policy import DEFAULT_POLICY, SmsReplyWords
-from registry.domain.sms_replies import PRECEDENCE, ReplyKind, read, readable_word, words
+from registry.domain.sms_replies import PRECEDENCE, Reading, ReplyKind, read, readable_word, words
 
 WORDS = DEFAULT_POLICY.sms_replies
 
@@ -83,9 +83,26 @@ def test_precedence_is_listed_in_order():
 
 
 def test_the_matched_word_is_named():
+    """The word or phrase that decided the reading, as read (the opt-out's note quotes it)."""
     assert read("please OPT-OUT now", WORDS).matched == "opt out"
     assert read("Don't text me", WORDS).matched == "don t text"
     assert read("hello", WORDS).matched is None
+
+
+@pytest.mark.parametrize("body, kind, matched", [
+    ("Wrong Number!", ReplyKind.WRONG_NUMBER, "wrong number"),
+    ("I need HELP", ReplyKind.HELP, "help"),
+    ("Start please", ReplyKind.RESUBSCRIBE, "start"),
+    ("YES!", ReplyKind.CONSENT, "yes"),
+])
+def test_every_kind_names_the_word_that_decided_it(body, kind, matched):
+    assert read(body, WORDS) == Reading(kind, matched)
+
+
+def test_a_phrase_at_the_start_is_named_as_read():
+    vocab = SmsReplyWords(resubscribe=("opt in",), consent=("sign me up",))
+    assert read("Opt-in please", vocab) == Reading(ReplyKind.RESUBSCRIBE, "opt in")
+    assert read("SIGN ME UP!", vocab) == Reading(ReplyKind.CONSENT, "sign me up")
 
 
 def test_a_brand_adds_stop_words():
@@ -114,11 +131,31 @@ def test_policy_lists_the_words():
     assert "64.1200(a)(10)" in doc["rule"]
 
 
+def test_policy_says_how_a_reply_is_read():
+    """GET /v1/policy tells a brand how its replies are read: the contract's reading and this
+    module's order (PRECEDENCE), word for word as served."""
+    doc = DEFAULT_POLICY.to_document()["sms_replies"]
+    assert set(doc) == {"rule", "opt_out", "wrong_number", "resubscribe", "consent", "help", "reading"}
+    assert doc["reading"] == (
+        "lower-cased, accents dropped, every character that is not a letter or digit a space; words and phrases "
+        "match whole words. Precedence: wrong_number, opt_out (anywhere in the reply), help (anywhere), "
+        "resubscribe, consent (only as the reply's first word).")
+    stated = doc["reading"].partition("Precedence:")[2]
+    assert sorted(PRECEDENCE[:-1], key=lambda k: stated.index(k.value)) == list(PRECEDENCE[:-1])  # as read
+
+
 def test_words():
     assert words("STOP!!! 🛑") == ("stop",)
     assert words("Don't-TEXT me.") == ("don", "t", "text", "me")
     assert words("ARRÊT") == ("arret",)
     assert words("ＯＰＴ－ＯＵＴ") == ("opt", "out")
+
+
+def test_case_never_changes_a_reading():
+    """Upper or lower case, a word is the same word, even where a lower-case letter is not the fold
+    of its upper case: the Turkish dotless ı (a Turkish keyboard's lower-case I) is an i."""
+    assert words("quıt") == words("QUIT") == ("quit",)
+    assert kind("quıt") is ReplyKind.OPT_OUT and kind("İNFO") is ReplyKind.HELP
 
 
 def test_readable_word():

@@ -3,16 +3,22 @@ deny) with one message, wherever the domain finds the fault: the same words serv
 answers with, so a caller sees one answer for one fault (docs/decisions.md, Recording)."""
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
-from builders import consent
+from builders import consent, ts
 
 from registry.domain import timeutil
 from registry.domain.brands import stored_brand
 from registry.domain.documents import facts_from_document
 from registry.domain.errors import UnreadableRecord
+from registry.domain.facts import ReassignedCheck
 from registry.services.failures import UNREADABLE_MESSAGE
 
 GOOD = consent().to_document(timeutil.stored_instant)
+# a reassigned-numbers check: the date asked about is stored as YYYY-MM-DD, nothing else
+CHECK = ReassignedCheck(id="k1", result="no", since=date(2026, 1, 31), occurred_at=ts("2026-11-24T05:40:00Z"),
+                        source="rnd").to_document(timeutil.stored_instant)
 
 
 @pytest.mark.parametrize("read", [
@@ -23,7 +29,10 @@ GOOD = consent().to_document(timeutil.stored_instant)
     lambda: facts_from_document("+14155550123", "phone", {"consents": [{**GOOD, "occurred_at": "soon"}]}),
     lambda: facts_from_document("+14155550123", "phone", {"consents": [{k: v for k, v in GOOD.items() if k != "id"}]}),
     lambda: facts_from_document("+14155550123", "phone", {"preferences": {"contact_hours": {"start": "9"}}}),
-], ids=["instant-form", "instant-day", "instant-range", "brand", "fact-instant", "fact-field", "preferences"])
+    lambda: facts_from_document("+14155550123", "phone", {"reassigned_checks": [{**CHECK, "since": "20260131"}]}),
+    lambda: facts_from_document("+14155550123", "phone", {"reassigned_checks": [{**CHECK, "since": 20260131}]}),
+], ids=["instant-form", "instant-day", "instant-range", "brand", "fact-instant", "fact-field", "preferences",
+        "date-form", "date-type"])
 def test_an_unreadable_record_has_one_answer(read):
     with pytest.raises(UnreadableRecord) as err:
         read()

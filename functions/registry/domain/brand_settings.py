@@ -53,7 +53,7 @@ class Brand:
 
     def rules(self, default: Policy = DEFAULT_POLICY) -> Policy:
         """The policy in force for the brand: the default, its overrides, and its stop words."""
-        policy = with_overrides(default, self.policy) if self.policy else default
+        policy = with_overrides(default, self.policy)  # no overrides: the default as it is
         if self.stop_words:
             policy = replace(policy, sms_replies=policy.sms_replies.with_stop_words(self.stop_words))
         return policy

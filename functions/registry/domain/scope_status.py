@@ -89,7 +89,8 @@ class ScopeStatus:
     problem: str | None = None  # why no consent is the basis: the newest covering consent's problem
     # rev. 2
     dialing: str | None = None  # how the contact is placed (vocabulary.dialing_of)
-    basis_law: RuleId | None = None  # the rule the basis comes from: WIRELESS_CONSENT, or BASIS (the policy's)
+    # the rule the basis comes from: WIRELESS_CONSENT, or BASIS (the policy's, also when it needs none)
+    basis_law: RuleId | None = None
     written: Consent | None = None  # the accepted ``written`` consent in force
     written_needed: bool = False  # the scope needs a written consent (47 CFR 64.1200(a)(2))
     list_needs_written: bool = False  # a national/state list bars marketing: only a written consent (or EBR) lifts it
@@ -247,7 +248,7 @@ def scope_status(facts: ContactFacts, scope: Scope, at: datetime, policy: Policy
         scope=scope, at=at, standing=standing, basis_rule=basis_rule,
         opt_out=blocker, consent=consent, consents=tuple(covering), ebr=ebr, lists=lists,
         undelivered=_undelivered(facts, scope.channel), problem=problem,
-        dialing=dialing, basis_law=basis_law if basis_rule != BASIS_NONE else None, written=written,
+        dialing=dialing, basis_law=basis_law, written=written,
         written_needed=policy.needs_written_consent(scope.channel, scope.purpose, dialing),
         list_needs_written=any(m.kind in _LIFTED_LISTS for m in lists),  # (they bar only without written/EBR)
         reassigned_at=reassigned)
