@@ -5,7 +5,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 from registry.domain.consent_requests import WINDOW, ConsentRequest, answered, consent_from, open_request
-from registry.domain.facts import Consent
+from registry.domain.facts import Consent, missing_written_evidence
 from tests.unit.builders import ts
 
 SENT = "2026-11-20T12:00:00Z"
@@ -55,7 +55,7 @@ def test_the_consent_a_yes_gives():
     assert c.evidence == {"disclosure_text": r.disclosure_text, "consent_request": "r1",
                           "signature": "sms reply YES (reply-1) to consent request r1"}
     # a YES to a written request is a written consent: the request the disclosure, the reply the signature
-    assert c.grade == "written" and c.missing_written_evidence() is None
+    assert c.grade == "written" and missing_written_evidence(c.evidence) is None
 
 
 def test_a_yes_to_an_express_request_gives_an_express_consent():

@@ -72,3 +72,16 @@ def test_a_decision_locates_the_contact_once_and_every_rule_uses_that_value(monk
     assert len(built) == 1 and decision.whereabouts is built[0]
     assert decision.timezones == built[0].zones == ("America/Los_Angeles",)
     assert decision.to_dict()["timezones"] == ["America/Los_Angeles"]
+
+
+def test_who_set_the_timezone_is_the_sender_never_what_the_patch_claims():
+    """Only the person's own zone (set on their page) replaces the number's: a patch cannot claim to
+    be the person's by carrying its own ``timezone_source``; who sent it decides."""
+    from registry.domain.changes import preference_patch
+
+    claimed = {"timezone": "Europe/Paris", "timezone_source": PAGE}
+    assert preference_patch(claimed, "api") == {"timezone": "Europe/Paris", "timezone_source": "api"}
+    assert preference_patch({"timezone_source": PAGE}, "api") == {}  # not a field anyone sets by itself
+    assert preference_patch({"timezone": None}, PAGE) == {"timezone": None, "timezone_source": None}
+    where = locate(LA_PHONE, "phone", prefs(**preference_patch(claimed, "api")))
+    assert where.zones == ("America/Los_Angeles", "Europe/Paris")

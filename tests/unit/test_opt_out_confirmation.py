@@ -114,10 +114,30 @@ def test_lists_and_a_dead_number_still_hold_it_back():
     assert codes(ask(facts(opt_outs=[stop()], undeliverable=[dead]), "sms", C, at=after(1))) == ["undeliverable"]
 
 
+def test_every_reason_holding_it_back_is_listed():
+    """Sent once already, on a litigator list and the number dead: the answer names all three."""
+    sent = replace(attempt("sms", C, at=after(1)), recorded_at=ts(after(1)))
+    dead = undeliverable(("call", "sms"), at=after(-1), reason="disconnected")
+    f = facts(opt_outs=[stop()], attempts=[sent], suppressions=[member("lit", "litigator")], undeliverable=[dead])
+    assert set(codes(ask(f, "sms", C, at=after(2)))) == {"opted_out", "on_suppression_list", "undeliverable"}
+
+
+def test_the_answer_says_where_the_number_is_how_the_text_goes_and_recommends_only_itself():
+    d = ask(facts(LA_PHONE, opt_outs=[stop()]), "sms", C, at=after(1))
+    answer = d.to_dict()
+    assert (answer["timezones"], answer["dialing"]) == (["America/Los_Angeles"], "autodialed")
+    assert answer["recommended_channel"] == "sms"
+    # once it may not be sent, nothing is recommended in its place
+    assert ask(facts(LA_PHONE, opt_outs=[stop()]), "sms", C, at=after(6)).recommended_channel is None
+
+
 def test_it_is_a_text():
     with pytest.raises(InvalidRequest) as err:
         check_question("call", C)
     assert err.value.field == "channel"
+    # the caller reads the fix in the error's message
+    assert err.value.message == ("purpose opt_out_confirmation is the one text confirming an opt-out: "
+                                 "ask with channel sms")
     check_question("sms", C)
     check_question("call", "marketing")
     with pytest.raises(InvalidRequest):

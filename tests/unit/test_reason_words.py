@@ -4,7 +4,7 @@ test_decide.py covers the other cases)."""
 from __future__ import annotations
 
 import pytest
-from builders import EMAIL, ask, attempt, consent, facts, opt_out, undeliverable
+from builders import EMAIL, ask, attempt, consent, facts, member, opt_out, reassignment, undeliverable
 
 from registry.domain.policy import DEFAULT_POLICY, with_overrides
 
@@ -48,3 +48,47 @@ def test_a_consent_that_cannot_lift_an_opt_out_says_why(source, problem):
                                 at="2026-11-29T12:00:00Z" if source == "web_form" else "2026-11-30T12:00:00Z")])
     d = ask(f, channel="email", policy=EMAIL_OPT_IN)
     assert _messages(d, "no_consent") == [f"no consent for marketing emails for brand default; {problem}"]
+
+
+def test_a_void_consent_names_the_reassignment_and_what_it_voids():
+    d = ask(facts(consents=[consent(at="2026-11-01T12:00:00Z")], reassignments=[reassignment()]))
+    assert _messages(d, "consent_void") == ["the number was reassigned at 2026-11-25T12:00:00Z: every consent and "
+                                            "established business relationship from before then is void"]
+
+
+@pytest.mark.parametrize("channel, dialing, consents, expected", [
+    ("sms", None, [consent(channels="sms")],
+     "a text for marketing needs prior express written consent; only an express consent for marketing texts for "
+     "brand default"),
+    ("sms", None, [], "a text for marketing needs prior express written consent; no consent for marketing texts "
+                      "for brand default"),
+    ("call", "artificial_voice", [consent()], "an artificial_voice call for marketing needs prior express written "
+                                              "consent; only an express consent for marketing calls for brand default"),
+    ("call", "prerecorded", [], "a prerecorded call for marketing needs prior express written consent; no consent "
+                                "for marketing calls for brand default"),
+])
+def test_a_written_consent_reason_names_the_contact_and_the_consent_on_file(channel, dialing, consents, expected):
+    d = ask(facts(consents=consents), channel, brand="default", dialing=dialing)
+    assert _messages(d, "written_consent_required") == [expected]
+
+
+@pytest.mark.parametrize("channel, dialing, what", [
+    ("sms", None, "a text"), ("call", "autodialed", "an autodialed call"),
+    ("call", "prerecorded", "a prerecorded call"), ("call", "artificial_voice", "an artificial_voice call"),
+])
+def test_the_wireless_rule_names_how_the_contact_is_placed(channel, dialing, what):
+    d = ask(facts(), channel, "informational", dialing=dialing)
+    noun = "texts" if channel == "sms" else "calls"
+    assert _messages(d, "no_consent") == [
+        f"no consent for informational {noun} for brand default ({what} to a number that may be wireless)"]
+
+
+def test_the_do_not_call_lists_only_a_written_consent_lifts_are_named():
+    one = ask(facts(suppressions=[member(), member("house", "internal")], consents=[consent()]))
+    assert _messages(one, "written_consent_required") == [
+        "only a written consent or an established business relationship lifts do-not-call list national-x for "
+        "marketing; only an express consent for marketing calls for brand default"]
+    two = ask(facts(suppressions=[member(), member("dnc-ca", "state")], consents=[consent()]))
+    assert _messages(two, "written_consent_required") == [
+        "only a written consent or an established business relationship lifts do-not-call lists dnc-ca, national-x "
+        "for marketing; only an express consent for marketing calls for brand default"]

@@ -30,3 +30,14 @@ def test_a_pause_holds_back_the_recommendation_until_its_end_not_at_it():
     own = facts(consents=[consent()], preferences=prefs(snooze_until=NOON_LA))
     assert ask(own, at="2026-12-01T19:59:59Z").recommended_channel is None
     assert ask(own, at=NOON_LA).recommended_channel == "call"
+
+
+def test_another_number_is_recommended_only_for_the_same_kind_of_call():
+    """The question asked of the other addresses is this one: a prerecorded marketing call needs a
+    written consent there too, so an express consent on the other number recommends nothing; for a
+    manual call it would."""
+    own = facts(consents=[consent()], preferences=prefs(linked_addresses=[OTHER_PHONE]))
+    other = facts(OTHER_PHONE, consents=[consent()])
+    robocall = ask(own, linked={OTHER_PHONE: other}, dialing="prerecorded")
+    assert robocall.decision == "deny" and robocall.recommended_channel is None
+    assert ask(own, linked={OTHER_PHONE: other}).recommended_channel == "call"

@@ -48,11 +48,6 @@ class Consent(_Document):
     recorded_at: datetime | None = None
     grade: str = "express"  # rev. 2: vocabulary.Grade; ``written`` holds a disclosure and a signature
 
-    def missing_written_evidence(self) -> str | None:
-        """For a ``written`` consent, the first of ``WRITTEN_EVIDENCE`` its evidence lacks (None: complete,
-        or not written)."""
-        return missing_written_evidence(self.evidence) if self.grade == "written" else None
-
 
 # What a written consent's evidence must hold (47 CFR 64.1200(f)(9)): the disclosure the person agreed
 # to, and their signature (an e-signature record: a typed name, a checkbox id, a recording id, a reply).
