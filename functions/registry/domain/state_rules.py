@@ -1,0 +1,369 @@
+"""State telemarketing rules: the pack (state_rules.json, data a compliance officer reviews) and its pure reader.
+
+The pack lists, for each US state whose calling rules are stricter than the federal ones (47 CFR 64.1200(c)(1):
+08:00-21:00 local time), its calling hours by weekday, the holidays with no telemarketing calls (named as the
+`holidays` library's US calendar for that state names them), its cap per 24 hours on the same subject, and its
+do-not-call list's exemptions; each with its citation, its source and the date it was checked. docs/state-rules.md
+says which states were checked and how to change a rule.
+
+Nothing here is wired into a decision yet: `rules_for`, `strictest_window` and `cap_for` are what a decision will
+ask (the number's area-code state and the `state` on file; the strictest rule wins; every limit names the state(s)
+that set it).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import holidays
+
+PACK_PATH = Path(__file__).with_name("state_rules.json")
+
+FEDERAL = "US"
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+APPLIES_TO = ("all", "automated")
+CAP_CHANNELS = ("call", "sms")
+OBSERVED = " (observed)"
+_TIME = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]")
+_STATE = re.compile(r"[A-Z]{2}")
+
+Hours = tuple[str, str]
+
+
+class StatePackError(ValueError):
+    """The pack is not well-formed; the message names the state and the field."""
+
+
+@dataclass(frozen=True)
+class Cited:
+    citation: str
+    checked: date
+    source: str
+
+
+@dataclass(frozen=True)
+class Cap:
+    per_24h: int
+    channels: tuple[str, ...]
+    same_subject: bool
+    cited: Cited
+
+
+@dataclass(frozen=True)
+class Dnc:
+    list: str
+    ebr_accepted: bool | None
+    exemptions: tuple[str, ...]
+    cited: Cited
+
+
+@dataclass(frozen=True)
+class StateRule:
+    state: str
+    name: str
+    applies_to: str
+    days: tuple[Hours | None, ...]
+    hours_cited: Cited
+    closed_holidays: frozenset[str]
+    holidays_cited: Cited | None
+    cap: Cap | None
+    dnc: Dnc | None
+    notes: str
+
+    def holiday(self, day: date) -> str | None:
+        """The name of a holiday on `day` with no calls in this state, or None."""
+        return closed_holiday(self, day)
+
+    def hours(self, day: date) -> Hours | None:
+        """This state's window on `day` (local date), or None when no calls at all that day."""
+        return hours_on(self, day)
+
+
+@dataclass(frozen=True)
+class Pack:
+    federal: Hours
+    federal_citation: str
+    states: Mapping[str, StateRule]
+
+
+@dataclass(frozen=True)
+class Window:
+    """The strictest window of a day, and who set each end: state codes, or "US" for the federal rule."""
+
+    start: str
+    end: str
+    start_set_by: tuple[str, ...]
+    end_set_by: tuple[str, ...]
+
+    def pair(self) -> Hours:
+        return (self.start, self.end)
+
+
+@dataclass(frozen=True)
+class Closure:
+    """Why a state has no calls on a day: `why` is "Sunday" and the like, or the holiday's name."""
+
+    state: str
+    why: str
+    citation: str
+
+
+@dataclass(frozen=True)
+class CapLimit:
+    per_24h: int
+    set_by: tuple[str, ...]
+    citations: tuple[str, ...]
+
+
+# ---- reading the pack -------------------------------------------------------------------------------------------
+
+
+@cache
+def load_pack() -> Pack:
+    """The pack, read and checked once per process."""
+    return parse_pack(json.loads(PACK_PATH.read_text(encoding="utf-8")), date.today())
+
+
+def parse_pack(data: Any, today: date) -> Pack:
+    if not isinstance(data, dict):
+        raise StatePackError("the pack must be an object")
+    federal = data.get("federal")
+    if not isinstance(federal, dict):
+        raise StatePackError("federal: must be an object")
+    window = _window(federal.get("hours"), "federal.hours")
+    if window is None:
+        raise StatePackError("federal.hours: must be a window")
+    citation = _text(federal.get("citation"), "federal.citation")
+    states = data.get("states")
+    if not isinstance(states, dict):
+        raise StatePackError("states: must be an object")
+    rules = {code: parse_state(code, raw, today) for code, raw in states.items()}
+    return Pack(federal=window, federal_citation=citation, states=rules)
+
+
+def parse_state(code: Any, raw: Any, today: date) -> StateRule:
+    if not isinstance(code, str) or not _STATE.fullmatch(code) or code not in holidays.US.subdivisions:
+        raise StatePackError(f"{code!r}: not a US state code")
+    if not isinstance(raw, dict):
+        raise StatePackError(f"{code}: must be an object")
+    applies_to = raw.get("applies_to")
+    if applies_to not in APPLIES_TO:
+        raise StatePackError(f"{code}.applies_to: one of {', '.join(APPLIES_TO)}")
+    hours = raw.get("hours")
+    if not isinstance(hours, dict):
+        raise StatePackError(f"{code}.hours: must be an object")
+    closed, holidays_cited = _holidays(code, raw.get("holidays"), today)
+    notes = raw.get("notes", "")
+    if not isinstance(notes, str):
+        raise StatePackError(f"{code}.notes: must be text")
+    return StateRule(
+        state=code,
+        name=_text(raw.get("name"), f"{code}.name"),
+        applies_to=applies_to,
+        days=_days(hours.get("days"), f"{code}.hours.days"),
+        hours_cited=_cited(hours, f"{code}.hours", today),
+        closed_holidays=closed,
+        holidays_cited=holidays_cited,
+        cap=_cap(raw.get("cap"), f"{code}.cap", today),
+        dnc=_dnc(raw.get("dnc"), f"{code}.dnc", today),
+        notes=notes,
+    )
+
+
+def _text(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise StatePackError(f"{where}: must be non-empty text")
+    return value
+
+
+def _cited(raw: dict[str, Any], where: str, today: date) -> Cited:
+    checked = raw.get("checked")
+    try:
+        day = date.fromisoformat(checked) if isinstance(checked, str) else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise StatePackError(f"{where}.checked: must be a date (YYYY-MM-DD)")
+    if day > today:
+        raise StatePackError(f"{where}.checked: {checked} is in the future")
+    return Cited(
+        citation=_text(raw.get("citation"), f"{where}.citation"),
+        checked=day,
+        source=_text(raw.get("source"), f"{where}.source"),
+    )
+
+
+def _window(raw: Any, where: str) -> Hours | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, list) or len(raw) != 2 or not all(isinstance(t, str) and _TIME.fullmatch(t) for t in raw):
+        raise StatePackError(f"{where}: must be null or [\"HH:MM\", \"HH:MM\"]")
+    start, end = raw
+    if start >= end:
+        raise StatePackError(f"{where}: {start} is not before {end}")
+    return (start, end)
+
+
+def _days(raw: Any, where: str) -> tuple[Hours | None, ...]:
+    if not isinstance(raw, dict) or set(raw) != set(DAYS):
+        raise StatePackError(f"{where}: must name exactly {', '.join(DAYS)}")
+    return tuple(_window(raw[day], f"{where}.{day}") for day in DAYS)
+
+
+def _holidays(code: str, raw: Any, today: date) -> tuple[frozenset[str], Cited | None]:
+    if raw is None:
+        return frozenset(), None
+    where = f"{code}.holidays"
+    if not isinstance(raw, dict):
+        raise StatePackError(f"{where}: must be null or an object")
+    names = raw.get("closed")
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise StatePackError(f"{where}.closed: must be a list of holiday names")
+    known = known_holiday_names(code, today.year)
+    unknown = sorted(set(names) - known)
+    if unknown:
+        raise StatePackError(f"{where}.closed: not in the holidays library's US-{code} calendar: {', '.join(unknown)}")
+    return frozenset(names), _cited(raw, where, today)
+
+
+def _cap(raw: Any, where: str, today: date) -> Cap | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise StatePackError(f"{where}: must be null or an object")
+    per_24h = raw.get("per_24h")
+    if type(per_24h) is not int or per_24h < 1:
+        raise StatePackError(f"{where}.per_24h: must be a whole number of at least 1")
+    channels = raw.get("channels")
+    if not isinstance(channels, list) or not channels or not set(channels) <= set(CAP_CHANNELS):
+        raise StatePackError(f"{where}.channels: a non-empty list of {', '.join(CAP_CHANNELS)}")
+    same_subject = raw.get("same_subject")
+    if not isinstance(same_subject, bool):
+        raise StatePackError(f"{where}.same_subject: must be true or false")
+    return Cap(per_24h=per_24h, channels=tuple(channels), same_subject=same_subject, cited=_cited(raw, where, today))
+
+
+def _dnc(raw: Any, where: str, today: date) -> Dnc | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise StatePackError(f"{where}: must be null or an object")
+    ebr = raw.get("ebr_accepted")
+    if ebr is not None and not isinstance(ebr, bool):
+        raise StatePackError(f"{where}.ebr_accepted: must be true, false or null (not checked)")
+    exemptions = raw.get("exemptions")
+    if not isinstance(exemptions, list) or not all(isinstance(e, str) and e.strip() for e in exemptions):
+        raise StatePackError(f"{where}.exemptions: must be a list of non-empty texts")
+    return Dnc(
+        list=_text(raw.get("list"), f"{where}.list"),
+        ebr_accepted=ebr,
+        exemptions=tuple(exemptions),
+        cited=_cited(raw, where, today),
+    )
+
+
+# ---- holidays ---------------------------------------------------------------------------------------------------
+
+
+@cache
+def _calendar(code: str) -> holidays.HolidayBase:
+    return holidays.US(subdiv=code)
+
+
+def known_holiday_names(code: str, year: int) -> frozenset[str]:
+    """Every name the state's calendar gives a holiday in the years around `year` ("(observed)" taken off)."""
+    calendar = holidays.US(subdiv=code, years=range(year - 2, year + 3))
+    return frozenset(base_name(name) for name in calendar.values())
+
+
+def base_name(name: str) -> str:
+    return name.removesuffix(OBSERVED)
+
+
+def closed_holiday(rule: StateRule, day: date) -> str | None:
+    """A holiday of the state's calendar on `day` (or the day it is observed) on which the state has no calls."""
+    for name in _calendar(rule.state).get_list(day):
+        if base_name(name) in rule.closed_holidays:
+            return name
+    return None
+
+
+# ---- the rules of a day -----------------------------------------------------------------------------------------
+
+
+def hours_on(rule: StateRule, day: date) -> Hours | None:
+    if closed_holiday(rule, day) is not None:
+        return None
+    return rule.days[day.weekday()]
+
+
+def closure(rule: StateRule, day: date) -> Closure | None:
+    """Why `rule`'s state has no calls at all on `day`, or None when it has a window."""
+    holiday = closed_holiday(rule, day)
+    if holiday is not None and rule.holidays_cited is not None:
+        return Closure(rule.state, holiday, rule.holidays_cited.citation)
+    if rule.days[day.weekday()] is None:
+        return Closure(rule.state, day.strftime("%A"), rule.hours_cited.citation)
+    return None
+
+
+def rules_for(states: Iterable[str | None], automated: bool = True, pack: Pack | None = None) -> list[StateRule]:
+    """The rules of the named states (codes like "FL"; unknown or empty ones have no stricter rule), by code.
+
+    `automated`: whether the contact is autodialed or prerecorded; rules written only for automated calls (applies_to
+    "automated") apply then. The default counts them, which is the stricter answer.
+    """
+    pack = pack or load_pack()
+    codes = {s.strip().upper() for s in states if s}
+    rules = [pack.states[c] for c in sorted(codes) if c in pack.states]
+    return [r for r in rules if automated or r.applies_to == "all"]
+
+
+def strictest_window(rules: Iterable[StateRule], local_date: date, federal: Hours | None = None) -> Window | None:
+    """The intersection of the federal window and every rule's window on `local_date`; None when closed all day.
+
+    Each end names who set it: every party ("US" or a state code) whose own limit is the one that binds.
+    """
+    limits: list[tuple[str, Hours | None]] = [(FEDERAL, federal or load_pack().federal)]
+    limits += [(rule.state, hours_on(rule, local_date)) for rule in rules]
+    windows = [(who, hours) for who, hours in limits if hours is not None]
+    if len(windows) < len(limits):
+        return None
+    start = max(hours[0] for _, hours in windows)
+    end = min(hours[1] for _, hours in windows)
+    if start >= end:
+        return None
+    return Window(
+        start=start,
+        end=end,
+        start_set_by=tuple(who for who, hours in windows if hours[0] == start),
+        end_set_by=tuple(who for who, hours in windows if hours[1] == end),
+    )
+
+
+def closures(rules: Iterable[StateRule], local_date: date) -> list[Closure]:
+    """Every state among `rules` that has no calls at all on `local_date`, and why."""
+    found = [closure(rule, local_date) for rule in rules]
+    return [c for c in found if c is not None]
+
+
+def cap_for(rules: Iterable[StateRule], channel: str | None = None) -> CapLimit | None:
+    """The smallest cap per 24 hours among `rules` (for `channel`, when given), naming every state that sets it."""
+    caps = [(rule.state, rule.cap) for rule in rules if rule.cap is not None]
+    caps = [(state, cap) for state, cap in caps if channel is None or channel in cap.channels]
+    if not caps:
+        return None
+    smallest = min(cap.per_24h for _, cap in caps)
+    binding = [(state, cap) for state, cap in caps if cap.per_24h == smallest]
+    return CapLimit(
+        per_24h=smallest,
+        set_by=tuple(state for state, _ in binding),
+        citations=tuple(cap.cited.citation for _, cap in binding),
+    )
