@@ -44,7 +44,7 @@ def made_up_rules(draw) -> StateRule:
     )
 
 
-any_rules = st.lists(made_up_rules(), max_size=4) | pack_states.map(rules_for)
+any_rules = st.lists(made_up_rules(), max_size=4, unique_by=lambda rule: rule.state) | pack_states.map(rules_for)
 
 
 def inside(inner: tuple[str, str], outer: tuple[str, str]) -> bool:
