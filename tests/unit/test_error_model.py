@@ -123,3 +123,10 @@ def test_the_services_say_what_a_storage_error_means():
     with pytest.raises(NotFound):  # the registry's own errors pass through
         with storage_failures("unavailable"):
             raise NotFound("no such thing")
+
+
+def test_a_refused_webhook_keeps_its_reason_for_the_log_and_none_by_default():
+    """The 403's words are one for every cause; the reason is what the log says (services read it)."""
+    assert NotVerified("refused", "the signature does not match").reason == "the signature does not match"
+    assert NotVerified("refused").reason == ""
+    assert str(NotVerified("refused", "why")) == "refused"
