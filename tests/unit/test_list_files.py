@@ -122,6 +122,7 @@ def test_import_id_is_the_objects_identity():
               lf.import_id("dnc", "full", "bucket", "imports/dnc/full/a.txt", "abd"),
               lf.import_id("dn", "cfull", "bucket", "imports/dnc/full/a.txt", "abc")}
     assert one not in others and len(others) == 6
+    assert lf.import_id("d", "full", "b", "k", "XabcX") != lf.import_id("d", "full", "b", "k", "abc")
     import hashlib
     assert one == hashlib.sha256(b"dnc\nfull\nbucket\nimports/dnc/full/a.txt\nabc").hexdigest()
 
@@ -141,6 +142,7 @@ def test_key_target(key, expected):
     ("imports/dnc/full/dnc-2026-11-30.txt", date(2026, 11, 30)),
     ("imports/dnc/full/2026-10-01/dnc-2026-11-30.txt", date(2026, 11, 30)),
     ("imports/dnc/full/2026-11-30/dnc-2026-02-30.txt", date(2026, 11, 30)),
+    ("imports/dnc/full/2026-02-30/dnc-2026-11-30.txt", date(2026, 11, 30)),
     ("imports/dnc/full/dnc.txt", None), ("imports/dnc/full/12026-11-30.txt", None),
     ("imports/dnc/full/2026-11-301.txt", None), ("imports/dnc/full/2026-1-30.txt", None),
 ])
@@ -165,3 +167,4 @@ def test_split_lines_with_a_trailing_newline_and_empty_chunks():
 def test_split_lines_reads_bad_bytes_as_text():
     [(_, text, _)] = list(lf.split_lines([b"\xff415\n"], 0, 1))
     assert text == "\ufffd415"
+    assert list(lf.split_lines([b"a\n\xff415"], 0, 1)) == [(1, "a", 2), (2, "\ufffd415", 6)]

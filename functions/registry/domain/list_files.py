@@ -44,16 +44,16 @@ _KEY = re.compile(r"^imports/([A-Za-z0-9][A-Za-z0-9._-]{0,63})/(full|changes)/.+
 
 
 class BadLine(ValueError):
-    """A line that is not a number (full files) or not a change record (change files)."""
+    """A line that is not a number (full files) or not a change record (change files). It carries
+    no text: the line may hold a number, and logs never do."""
 
 
 def read_number(text: str) -> tuple[str, int]:
     """``(exchange, line)`` of one number in any of the three spellings; BadLine otherwise."""
     found = _NUMBER.fullmatch(text.strip())
     if found is None:
-        raise BadLine(text)
-    groups = found.groups()
-    npa, nxx, line = groups[0:3] if groups[0] is not None else groups[3:6]
+        raise BadLine()
+    npa, nxx, line = [group for group in found.groups() if group is not None]
     return npa + nxx, int(line)
 
 
@@ -78,18 +78,18 @@ def parse_change_line(text: str) -> tuple[str, int, bool, date] | None:
         word = field.upper()
         if word in _ADD or word in _DELETE:
             if action is not None:
-                raise BadLine(text)
+                raise BadLine()
             action = word in _ADD
             continue
         day = read_date(field)
         if day is not None:
             if dated is not None:
-                raise BadLine(text)
+                raise BadLine()
             dated = day
             continue
         rest.append(field)
     if action is None or dated is None:
-        raise BadLine(text)
+        raise BadLine()
     exchange, line = read_number(",".join(rest))
     return exchange, line, action, dated
 
@@ -161,7 +161,7 @@ def split_lines(chunks: Iterable[bytes], offset: int, line_no: int) -> Iterator[
         pending = parts.pop()
         for part in parts:
             offset += len(part) + 1
-            yield line_no, part.decode("utf-8", "replace"), offset
+            yield line_no, part.decode(errors="replace"), offset
             line_no += 1
     if pending:
-        yield line_no, pending.decode("utf-8", "replace"), offset + len(pending)
+        yield line_no, pending.decode(errors="replace"), offset + len(pending)
