@@ -168,3 +168,25 @@ def test_split_lines_reads_bad_bytes_as_text():
     [(_, text, _)] = list(lf.split_lines([b"\xff415\n"], 0, 1))
     assert text == "\ufffd415"
     assert list(lf.split_lines([b"a\n\xff415"], 0, 1)) == [(1, "a", 2), (2, "\ufffd415", 6)]
+
+
+def test_the_exchanges_a_file_holds_survive_packing():
+    seen: dict[str, bytearray] = {}
+    for exchange in ["415555", "212200", "415200", "415999", "415555", "999000", "212201"]:
+        lf.mark_exchange(seen, exchange)
+    assert sorted(seen) == ["212", "415", "999"]
+    assert all(len(bits) == lf.AREA_BYTES == 125 for bits in seen.values())
+    expected = ["212200", "212201", "415200", "415555", "415999", "999000"]
+    assert lf.exchanges_seen(seen) == expected
+    packed = lf.pack_seen(seen)
+    assert len(packed) == 3 * 128 and packed[:3] == b"212" and packed[128:131] == b"415"
+    assert lf.exchanges_seen(lf.unpack_seen(packed)) == expected
+    assert lf.unpack_seen(None) == {} and lf.unpack_seen(b"") == {} and lf.pack_seen({}) == b""
+    assert lf.exchanges_seen({"200": bytearray(b"\x01" + bytes(124))}) == ["200000"]
+    assert lf.exchanges_seen({"200": bytearray(bytes(124) + b"\x80")}) == ["200999"]
+
+
+@pytest.mark.parametrize("data", [b"41", b"415" + bytes(124), b"x15" + bytes(125), b"415" + bytes(125) + b"2"])
+def test_unpack_seen_refuses_what_pack_did_not_write(data):
+    with pytest.raises(ValueError):
+        lf.unpack_seen(data)

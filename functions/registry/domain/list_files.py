@@ -165,3 +165,45 @@ def split_lines(chunks: Iterable[bytes], offset: int, line_no: int) -> Iterator[
             line_no += 1
     if pending:
         yield line_no, pending.decode(errors="replace"), offset + len(pending)
+
+
+# --- the exchanges a full file holds, kept in the import record across runs -----------------------
+# Per area code: a 1,000-bit bitmap of its NXX codes (125 bytes), packed as "NPA" + bitmap.
+AREA_BYTES = 125
+
+
+def mark_exchange(seen: dict[str, bytearray], exchange: str) -> None:
+    """Note that the file holds ``exchange`` (NPA + NXX)."""
+    area = seen.get(exchange[:3])
+    if area is None:
+        area = seen[exchange[:3]] = bytearray(AREA_BYTES)
+    nxx = int(exchange[3:])
+    area[nxx >> 3] |= 1 << (nxx & 7)
+
+
+def exchanges_seen(seen: dict[str, bytearray]) -> list[str]:
+    """Every exchange noted, in order."""
+    found = []
+    for npa in sorted(seen):
+        bits = int.from_bytes(seen[npa], "little")
+        found.extend(f"{npa}{nxx:03d}" for nxx in range(1000) if bits >> nxx & 1)
+    return found
+
+
+def pack_seen(seen: dict[str, bytearray]) -> bytes:
+    return b"".join(npa.encode() + bytes(seen[npa]) for npa in sorted(seen))
+
+
+def unpack_seen(data: bytes | None) -> dict[str, bytearray]:
+    """``pack_seen`` read back; ValueError for bytes it did not write."""
+    data = data or b""
+    step = 3 + AREA_BYTES
+    if len(data) % step:
+        raise ValueError("not a packed set of exchanges")
+    seen: dict[str, bytearray] = {}
+    for start in range(0, len(data), step):
+        npa = data[start:start + 3].decode("ascii")
+        if not npa.isdigit():
+            raise ValueError("not a packed set of exchanges")
+        seen[npa] = bytearray(data[start + 3:start + step])
+    return seen

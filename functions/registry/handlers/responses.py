@@ -595,3 +595,32 @@ def answers(ok: dict[int, tuple[type[BaseModel], str]], *errors: int,
         model = unavailable if status == 503 else ErrorResponse
         responses[status] = {"description": _ERRORS[status], "content": {"application/json": {"model": model}}}
     return {"responses": responses}
+
+
+class ListImport(Open):
+    """rev. 2: a bulk import and its progress."""
+    model_config = _example({"id": "9f2c" + "0" * 60, "list": "national-dnc", "mode": "full",
+                             "bucket": "registry-imports", "key": "imports/national-dnc/full/dnc-2026-11-30.txt",
+                             "version": "2026-11-30", "status": "running", "phase": "parse", "lines": 1200000,
+                             "added": 0, "removed": 0, "rejected": 2, "rejected_lines": [17, 90211],
+                             "bytes_read": 14400000, "size": 3120000000, "created_at": EXAMPLE_TIME,
+                             "updated_at": EXAMPLE_TIME})
+    id: str = Field(description="sha256 of the list, mode, bucket, key and the object's ETag")
+    list: str
+    mode: Literal["full", "changes"]
+    bucket: str
+    key: str
+    version: str = Field(description="the copy's date, YYYY-MM-DD")
+    status: Literal["running", "done", "failed"]
+    phase: str = Field(description="full files: parse, write, sweep, done; change files: parse, done")
+    lines: int = Field(description="lines read so far (blank and bad ones included)")
+    added: int
+    removed: int
+    rejected: int = Field(description="bad lines")
+    rejected_lines: list[int] = Field(description="the first 20 bad lines' numbers (1-based)")
+    bytes_read: int
+    size: int
+    created_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None = None
+    reason: str | None = Field(None, description="why a failed import failed")

@@ -19,7 +19,7 @@ from pynamodb.attributes import BinaryAttribute, ListAttribute, NumberAttribute,
 from pynamodb.exceptions import PutError, UpdateError
 
 from ..settings import Settings, derived, get_settings
-from .errors import StorageUnavailable, dynamodb
+from .errors import StorageError, StorageUnavailable, dynamodb
 from .table import RegistryModel
 
 IMP = "IMP"
@@ -181,10 +181,22 @@ def head(bucket: str, key: str) -> ObjectHead | None:
     return ObjectHead(str(answer["ETag"]).strip('"'), int(answer["ContentLength"]), answer["LastModified"])
 
 
+class FileChanged(StorageError):
+    """The import's object was replaced or removed since the import began (its ETag is not there)."""
+
+
 def read(bucket: str, key: str, etag: str, offset: int) -> Iterator[bytes]:
-    """The object's bytes from ``offset`` on, in chunks (the object must still have this ETag)."""
+    """The object's bytes from ``offset`` on, in chunks. FileChanged when the object no longer has
+    this ETag (replaced or removed)."""
+    from botocore.exceptions import ClientError
+
     with dynamodb("read an import file"):
-        answer = _s3().get_object(Bucket=bucket, Key=key, Range=f"bytes={offset}-", IfMatch=f'"{etag}"')
+        try:
+            answer = _s3().get_object(Bucket=bucket, Key=key, Range=f"bytes={offset}-", IfMatch=f'"{etag}"')
+        except ClientError as err:
+            if err.response.get("Error", {}).get("Code") in ("PreconditionFailed", "412", "NoSuchKey", "404"):
+                raise FileChanged("the file was replaced or removed during the import") from err
+            raise
     body = answer["Body"]
     try:
         while True:
