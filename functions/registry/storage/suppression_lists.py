@@ -1,7 +1,11 @@
-"""Suppression-list definitions: ``pk = LIST#<name>``, ``sk = LIST``. Memberships live on contacts."""
+"""Suppression-list definitions: ``pk = LIST#<name>``, ``sk = LIST``.
+
+Memberships of internal and litigator lists live on contacts; those of national and state lists in
+the exchange bitmaps (storage.list_exchanges), which also keeps ``entries``, ``version`` and
+``refreshed_at`` here (and a copy in the ``LISTS`` catalog)."""
 from __future__ import annotations
 
-from pynamodb.attributes import UnicodeAttribute
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import PutError
 
 from .errors import dynamodb
@@ -14,6 +18,11 @@ class SuppressionListItem(RegistryModel):
     name = UnicodeAttribute()
     kind = UnicodeAttribute()
     created_at = UnicodeAttribute()
+    state = UnicodeAttribute(null=True)  # a state list's two-letter state
+    entries = NumberAttribute(null=True)  # numbers on the list (counted as they are added and removed)
+    version = UnicodeAttribute(null=True)  # yyyymmdd: the newest full copy in force (bulk lists)
+    refreshed_at = UnicodeAttribute(null=True)  # when that copy was entirely in force
+    rev = NumberAttribute(null=True)  # updates of the counts: the catalog keeps the newest
 
 
 def list_pk(name: str) -> str:
