@@ -138,7 +138,8 @@ def progress(api, name: str, import_id: str) -> dict:
 
 
 def numbers(area: str, count: int) -> list[str]:
-    return [new_phone(area) for _ in range(count)]
+    """Fresh numbers of the area code, each in another exchange (the unit the importer writes)."""
+    return [new_phone(area, f"{200 + i * 37 % 800:03d}") for i in range(count)]
 
 
 def digits(e164: str) -> str:
@@ -220,7 +221,7 @@ def test_a_redelivered_notification_changes_nothing_twice(api, imports):
         assert imports.deliver([record(message)]) == {"batchItemFailures": []}
     again = start(api, name, key)  # the same object posted: the same import, done
     assert again["id"] == the_id and again["status"] == "done"
-    assert imports.drain() == 1  # its start message finds it done
+    assert imports.drain() == 0  # done: no start message
     assert progress(api, name, the_id) == first
     assert api.call("GET", f"/v1/suppression-lists/{name}").json().get("entries") == entries
 

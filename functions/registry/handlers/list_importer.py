@@ -97,7 +97,7 @@ def _notified(s3_record: Any, context: Any) -> None:
                                                              "reason": str(err)})
         return
     logger.info("import notified", extra={"import": record["id"], "list": list_name, "mode": mode,
-                                          "created": created, "status": record["status"]})
+                                          "new": created, "status": record["status"]})
     if record["status"] == list_imports.RUNNING:
         _run(record["id"], context)
 

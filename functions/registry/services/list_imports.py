@@ -25,7 +25,7 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Protocol, TypeVar
 
 from ..domain import exchange_bitmaps as bitmaps
@@ -403,10 +403,4 @@ def _each(names: Sequence[T], work: Callable[[T], R]) -> list[R]:
 def _version_in_force(definition: Any) -> date | None:
     """The date of the list's copy in force (None: it never had a full import)."""
     value = getattr(definition, "version", None)
-    if not value:
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
+    return bitmaps.version_of(value) if value else None

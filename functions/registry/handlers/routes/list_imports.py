@@ -26,7 +26,7 @@ router = Router()
 def post_import(name: str, body: ImportIn):
     record, created = list_imports.start_from_api(name, body.mode, body.bucket, body.key, body.version)
     logger.info("list import requested", extra={"import": record["id"], "list": name, "mode": body.mode,
-                                               "created": created, "status": record["status"]})
+                                               "new": created, "status": record["status"]})
     return json_response(202, record)
 
 
