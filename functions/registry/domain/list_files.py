@@ -183,7 +183,7 @@ def mark_exchange(seen: dict[str, bytearray], exchange: str) -> None:
 
 def exchanges_seen(seen: dict[str, bytearray]) -> list[str]:
     """Every exchange noted, in order."""
-    found = []
+    found: list[str] = []
     for npa in sorted(seen):
         bits = int.from_bytes(seen[npa], "little")
         found.extend(f"{npa}{nxx:03d}" for nxx in range(1000) if bits >> nxx & 1)

@@ -11,6 +11,7 @@ Errors: every error is ``ErrorResponse`` (``{"error": {"code", "message", "field
 """
 from __future__ import annotations
 
+import builtins
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -617,7 +618,7 @@ class ListImport(Open):
     added: int
     removed: int
     rejected: int = Field(description="bad lines")
-    rejected_lines: list[int] = Field(description="the first 20 bad lines' numbers (1-based)")
+    rejected_lines: builtins.list[int] = Field(description="the first 20 bad lines' numbers (1-based)")
     bytes_read: int
     size: int
     created_at: datetime

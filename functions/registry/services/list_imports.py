@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
 from ..domain import exchange_bitmaps as bitmaps
 from ..domain import list_files as files
@@ -153,7 +153,7 @@ def view(item: store.ImportItem) -> dict[str, Any]:
         "id": item.pk.removeprefix("IMP#"), "list": item.list_name, "mode": item.mode, "bucket": item.bucket,
         "key": item.key, "version": item.version, "status": item.status, "phase": item.phase,
         "lines": int(item.lines), "added": int(item.added), "removed": int(item.removed),
-        "rejected": int(item.rejected), "rejected_lines": [int(n) for n in item.first_bad or []],
+        "rejected": int(item.rejected), "rejected_lines": _bad_lines(item),
         "bytes_read": int(item.offset), "size": int(item.size), "created_at": item.created_at,
         "updated_at": item.updated_at}
     if item.finished_at:
@@ -216,7 +216,7 @@ class _Run:
     def __post_init__(self) -> None:
         self.lines, self.added = int(self.item.lines), int(self.item.added)
         self.removed, self.rejected = int(self.item.removed), int(self.item.rejected)
-        self.first_bad = [int(n) for n in self.item.first_bad or []]
+        self.first_bad = _bad_lines(self.item)
         self.version = date.fromisoformat(self.item.version)
         self.list_name = self.item.list_name
 
@@ -398,6 +398,11 @@ def _each(names: Sequence[T], work: Callable[[T], R]) -> list[R]:
         return [work(name) for name in names]
     with ThreadPoolExecutor(max_workers=min(WORKERS, len(names))) as pool:
         return list(pool.map(work, names))
+
+
+def _bad_lines(item: store.ImportItem) -> list[int]:
+    stored: list[Any] = cast(list[Any], item.first_bad or [])
+    return [int(n) for n in stored]
 
 
 def _version_in_force(definition: Any) -> date | None:
