@@ -184,9 +184,11 @@ def test_the_exchanges_a_file_holds_survive_packing():
     assert lf.unpack_seen(None) == {} and lf.unpack_seen(b"") == {} and lf.pack_seen({}) == b""
     assert lf.exchanges_seen({"200": bytearray(b"\x01" + bytes(124))}) == ["200000"]
     assert lf.exchanges_seen({"200": bytearray(bytes(124) + b"\x80")}) == ["200999"]
+    assert lf.exchanges_seen({"200": bytearray(b"\x05" + bytes(123) + b"\xc0")}) == ["200000", "200002", "200998",
+                                                                                   "200999"]
 
 
 @pytest.mark.parametrize("data", [b"41", b"415" + bytes(124), b"x15" + bytes(125), b"415" + bytes(125) + b"2"])
 def test_unpack_seen_refuses_what_pack_did_not_write(data):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^not a packed set of exchanges$"):
         lf.unpack_seen(data)

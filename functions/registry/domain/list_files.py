@@ -186,7 +186,10 @@ def exchanges_seen(seen: dict[str, bytearray]) -> list[str]:
     found: list[str] = []
     for npa in sorted(seen):
         bits = int.from_bytes(seen[npa], "little")
-        found.extend(f"{npa}{nxx:03d}" for nxx in range(1000) if bits >> nxx & 1)
+        while bits:
+            low = bits & -bits
+            found.append(f"{npa}{low.bit_length() - 1:03d}")
+            bits ^= low
     return found
 
 
