@@ -442,3 +442,53 @@ def test_the_import_answer_holds_no_number_and_logs_neither(api, imports, logs):
     assert digits(number) not in answer
     text = "\n".join(logs.take_text())
     assert text and digits(number) not in text and digits(number)[3:] not in text
+
+
+def test_change_records_are_applied_in_chunks(api, imports, monkeypatch):
+    from registry.services import list_imports
+
+    monkeypatch.setattr(list_imports, "CHUNK_RECORDS", 4)
+    held: list[int] = []
+    real_apply = list_imports._Run.apply
+
+    def apply(self, chunk):
+        held.append(sum(len(records) for records in chunk.values()))
+        return real_apply(self, chunk)
+
+    monkeypatch.setattr(list_imports._Run, "apply", apply)
+    name = create_list(api, "national")
+    first = numbers("415", 10)
+    lines = [f"{digits(n)},2026-11-30,A" for n in first] + [f"{digits(first[0])},2026-12-01,D"]
+    begun = start(api, name, imports.put(f"imports/{name}/changes/c.txt", lines), mode="changes")
+    imports.drain()
+    assert max(held) <= 4 and sum(held) == 11
+    done = progress(api, name, begun["id"])
+    assert done["added"] == 10 and done["removed"] == 1
+    assert not listed(name, first[0]) and all(listed(name, n) for n in first[1:])
+
+
+def test_one_import_per_list_at_a_time(api, imports):
+    import time as clock
+
+    from registry.services import list_imports
+    from registry.storage import list_imports as store
+
+    name = create_list(api, "national")
+    one = start(api, name, imports.put(f"imports/{name}/full/2026-11-30.txt", [digits(new_phone())]))
+    other = start(api, name, imports.put(f"imports/{name}/changes/c.txt", [f"{digits(new_phone())},2026-12-01,A"]),
+                  mode="changes")
+    imports.messages()
+    now = int(clock.time())
+    assert store.claim(name, one["id"], "another-invocation", now + 600, now).held
+    assert list_imports.run(one["id"]) == "elsewhere"   # a duplicate of a running import: dropped
+    assert list_imports.run(other["id"]) == "waiting"    # another import of the list: asks again later
+    assert progress(api, name, other["id"])["status"] == "running"
+    assert not store.claim(name, other["id"], "third", now + 600, now).held
+    store.release(name, "another-invocation")
+    assert list_imports.run(one["id"]) == "done"
+    assert list_imports.run(other["id"]) == "done"
+    assert list_imports.run(other["id"]) == "finished"
+    # a lease whose invocation died runs out
+    assert store.claim(name, one["id"], "dead", now - 1, now - 5).held
+    assert store.claim(name, other["id"], "next", now + 600, now).held
+    store.release(name, "next")
