@@ -223,3 +223,33 @@ def test_a_stale_national_copy_denies_marketing_calls_and_texts_only(both, stale
     batch = both.call("POST", "/v1/permissions/batch", {"addresses": [number], "channel": "call",
                                                        "purpose": "marketing", "at": now.isoformat()}, key="dialer")
     assert "list_stale" in codes(batch.json()["results"][0])
+
+
+def legacy_membership(name: str, number: str) -> None:
+    """A membership of a national list stored on the contact, as before issue 11."""
+    from registry.storage import contacts as store
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
+    store.change_membership(contact_key(number), number, "phone", f"national:{name}", True, stamp,
+                            store.HistoryRecord(sk=store.history_sk(stamp, stamp, f"legacy-{os.urandom(4).hex()}"),
+                                                type="suppression.added", fact_id="legacy", occurred_at=stamp,
+                                                recorded_at=stamp, source="api",
+                                                data={"list": name, "kind": "national"}))
+
+
+def test_a_membership_stored_on_the_contact_before_still_counts_and_is_removed_by_an_entry(both):
+    name = create_list(both, "national")
+    number, both_ways = new_phone(), new_phone()
+    legacy_membership(name, number)
+    legacy_membership(name, both_ways)
+    add_entries(both, name, add=[both_ways])  # now in the bitmap too: counted once
+    assert listed_on(decide(both, number, "call", at=noon_la_after_now(1))) == [name]
+    assert listed_on(decide(both, both_ways, "call", at=noon_la_after_now(1))) == [name]
+    assert [m for m in profile(both, both_ways)["suppression_lists"] if m["list"] == name] == \
+        [{"list": name, "kind": "national", "version": None}]
+    result = add_entries(both, name, remove=[number, both_ways])
+    assert (result["removed"], result["unchanged"]) == (2, 0)
+    for gone in (number, both_ways):
+        assert listed_on(decide(both, gone, "call", at=noon_la_after_now(1))) == []
+    assert sorted(e["type"] for e in history(both, number)) == ["suppression.added", "suppression.removed"]

@@ -160,12 +160,34 @@ def _change_bulk(name: str, kind: str, to_add: Sequence[Address], to_remove: Seq
                                      f"{field}[{index}]")
             records.append(ChangeRecord(where[0], where[1], add, today))
     records = list(dict.fromkeys(records))
-    with storage_failures("the registry could not be written; send the request again (entries already "
-                          "applied are not applied twice)"):
+    again = ("the registry could not be written; send the request again (entries already applied are not "
+             "applied twice)")
+    with storage_failures(again):
         done = bulk.apply_many(name, records)
+        # a membership stored on the contact before the list moved to bitmaps goes too
+        legacy = _remove_legacy(name, kind, list(dict.fromkeys(to_remove)))
+    if legacy is None:
+        raise RegistryUnavailable(again)
+    removed = min(done.removed + legacy, len(records) - done.added)  # a number on both counts once (roughly)
     _count(name, done.added, done.removed)
-    return {"list": name, "kind": kind, "added": done.added, "removed": done.removed,
-            "unchanged": len(records) - done.added - done.removed}
+    return {"list": name, "kind": kind, "added": done.added, "removed": removed,
+            "unchanged": len(records) - done.added - removed}
+
+
+def _remove_legacy(name: str, kind: str, addresses: Sequence[Address]) -> int | None:
+    """Removes the list's per-contact memberships of ``addresses`` (from before bitmaps), with their
+    history: how many there were, None if one could not be removed."""
+    if not addresses:
+        return 0
+    member = membership_token(name, kind)
+    keys = {a.value: contact_key(a.value) for a in addresses}
+    found = store.load_many(list(keys.values()))
+    holding = [a for a in addresses if isinstance(s := found.get(keys[a.value]), store.Snapshot)
+               and member in s.suppressions]
+    outcomes = [_change(_Job(a, False, name, kind, member)) for a in holding]
+    if "failed" in outcomes:
+        return None
+    return sum(1 for o in outcomes if o == "removed")
 
 
 class _Job:
