@@ -193,6 +193,14 @@ def test_every_answer_conforms_to_the_document(both, document, monkeypatch):
     call("PUT", "/v1/suppression-lists/{name}", f"/v1/suppression-lists/oa-{run}", {"kind": "national"})
     call("POST", "/v1/suppression-lists/{name}/entries", f"/v1/suppression-lists/oa-{run}/entries", {"add": [mail]})
     call("POST", "/v1/suppression-lists/{name}/entries", f"/v1/suppression-lists/no-{run}/entries", {"add": [mail]})
+    call("PUT", "/v1/suppression-lists/{name}", f"/v1/suppression-lists/oa-dnc-{run}", {"kind": "national"})
+    call("POST", "/v1/suppression-lists/{name}/entries", f"/v1/suppression-lists/oa-dnc-{run}/entries",
+         {"add": [new_phone()]})
+    call("POST", "/v1/suppression-lists/{name}/entries", f"/v1/suppression-lists/oa-dnc-{run}/entries",
+         {"add": [mail]})
+    call("GET", "/v1/suppression-lists/{name}", f"/v1/suppression-lists/oa-dnc-{run}")
+    call("GET", "/v1/suppression-lists/{name}", f"/v1/suppression-lists/oa-{run}")
+    call("GET", "/v1/suppression-lists/{name}", f"/v1/suppression-lists/no-{run}")
     _imports(call, run, monkeypatch)
     call("GET", "/v1/contacts/{address}", f"/v1/contacts/{q}")
     call("GET", "/v1/contacts/{address}", f"/v1/contacts/{quoted(mail)}")

@@ -12,7 +12,7 @@ Errors: every error is ``ErrorResponse`` (``{"error": {"code", "message", "field
 from __future__ import annotations
 
 import builtins
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -82,14 +82,16 @@ class ItemError(Open):
 class Reason(Open):
     model_config = _example({"code": "quiet_hours", "message": "21:40 in America/Los_Angeles; calls allowed 08:00-21:00"})
     code: str = Field(description="deny: opted_out, on_suppression_list, no_consent, undeliverable, "
-                                  "written_consent_required, consent_void, registry_unavailable; defer: "
+                                  "written_consent_required, consent_void, list_stale, registry_unavailable; "
+                                  "defer: "
                                   "quiet_hours, frequency_cap, snoozed")
     message: str
-    list: str | None = Field(None, description="on_suppression_list: the list's name")
+    list: str | None = Field(None, description="on_suppression_list, list_stale: the list's name")
     rule: str | None = Field(None, description="the citation of the written rule the reason comes from, as in "
                                                "GET /v1/policy (e.g. 47 CFR 64.1200(c)(1)); absent for the "
                                                "policy's own rules")
     reassigned_at: datetime | None = Field(None, description="consent_void: when the number was reassigned")
+    version: date | None = Field(None, description="list_stale: the date of the list's newest full copy")
 
 
 _DECISION = {
@@ -449,6 +451,8 @@ class Relationship(Open):
 class ListMembership(Open):
     list: str
     kind: str
+    version: date | None = Field(None, description="a national or state list: the date of the full copy the "
+                                                   "number's entry belongs to (null: added since by a change)")
 
 
 class Profile(Open):
@@ -523,6 +527,15 @@ class SuppressionList(Open):
     name: str
     kind: SuppressionKind
     created_at: datetime
+    state: str | None = Field(None, description="a state list's two-letter state")
+
+
+class SuppressionListState(SuppressionList):
+    model_config = _example({"name": "national-dnc", "kind": "national", "created_at": EXAMPLE_TIME,
+                             "entries": 258500000, "version": "2026-11-01", "refreshed_at": EXAMPLE_TIME})
+    entries: int = Field(description="numbers on the list")
+    version: date | None = Field(description="the date of the newest full copy (null: never fully imported)")
+    refreshed_at: datetime | None = Field(description="when that copy was entirely in force")
 
 
 class EntriesChanged(Open):

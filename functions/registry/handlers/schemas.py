@@ -44,6 +44,7 @@ class BatchIn(Strict):
 class SuppressionListIn(Strict):
     model_config = shown({"kind": "internal"})
     kind: SuppressionKind
+    state: str | None = Field(None, description="a state list's two-letter state (e.g. FL)")
 
 
 class EntriesIn(Strict):

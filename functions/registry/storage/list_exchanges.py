@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Collection, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -44,10 +45,14 @@ from ..domain.exchange_bitmaps import (
     version_of,
     version_text,
 )
+
+__all__ = ["ChangeRecord", "ExchangeWrite", "apply_changes", "apply_many", "commit_copy", "count_changes", "put_full",
+           "register", "stage", "sweep_area", "version_of"]
 from ..domain.timeutil import format_instant
 from ..keyed import keyed_digest
 from ..retry import CONFLICTS, Backoff
 from .errors import ConditionFailed, StorageUnavailable, dynamodb
+from .operations import BATCH_GET_LIMIT, batch_get
 from .suppression_lists import LIST, list_pk
 from .table import RegistryModel, table_name, write_connection
 
@@ -298,9 +303,87 @@ def apply_changes(list_name: str, exchange: str, records: Sequence[ChangeRecord]
 
 
 def _note_exchange(list_name: str, exchange: str) -> None:
+    _note_exchanges(list_name, exchange[:3], [exchange[3:]])
+
+
+def _note_exchanges(list_name: str, npa: str, nxx: Collection[str]) -> None:
     with dynamodb("note a list's exchange"):
-        _client().update_item(TableName=table_name(), Key=_key(area_pk(list_name, exchange[:3]), AREA_SK),
-                              UpdateExpression="ADD x :x", ExpressionAttributeValues={":x": {"SS": [exchange[3:]]}})
+        _client().update_item(TableName=table_name(), Key=_key(area_pk(list_name, npa), AREA_SK),
+                              UpdateExpression="ADD x :x", ExpressionAttributeValues={":x": {"SS": sorted(nxx)}})
+
+
+class _ExchangeForWrite(ExchangeItem):
+    """Exchange items read on the write path (the write's timeouts)."""
+
+    class Meta(ExchangeItem.Meta):
+        write_path = True
+
+
+MAX_WORKERS = 8
+
+
+def apply_many(list_name: str, records: Sequence[ChangeRecord], policy: Backoff = CONFLICTS) -> ExchangeWrite:
+    """Change records of many exchanges (an entries request, a chunk of a change file): the exchanges
+    read in BatchGetItem pages, each changed one written on condition of its read (an exchange whose
+    write lost a race goes through ``apply_changes``). The same rules and counts as ``apply_changes``."""
+    by_exchange: dict[str, list[ChangeRecord]] = {}
+    for record in records:
+        by_exchange.setdefault(record.exchange, []).append(record)
+    if not by_exchange:
+        return ExchangeWrite(0, 0)
+    keys = {exchange_pk(list_name, exchange): exchange for exchange in by_exchange}
+    pages = [list(keys)[i:i + BATCH_GET_LIMIT] for i in range(0, len(keys), BATCH_GET_LIMIT)]
+
+    def read(page: list[str]) -> list[dict[str, Any]]:
+        return batch_get(_ExchangeForWrite, [(pk, EXCHANGE_SK) for pk in page])
+
+    with ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(pages))) as pool:
+        found = {item["pk"]["S"]: item for items in pool.map(read, pages) for item in items}
+    plans: list[tuple[str, _Exchange | None, bytearray, int, int, date]] = []
+    notes: dict[str, set[str]] = {}
+    for pk, exchange in keys.items():
+        raw = found.get(pk)
+        if raw is None:
+            old = None
+        else:
+            with dynamodb("read a list's exchange", reading=pk):
+                old = _exchange(raw)
+        copy = old.version if old is not None else None
+        mine = by_exchange[exchange]
+        new, added, removed = apply_records(old.bitmap if old is not None else _EMPTY, copy, mine)
+        if not added and not removed:
+            continue
+        newest = max(r.dated for r in mine if record_applies(r, copy))
+        if old is not None and old.changed is not None:
+            newest = max(newest, old.changed)
+        if old is None or old.version is None:
+            notes.setdefault(exchange[:3], set()).add(exchange[3:])
+        plans.append((exchange, old, new, added, removed, newest))
+    for npa, nxx in notes.items():  # before the exchanges: the sweep must never miss one
+        _note_exchanges(list_name, npa, nxx)
+
+    def write(plan: tuple[str, _Exchange | None, bytearray, int, int, date]) -> ExchangeWrite:
+        exchange, old, new, added, removed, newest = plan
+        pk = exchange_pk(list_name, exchange)
+        values = {":b": {"B": bytes(new)}, ":n": _n(count(new)), ":d": {"S": version_text(newest)}}
+        if old is None:
+            done = _conditional("put_item", "change a list's exchange", Item={
+                **_key(pk, EXCHANGE_SK), "b": values[":b"], "n": values[":n"], "d": values[":d"], "rev": _n(1)},
+                **_if_read(None))
+        else:
+            done = _conditional(
+                "update_item", "change a list's exchange", Key=_key(pk, EXCHANGE_SK),
+                UpdateExpression="SET b = :b, n = :n, d = :d, rev = :next", ConditionExpression="rev = :rev",
+                ExpressionAttributeValues={**values, ":next": _n(old.rev + 1), ":rev": _n(old.rev)})
+        if done is not None:
+            return ExchangeWrite(added, removed)
+        return apply_changes(list_name, exchange, by_exchange[exchange], policy)  # lost a race: read again
+
+    if not plans:
+        return ExchangeWrite(0, 0)
+    with ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(plans))) as pool:
+        written = list(pool.map(write, plans))
+    return ExchangeWrite(sum(w.added for w in written), sum(w.removed for w in written))
 
 
 # --- sweep and commit ------------------------------------------------------------------------

@@ -37,9 +37,10 @@ def get(name: str) -> SuppressionListItem | None:
             return None
 
 
-def create(name: str, kind: str, now: str) -> bool:
+def create(name: str, kind: str, now: str, state: str | None = None) -> bool:
     """True when created; False when a list of that name already existed (caller compares kinds)."""
-    item = SuppressionListItem(list_pk(name), LIST, name=name, kind=kind, created_at=now)
+    item = SuppressionListItem(list_pk(name), LIST, name=name, kind=kind, created_at=now, state=state, entries=0,
+                               rev=0)
     with dynamodb("create a suppression list"):
         try:
             item.save(condition=SuppressionListItem.pk.does_not_exist())
