@@ -9,14 +9,14 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import boto3
 import pytest
 
 from tests.api.conftest import new_phone
-from tests.api.helpers import assert_error, create_list, unique
+from tests.api.helpers import assert_error, create_list, decide, unique
 from tests.api.queue_events import record
 
 pytestmark = pytest.mark.dynamodb
@@ -142,8 +142,20 @@ def numbers(area: str, count: int) -> list[str]:
     return [new_phone(area, f"{200 + i * 37 % 800:03d}") for i in range(count)]
 
 
+def day(days_ago: int) -> str:
+    """A UTC date relative to today: every national list a test leaves in force must stay fresh (a
+    copy over 31 days old denies every marketing call with list_stale), on any date the suite runs."""
+    return (datetime.now(UTC).date() - timedelta(days=days_ago)).isoformat()
+
+
 def digits(e164: str) -> str:
     return e164[2:]
+
+
+def on_list(api, name: str, number: str) -> bool:
+    """Does a marketing call's lookup deny the number for this list?"""
+    decision = decide(api, number, "call")
+    return any(r["code"] == "on_suppression_list" and r.get("list") == name for r in decision["reasons"])
 
 
 # --- a full file, then a change file --------------------------------------------------------------
@@ -156,10 +168,10 @@ def test_a_full_file_then_a_change_file(both, imports):
         [digits(n) for n in kept[3:]]
     lines = spelled[:10] + ["", "not a number", "  " + spelled[10] + "  \r"] + spelled[11:20] + \
         ["415555012", "4155550123,extra"] + spelled[20:]
-    key = imports.put(f"imports/{name}/full/dnc-2026-11-20.txt", lines)
+    key = imports.put(f"imports/{name}/full/dnc-{day(10)}.txt", lines)
     begun = start(api, name, key)
     assert begun["status"] == "running" and begun["list"] == name and begun["mode"] == "full"
-    assert begun["version"] == "2026-11-20" and len(begun["id"]) == 64
+    assert begun["version"] == day(10) and len(begun["id"]) == 64
     assert imports.drain() == 1
     done = progress(api, name, begun["id"])
     assert done["status"] == "done", done
@@ -170,29 +182,36 @@ def test_a_full_file_then_a_change_file(both, imports):
     assert not listed(name, absent)
 
     added = new_phone("415")
-    changes = [f"{digits(added)},2026-11-25,A", f"{kept[0]},2026-11-25,D",
-               f"{digits(kept[1])},2026-11-19,D",   # before the copy: already in it, skipped
-               f"{digits(kept[2])},2026-11-20,D",   # on the copy's own day: skipped (listed a day longer)
-               "garbage,2026-11-25,A"]
-    key = imports.put(f"imports/{name}/changes/dnc-changes-2026-11-25.txt", changes)
+    changes = [f"{digits(added)},{day(5)},A", f"{kept[0]},{day(5)},D",
+               f"{digits(kept[1])},{day(11)},D",   # before the copy: already in it, skipped
+               f"{digits(kept[2])},{day(10)},D",   # on the copy's own day: skipped (listed a day longer)
+               f"garbage,{day(5)},A"]
+    key = imports.put(f"imports/{name}/changes/dnc-changes-{day(5)}.txt", changes)
     begun = start(api, name, key, mode="changes")
-    assert begun["version"] == "2026-11-25"
+    assert begun["version"] == day(5)
     imports.drain()
     done = progress(api, name, begun["id"])
     assert done["status"] == "done" and done["lines"] == 5 and done["added"] == 1 and done["removed"] == 1
     assert done["rejected"] == 1 and done["rejected_lines"] == [5]
     assert listed(name, added) and not listed(name, kept[0]) and listed(name, kept[1]) and listed(name, kept[2])
+    # lookups as the contract says: a listed number is denied for marketing, an unlisted one is not
+    assert on_list(api, name, added)
+    assert on_list(api, name, kept[5]) and on_list(api, name, kept[1])
+    assert not on_list(api, name, kept[0]) and not on_list(api, name, absent)
+    assert "on_suppression_list" not in [r["code"] for r in decide(api, kept[5], "call", "informational")["reasons"]]
+    listing = api.call("GET", f"/v1/suppression-lists/{name}").json()
+    assert listing["entries"] == 30 and listing["version"] == day(10), listing
 
 
 def test_a_second_full_copy_replaces_the_first_for_its_area_codes(api, imports):
     name = create_list(api, "national")
     first = numbers("212", 10) + numbers("646", 5)
-    imports.put(f"imports/{name}/full/2026-11-01.txt", [digits(n) for n in first])
-    begun = start(api, name, f"imports/{name}/full/2026-11-01.txt")
+    imports.put(f"imports/{name}/full/{day(20)}.txt", [digits(n) for n in first])
+    begun = start(api, name, f"imports/{name}/full/{day(20)}.txt")
     imports.drain()
     assert progress(api, name, begun["id"])["added"] == 15
     second = first[:5] + numbers("212", 3)
-    key = imports.put(f"imports/{name}/full/2026-12-01.txt", [digits(n) for n in second])
+    key = imports.put(f"imports/{name}/full/{day(2)}.txt", [digits(n) for n in second])
     begun = start(api, name, key)
     imports.drain()
     done = progress(api, name, begun["id"])
@@ -207,7 +226,7 @@ def test_a_second_full_copy_replaces_the_first_for_its_area_codes(api, imports):
 def test_a_redelivered_notification_changes_nothing_twice(api, imports):
     name = create_list(api, "national")
     listed_numbers = numbers("303", 20)
-    key = imports.put(f"imports/{name}/full/dnc 2026-11-30.txt", [digits(n) for n in listed_numbers])
+    key = imports.put(f"imports/{name}/full/dnc {day(3)}.txt", [digits(n) for n in listed_numbers])
     message = notification(key)
     assert imports.deliver([record(message)]) == {"batchItemFailures": []}
     from registry.domain.list_files import import_id
@@ -215,26 +234,25 @@ def test_a_redelivered_notification_changes_nothing_twice(api, imports):
     etag = _client("s3").head_object(Bucket=BUCKET, Key=key)["ETag"]
     the_id = import_id(name, "full", BUCKET, key, etag)
     first = progress(api, name, the_id)
-    assert first["status"] == "done" and first["added"] == 20 and first["version"] == "2026-11-30"
-    entries = api.call("GET", f"/v1/suppression-lists/{name}").json().get("entries")
+    assert first["status"] == "done" and first["added"] == 20 and first["version"] == day(3)
+    entries = api.call("GET", f"/v1/suppression-lists/{name}").json()["entries"]
+    assert entries == 20
     for _ in range(2):
         assert imports.deliver([record(message)]) == {"batchItemFailures": []}
     again = start(api, name, key)  # the same object posted: the same import, done
     assert again["id"] == the_id and again["status"] == "done"
     assert imports.drain() == 0  # done: no start message
     assert progress(api, name, the_id) == first
-    assert api.call("GET", f"/v1/suppression-lists/{name}").json().get("entries") == entries
+    assert api.call("GET", f"/v1/suppression-lists/{name}").json()["entries"] == entries
 
 
 def test_a_change_file_delivered_twice_counts_once(api, imports):
     name = create_list(api, "state")
     added = numbers("512", 4)
-    key = imports.put(f"imports/{name}/changes/c.txt", [f"{digits(n)},2026-11-30,A" for n in added])
+    key = imports.put(f"imports/{name}/changes/c.txt", [f"{digits(n)},{day(3)},A" for n in added])
     message = notification(key)
     imports.deliver([record(message), record(message)])
-    body = api.call("GET", f"/v1/suppression-lists/{name}").json()
-    if "entries" in body:
-        assert body["entries"] == 4
+    assert api.call("GET", f"/v1/suppression-lists/{name}").json()["entries"] == 4
     assert all(listed(name, n) for n in added)
 
 
@@ -264,11 +282,11 @@ def test_a_full_import_stopped_at_checkpoints_ends_with_the_same_list(api, impor
     lines[17] = "bad"
     reference, resumed = create_list(api, "national"), create_list(api, "national")
     for name in (reference, resumed):
-        imports.put(f"imports/{name}/full/2026-11-30.txt", lines)
-    plain = start(api, reference, f"imports/{reference}/full/2026-11-30.txt")
+        imports.put(f"imports/{name}/full/{day(3)}.txt", lines)
+    plain = start(api, reference, f"imports/{reference}/full/{day(3)}.txt")
     imports.drain()
     # every invocation may look at its clock a few times only: then its remaining time is low
-    stopped = start(api, resumed, f"imports/{resumed}/full/2026-11-30.txt")
+    stopped = start(api, resumed, f"imports/{resumed}/full/{day(3)}.txt")
     invocations = imports.drain(lambda n: Context(remaining=200_000, burn=30_000), limit=200)
     assert invocations > 3
     one, other = progress(api, reference, plain["id"]), progress(api, resumed, stopped["id"])
@@ -286,15 +304,13 @@ def test_a_change_import_stopped_at_checkpoints_applies_each_record_once(api, im
     monkeypatch.setattr(list_imports, "CLOCK_EVERY", 5)
     name = create_list(api, "national")
     first = numbers("617", 30)
-    key = imports.put(f"imports/{name}/changes/a.txt", [f"{digits(n)},2026-11-30,A" for n in first])
+    key = imports.put(f"imports/{name}/changes/a.txt", [f"{digits(n)},{day(3)},A" for n in first])
     begun = start(api, name, key, mode="changes")
     invocations = imports.drain(lambda n: Context(remaining=200_000, burn=40_000), limit=100)
     assert invocations > 2
     done = progress(api, name, begun["id"])
     assert done["status"] == "done" and done["added"] == 30 and done["lines"] == 30
-    body = api.call("GET", f"/v1/suppression-lists/{name}").json()
-    if "entries" in body:
-        assert body["entries"] == 30
+    assert api.call("GET", f"/v1/suppression-lists/{name}").json()["entries"] == 30
     assert all(listed(name, n) for n in first)
 
 
@@ -307,7 +323,7 @@ def test_a_run_that_dies_is_delivered_again_and_resumes(api, imports, monkeypatc
 
     name = create_list(api, "national")
     everyone = numbers("305", 30)
-    key = imports.put(f"imports/{name}/full/2026-11-30.txt", [digits(n) for n in everyone])
+    key = imports.put(f"imports/{name}/full/{day(3)}.txt", [digits(n) for n in everyone])
     begun = start(api, name, key)
     real, calls = list_exchanges.put_full, []
 
@@ -337,8 +353,8 @@ def test_during_a_full_refresh_no_number_in_both_copies_is_ever_absent(api, impo
 
     name = create_list(api, "national")
     old = numbers("415", 20) + numbers("510", 20)
-    imports.put(f"imports/{name}/full/2026-11-01.txt", [digits(n) for n in old])
-    start(api, name, f"imports/{name}/full/2026-11-01.txt")
+    imports.put(f"imports/{name}/full/{day(20)}.txt", [digits(n) for n in old])
+    start(api, name, f"imports/{name}/full/{day(20)}.txt")
     imports.drain()
     new = old[::2] + numbers("415", 5)
     both_copies = old[::2]
@@ -365,8 +381,8 @@ def test_during_a_full_refresh_no_number_in_both_copies_is_ever_absent(api, impo
     monkeypatch.setattr(list_exchanges, "sweep_area", sweep_area)
     monkeypatch.setattr(list_imports, "WORKERS", 1)
     monkeypatch.setattr(list_imports, "CLOCK_EVERY", 4)
-    imports.put(f"imports/{name}/full/2026-12-01.txt", [digits(n) for n in new])
-    begun = start(api, name, f"imports/{name}/full/2026-12-01.txt")
+    imports.put(f"imports/{name}/full/{day(2)}.txt", [digits(n) for n in new])
+    begun = start(api, name, f"imports/{name}/full/{day(2)}.txt")
     imports.drain(lambda n: Context(remaining=200_000, burn=30_000), limit=100)
     assert progress(api, name, begun["id"])["status"] == "done"
     assert len(checks) > 20
@@ -379,14 +395,14 @@ def test_during_a_full_refresh_no_number_in_both_copies_is_ever_absent(api, impo
 def test_a_full_file_older_than_the_copy_in_force_is_refused(api, imports):
     name = create_list(api, "national")
     number = new_phone("415")
-    imports.put(f"imports/{name}/full/2026-11-30.txt", [digits(number)])
-    start(api, name, f"imports/{name}/full/2026-11-30.txt")
+    imports.put(f"imports/{name}/full/{day(3)}.txt", [digits(number)])
+    start(api, name, f"imports/{name}/full/{day(3)}.txt")
     imports.drain()
     other = new_phone("415")
-    imports.put(f"imports/{name}/full/2026-10-01.txt", [digits(other)])
-    refused = start(api, name, f"imports/{name}/full/2026-10-01.txt")
+    imports.put(f"imports/{name}/full/{day(40)}.txt", [digits(other)])
+    refused = start(api, name, f"imports/{name}/full/{day(40)}.txt")
     assert refused["status"] == "failed" and "older than the copy in force" in refused["reason"]
-    assert "2026-10-01" in refused["reason"] and "2026-11-30" in refused["reason"]
+    assert day(40) in refused["reason"] and day(3) in refused["reason"]
     imports.drain()
     assert listed(name, number) and not listed(name, other)
 
@@ -394,8 +410,8 @@ def test_a_full_file_older_than_the_copy_in_force_is_refused(api, imports):
 def test_the_version_from_the_request_wins_and_else_the_objects_date(api, imports):
     name = create_list(api, "national")
     imports.put(f"imports/{name}/full/undated.txt", [digits(new_phone())])
-    given = start(api, name, f"imports/{name}/full/undated.txt", version="2026-11-02")
-    assert given["version"] == "2026-11-02"
+    given = start(api, name, f"imports/{name}/full/undated.txt", version=day(30))
+    assert given["version"] == day(30)
     other = create_list(api, "national")
     imports.put(f"imports/{other}/full/undated.txt", [digits(new_phone())])
     modified = start(api, other, f"imports/{other}/full/undated.txt")["version"]
@@ -458,7 +474,7 @@ def test_change_records_are_applied_in_chunks(api, imports, monkeypatch):
     monkeypatch.setattr(list_imports._Run, "apply", apply)
     name = create_list(api, "national")
     first = numbers("415", 10)
-    lines = [f"{digits(n)},2026-11-30,A" for n in first] + [f"{digits(first[0])},2026-12-01,D"]
+    lines = [f"{digits(n)},{day(3)},A" for n in first] + [f"{digits(first[0])},{day(2)},D"]
     begun = start(api, name, imports.put(f"imports/{name}/changes/c.txt", lines), mode="changes")
     imports.drain()
     assert max(held) <= 4 and sum(held) == 11
@@ -474,8 +490,8 @@ def test_one_import_per_list_at_a_time(api, imports):
     from registry.storage import list_imports as store
 
     name = create_list(api, "national")
-    one = start(api, name, imports.put(f"imports/{name}/full/2026-11-30.txt", [digits(new_phone())]))
-    other = start(api, name, imports.put(f"imports/{name}/changes/c.txt", [f"{digits(new_phone())},2026-12-01,A"]),
+    one = start(api, name, imports.put(f"imports/{name}/full/{day(3)}.txt", [digits(new_phone())]))
+    other = start(api, name, imports.put(f"imports/{name}/changes/c.txt", [f"{digits(new_phone())},{day(2)},A"]),
                   mode="changes")
     imports.messages()
     now = int(clock.time())

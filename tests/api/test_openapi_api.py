@@ -132,7 +132,10 @@ def _imports(call, run, monkeypatch):
 
     s3, sqs = (boto3.client(name, endpoint_url=os.environ["AWS_ENDPOINT_URL"], region_name="us-east-1")
                for name in ("s3", "sqs"))
-    bucket, key = "oa-imports", f"imports/oa-n-{run}/full/2026-11-30.txt"
+    from datetime import UTC, datetime
+
+    version = datetime.now(UTC).date().isoformat()  # a copy in force stays fresh (list_stale), on any date
+    bucket, key = "oa-imports", f"imports/oa-n-{run}/full/{version}.txt"
     try:
         s3.create_bucket(Bucket=bucket)
     except s3.exceptions.BucketAlreadyOwnedByYou:
@@ -142,7 +145,7 @@ def _imports(call, run, monkeypatch):
     reset_settings()
     route, path = "/v1/suppression-lists/{name}/imports", f"/v1/suppression-lists/oa-n-{run}/imports"
     call("PUT", "/v1/suppression-lists/{name}", f"/v1/suppression-lists/oa-n-{run}", {"kind": "national"})
-    started = call("POST", route, path, {"bucket": bucket, "key": key, "mode": "full", "version": "2026-11-30"})
+    started = call("POST", route, path, {"bucket": bucket, "key": key, "mode": "full", "version": version})
     assert started.status == 202, started.text
     call("POST", route, path, {"bucket": bucket, "key": key, "mode": "all"})
     call("POST", route, path, {"bucket": bucket, "key": key + "-none", "mode": "full"})
