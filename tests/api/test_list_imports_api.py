@@ -3,6 +3,10 @@
 Files go into a bucket of the emulator; the importer's handler gets the import queue's messages as
 the Lambda service hands them over (SQS records), with a context whose remaining time the test
 sets (a low one makes the importer stop at a checkpoint and go on in the next invocation).
+
+The lists are ``state`` lists: they take imports exactly as ``national`` ones do, but a copy in
+force does not age (``list_stale`` is for national lists), so no test here changes the decisions
+of the session's other tests, whatever moment they ask about.
 """
 from __future__ import annotations
 
@@ -162,7 +166,7 @@ def on_list(api, name: str, number: str) -> bool:
 
 def test_a_full_file_then_a_change_file(both, imports):
     api = both
-    name = create_list(api, "national")
+    name = create_list(api, "state")
     kept = numbers("415", 30)
     spelled = [digits(kept[0]), f"{digits(kept[1])[:3]},{digits(kept[1])[3:]}", kept[2]] + \
         [digits(n) for n in kept[3:]]
@@ -204,7 +208,7 @@ def test_a_full_file_then_a_change_file(both, imports):
 
 
 def test_a_second_full_copy_replaces_the_first_for_its_area_codes(api, imports):
-    name = create_list(api, "national")
+    name = create_list(api, "state")
     first = numbers("212", 10) + numbers("646", 5)
     imports.put(f"imports/{name}/full/{day(20)}.txt", [digits(n) for n in first])
     begun = start(api, name, f"imports/{name}/full/{day(20)}.txt")
@@ -224,7 +228,7 @@ def test_a_second_full_copy_replaces_the_first_for_its_area_codes(api, imports):
 # --- idempotent: re-delivered notifications, repeated requests -------------------------------------
 
 def test_a_redelivered_notification_changes_nothing_twice(api, imports):
-    name = create_list(api, "national")
+    name = create_list(api, "state")
     listed_numbers = numbers("303", 20)
     key = imports.put(f"imports/{name}/full/dnc {day(3)}.txt", [digits(n) for n in listed_numbers])
     message = notification(key)
@@ -257,7 +261,7 @@ def test_a_change_file_delivered_twice_counts_once(api, imports):
 
 
 def test_s3_test_events_and_other_keys_are_ignored(api, imports):
-    name = create_list(api, "national")
+    name = create_list(api, "state")
     key = imports.put(f"elsewhere/{name}/full/x.txt", [digits(new_phone())])
     answer = imports.deliver([record({"Service": "Amazon S3", "Event": "s3:TestEvent", "Bucket": BUCKET}),
                               record(notification(key)), record("not json"), record({"what": 1})])
@@ -280,7 +284,7 @@ def test_a_full_import_stopped_at_checkpoints_ends_with_the_same_list(api, impor
     everyone = numbers("415", 40) + numbers("718", 25) + numbers("907", 10)
     lines = [digits(n) for n in everyone]
     lines[17] = "bad"
-    reference, resumed = create_list(api, "national"), create_list(api, "national")
+    reference, resumed = create_list(api, "state"), create_list(api, "state")
     for name in (reference, resumed):
         imports.put(f"imports/{name}/full/{day(3)}.txt", lines)
     plain = start(api, reference, f"imports/{reference}/full/{day(3)}.txt")
@@ -302,7 +306,7 @@ def test_a_change_import_stopped_at_checkpoints_applies_each_record_once(api, im
     from registry.services import list_imports
 
     monkeypatch.setattr(list_imports, "CLOCK_EVERY", 5)
-    name = create_list(api, "national")
+    name = create_list(api, "state")
     first = numbers("617", 30)
     key = imports.put(f"imports/{name}/changes/a.txt", [f"{digits(n)},{day(3)},A" for n in first])
     begun = start(api, name, key, mode="changes")
@@ -321,7 +325,7 @@ def test_a_run_that_dies_is_delivered_again_and_resumes(api, imports, monkeypatc
     from registry.storage import list_exchanges
     from registry.storage.errors import StorageUnavailable
 
-    name = create_list(api, "national")
+    name = create_list(api, "state")
     everyone = numbers("305", 30)
     key = imports.put(f"imports/{name}/full/{day(3)}.txt", [digits(n) for n in everyone])
     begun = start(api, name, key)
@@ -351,7 +355,7 @@ def test_during_a_full_refresh_no_number_in_both_copies_is_ever_absent(api, impo
     from registry.services import list_imports
     from registry.storage import list_exchanges
 
-    name = create_list(api, "national")
+    name = create_list(api, "state")
     old = numbers("415", 20) + numbers("510", 20)
     imports.put(f"imports/{name}/full/{day(20)}.txt", [digits(n) for n in old])
     start(api, name, f"imports/{name}/full/{day(20)}.txt")
@@ -393,7 +397,7 @@ def test_during_a_full_refresh_no_number_in_both_copies_is_ever_absent(api, impo
 # --- refusals -----------------------------------------------------------------------------------
 
 def test_a_full_file_older_than_the_copy_in_force_is_refused(api, imports):
-    name = create_list(api, "national")
+    name = create_list(api, "state")
     number = new_phone("415")
     imports.put(f"imports/{name}/full/{day(3)}.txt", [digits(number)])
     start(api, name, f"imports/{name}/full/{day(3)}.txt")
@@ -408,11 +412,11 @@ def test_a_full_file_older_than_the_copy_in_force_is_refused(api, imports):
 
 
 def test_the_version_from_the_request_wins_and_else_the_objects_date(api, imports):
-    name = create_list(api, "national")
+    name = create_list(api, "state")
     imports.put(f"imports/{name}/full/undated.txt", [digits(new_phone())])
     given = start(api, name, f"imports/{name}/full/undated.txt", version=day(30))
     assert given["version"] == day(30)
-    other = create_list(api, "national")
+    other = create_list(api, "state")
     imports.put(f"imports/{other}/full/undated.txt", [digits(new_phone())])
     modified = start(api, other, f"imports/{other}/full/undated.txt")["version"]
     assert abs(date.fromisoformat(modified) - date.today()) <= timedelta(days=1)
@@ -420,7 +424,7 @@ def test_the_version_from_the_request_wins_and_else_the_objects_date(api, import
 
 def test_refusals(both, imports):
     api = both
-    name = create_list(api, "national")
+    name = create_list(api, "state")
     key = imports.put(f"imports/{name}/full/x.txt", [digits(new_phone())])
     path = f"/v1/suppression-lists/{name}/imports"
     assert_error(api.call("POST", path, {"bucket": BUCKET, "key": key, "mode": "both"}), 400, "invalid_request",
@@ -449,7 +453,7 @@ def test_refusals(both, imports):
 
 
 def test_the_import_answer_holds_no_number_and_logs_neither(api, imports, logs):
-    name = create_list(api, "national")
+    name = create_list(api, "state")
     number = new_phone("415")
     imports.put(f"imports/{name}/full/x.txt", [digits(number), "bad " + digits(number)])
     begun = start(api, name, f"imports/{name}/full/x.txt")
@@ -472,7 +476,7 @@ def test_change_records_are_applied_in_chunks(api, imports, monkeypatch):
         return real_apply(self, chunk)
 
     monkeypatch.setattr(list_imports._Run, "apply", apply)
-    name = create_list(api, "national")
+    name = create_list(api, "state")
     first = numbers("415", 10)
     lines = [f"{digits(n)},{day(3)},A" for n in first] + [f"{digits(first[0])},{day(2)},D"]
     begun = start(api, name, imports.put(f"imports/{name}/changes/c.txt", lines), mode="changes")
@@ -489,7 +493,7 @@ def test_one_import_per_list_at_a_time(api, imports):
     from registry.services import list_imports
     from registry.storage import list_imports as store
 
-    name = create_list(api, "national")
+    name = create_list(api, "state")
     one = start(api, name, imports.put(f"imports/{name}/full/{day(3)}.txt", [digits(new_phone())]))
     other = start(api, name, imports.put(f"imports/{name}/changes/c.txt", [f"{digits(new_phone())},{day(2)},A"]),
                   mode="changes")

@@ -144,7 +144,7 @@ def _imports(call, run, monkeypatch):
     monkeypatch.setenv("REGISTRY_IMPORT_QUEUE_URL", sqs.create_queue(QueueName=f"oa-{run}")["QueueUrl"])
     reset_settings()
     route, path = "/v1/suppression-lists/{name}/imports", f"/v1/suppression-lists/oa-n-{run}/imports"
-    call("PUT", "/v1/suppression-lists/{name}", f"/v1/suppression-lists/oa-n-{run}", {"kind": "national"})
+    call("PUT", "/v1/suppression-lists/{name}", f"/v1/suppression-lists/oa-n-{run}", {"kind": "state"})
     started = call("POST", route, path, {"bucket": bucket, "key": key, "mode": "full", "version": version})
     assert started.status == 202, started.text
     call("POST", route, path, {"bucket": bucket, "key": key, "mode": "all"})
