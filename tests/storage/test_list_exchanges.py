@@ -209,7 +209,11 @@ def test_the_sweep_refuses_exchanges_of_another_area_code(name):
         lx.sweep_area(name, "415", {"416555"}, DAY)
 
 
-def test_commit_puts_the_copy_in_the_list_and_the_catalog(name, raw):
+def test_commit_puts_the_copy_in_the_list_and_the_catalog(raw):
+    # a state list: an old copy of a national list in the table's catalog would deny every other
+    # test's marketing calls (list_stale)
+    name = f"state-{uuid.uuid4().hex[:10]}"
+    lists.create(name, "state", "2026-11-01T00:00:00Z")
     lx.register(name)
     before = lx.read_catalog()
     assert {b.name: b for b in before.lists}[name].version is None
@@ -220,7 +224,7 @@ def test_commit_puts_the_copy_in_the_list_and_the_catalog(name, raw):
     assert item["entries"]["N"] == "10" and item["version"]["S"] == "20261101"
     catalog = lx.read_catalog()
     bulk = {b.name: b for b in catalog.lists}[name]
-    assert (bulk.kind, bulk.version, bulk.entries) == ("national", DAY, 10)
+    assert (bulk.kind, bulk.version, bulk.entries) == ("state", DAY, 10)
     assert bulk.refreshed_at is not None and datetime.fromisoformat(bulk.refreshed_at) == at
     assert catalog.plan_rev == before.plan_rev  # the keys a lookup reads did not change
     # an older copy committed late keeps the newer version, but its counts still count

@@ -5,8 +5,9 @@ Every date is built relative to the moment asked about (or to a fixed copy date 
 ``at``): nothing here reads the clock, so it passes on any date."""
 from __future__ import annotations
 
+import time
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 
 import pytest
 from builders import LA_PHONE, ask, codes, consent, facts, member, relationship, written
@@ -47,9 +48,27 @@ def test_the_day_is_the_utc_date_of_at():
     assert not list_age.is_stale(COPY, morning)
 
 
-def test_a_naive_moment_is_refused():
-    with pytest.raises(ValueError):
-        list_age.is_stale(COPY, datetime(2026, 12, 1))
+class NoOffset(tzinfo):
+    def utcoffset(self, dt):
+        return None
+
+
+@pytest.mark.parametrize("at", [datetime(2026, 12, 1), datetime(2026, 12, 1, tzinfo=NoOffset())])
+def test_a_naive_moment_is_refused(at):
+    with pytest.raises(ValueError, match="^at must be timezone-aware$"):
+        list_age.is_stale(COPY, at)
+
+
+def test_the_machines_own_zone_plays_no_part(monkeypatch):
+    """Read in UTC, not in the zone the registry runs in: 20:00 on day 31 in Honolulu is day 32 in UTC."""
+    monkeypatch.setenv("TZ", "Pacific/Honolulu")
+    time.tzset()
+    try:
+        at = datetime.combine(COPY + timedelta(days=32), datetime.min.time(), UTC) + timedelta(hours=6)
+        assert list_age.is_stale(COPY, at)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
 
 
 @given(st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 1, 1)), st.integers(-400, 400),

@@ -34,7 +34,7 @@ def last_good_day(version: date) -> date:
 
 def is_stale(version: date, at: datetime) -> bool:
     """Whether the copy is more than 31 days old at ``at`` (aware): ``at >= version + 32 days, 00:00Z``."""
-    if at.tzinfo is None or at.utcoffset() is None:
+    if at.utcoffset() is None:  # naive (or a zone that gives no offset)
         raise ValueError("at must be timezone-aware")
     return at.astimezone(UTC).date() > last_good_day(version)
 
