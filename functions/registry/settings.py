@@ -84,6 +84,13 @@ class Settings(BaseSettings):
     # events' source.
     event_bus: str = Field("registry", validation_alias=AliasChoices("REGISTRY_EVENT_BUS", "event_bus"))
     change_event_source: str = "contact-registry"
+    # Bulk list imports (docs/scale.md (e)): the queue the importer reads (S3 notifications of the
+    # import bucket, and its own start and continuation messages), the bucket files are put in
+    # (imports/{list}/full/... or imports/{list}/changes/...), and how much of the Lambda's time is
+    # left when an import stops at a checkpoint and goes on in the next invocation.
+    import_queue_url: str | None = None
+    import_bucket: str | None = None
+    import_checkpoint_ms: int = Field(120_000, ge=0)
 
     @field_validator("ses_topic_arns", mode="before")
     @classmethod

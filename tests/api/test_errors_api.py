@@ -546,13 +546,14 @@ def test_errors_never_show_another_contacts_data(api):
 
 
 def test_registry_outage_fails_closed_for_lookups(api, monkeypatch):
-    from registry.storage import contacts
+    from registry.storage import contacts, lookup_reads
 
     def boom(*args, **kwargs):
         raise contacts.StorageUnavailable("ReadTimeoutError")
 
     monkeypatch.setattr(contacts, "load", boom)
     monkeypatch.setattr(contacts, "load_many", boom)
+    monkeypatch.setattr(lookup_reads, "read", boom)  # a lookup's one read (issue 11)
     reply = api.permission(new_phone(), "call", "informational", at=NOON_LA)
     assert reply.status == 503, reply.text
     body = reply.json()

@@ -366,7 +366,8 @@ def test_profile_shows_the_whole_contact(api):
     assert sms["status"] == "opted_out" and sms["source"] == "sms_keyword"
     assert body["preferences"]["preferred_channel"] == "email"
     assert body["linked_addresses"] == [email, linked_phone]
-    assert {"list": name, "kind": "state"} in body["suppression_lists"]
+    # a state list is kept as exchange bitmaps (issue 11): its membership says which copy it is from
+    assert {"list": name, "kind": "state", "version": None} in body["suppression_lists"]
     ebr = body["ebr"]
     assert len(ebr) == 1 and ebr[0]["kind"] == "inquiry" and ebr[0]["brand"] == "acme"
     assert ebr[0]["expires_at"] == "2027-02-01T12:00:00Z"

@@ -122,6 +122,40 @@ def check(document, components, method: str, route: str, reply) -> None:
     assert not errors, (method, route, reply.status, [e.message for e in errors[:3]], reply.text[:500])
 
 
+def _imports(call, run, monkeypatch):
+    """rev. 2: bulk imports (a file in a bucket of the emulator, the import queue configured)."""
+    import os
+
+    import boto3
+
+    from registry.settings import reset_settings
+
+    s3, sqs = (boto3.client(name, endpoint_url=os.environ["AWS_ENDPOINT_URL"], region_name="us-east-1")
+               for name in ("s3", "sqs"))
+    from datetime import UTC, datetime
+
+    version = datetime.now(UTC).date().isoformat()  # a copy in force stays fresh (list_stale), on any date
+    bucket, key = "oa-imports", f"imports/oa-n-{run}/full/{version}.txt"
+    try:
+        s3.create_bucket(Bucket=bucket)
+    except s3.exceptions.BucketAlreadyOwnedByYou:
+        pass
+    s3.put_object(Bucket=bucket, Key=key, Body=b"4155550123\nbad\n")
+    monkeypatch.setenv("REGISTRY_IMPORT_QUEUE_URL", sqs.create_queue(QueueName=f"oa-{run}")["QueueUrl"])
+    reset_settings()
+    route, path = "/v1/suppression-lists/{name}/imports", f"/v1/suppression-lists/oa-n-{run}/imports"
+    call("PUT", "/v1/suppression-lists/{name}", f"/v1/suppression-lists/oa-n-{run}", {"kind": "state"})
+    started = call("POST", route, path, {"bucket": bucket, "key": key, "mode": "full", "version": version})
+    assert started.status == 202, started.text
+    call("POST", route, path, {"bucket": bucket, "key": key, "mode": "all"})
+    call("POST", route, path, {"bucket": bucket, "key": key + "-none", "mode": "full"})
+    call("POST", route, f"/v1/suppression-lists/oa-{run}/imports", {"bucket": bucket, "key": key, "mode": "full"})
+    call("GET", route + "/{import_id}", f"{path}/{started.json()['id']}")
+    call("GET", route + "/{import_id}", f"{path}/{'0' * 64}")
+    monkeypatch.delenv("REGISTRY_IMPORT_QUEUE_URL")
+    reset_settings()
+
+
 def test_every_answer_conforms_to_the_document(both, document, monkeypatch):
     components = closed(document)
     run = uuid.uuid4().hex[:8]
@@ -162,6 +196,15 @@ def test_every_answer_conforms_to_the_document(both, document, monkeypatch):
     call("PUT", "/v1/suppression-lists/{name}", f"/v1/suppression-lists/oa-{run}", {"kind": "national"})
     call("POST", "/v1/suppression-lists/{name}/entries", f"/v1/suppression-lists/oa-{run}/entries", {"add": [mail]})
     call("POST", "/v1/suppression-lists/{name}/entries", f"/v1/suppression-lists/no-{run}/entries", {"add": [mail]})
+    call("PUT", "/v1/suppression-lists/{name}", f"/v1/suppression-lists/oa-dnc-{run}", {"kind": "national"})
+    call("POST", "/v1/suppression-lists/{name}/entries", f"/v1/suppression-lists/oa-dnc-{run}/entries",
+         {"add": [new_phone()]})
+    call("POST", "/v1/suppression-lists/{name}/entries", f"/v1/suppression-lists/oa-dnc-{run}/entries",
+         {"add": [mail]})
+    call("GET", "/v1/suppression-lists/{name}", f"/v1/suppression-lists/oa-dnc-{run}")
+    call("GET", "/v1/suppression-lists/{name}", f"/v1/suppression-lists/oa-{run}")
+    call("GET", "/v1/suppression-lists/{name}", f"/v1/suppression-lists/no-{run}")
+    _imports(call, run, monkeypatch)
     call("GET", "/v1/contacts/{address}", f"/v1/contacts/{q}")
     call("GET", "/v1/contacts/{address}", f"/v1/contacts/{quoted(mail)}")
     call("GET", "/v1/contacts/{address}", f"/v1/contacts/{quoted(new_phone())}")

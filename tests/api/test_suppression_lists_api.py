@@ -154,15 +154,18 @@ def test_an_invalid_removal_applies_nothing(api):
     assert "on_suppression_list" in codes(decide(api, listed, "call", "informational"))
 
 
-def test_history_records_list_changes(api):
-    name = create_list(api, "state")
+@pytest.mark.parametrize("kind", ["internal", "litigator"])
+def test_history_records_list_changes(api, kind):
+    """Internal and litigator lists keep their per-contact history (who added a number, when);
+    national and state lists do not (tests/api/test_bulk_lists_api.py)."""
+    name = create_list(api, kind)
     number = new_phone()
     add_entries(api, name, add=[number])
     add_entries(api, name, add=[number])  # unchanged: no second entry
     add_entries(api, name, remove=[number])
     entries = history(api, number)
     assert [e["type"] for e in entries] == ["suppression.added", "suppression.removed"]
-    assert all(e["data"]["list"] == name and e["data"]["kind"] == "state" for e in entries)
+    assert all(e["data"]["list"] == name and e["data"]["kind"] == kind for e in entries)
     assert all(e["recorded_at"] and e["occurred_at"] for e in entries)
 
 

@@ -112,7 +112,7 @@ def test_missing_scope_is_forbidden():
 def test_keys_are_stored_hashed(dynamodb_client, dynamodb_table):
     raw, principal = create_key(unique("hashed"), ["lookup"])
     items = raw_items(dynamodb_client, dynamodb_table)
-    assert raw not in json.dumps(items)
+    assert raw not in json.dumps(items, default=repr)
     key_hash = hash_key(raw)
     stored = [i for i in items if i["pk"]["S"] == f"KEY#{key_hash}"]
     assert len(stored) == 1 and stored[0]["sk"]["S"] == "KEY"

@@ -34,10 +34,10 @@ def test_every_fact_route_takes_a_command_as_its_body(route):
 
 
 def test_the_handlers_declare_no_fact_input_of_their_own():
-    """handlers/schemas.py keeps only HTTP-only shapes: a batch, list entries, the event envelope."""
+    """handlers/schemas.py keeps only HTTP-only shapes: a batch, list entries, a list import, the event envelope."""
     models = {name for name, value in vars(schemas).items()
               if isinstance(value, type) and issubclass(value, BaseModel) and value.__module__ == schemas.__name__}
-    assert models == {"BatchIn", "SuppressionListIn", "EntriesIn", "EventIn", "EventsIn"}
+    assert models == {"BatchIn", "SuppressionListIn", "EntriesIn", "ImportIn", "EventIn", "EventsIn"}
 
 
 @pytest.mark.parametrize("kind", [*COMMANDS, c.SetContactPreferences, command_fields.Evidence,

@@ -61,7 +61,7 @@ def test_a_deny_reason_without_a_page_status_is_refused_never_shown_as_receiving
     class WithANewRule(ScopeStatus):
         @property
         def deny_codes(self) -> tuple[str, ...]:
-            return ("list_stale",)  # a rev. 2 reason nobody mapped yet
+            return ("a_future_reason",)  # a reason nobody mapped yet
 
     status = WithANewRule(scope=CALL_MARKETING, at=ts(NOON_LA), standing=Standing.NONE, basis_rule="none")
     with pytest.raises(NoPageStatus):

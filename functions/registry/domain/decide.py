@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from . import frequency_cap, opt_out_confirmation, quiet_hours
 from .errors import ChannelAddressMismatch, InvalidRequest
@@ -60,9 +60,10 @@ class Question:
 class Reason:
     code: str
     message: str
-    list: str | None = None  # only for on_suppression_list
+    list: str | None = None  # only for on_suppression_list and list_stale
     rule: str | None = None  # rev. 2: the citation of the written rule it comes from (policy.RULES)
     reassigned_at: datetime | None = None  # rev. 2: only for consent_void
+    version: date | None = None  # rev. 2: only for list_stale (the date of the list's newest full copy)
 
     def to_dict(self) -> dict:
         out: dict = {"code": self.code, "message": self.message}
@@ -72,6 +73,8 @@ class Reason:
             out["rule"] = self.rule
         if self.reassigned_at is not None:
             out["reassigned_at"] = format_instant(self.reassigned_at)
+        if self.version is not None:
+            out["version"] = self.version.isoformat()
         return out
 
 
@@ -193,12 +196,20 @@ def _undeliverable(q: Question, status: ScopeStatus) -> list[Reason]:
     return [Reason(DenyReason.UNDELIVERABLE, f"{what} at {format_instant(dead.at)}", rule=cite(RuleId.UNDELIVERABLE))]
 
 
+def _list_stale(q: Question, status: ScopeStatus) -> list[Reason]:
+    return [Reason(DenyReason.LIST_STALE,
+                   f"the newest full copy of national list {c.list_name} is of {c.version.isoformat()}, more than "
+                   f"31 days before {q.at.date().isoformat()}: import a newer copy", list=c.list_name,
+                   rule=cite(RuleId.LIST_AGE), version=c.version)
+            for c in status.stale_lists]
+
+
 # Every deny code a scope's status can give, in words (a code missing here fails every lookup
 # that meets it, and the property tests: it never passes silently).
 _DENY_WORDS: Mapping[DenyReason, Callable[[Question, ScopeStatus], list[Reason]]] = {
     DenyReason.OPTED_OUT: _opted_out, DenyReason.ON_SUPPRESSION_LIST: _on_lists, DenyReason.NO_CONSENT: _no_consent,
     DenyReason.UNDELIVERABLE: _undeliverable, DenyReason.WRITTEN_CONSENT_REQUIRED: _written_required,
-    DenyReason.CONSENT_VOID: _consent_void,
+    DenyReason.CONSENT_VOID: _consent_void, DenyReason.LIST_STALE: _list_stale,
 }
 require_exactly(DenyReason, _DENY_WORDS, "decide._DENY_WORDS")
 

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Self
 from . import codec
 from .brands import stored_brand
 from .codec import InOrder, Instant, ReadWith
+from .list_age import ListCopy
 from .timeutil import format_instant
 from .vocabulary import WEEKDAYS
 
@@ -178,6 +179,10 @@ class ReassignedCheck(_Document):
 class SuppressionMembership:
     list_name: str
     kind: str  # national | state | internal | litigator
+    # rev. 2: a national or state list's membership read from its exchange bitmap: the date of the
+    # full copy the exchange belongs to (None: per-contact, or only change records since)
+    version: date | None = None
+    bulk: bool = False  # read from the list's bitmaps, not stored on the contact
 
 
 @dataclass(frozen=True)
@@ -195,6 +200,9 @@ class ContactFacts:
     undeliverable: tuple[Undeliverable, ...] = ()
     reassignments: tuple[Reassignment, ...] = ()  # rev. 2
     reassigned_checks: tuple[ReassignedCheck, ...] = ()  # rev. 2
+    # rev. 2: the newest full copy of each national list, as the registry read it with the contact
+    # (not the contact's own: the catalog's); ``list_age`` ages them
+    list_copies: tuple[ListCopy, ...] = ()
 
     def with_changes(self, **changes: Any) -> ContactFacts:
         return replace(self, **changes)

@@ -37,6 +37,7 @@ class RuleId(StrEnum):
     EMAIL_OPT_OUT = "email_opt_out"
     REASSIGNED_NUMBER = "reassigned_number"
     OPT_OUT_CONFIRMATION = "opt_out_confirmation"
+    LIST_AGE = "list_age"
     # the registry's (and a brand's) own policy: no law behind it, so no citation
     BASIS = "basis"
     STATE_LIST = "state_do_not_call"
@@ -89,6 +90,10 @@ RULES: Mapping[RuleId, Rule] = {rule.id: rule for rule in (
          "one text confirming an opt-out may be sent within 5 minutes of receiving it (purpose "
          "opt_out_confirmation): not a solicitation, so quiet hours, caps, consent rules and the opt-out itself "
          "do not hold it back; never a second one, never later"),
+    Rule(RuleId.LIST_AGE, "47 CFR 64.1200(c)(2)(i)(D)",
+         "telephone solicitations (marketing calls and texts) are scrubbed against a copy of the national "
+         "do-not-call registry taken no more than 31 days before: from the 32nd day after the newest full copy "
+         "(UTC dates) they are denied until a newer copy is imported"),
     Rule(RuleId.BASIS, None, "the policy's basis for the channel and purpose (the 'basis' table)"),
     Rule(RuleId.STATE_LIST, None,
          "a state do-not-call list bars marketing like the national one; its statute is the state's"),

@@ -95,6 +95,8 @@ PAGE_STATUS_BY_REASON: Mapping[DenyReason, PageStatus] = {
     DenyReason.NO_CONSENT: PageStatus.NOT_SUBSCRIBED,
     DenyReason.WRITTEN_CONSENT_REQUIRED: PageStatus.NEEDS_WRITTEN,  # agreeing on the page is written
     DenyReason.CONSENT_VOID: PageStatus.NOT_SUBSCRIBED,  # the agreement was the number's earlier owner's
+    # rev. 2: the registry's copy of the national list is too old: held back, whatever the person said
+    DenyReason.LIST_STALE: PageStatus.BLOCKED,
 }
 _PRECEDENCE = tuple(PAGE_STATUS_BY_REASON.values())
 

@@ -36,6 +36,7 @@ from enum import StrEnum
 
 from .ebr import ebr_in_force
 from .facts import Consent, ContactFacts, OptOut, Relationship, SuppressionMembership, as_of
+from .list_age import ListCopy, stale_copies
 from .policy import BASIS_CONSENT, BASIS_CONSENT_OR_EBR, BASIS_NONE, Policy, RuleId
 from .reassignment import reassigned_at, void_at
 from .timeutil import format_instant
@@ -96,6 +97,7 @@ class ScopeStatus:
     list_needs_written: bool = False  # a national/state list bars marketing: only a written consent (or EBR) lifts it
     reassigned_at: datetime | None = None  # the latest reassignment of the number by ``at``
     voided: bool = False  # the reassignment is what denies: without it fewer reasons would
+    stale_lists: tuple[ListCopy, ...] = ()  # national lists whose copy is too old for the scope at ``at``
 
     # The properties read rules kept in plain functions below: mutmut (make mutation) does not
     # mutate a decorated function, and these are the rules the deny reasons come from.
@@ -165,6 +167,8 @@ def _deny_codes(status: ScopeStatus) -> tuple[DenyReason, ...]:
         codes.append(DenyReason.WRITTEN_CONSENT_REQUIRED)
     if status.voided:
         codes.append(DenyReason.CONSENT_VOID)
+    if status.stale_lists:
+        codes.append(DenyReason.LIST_STALE)
     return tuple(codes)
 
 
@@ -251,7 +255,7 @@ def scope_status(facts: ContactFacts, scope: Scope, at: datetime, policy: Policy
         dialing=dialing, basis_law=basis_law, written=written,
         written_needed=policy.needs_written_consent(scope.channel, scope.purpose, dialing),
         list_needs_written=any(m.kind in _LIFTED_LISTS for m in lists),  # (they bar only without written/EBR)
-        reassigned_at=reassigned)
+        reassigned_at=reassigned, stale_lists=stale_copies(facts.list_copies, scope.channel, scope.purpose, at))
     # consent_void: the scope lacks the basis it needs, and a consent or EBR for it is older than a
     # reassignment (it would count, but was the number's earlier owner's).
     missing = {DenyReason.NO_CONSENT, DenyReason.WRITTEN_CONSENT_REQUIRED} & set(status.deny_codes)

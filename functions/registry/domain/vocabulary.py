@@ -172,6 +172,7 @@ class DenyReason(StrEnum):
     UNDELIVERABLE = "undeliverable"
     WRITTEN_CONSENT_REQUIRED = "written_consent_required"  # rev. 2
     CONSENT_VOID = "consent_void"  # rev. 2
+    LIST_STALE = "list_stale"  # rev. 2: the national list's copy is older than 31 days
 
 
 class DeferReason(StrEnum):

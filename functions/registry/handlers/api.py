@@ -34,6 +34,7 @@ from .routes import (
     events,
     facts,
     health,
+    list_imports,
     permissions,
     preference_center,
     suppression_lists,
@@ -42,7 +43,8 @@ from .routes import (
 from .routing import NotCanonical, decode_once, install_rules, raw_query
 
 ROUTERS = (health.router, permissions.router, facts.router, contacts.router, suppression_lists.router,
-           events.router, preference_center.router, brands.router, consent_requests.router, webhooks.router)
+           list_imports.router, events.router, preference_center.router, brands.router, consent_requests.router,
+           webhooks.router)
 OPENAPI_PATH, DOCS_PATH = openapi.OPENAPI_PATH, openapi.DOCS_PATH
 
 

@@ -11,7 +11,8 @@ Errors: every error is ``ErrorResponse`` (``{"error": {"code", "message", "field
 """
 from __future__ import annotations
 
-from datetime import datetime
+import builtins
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -81,14 +82,16 @@ class ItemError(Open):
 class Reason(Open):
     model_config = _example({"code": "quiet_hours", "message": "21:40 in America/Los_Angeles; calls allowed 08:00-21:00"})
     code: str = Field(description="deny: opted_out, on_suppression_list, no_consent, undeliverable, "
-                                  "written_consent_required, consent_void, registry_unavailable; defer: "
+                                  "written_consent_required, consent_void, list_stale, registry_unavailable; "
+                                  "defer: "
                                   "quiet_hours, frequency_cap, snoozed")
     message: str
-    list: str | None = Field(None, description="on_suppression_list: the list's name")
+    list: str | None = Field(None, description="on_suppression_list, list_stale: the list's name")
     rule: str | None = Field(None, description="the citation of the written rule the reason comes from, as in "
                                                "GET /v1/policy (e.g. 47 CFR 64.1200(c)(1)); absent for the "
                                                "policy's own rules")
     reassigned_at: datetime | None = Field(None, description="consent_void: when the number was reassigned")
+    version: date | None = Field(None, description="list_stale: the date of the list's newest full copy")
 
 
 _DECISION = {
@@ -448,6 +451,8 @@ class Relationship(Open):
 class ListMembership(Open):
     list: str
     kind: str
+    version: date | None = Field(None, description="a national or state list: the date of the full copy the "
+                                                   "number's entry belongs to (null: added since by a change)")
 
 
 class Profile(Open):
@@ -522,6 +527,15 @@ class SuppressionList(Open):
     name: str
     kind: SuppressionKind
     created_at: datetime
+    state: str | None = Field(None, description="a state list's two-letter state")
+
+
+class SuppressionListState(SuppressionList):
+    model_config = _example({"name": "national-dnc", "kind": "national", "created_at": EXAMPLE_TIME,
+                             "entries": 258500000, "version": "2026-11-01", "refreshed_at": EXAMPLE_TIME})
+    entries: int = Field(description="numbers on the list")
+    version: date | None = Field(description="the date of the newest full copy (null: never fully imported)")
+    refreshed_at: datetime | None = Field(description="when that copy was entirely in force")
 
 
 class EntriesChanged(Open):
@@ -595,3 +609,32 @@ def answers(ok: dict[int, tuple[type[BaseModel], str]], *errors: int,
         model = unavailable if status == 503 else ErrorResponse
         responses[status] = {"description": _ERRORS[status], "content": {"application/json": {"model": model}}}
     return {"responses": responses}
+
+
+class ListImport(Open):
+    """rev. 2: a bulk import and its progress."""
+    model_config = _example({"id": "9f2c" + "0" * 60, "list": "national-dnc", "mode": "full",
+                             "bucket": "registry-imports", "key": "imports/national-dnc/full/dnc-2026-11-30.txt",
+                             "version": "2026-11-30", "status": "running", "phase": "parse", "lines": 1200000,
+                             "added": 0, "removed": 0, "rejected": 2, "rejected_lines": [17, 90211],
+                             "bytes_read": 14400000, "size": 3120000000, "created_at": EXAMPLE_TIME,
+                             "updated_at": EXAMPLE_TIME})
+    id: str = Field(description="sha256 of the list, mode, bucket, key and the object's ETag")
+    list: str
+    mode: Literal["full", "changes"]
+    bucket: str
+    key: str
+    version: str = Field(description="the copy's date, YYYY-MM-DD")
+    status: Literal["running", "done", "failed"]
+    phase: str = Field(description="full files: parse, write, sweep, done; change files: parse, done")
+    lines: int = Field(description="lines read so far (blank and bad ones included)")
+    added: int
+    removed: int
+    rejected: int = Field(description="bad lines")
+    rejected_lines: builtins.list[int] = Field(description="the first 20 bad lines' numbers (1-based)")
+    bytes_read: int
+    size: int
+    created_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None = None
+    reason: str | None = Field(None, description="why a failed import failed")

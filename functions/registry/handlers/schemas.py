@@ -6,7 +6,8 @@ declaration for a route's body and an event's data). These use the same field ty
 """
 from __future__ import annotations
 
-from typing import Annotated, Any
+from datetime import date
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
@@ -43,6 +44,7 @@ class BatchIn(Strict):
 class SuppressionListIn(Strict):
     model_config = shown({"kind": "internal"})
     kind: SuppressionKind
+    state: str | None = Field(None, description="a state list's two-letter state (e.g. FL)")
 
 
 class EntriesIn(Strict):
@@ -67,3 +69,14 @@ class EventsIn(Strict):
     # No example here: the fuzzer would send it as a full list of 100 valid events, each a write.
     # Any: a bad event is that event's result, not the whole request's error.
     events: Annotated[list[Any], Field(max_length=100)]
+
+
+class ImportIn(Strict):
+    """rev. 2: a bulk file in the import bucket, imported into a national or state list."""
+    model_config = shown({"bucket": "registry-imports", "key": "imports/national-dnc/full/dnc-2026-11-30.txt",
+                          "mode": "full", "version": "2026-11-30"})
+    bucket: Annotated[str, Field(min_length=3, max_length=63, pattern=r"^[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]$")]
+    key: Annotated[str, Field(min_length=1, max_length=1024)]
+    mode: Literal["full", "changes"]
+    # The copy's date; without it, a YYYY-MM-DD date in the key, else the object's LastModified date.
+    version: date | None = None

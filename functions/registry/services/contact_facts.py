@@ -1,4 +1,9 @@
-"""Reading a contact's facts from storage, one address or many.
+"""Reading a contact's facts from storage, one address or many, with the bulk lists it is on.
+
+A lookup reads, in one BatchGetItem, the contact's state, the ``LISTS`` catalog and, for a NANP
+number, its exchange's item in every national and state list (storage.lookup_reads): the bulk
+memberships join those stored on the contact (internal and litigator lists), and the national
+lists' copy dates ride along for ``list_stale``. An email has no exchange: no list items are read.
 
 A contact whose stored record cannot be read (damaged, or written by a bug) is an
 ``UnreadableRecord`` (503, ``registry_unavailable``): the registry cannot answer for that
@@ -8,48 +13,110 @@ was fine) and never fails the other addresses of a batch.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 
 from ..domain.addresses import Address
 from ..domain.documents import facts_from_document
 from ..domain.errors import UnreadableRecord
-from ..domain.facts import ContactFacts
+from ..domain.exchange_bitmaps import exchange_of, has_line
+from ..domain.facts import ContactFacts, SuppressionMembership
+from ..domain.list_age import ListCopy
+from ..domain.vocabulary import SuppressionKind
 from ..storage import contacts as store
+from ..storage import list_exchanges as lists
+from ..storage import lookup_reads
+from ..storage.errors import CorruptItem
 from .address_keys import contact_key
 from .failures import log_unreadable, storage_failures, unreadable
 
 READ_FAILED = "the registry could not be read"
+NATIONAL = SuppressionKind.NATIONAL
 
 
-def facts_of(snapshot: store.Snapshot | None, address: Address) -> ContactFacts:
+def facts_of(snapshot: store.Snapshot | None, address: Address,
+             bulk: Sequence[SuppressionMembership] = (), copies: Sequence[ListCopy] = ()) -> ContactFacts:
+    """The contact's facts, with the bulk lists' memberships (``bulk``, read from their bitmaps) beside
+    those stored on the contact, and the national lists' copies (``copies``) for ``list_stale``."""
     if snapshot is None:
-        return ContactFacts(address=address.value, kind=address.kind)
+        facts = ContactFacts(address=address.value, kind=address.kind)
+    else:
+        try:
+            facts = facts_from_document(address.value, address.kind, snapshot.state, snapshot.suppressions)
+        except UnreadableRecord as err:
+            log_unreadable(snapshot.pk, err)
+            raise
+    if bulk:
+        # a membership stored on the contact before its list moved to bitmaps counts once, as the bulk one
+        own = tuple(m for m in facts.suppressions if (m.list_name, m.kind) not in {(b.list_name, b.kind) for b in bulk})
+        facts = replace(facts, suppressions=tuple(sorted(own + tuple(bulk), key=lambda m: (m.list_name, m.kind))))
+    if copies:
+        facts = replace(facts, list_copies=tuple(copies))
+    return facts
+
+
+def _exchanges(addresses: Iterable[Address]) -> dict[str, tuple[str, int]]:
+    """The exchange and line of each address that has one (a NANP number; never an email)."""
+    out = {}
+    for a in addresses:
+        if a.kind == "phone" and (found := exchange_of(a.value)) is not None:
+            out[a.value] = found
+    return out
+
+
+def _copies(catalog: lists.Catalog) -> tuple[ListCopy, ...]:
+    return tuple(ListCopy(b.name, b.version) for b in catalog.lists if b.kind == NATIONAL and b.version is not None)
+
+
+def _bulk(read: lookup_reads.LookupRead, where: tuple[str, int] | None) -> list[SuppressionMembership]:
+    """The bulk lists the number is on; ``CorruptItem`` if one of its exchange items cannot be read."""
+    if where is None:
+        return []
+    exchange, line = where
+    out = []
+    for bulk in read.catalog.lists:
+        found = read.exchanges.get((bulk.name, exchange), lookup_reads.NOTHING)
+        if isinstance(found, CorruptItem):
+            raise found
+        if has_line(found.bitmap, line):
+            out.append(SuppressionMembership(bulk.name, bulk.kind, version=found.version, bulk=True))
+    return out
+
+
+def _facts(read: lookup_reads.LookupRead, address: Address, pk: str,
+           where: tuple[str, int] | None) -> ContactFacts:
+    snapshot = read.contacts.get(pk)
+    if isinstance(snapshot, CorruptItem):
+        raise unreadable(snapshot)
     try:
-        return facts_from_document(address.value, address.kind, snapshot.state, snapshot.suppressions)
-    except UnreadableRecord as err:
-        log_unreadable(snapshot.pk, err)
-        raise
+        bulk = _bulk(read, where)
+    except CorruptItem as corrupt:
+        raise unreadable(corrupt) from corrupt
+    return facts_of(snapshot, address, bulk, _copies(read.catalog))
 
 
 def load(address: Address) -> tuple[ContactFacts, store.Snapshot | None]:
+    """One BatchGetItem: the contact, the lists catalog and the number's exchange in each bulk list."""
+    pk = contact_key(address.value)
+    where = _exchanges([address]).get(address.value)
     with storage_failures(READ_FAILED):
-        snapshot = store.load(contact_key(address.value))
-    return facts_of(snapshot, address), snapshot
+        read = lookup_reads.read([pk], [where[0]] if where else [])
+    facts = _facts(read, address, pk, where)
+    snapshot = read.contacts.get(pk)
+    return facts, snapshot if isinstance(snapshot, store.Snapshot) else None
 
 
 def load_many(addresses: Sequence[Address]) -> dict[str, ContactFacts | UnreadableRecord]:
-    """Facts per normalised address, through concurrent BatchGetItem calls; an address whose record
-    cannot be read maps to its ``UnreadableRecord`` (the others are answered as usual)."""
+    """Facts per normalised address, through concurrent BatchGetItem calls that read the contacts and
+    the bulk lists' exchanges together (numbers of one exchange share its items); an address whose
+    record cannot be read maps to its ``UnreadableRecord`` (the others are answered as usual)."""
     keys = {a.value: contact_key(a.value) for a in addresses}
+    where = _exchanges(addresses)
     with storage_failures(READ_FAILED):
-        snapshots = store.load_many(list(keys.values()))
+        read = lookup_reads.read(list(keys.values()), {exchange for exchange, _ in where.values()})
     out: dict[str, ContactFacts | UnreadableRecord] = {}
     for a in addresses:
-        snapshot = snapshots.get(keys[a.value])
-        if isinstance(snapshot, store.CorruptItem):
-            out[a.value] = unreadable(snapshot)
-            continue
         try:
-            out[a.value] = facts_of(snapshot, a)
+            out[a.value] = _facts(read, a, keys[a.value], where.get(a.value))
         except UnreadableRecord as err:
             out[a.value] = err
     return out

@@ -22,23 +22,27 @@ from .policies import policy_for
 def profile(address: Address, at: datetime | None = None) -> dict[str, Any]:
     at = at or utc_now()
     facts, snapshot = contact_facts.load(address)
-    if snapshot is None:
+    if snapshot is None and not any(m.bulk for m in facts.suppressions):
+        # (a number on a national or state list is known by its list alone: no contact is written for it)
         raise NotFound("the registry knows nothing about this address")
     policy = DEFAULT_POLICY
+    erased_at = snapshot.erased_at if snapshot is not None else None
     return {
         "address": address.value,
         "kind": address.kind,
         # erased_at stays after the person comes back (a fact dated after it): erased while the
         # contact holds nothing recorded since, so no address.
-        "erased": snapshot.erased_at is not None and snapshot.address is None,
-        "erased_at": snapshot.erased_at,
+        "erased": snapshot is not None and erased_at is not None and snapshot.address is None,
+        "erased_at": erased_at,
         "scopes": scope_statuses(facts, at, policy_for),
         "consents": [c.to_document() for c in facts.consents],
         "opt_outs": [o.to_document() for o in facts.opt_outs],
         "ebr": relationships_view(facts, at, policy),
         "preferences": facts.preferences.to_document(),
         "timezones": list(locate_contact(facts).zones),
-        "suppression_lists": [{"list": m.list_name, "kind": m.kind} for m in facts.suppressions],
+        # rev. 2: a national or state list's membership (read from its bitmaps) says which copy it is from
+        "suppression_lists": [{"list": m.list_name, "kind": m.kind, "version": m.version.isoformat() if m.version else None}
+                              if m.bulk else {"list": m.list_name, "kind": m.kind} for m in facts.suppressions],
         "undeliverable": [u.to_document() for u in facts.undeliverable],
         "recent_attempts": [a.to_document() for a in facts.attempts][-50:],
         # rev. 2: when the number changed hands (every consent and EBR before then is void), and every

@@ -1,6 +1,13 @@
-"""Suppression lists: create one, add and remove entries (each a contact change with history)."""
+"""Suppression lists: create one, read it, add and remove entries.
+
+Internal and litigator lists: each entry is a change on its contact, with a history entry (who
+added the number and when matters there). National and state lists (rev. 2, docs/scale.md (e)):
+entries go into the list's exchange bitmaps as change records dated today (no per-contact write,
+no per-number history; the list's version and its imports are the evidence), and creating one
+puts it in the ``LISTS`` catalog every lookup reads."""
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -9,15 +16,20 @@ from typing import Any
 from ..domain.addresses import Address, normalise
 from ..domain.documents import membership_token
 from ..domain.errors import Conflict, InvalidRequest, NotFound, RegistryUnavailable, TooLarge
+from ..domain.exchange_bitmaps import ChangeRecord, exchange_of
 from ..domain.timeutil import format_instant, sortable_instant, utc_now
-from ..domain.vocabulary import SUPPRESSION_KINDS, HistoryType, Source
+from ..domain.vocabulary import SUPPRESSION_KINDS, HistoryType, Source, SuppressionKind
 from ..retry import ENTRIES
 from ..settings import get_settings
 from ..storage import contacts as store
+from ..storage import list_exchanges as bulk
 from ..storage import suppression_lists as lists
+from ..storage.errors import StorageError
 from .address_keys import contact_key
 from .failures import storage_failures
 from .recording import new_id
+
+log = logging.getLogger(__name__)
 
 LIST_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 MAX_ENTRIES = 1000  # the contract's limit, in ``add`` and in ``remove`` (the request model says it too)
@@ -29,18 +41,47 @@ def check_name(name: str) -> str:
     return name
 
 
-def create_list(name: str, kind: str) -> tuple[dict[str, Any], bool]:
+BULK_KINDS = (SuppressionKind.NATIONAL, SuppressionKind.STATE)
+US_STATE = re.compile(r"^[A-Z]{2}$")
+
+
+def create_list(name: str, kind: str, state: str | None = None) -> tuple[dict[str, Any], bool]:
     check_name(name)
     if kind not in SUPPRESSION_KINDS:
         raise InvalidRequest(f"kind must be one of {', '.join(SUPPRESSION_KINDS)}", "kind")
+    if state is not None and (kind != SuppressionKind.STATE or not US_STATE.match(state)):
+        raise InvalidRequest("state: the two-letter state (e.g. FL) of a list of kind state", "state")
     now = format_instant(utc_now())
     with storage_failures("the registry could not be written"):
-        created = lists.create(name, kind, now)
+        created = lists.create(name, kind, now, state)
         existing = None if created else lists.get(name)
-    if existing is not None and existing.kind != kind:
-        raise Conflict(f"list {name} exists with kind {existing.kind}", "kind")
+        if existing is not None and existing.kind != kind:
+            raise Conflict(f"list {name} exists with kind {existing.kind}", "kind")
+        if kind in BULK_KINDS:
+            bulk.register(name)  # again on a repeated PUT: a registration that failed half-way is completed
     item = existing
-    return {"name": name, "kind": kind, "created_at": item.created_at if item else now}, created
+    out: dict[str, Any] = {"name": name, "kind": kind, "created_at": item.created_at if item else now}
+    kept_state = item.state if item else state
+    if kept_state is not None:
+        out["state"] = kept_state
+    return out, created
+
+
+def describe(name: str) -> dict[str, Any]:
+    """``GET /v1/suppression-lists/{name}``: the list, its entries (count), the date of its newest full
+    copy and when that copy was entirely in force (null for a list never fully imported)."""
+    check_name(name)
+    with storage_failures("the registry could not be read"):
+        item = lists.get(name)
+    if item is None:
+        raise NotFound(f"no suppression list named {name}")
+    out: dict[str, Any] = {"name": name, "kind": item.kind, "created_at": item.created_at,
+                           "entries": int(item.entries or 0),
+                           "version": bulk.version_of(item.version).isoformat() if item.version else None,
+                           "refreshed_at": item.refreshed_at}
+    if item.state is not None:
+        out["state"] = item.state
+    return out
 
 
 def change_entries(name: str, add: Sequence[str], remove: Sequence[str]) -> dict[str, Any]:
@@ -62,6 +103,8 @@ def change_entries(name: str, add: Sequence[str], remove: Sequence[str]) -> dict
         definition = lists.get(name)
     if definition is None:
         raise NotFound(f"no suppression list named {name}")
+    if definition.kind in BULK_KINDS:
+        return _change_bulk(name, definition.kind, to_add, to_remove)
     member = membership_token(name, definition.kind)
     jobs = [_Job(a, True, name, definition.kind, member) for a in dict.fromkeys(to_add)] + \
         [_Job(a, False, name, definition.kind, member) for a in dict.fromkeys(to_remove)]
@@ -88,7 +131,63 @@ def change_entries(name: str, add: Sequence[str], remove: Sequence[str]) -> dict
     if failed:
         raise RegistryUnavailable(f"{failed} entries could not be written; send the request again "
                                   "(entries already applied are not applied twice)")
+    _count(name, sum(1 for o in outcomes if o == "added"), sum(1 for o in outcomes if o == "removed"))
     return result
+
+
+def _count(name: str, added: int, removed: int) -> None:
+    """The list's ``entries`` count. The entries are in already: a count that could not be written is
+    logged, never the request's failure (the count is informational; the memberships are what count)."""
+    if not added and not removed:
+        return
+    try:
+        bulk.count_changes(name, added, removed)
+    except StorageError as err:
+        log.warning("a suppression list's count could not be updated", extra={"list": name, "cause": repr(err)})
+
+
+def _change_bulk(name: str, kind: str, to_add: Sequence[Address], to_remove: Sequence[Address]) -> dict[str, Any]:
+    """Entries of a national or state list: change records dated today, applied to its exchanges.
+
+    Only a US (NANP) number has an exchange; anything else is refused before anything changes."""
+    today = utc_now().date()
+    records = []
+    for field, addresses, add in (("add", to_add, True), ("remove", to_remove, False)):
+        for index, address in enumerate(addresses):
+            where = exchange_of(address.value) if address.kind == "phone" else None
+            if where is None:
+                raise InvalidRequest(f"{field}[{index}]: a {kind} list holds US telephone numbers only",
+                                     f"{field}[{index}]")
+            records.append(ChangeRecord(where[0], where[1], add, today))
+    records = list(dict.fromkeys(records))
+    again = ("the registry could not be written; send the request again (entries already applied are not "
+             "applied twice)")
+    with storage_failures(again):
+        done = bulk.apply_many(name, records)
+        # a membership stored on the contact before the list moved to bitmaps goes too
+        legacy = _remove_legacy(name, kind, list(dict.fromkeys(to_remove)))
+    if legacy is None:
+        raise RegistryUnavailable(again)
+    removed = min(done.removed + legacy, len(records) - done.added)  # a number on both counts once (roughly)
+    _count(name, done.added, done.removed)
+    return {"list": name, "kind": kind, "added": done.added, "removed": removed,
+            "unchanged": len(records) - done.added - removed}
+
+
+def _remove_legacy(name: str, kind: str, addresses: Sequence[Address]) -> int | None:
+    """Removes the list's per-contact memberships of ``addresses`` (from before bitmaps), with their
+    history: how many there were, None if one could not be removed."""
+    if not addresses:
+        return 0
+    member = membership_token(name, kind)
+    keys = {a.value: contact_key(a.value) for a in addresses}
+    found = store.load_many(list(keys.values()))
+    holding = [a for a in addresses if isinstance(s := found.get(keys[a.value]), store.Snapshot)
+               and member in s.suppressions]
+    outcomes = [_change(_Job(a, False, name, kind, member)) for a in holding]
+    if "failed" in outcomes:
+        return None
+    return sum(1 for o in outcomes if o == "removed")
 
 
 class _Job:

@@ -238,6 +238,11 @@ def load_many(pks: Sequence[str], policy: Backoff = UNPROCESSED) -> dict[str, Sn
     return {pk: snapshot for found in results for pk, snapshot in found}
 
 
+def snapshot_from_raw(raw: dict[str, Any]) -> tuple[str, Snapshot | CorruptItem]:
+    """A raw state item (from a BatchGetItem) as a snapshot, or the ``CorruptItem`` it is."""
+    return _from_raw(raw)
+
+
 def _from_raw(raw: dict[str, Any]) -> tuple[str, Snapshot | CorruptItem]:
     pk = str((raw.get("pk") or {}).get("S"))
     try:

@@ -19,8 +19,16 @@ router = Router()
                                          400, 409, 503))
 @tracer.capture_method(capture_response=False)
 def put_list(name: str, body: SuppressionListIn):
-    record, created = suppression.create_list(name, body.kind)
+    record, created = suppression.create_list(name, body.kind, body.state)
     return json_response(201 if created else 200, record)
+
+
+@router.get("/v1/suppression-lists/<name>", operation_id="getSuppressionList", tags=["suppression lists"],
+            summary="A suppression list: kind, entries, the version of its newest full copy",
+            **requires(WRITE), **answers({200: (R.SuppressionListState, "the list")}, 400, 404, 503))
+@tracer.capture_method(capture_response=False)
+def get_list(name: str):
+    return json_response(200, suppression.describe(name))
 
 
 @router.post("/v1/suppression-lists/<name>/entries", operation_id="postSuppressionListEntries", tags=["suppression lists"],
