@@ -35,6 +35,7 @@ import concurrent.futures
 import importlib.util
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -55,6 +56,7 @@ sys.path.insert(0, str(ROOT / "functions"))
 CONTACTS = int(os.environ.get("BENCH_LOCAL_CONTACTS", "100000"))
 WRITES = int(os.environ.get("BENCH_LOCAL_WRITES", "20"))
 LOOKUPS = int(os.environ.get("BENCH_LOCAL_LOOKUPS", "100"))
+WARM = int(os.environ.get("BENCH_LOCAL_WARM", "20"))
 ENTRIES = 1000
 LIST_ENTRIES = int(os.environ.get("BENCH_LOCAL_LIST_ENTRIES", "1000000"))
 FILL_THREADS = 4
@@ -137,12 +139,11 @@ def _timed(fn: Any, rounds: int, warm: int = 3) -> list[float]:
 
 
 @contextmanager
-def local_stack(backend: str) -> Iterator[tuple[Http, str]]:
-    """A fresh local stack as `make run` starts it, with its data in a temporary directory: the
-    API's client and the stack's DynamoDB endpoint (from the file the stack publishes)."""
+def local_stack(backend: str, work: Path, fresh: bool = True) -> Iterator[tuple[Http, str]]:
+    """A local stack as `make run` starts it, with its data in ``work/data`` (emptied first if
+    ``fresh``): the API's client and the stack's DynamoDB endpoint (from the file it publishes)."""
     from infra.net import LOCALHOST, free_port, http_status, wait_until
 
-    work = Path(tempfile.mkdtemp(prefix="bench-local-"))
     port, moto_port = free_port(), free_port()
     # The stack's own settings, but for its timeouts (REGISTRY_WRITE_TIMEOUT=120 lets a write on a full
     # moto table finish, to time it rather than count its 503).
@@ -150,29 +151,39 @@ def local_stack(backend: str) -> Iterator[tuple[Http, str]]:
            or k.endswith("_TIMEOUT")}
     env.update({"PORT": str(port), "MOTO_PORT": str(moto_port), "LOG_LEVEL": "WARNING",
                 "REGISTRY_LOCAL_STACK_FILE": str(work / "stack.json"), "REGISTRY_LOCAL_DATA_DIR": str(work / "data"),
-                "REGISTRY_LOCAL_FRESH": "1", "REGISTRY_LOCAL_DYNAMODB": backend,
+                "REGISTRY_LOCAL_FRESH": "1" if fresh else "", "REGISTRY_LOCAL_DYNAMODB": backend,
                 "PYTHONPATH": os.pathsep.join([str(ROOT / "functions"), str(ROOT)])})
     log_path = ROOT / ".local" / f"bench-local-{backend}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(log_path, "wb") as log:
+    with open(log_path, "ab" if not fresh else "wb") as log:
         stack = subprocess.Popen([sys.executable, "-m", "infra.local_stack"], cwd=ROOT, env=env, stdout=log,
                                  stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://{LOCALHOST}:{port}"
     try:
-        wait_until(lambda: http_status(f"{url}/v1/health") == 200, 120, f"the local stack ({log_path})",
+        wait_until(lambda: http_status(f"{url}/v1/health") == 200, 180, f"the local stack ({log_path})",
                    alive=lambda: stack.poll() is None, interval=0.3)
         published = json.loads((work / "stack.json").read_text())
         yield Http(url), published["dynamodb"]
     finally:
         stack.terminate()
         try:
-            stack.wait(timeout=30)
+            stack.wait(timeout=60)
         except subprocess.TimeoutExpired:
             stack.kill()
             stack.wait()
-        for path in sorted(work.rglob("*"), reverse=True):
-            path.unlink() if path.is_file() or path.is_symlink() else path.rmdir()
-        work.rmdir()
+
+
+@contextmanager
+def kept_table(work: Path) -> Iterator[str]:
+    """The stack's kept table with the stack stopped, through the stack's own DynamoDB Local (its
+    working copy in memory, saved back at the end)."""
+    from infra.local_stack import LocalTable
+
+    table = LocalTable(work / "data", fresh=False)
+    try:
+        yield table.start()
+    finally:
+        table.stop()
 
 
 def fill_contacts(endpoint: str, model: str, count: int) -> float:
@@ -229,44 +240,71 @@ def fill_bulk_list(http: Http, endpoint: str, entries: int) -> bool:
     return False
 
 
+def _empty(http: Http, backend: str) -> tuple[str, float, float]:
+    model = _phone(0)
+    assert http.consent(model)
+    assert http.lookup(model) == "allow"
+    # Warmed as long as the full table's rounds are: DynamoDB Local's JIT makes its first writes slow.
+    write = statistics.median(_timed(lambda: http.consent(_phone(2)), WRITES, warm=WARM))
+    lookup = statistics.median(_timed(lambda: http.lookup(model), LOOKUPS, warm=WARM))
+    _note(f"{backend}: empty table: write {write:.1f} ms, lookup {lookup:.1f} ms")
+    return model, write, lookup
+
+
+def _full(http: Http, backend: str, model: str, empty_write: float, empty_lookup: float) -> None:
+    # Lookups first: on moto a write that timed out still holds the emulator for seconds after.
+    http.failed = 0
+    full_lookup = statistics.median(_timed(lambda: http.lookup(model), LOOKUPS, warm=WARM))
+    if http.failed:
+        _emit("local_fill_lookup_unavailable", backend, http.failed, f"of {LOOKUPS + WARM} lookups answered 503",
+              None, 0)
+    http.failed = 0
+    warm = 1 if backend == "moto" else WARM  # on moto each write at this size takes seconds
+    full_write = statistics.median(_timed(lambda: http.consent(_phone(2)), WRITES, warm=warm))
+    if http.failed:
+        _emit("local_fill_write_unavailable", backend, http.failed, f"of {WRITES + warm} writes answered 503", None, 0)
+    _emit("local_fill_write", backend, full_write, "ms", empty_write, RATIO_TARGET * empty_write)
+    _emit("local_fill_lookup", backend, full_lookup, "ms", empty_lookup, RATIO_TARGET * empty_lookup)
+
+    if backend == "moto" and not os.environ.get("BENCH_LOCAL_MOTO_ENTRIES"):
+        _note("moto: the 1,000-entry request is not timed (BENCH_LOCAL_MOTO_ENTRIES=1 times it)")
+        return
+    name = f"bench-{uuid.uuid4().hex[:8]}"
+    status, body = http.call("PUT", f"/v1/suppression-lists/{name}", {"kind": "internal"})
+    assert status == 201, body
+    numbers = [_phone(3) for _ in range(ENTRIES)]
+    started = time.perf_counter()
+    status, body = http.call("POST", f"/v1/suppression-lists/{name}/entries", {"add": numbers, "remove": []})
+    took = (time.perf_counter() - started) * 1000
+    assert status == 200, body
+    _emit("local_fill_entries_1000", backend, took, "ms", full_write * ENTRIES, ENTRIES_TARGET_MS)
+
+
 def measure(backend: str) -> None:
-    with local_stack(backend) as (http, endpoint):
-        model = _phone(0)
-        assert http.consent(model)
-        assert http.lookup(model) == "allow"
-        empty_write = statistics.median(_timed(lambda: http.consent(_phone(2)), WRITES))
-        empty_lookup = statistics.median(_timed(lambda: http.lookup(model), LOOKUPS))
-        _note(f"{backend}: empty table: write {empty_write:.1f} ms, lookup {empty_lookup:.1f} ms")
-
-        seconds = fill_contacts(endpoint, model, CONTACTS)
-        _emit("local_fill_seconds", backend, seconds, f"s for {CONTACTS} contacts")
-        fill_bulk_list(http, endpoint, LIST_ENTRIES)
-
-        # Lookups first: on moto a write that timed out still holds the emulator for seconds after.
-        http.failed = 0
-        full_lookup = statistics.median(_timed(lambda: http.lookup(model), LOOKUPS))
-        if http.failed:
-            _emit("local_fill_lookup_unavailable", backend, http.failed, f"of {LOOKUPS + 3} lookups answered 503",
-                  None, 0)
-        http.failed = 0
-        full_write = statistics.median(_timed(lambda: http.consent(_phone(2)), WRITES, warm=1))
-        if http.failed:
-            _emit("local_fill_write_unavailable", backend, http.failed, f"of {WRITES + 1} writes answered 503", None, 0)
-        _emit("local_fill_write", backend, full_write, "ms", empty_write, RATIO_TARGET * empty_write)
-        _emit("local_fill_lookup", backend, full_lookup, "ms", empty_lookup, RATIO_TARGET * empty_lookup)
-
-        if backend == "moto" and not os.environ.get("BENCH_LOCAL_MOTO_ENTRIES"):
-            _note("moto: the 1,000-entry request is not timed (BENCH_LOCAL_MOTO_ENTRIES=1 times it)")
+    """dynamodb-local: measured empty, stopped, filled with the stack down (its data is kept), started
+    again and measured full: a restart at 100,000 contacts, and no 100,000 change events for the
+    stream publisher to churn through while it is timed (a stack starts its stream at LATEST).
+    moto: the table is the stack's memory, so it is filled while the stack runs; the publisher then
+    works through the fill's stream records while the full table is timed."""
+    work = Path(tempfile.mkdtemp(prefix="bench-local-"))
+    try:
+        if backend == "moto":
+            with local_stack(backend, work) as (http, endpoint):
+                model, empty_write, empty_lookup = _empty(http, backend)
+                seconds = fill_contacts(endpoint, model, CONTACTS)
+                _emit("local_fill_seconds", backend, seconds, f"s for {CONTACTS} contacts")
+                _full(http, backend, model, empty_write, empty_lookup)
             return
-        name = f"bench-{uuid.uuid4().hex[:8]}"
-        status, body = http.call("PUT", f"/v1/suppression-lists/{name}", {"kind": "internal"})
-        assert status == 201, body
-        numbers = [_phone(3) for _ in range(ENTRIES)]
-        started = time.perf_counter()
-        status, body = http.call("POST", f"/v1/suppression-lists/{name}/entries", {"add": numbers, "remove": []})
-        took = (time.perf_counter() - started) * 1000
-        assert status == 200, body
-        _emit("local_fill_entries_1000", backend, took, "ms", full_write * ENTRIES, ENTRIES_TARGET_MS)
+        with local_stack(backend, work) as (http, _):
+            model, empty_write, empty_lookup = _empty(http, backend)
+        with kept_table(work) as endpoint:
+            seconds = fill_contacts(endpoint, model, CONTACTS)
+        _emit("local_fill_seconds", backend, seconds, f"s for {CONTACTS} contacts")
+        with local_stack(backend, work, fresh=False) as (http, endpoint):
+            fill_bulk_list(http, endpoint, LIST_ENTRIES)
+            _full(http, backend, model, empty_write, empty_lookup)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def main() -> None:

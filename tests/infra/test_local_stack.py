@@ -182,3 +182,35 @@ def test_dynamodb_local_without_its_command_says_which_one():
                             capture_output=True, text=True, timeout=30)
     assert result.returncode == 2
     assert "serve --port 8000" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_working_copy_is_restored_from_the_kept_one_and_saved_back(tmp_path):
+    kept, working = tmp_path / "kept", tmp_path / "shm" / "work"
+    kept.mkdir()
+    (kept / local_stack.DYNAMODB_FILE).write_bytes(b"kept table")
+    local_stack._restore(kept, working)
+    assert (working / local_stack.DYNAMODB_FILE).read_bytes() == b"kept table"
+
+    (working / local_stack.DYNAMODB_FILE).write_bytes(b"written since")
+    local_stack._save(working, kept)
+    assert (kept / local_stack.DYNAMODB_FILE).read_bytes() == b"written since"
+    assert not working.exists() and not (kept / (local_stack.DYNAMODB_FILE + ".saving")).exists()
+
+
+def test_a_working_copy_a_killed_stack_left_behind_is_taken_being_newer(tmp_path):
+    kept, working = tmp_path / "kept", tmp_path / "work"
+    kept.mkdir()
+    working.mkdir()
+    (kept / local_stack.DYNAMODB_FILE).write_bytes(b"saved at the last clean stop")
+    os.utime(kept / local_stack.DYNAMODB_FILE, (1_000_000, 1_000_000))
+    (working / local_stack.DYNAMODB_FILE).write_bytes(b"written until the kill")
+    (working / (local_stack.DYNAMODB_FILE + "-journal")).write_bytes(b"hot journal")  # kept beside it for SQLite
+    local_stack._restore(kept, working)
+    assert (working / local_stack.DYNAMODB_FILE).read_bytes() == b"written until the kill"
+    assert (working / (local_stack.DYNAMODB_FILE + "-journal")).exists()
+
+    # an older working copy (a clean stop saved after it) is replaced by the kept one
+    os.utime(working / local_stack.DYNAMODB_FILE, (500_000, 500_000))
+    local_stack._restore(kept, working)
+    assert (working / local_stack.DYNAMODB_FILE).read_bytes() == b"saved at the last clean stop"
+    assert not (working / (local_stack.DYNAMODB_FILE + "-journal")).exists()
