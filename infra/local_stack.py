@@ -17,8 +17,9 @@ What survives a restart: the table (contacts, history, keys, lists, import recor
 (REGISTRY_LOCAL_FRESH=1; ``make run FRESH=1``). DynamoDB Local works on a copy of it in memory
 (/dev/shm: SQLite's sync to disk on every write made writes 3-15 times slower), copied back at
 stop; after a kill without clean-up (SIGKILL) the next start takes the newer working copy, and
-only a reboot in between loses what was written since the last clean stop (LocalTable). What does not: moto's queue messages and bucket
-objects, and the whole table when it is on moto. Acceptable: a message on the events queue takes
+only a reboot in between loses what was written since the last clean stop (LocalTable).
+What does not survive: moto's queue messages and bucket objects, and the whole table when it is
+on moto. Acceptable: a message on the events queue takes
 effect within a second of being sent, so few are ever in flight at a stop; an import file has
 done its work once imported (its record, ``IMP#``, is in the table and says what it did), and
 a file whose import a stop interrupted is put in the bucket again to finish it (imports are
