@@ -36,12 +36,25 @@ def find_jar() -> Path:
     return jars[-1]
 
 
-class DynamoDBLocal:
-    """One in-memory DynamoDB Local process on a port of its own."""
+def available() -> str | None:
+    """Why DynamoDB Local cannot run here (no java, no jar), or None if it can."""
+    if shutil.which("java") is None:
+        return "java is not on PATH (DynamoDB Local needs Java 17+)"
+    try:
+        find_jar()
+    except FileNotFoundError as err:
+        return str(err)
+    return None
 
-    def __init__(self, port: int | None = None, jar: Path | None = None):
+
+class DynamoDBLocal:
+    """One DynamoDB Local process on a port of its own: in memory, or with its data in the
+    directory ``db_path`` (one SQLite file, ``shared-local-instance.db``, kept across runs)."""
+
+    def __init__(self, port: int | None = None, jar: Path | None = None, db_path: Path | None = None):
         self.port = port or free_port()
         self.jar = jar or find_jar()
+        self.db_path = db_path
         self.url = f"http://{LOCALHOST}:{self.port}"
         self._process: subprocess.Popen | None = None
         self._log = tempfile.TemporaryFile()  # its output, shown only if it fails to start
@@ -50,9 +63,14 @@ class DynamoDBLocal:
         if shutil.which("java") is None:
             raise FileNotFoundError("java is not on PATH (DynamoDB Local needs Java 17+)")
         lib = self.jar.parent / "DynamoDBLocal_lib"
+        if self.db_path is None:
+            storage = ["-inMemory"]
+        else:
+            self.db_path.mkdir(parents=True, exist_ok=True)
+            storage = ["-dbPath", str(self.db_path.resolve())]
         self._process = process = subprocess.Popen(
             ["java", f"-Djava.library.path={lib}", "-jar", str(self.jar),
-             "-inMemory", "-sharedDb", "-disableTelemetry", "-port", str(self.port)],
+             *storage, "-sharedDb", "-disableTelemetry", "-port", str(self.port)],
             cwd=self.jar.parent, stdout=self._log, stderr=subprocess.STDOUT,
             start_new_session=True,  # Ctrl-C reaches us, and we stop it
         )
@@ -66,6 +84,10 @@ class DynamoDBLocal:
             sys.stderr.write(self._log.read()[-4000:].decode(errors="replace"))
             raise
         return self.url
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
 
     def stop(self) -> None:
         process, self._process = self._process, None

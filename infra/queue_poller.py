@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -26,19 +27,22 @@ Handler = Callable[[dict[str, Any], Any], Any]
 
 
 class LocalContext:
-    """What a Lambda context offers that the registry's handlers read."""
+    """What a Lambda context offers that the registry's handlers read. The time left counts down
+    from ``timeout`` seconds (the function's Timeout in the template) from the context's creation,
+    as an invocation's does: the importer checkpoints by it."""
 
-    def __init__(self, function_name: str, region: str) -> None:
+    def __init__(self, function_name: str, region: str, timeout: float = 30.0, memory: int = 512) -> None:
         self.function_name = function_name
         self.function_version = "$LATEST"
-        self.memory_limit_in_mb = 512
+        self.memory_limit_in_mb = memory
+        self._deadline = time.monotonic() + timeout
         self.invoked_function_arn = f"arn:aws:lambda:{region}:000000000000:function:{function_name}"
         self.aws_request_id = str(uuid.uuid4())
         self.log_group_name = f"/aws/lambda/{function_name}"
         self.log_stream_name = "local"
 
     def get_remaining_time_in_millis(self) -> int:
-        return 30_000
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
 
 
 def lambda_event(messages: list[dict[str, Any]], queue_arn: str, region: str) -> dict[str, Any]:
@@ -72,8 +76,9 @@ class QueuePoller:
     """``start()`` polls in a daemon thread until ``stop()``; ``poll_once()`` is one round."""
 
     def __init__(self, sqs: Any, queue_url: str, handler: Handler, function_name: str = "EventsConsumerFunction",
-                 batch_size: int = 10, idle_pause: float = 0.2) -> None:
+                 batch_size: int = 10, idle_pause: float = 0.2, timeout: float = 30.0, memory: int = 512) -> None:
         self._sqs = sqs
+        self._timeout, self._memory = timeout, memory
         self.queue_url = queue_url
         self._handler = handler
         self._function_name = function_name
@@ -123,7 +128,8 @@ class QueuePoller:
     def _deliver(self, messages: list[dict[str, Any]]) -> None:
         event = lambda_event(messages, self.queue_arn, self._region)
         try:
-            response = self._handler(event, LocalContext(self._function_name, self._region)) or {}
+            context = LocalContext(self._function_name, self._region, self._timeout, self._memory)
+            response = self._handler(event, context) or {}
             failed = {failure["itemIdentifier"] for failure in response.get("batchItemFailures") or []}
         except Exception:  # noqa: BLE001 - a function error: the whole batch is delivered again
             log.exception("queue poller: the handler failed; the batch will be delivered again")

@@ -2,8 +2,9 @@
 
     python -m infra.with_stack [--timeout 90] [--log FILE] -- pytest ../shared/acceptance
 
-The stack gets free ports (a developer's own `make run` may hold 3000/5050), the command gets
-REGISTRY_URL, and the stack is stopped afterwards whatever happens. Exits with the command's status.
+The stack gets free ports (a developer's own `make run` may hold 3000/5050) and an empty table of
+its own (never the developer's kept data), the command gets REGISTRY_URL, and the stack is stopped
+afterwards whatever happens. Exits with the command's status.
 """
 from __future__ import annotations
 
@@ -45,8 +46,10 @@ def main(argv: list[str] | None = None) -> int:
     port, moto_port = free_port(), free_port()
     url = f"http://{LOCALHOST}:{port}"
     args.log.parent.mkdir(parents=True, exist_ok=True)
-    # STACK_FILE_ENV "": this throwaway stack must not stand in for a developer's own `make run`.
-    env = {**os.environ, "PORT": str(port), "MOTO_PORT": str(moto_port), "REGISTRY_LOCAL_STACK_FILE": ""}
+    # STACK_FILE_ENV "": this throwaway stack must not stand in for a developer's own `make run`, nor
+    # use its data (with no data directory the stack keeps its table in a temporary one: fresh).
+    env = {k: v for k, v in os.environ.items() if k not in ("REGISTRY_LOCAL_DATA_DIR", "REGISTRY_LOCAL_FRESH")}
+    env.update({"PORT": str(port), "MOTO_PORT": str(moto_port), "REGISTRY_LOCAL_STACK_FILE": ""})
     with open(args.log, "wb") as log:
         stack = subprocess.Popen([sys.executable, "-m", "infra.local_stack"], cwd=ROOT, env=env,
                                  stdout=log, stderr=subprocess.STDOUT, start_new_session=True)

@@ -88,7 +88,9 @@ def enqueue_to_lookup(backend: str) -> None:
 
     port, moto_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("REGISTRY_") and k != "AWS_ENDPOINT_URL"}
+    # moto: the stack's table on moto too (left to itself it would start DynamoDB Local).
     env.update({"PORT": str(port), "MOTO_PORT": str(moto_port), "REGISTRY_LOCAL_STACK_FILE": "",
+                "REGISTRY_LOCAL_DYNAMODB": "moto" if backend == "moto" else "auto",
                 "LOG_LEVEL": "WARNING", "PYTHONPATH": os.pathsep.join([str(ROOT / "functions"), str(ROOT)])})
     log = open(ROOT / ".local" / "bench-events-stack.log", "wb")  # noqa: SIM115 - closed below
     stack = subprocess.Popen([sys.executable, "-m", "infra.local_stack"], cwd=ROOT, env=env, stdout=log,

@@ -100,3 +100,19 @@ def test_the_thread_stops_cleanly(sqs, queues):
     poller.stop()
     assert time.monotonic() - started < 3
     assert poller._thread is not None and not poller._thread.is_alive()
+
+
+def test_the_context_counts_down_from_the_functions_timeout(monkeypatch):
+    """The importer checkpoints by the time left: it must fall as an invocation's does, from the
+    function's Timeout (the template's), not stand still."""
+    import infra.queue_poller as queue_poller
+
+    now = [1000.0]
+    monkeypatch.setattr(queue_poller.time, "monotonic", lambda: now[0])
+    context = queue_poller.LocalContext("ListImporterFunction", "us-east-1", timeout=900, memory=2048)
+    assert context.get_remaining_time_in_millis() == 900_000
+    assert context.memory_limit_in_mb == 2048
+    now[0] += 780.5
+    assert context.get_remaining_time_in_millis() == 119_500
+    now[0] += 200
+    assert context.get_remaining_time_in_millis() == 0

@@ -79,6 +79,20 @@ def test_sam_translator_transforms_it(monkeypatch):
     consumer_policies = json.dumps(consumer_role["Policies"])
     assert "dynamodb:Scan" not in consumer_policies and '"*"' not in consumer_policies
     assert "sqs:SendMessage" in consumer_policies and "BrandSecretsPrefix" not in consumer_policies
+    # The importer: batches of one from the import queue, partial failures, no more pollers than it
+    # may run at once; its role reads the queue (SAM) and has no wildcard resource.
+    importer = resources["ListImporterFunction"]["Properties"]
+    assert (importer["Timeout"], importer["MemorySize"], importer["ReservedConcurrentExecutions"]) == (900, 2048, 2)
+    (mapping,) = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::Lambda::EventSourceMapping"
+                  and r["Properties"]["FunctionName"] == {"Ref": "ListImporterFunction"}]
+    assert mapping["EventSourceArn"] == {"Fn::GetAtt": ["ImportQueue", "Arn"]}
+    assert (mapping["BatchSize"], mapping["FunctionResponseTypes"]) == (1, ["ReportBatchItemFailures"])
+    assert mapping["ScalingConfig"]["MaximumConcurrency"] <= importer["ReservedConcurrentExecutions"]
+    importer_role = resources["ListImporterFunctionRole"]["Properties"]
+    assert any("AWSLambdaSQSQueueExecutionRole" in json.dumps(arn) for arn in importer_role["ManagedPolicyArns"])
+    importer_policies = json.dumps(importer_role["Policies"])
+    assert "dynamodb:Scan" not in importer_policies and '"*"' not in importer_policies
+    assert "dynamodb:BatchWriteItem" not in importer_policies and "dynamodb:ImportTable" not in importer_policies
     # SAM's own grant for reading the queue (ReceiveMessage, DeleteMessage, GetQueueAttributes).
     assert any("AWSLambdaSQSQueueExecutionRole" in json.dumps(arn) for arn in consumer_role["ManagedPolicyArns"])
     # The change-event publisher: an event source mapping on the table's stream, and a role that
@@ -159,7 +173,11 @@ def test_iam_is_least_privilege(function):
         for action in actions:
             by_service.setdefault(action.split(":")[0], []).append(statement)
 
-    assert set(by_service) == {"dynamodb", "ssm", "sns"}
+    assert set(by_service) == {"dynamodb", "ssm", "sns", "sqs"}
+    # POST .../imports puts an import on the import queue, and only there
+    (sqs,) = by_service["sqs"]
+    assert (sqs["Action"], sqs["Resource"]) == ("sqs:SendMessage", {"Fn::GetAtt": ["ImportQueue", "Arn"]})
+    assert function["Environment"]["Variables"] == {"REGISTRY_IMPORT_QUEUE_URL": {"Ref": "ImportQueue"}}
     # POST /webhooks/ses confirms subscriptions to the configured topics only, when there are any
     (sns,) = by_service["sns"]
     assert sns["Action"] == "sns:ConfirmSubscription" and sns["Resource"] == {"Ref": "SesTopicArns"}
@@ -267,7 +285,7 @@ def test_the_consumer_has_a_log_group(template):
     assert group["Properties"]["RetentionInDays"] > 0
 
 
-@pytest.mark.parametrize("queue", ["EventsDeadLetterQueue", "ChangeEventsDeadLetterQueue"])
+@pytest.mark.parametrize("queue", ["EventsDeadLetterQueue", "ChangeEventsDeadLetterQueue", "ImportDeadLetterQueue"])
 def test_an_alarm_watches_each_dead_letter_queue(template, queue):
     alarm = resource(f"{queue}Alarm", template)
     props = alarm["Properties"]
@@ -362,3 +380,102 @@ def test_the_dead_letter_queue_is_its_own(template):
     assert dlq["Type"] == "AWS::SQS::Queue"
     assert dlq["Properties"]["SqsManagedSseEnabled"] is True
     assert dlq["Properties"]["MessageRetentionPeriod"] == 1209600  # 14 days: time to replay by hand
+
+
+# --- bulk import (issue 11): the import queue, its dead letters, the bucket's notification, the importer ---
+
+@pytest.fixture(scope="module")
+def importer(template):
+    return resource("ListImporterFunction", template)["Properties"]
+
+
+def _bucket_name_sub(template):
+    return resource("ImportBucket", template)["Properties"]["BucketName"]["Fn::Sub"]
+
+
+def test_the_importer_is_the_list_importer_handler_with_time_and_memory_for_a_full_registry(template, importer):
+    """docs/scale.md: 900 s (the whole registry takes about 6 minutes, checkpoints cover the rest),
+    2,048 MB (a vCPU; the bitmaps are at most 250 MB), two at a time. The handler is the
+    list-importer's (registry.handlers.list_importer), named here before it lands."""
+    assert resource("ListImporterFunction", template)["Type"] == "AWS::Serverless::Function"
+    assert importer["CodeUri"] == "functions/"
+    assert importer["Handler"] == "registry.handlers.list_importer.lambda_handler"
+    assert importer["Timeout"] == 900  # Lambda's limit
+    assert importer["MemorySize"] == 2048
+    assert importer["ReservedConcurrentExecutions"] == 2
+    assert importer["Environment"]["Variables"] == {"REGISTRY_IMPORT_QUEUE_URL": {"Ref": "ImportQueue"}}
+    for setting in ("Runtime", "Architectures", "Tracing"):
+        assert setting not in importer  # the Globals'
+    group = resource("ListImporterFunctionLogGroup", template)["Properties"]
+    assert group["LogGroupName"] == {"Fn::Sub": "/aws/lambda/${ListImporterFunction}"}
+    assert group["RetentionInDays"] > 0
+
+
+def test_the_importer_reads_the_import_queue_one_message_at_a_time(importer):
+    (event,) = importer["Events"].values()
+    assert event["Type"] == "SQS"
+    props = event["Properties"]
+    assert props["Queue"] == {"Fn::GetAtt": ["ImportQueue", "Arn"]}
+    assert props["BatchSize"] == 1  # one file (or one continuation) per invocation
+    assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    # no more pollers than reserved concurrency: a throttled delivery would count towards maxReceiveCount
+    assert props["ScalingConfig"]["MaximumConcurrency"] <= importer["ReservedConcurrentExecutions"]
+
+
+def test_the_import_queue_outlasts_six_importer_timeouts_and_redrives_after_three(template, importer):
+    queue = resource("ImportQueue", template)["Properties"]
+    assert queue["VisibilityTimeout"] >= 6 * importer["Timeout"]
+    assert queue["RedrivePolicy"] == {"deadLetterTargetArn": {"Fn::GetAtt": ["ImportDeadLetterQueue", "Arn"]},
+                                      "maxReceiveCount": 3}
+    dlq = resource("ImportDeadLetterQueue", template)["Properties"]
+    assert dlq["MessageRetentionPeriod"] > queue["MessageRetentionPeriod"]
+    assert queue["SqsManagedSseEnabled"] is True and dlq["SqsManagedSseEnabled"] is True
+
+
+def test_the_bucket_announces_new_files_under_imports_on_the_import_queue(template):
+    bucket = resource("ImportBucket", template)
+    (notification,) = bucket["Properties"]["NotificationConfiguration"]["QueueConfigurations"]
+    assert notification["Event"] == "s3:ObjectCreated:*"
+    assert notification["Queue"] == {"Fn::GetAtt": ["ImportQueue", "Arn"]}
+    assert notification["Filter"] == {"S3Key": {"Rules": [{"Name": "prefix", "Value": "imports/"}]}}
+    # S3 checks it may send when the notification is set: the queue policy must exist first
+    assert bucket["DependsOn"] == "ImportQueuePolicy"
+    assert bucket["DeletionPolicy"] == "Retain"
+
+
+def test_only_s3_for_this_bucket_and_account_may_send_to_the_import_queue(template):
+    policy = resource("ImportQueuePolicy", template)["Properties"]
+    assert policy["Queues"] == [{"Ref": "ImportQueue"}]
+    (statement,) = policy["PolicyDocument"]["Statement"]
+    assert statement["Effect"] == "Allow" and statement["Principal"] == {"Service": "s3.amazonaws.com"}
+    assert statement["Action"] == "sqs:SendMessage"
+    assert statement["Resource"] == {"Fn::GetAtt": ["ImportQueue", "Arn"]}
+    # the bucket's own ARN (built from its name: naming the bucket itself would be circular)
+    assert statement["Condition"] == {
+        "ArnEquals": {"aws:SourceArn": {"Fn::Sub": f"arn:${{AWS::Partition}}:s3:::{_bucket_name_sub(template)}"}},
+        "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}},
+    }
+
+
+def test_the_importer_is_least_privilege(importer):
+    statements = _statements(importer)
+    assert all(s["Effect"] == "Allow" for s in statements)
+    by_sid = {s["Sid"]: s for s in statements}
+    assert set(by_sid) == {"ImportFiles", "ListStoreItems", "Continuations", "AddressHashKey"}
+    # files: read only, under imports/ only
+    assert by_sid["ImportFiles"]["Action"] == "s3:GetObject"
+    assert by_sid["ImportFiles"]["Resource"] == {"Fn::Sub": "arn:${AWS::Partition}:s3:::${ImportBucket}/imports/*"}
+    # the table: item reads and writes of the list store's own partitions, nothing else
+    table = by_sid["ListStoreItems"]
+    assert set(table["Action"]) == {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query",
+                                    "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}
+    assert table["Resource"] == {"Fn::GetAtt": ["RegistryTable", "Arn"]}
+    assert table["Condition"] == {"ForAllValues:StringLike": {
+        "dynamodb:LeadingKeys": ["LX#*", "LA#*", "LISTS", "LIST#*", "IMP#*"]}}
+    assert not any(key.startswith("C#") for key in table["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"])
+    # continuations on its own queue; the address hash key and no other parameter
+    assert (by_sid["Continuations"]["Action"], by_sid["Continuations"]["Resource"]) == (
+        "sqs:SendMessage", {"Fn::GetAtt": ["ImportQueue", "Arn"]})
+    assert by_sid["AddressHashKey"]["Action"] == "ssm:GetParameter"
+    assert by_sid["AddressHashKey"]["Resource"]["Fn::Sub"].endswith(":parameter${AddressHashKeyParameterName}")
+    assert all(isinstance(policy, dict) for policy in importer["Policies"])
