@@ -142,29 +142,31 @@ def follow(registry: Registry, list_name: str, import_id: str, lines: int | None
             if read > bar.n:
                 bar.update(read - bar.n)
             bar.set_postfix(status=record.get("status"), added=record.get("added", 0), removed=record.get("removed", 0),
-                            rejected=_count(record.get("rejected")), refresh=False)
+                            rejected=rejected_of(record)[0], refresh=False)
             if record.get("status") in FINISHED:
                 bar.refresh()
                 return record
             clock.sleep(interval)
 
 
-def _count(rejected: Any) -> Any:
-    """``rejected`` may be a count or an object with the count and the first bad line numbers."""
+def rejected_of(record: dict[str, Any]) -> tuple[Any, list[Any]]:
+    """The rejected count and the first bad line numbers, however the record words them: the contract
+    says only "``rejected`` with the first bad line numbers" (a count beside a list, or an object)."""
+    rejected = record.get("rejected")
     if isinstance(rejected, dict):
-        return rejected.get("count", rejected.get("lines", "?"))
-    return rejected if rejected is not None else 0
+        count = rejected.get("count", next((v for v in rejected.values() if isinstance(v, int)), "?"))
+        lines = next((v for v in rejected.values() if isinstance(v, list)), [])
+        return count, lines
+    lines = next((record[k] for k in ("rejected_lines", "first_rejected", "bad_lines") if isinstance(record.get(k), list)),
+                 [])
+    return (rejected if rejected is not None else 0), lines
 
 
 def summary_line(record: dict[str, Any], seconds: float) -> str:
-    rejected = record.get("rejected")
-    first_bad = ""
-    if isinstance(rejected, dict):
-        bad = rejected.get("first") or rejected.get("line_numbers") or rejected.get("lines_numbers")
-        if bad:
-            first_bad = f" (first bad lines: {', '.join(str(n) for n in list(bad)[:10])})"
+    count, bad = rejected_of(record)
+    first_bad = f" (first bad lines: {', '.join(str(n) for n in bad[:10])})" if bad else ""
     return (f"import {record.get('status')}: {record.get('lines', 0):,} lines, {record.get('added', 0):,} added, "
-            f"{record.get('removed', 0):,} removed, {_count(rejected)} rejected{first_bad} in {seconds:,.1f} s")
+            f"{record.get('removed', 0):,} removed, {count} rejected{first_bad} in {seconds:,.1f} s")
 
 
 def _quote(part: str) -> str:
