@@ -109,6 +109,14 @@ def test_local_takes_the_local_stacks_dialer_key_and_port(server, api, tmp_path,
     assert code == 0, err
     assert [row[1] for row in read_csv(tmp_path / "out.csv")[1:]] == ["deny", "deny"]  # sms needs consent
 
+    # REGISTRY_URL naming a loopback address (as infra.with_stack sets it) and no key: the local stack's.
+    monkeypatch.setenv("REGISTRY_URL", server)
+    monkeypatch.delenv("REGISTRY_API_KEY", raising=False)
+    code, _, err = registry("scrub", str(source), "--column", "phone", "--channel", "sms", "--purpose", "informational",
+                            "-o", str(tmp_path / "out2.csv"))
+    assert code == 0, err
+    assert read_csv(tmp_path / "out2.csv") == read_csv(tmp_path / "out.csv")
+
 
 def _decision_for(address: str) -> str:
     """What the stub answers: the last digit says, so a row can be checked against its own address."""

@@ -141,8 +141,8 @@ def follow(registry: Registry, list_name: str, import_id: str, lines: int | None
             read = int(record.get("lines") or 0)
             if read > bar.n:
                 bar.update(read - bar.n)
-            bar.set_postfix(status=record.get("status"), added=record.get("added", 0), removed=record.get("removed", 0),
-                            rejected=rejected_of(record)[0], refresh=False)
+            bar.set_postfix(status=record.get("status"), added=str(record.get("added", 0)),
+                            removed=str(record.get("removed", 0)), rejected=str(rejected_of(record)[0]), refresh=False)
             if record.get("status") in FINISHED:
                 bar.refresh()
                 return record

@@ -2,15 +2,17 @@
 import bucket and the S3 endpoint.
 
 In order: the command's options (``--url``, ``--key``, ``--bucket``), then the environment
-(``REGISTRY_URL``, ``REGISTRY_API_KEY``, ``REGISTRY_IMPORT_BUCKET``), then, with ``--local`` or when
-no URL is given anywhere, the local stack of ``make run`` as the contract's Local stack section
-describes it: the API at http://127.0.0.1:$PORT (3000), its fixed keys (``local-dialer`` for lookups,
-``local-admin`` for writes), the emulator at http://127.0.0.1:$MOTO_PORT (5050) holding the bucket
-``registry-imports``. The key is never printed, nor put in any message.
+(``REGISTRY_URL``, ``REGISTRY_API_KEY``, ``REGISTRY_IMPORT_BUCKET``), then the local stack of
+``make run`` (with ``--local``, when no URL is given anywhere, or when the URL is a loopback
+address and no key is given), as the contract's Local stack section describes it: the API at
+http://127.0.0.1:$PORT (3000), its fixed keys (``local-dialer`` for lookups, ``local-admin`` for
+writes), the emulator at http://127.0.0.1:$MOTO_PORT (5050) holding the bucket ``registry-imports``.
+The key is never printed, nor put in any message.
 """
 from __future__ import annotations
 
 import os
+import urllib.parse
 from dataclasses import dataclass
 
 DEFAULT_LOCAL_PORT = 3000
@@ -19,6 +21,7 @@ LOCAL_BUCKET = "registry-imports"
 # The contract's two fixed keys of the local stack (infra.local_stack.LOCAL_KEYS seeds them).
 LOCAL_LOOKUP_KEY = "local-dialer"
 LOCAL_WRITE_KEY = "local-admin"
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 class TargetError(Exception):
@@ -56,6 +59,8 @@ def resolve(url: str | None, key: str | None, local: bool, write: bool = False,
     key = key or (None if local else os.environ.get("REGISTRY_API_KEY"))
     if url is None:
         local = True
+    elif not key and urllib.parse.urlsplit(url).hostname in LOOPBACK:
+        local = True  # e.g. REGISTRY_URL from `python -m infra.with_stack`: a local stack, with its keys
     if local:
         moto = f"http://127.0.0.1:{os.environ.get('MOTO_PORT') or DEFAULT_LOCAL_MOTO_PORT}"
         return Target(url=(url or _local_url()).rstrip("/"), key=key or (LOCAL_WRITE_KEY if write else LOCAL_LOOKUP_KEY),
