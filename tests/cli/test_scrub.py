@@ -233,6 +233,26 @@ def test_unusable_input_is_named_and_exits_2(problem, argv, message, tmp_path, s
     assert seen.requests == [] and not (tmp_path / "out.csv").exists()
 
 
+def test_a_cell_longer_than_any_address_is_not_sent(stub, tmp_path):
+    url, seen = stub(lambda m, p, h, body, n: (200, {}, _answers(body)))
+    source = write_csv(tmp_path / "leads.csv", [["phone"], ["1" * 5_000], ["+14155550100"]])
+    code, _, err = registry("scrub", str(source), "--column", "phone", "--channel", "call", "--purpose", "marketing",
+                            "-o", str(tmp_path / "out.csv"), "--url", url, "--key", "k")
+    assert code == 0, err
+    assert [row[1:3] for row in read_csv(tmp_path / "out.csv")[1:]] == [["deny", "invalid_address"], ["allow", ""]]
+    assert [body["addresses"] for *_, body in seen.requests] == [["+14155550100"]]
+
+
+def test_a_file_the_csv_reader_refuses_midway_is_named_and_leaves_no_output(stub, tmp_path):
+    url, seen = stub(lambda m, p, h, body, n: (200, {}, _answers(body)))
+    rows = [["phone"], *([f"+1415555{i:04d}"] for i in range(1_500)), ["x" * 200_000]]  # over csv's field limit
+    source = write_csv(tmp_path / "leads.csv", rows)
+    code, _, err = registry("scrub", str(source), "--column", "phone", "--channel", "call", "--purpose", "marketing",
+                            "-o", str(tmp_path / "out.csv"), "--url", url, "--key", "k")
+    assert code == 2 and "is not a CSV the command can read: field larger than field limit" in err
+    assert "Traceback" not in err and list(tmp_path.iterdir()) == [source]
+
+
 def test_a_deployed_url_without_a_key_is_refused_before_anything_is_read(tmp_path, monkeypatch):
     monkeypatch.delenv("REGISTRY_API_KEY", raising=False)
     code, _, err = registry("scrub", str(tmp_path / "x.csv"), "--column", "phone", "--channel", "call",

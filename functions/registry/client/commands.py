@@ -9,6 +9,7 @@ and never hold the API key.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import time
 from typing import TextIO
@@ -49,7 +50,11 @@ def _scrub(args: argparse.Namespace, target: Target, out: TextIO, err: TextIO) -
         except FileNotFoundError as error:
             return _fail(err, "scrub", f"no such file: {error.filename}", 2)
         except (ValueError, UnicodeDecodeError) as error:  # no such column, an empty file, not UTF-8
-            return _fail(err, "scrub", f"{args.file}: {error}", 2)
+            return _fail(err, "scrub", f"{args.file}: {error}; no output written", 2)
+        except csv.Error as error:  # e.g. a cell over the csv module's 128 KiB field limit
+            return _fail(err, "scrub", f"{args.file} is not a CSV the command can read: {error}; no output written", 2)
+        except KeyboardInterrupt:
+            return _fail(err, "scrub", "interrupted; no output written", 130)
         except ScrubFailed as error:
             return _fail(err, "scrub", f"stopped after {error.rows_done:,} rows, no output written: {error}", 1)
     where = "" if args.output == "-" else f"; wrote {args.output}"
