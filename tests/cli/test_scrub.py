@@ -279,3 +279,25 @@ def test_the_progress_bar_and_summary_go_to_stderr(stub, tmp_path):
     assert code == 0 and out == ""
     assert "scrub: 100%" in err and "30/30" in err
     assert "30 rows in" in err and "allow 12, deny 9, defer 9; 0 rows with errors" in err
+
+
+def test_the_console_command_runs_as_its_own_process(stub, tmp_path):
+    """`python -m registry.cli scrub` (what the `registry` script runs), the key from REGISTRY_API_KEY."""
+    import os
+    import subprocess
+    import sys
+
+    url, seen = stub(lambda m, p, h, body, n: (200, {}, _answers(body)))
+    source = write_csv(tmp_path / "leads.csv", [["phone"], ["+14155550100"], ["+14155550102"]])
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": f"{root / 'functions'}:{root}", "REGISTRY_URL": url,
+           "REGISTRY_API_KEY": "env-key-4"}
+    result = subprocess.run([sys.executable, "-m", "registry.cli", "scrub", str(source), "--column", "phone",
+                             "--channel", "call", "--purpose", "marketing", "-o", "-"],
+                            cwd=root, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert list(csv.reader(io.StringIO(result.stdout))) == [["phone", *ADDED], ["+14155550100", "allow", "", ""],
+                                                            ["+14155550102", "defer", "quiet_hours",
+                                                             "2030-01-01T16:00:00Z"]]
+    assert seen.requests[0][2]["x-api-key"] == "env-key-4" and "env-key-4" not in result.stderr
+    assert "2 rows in" in result.stderr
