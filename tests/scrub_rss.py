@@ -5,7 +5,8 @@
 Starts a fresh local stack on free ports (as infra.with_stack does; or uses ``--url``), writes a CSV
 of N leads (id, name, phone, city, notes), runs ``python -m registry.cli scrub`` on it as its own
 process and reads that process's peak resident set size from the kernel (``os.wait4``'s
-``ru_maxrss``). One JSON line per file size. Memory is flat when the figures barely move as N grows
+``ru_maxrss``), and its RSS at a tenth, half and nine tenths of the run (``/proc``). One JSON line
+per file size. Memory is flat when the figures barely move as N grows
 tenfold; the time is the local server's, which answers every batch from the emulator.
 """
 from __future__ import annotations
@@ -36,17 +37,36 @@ def write_leads(path: Path, rows: int, seed: int = 11) -> None:
             out.writerow([i, f"Lead {i}", "" if i % 997 == 0 else phone, "Somewhere", "a note, with a comma"])
 
 
-def scrub(url: str, key: str, source: Path, output: Path, log: Path) -> tuple[int, float, int]:
-    """(peak RSS in KiB, seconds, exit status) of one `registry scrub` process."""
+def _rss_kib(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def scrub(url: str, key: str, source: Path, output: Path, log: Path) -> tuple[int, float, int, list[int]]:
+    """(peak RSS in KiB, seconds, exit status, RSS in KiB sampled every half second) of one `registry scrub` process."""
     cmd = [sys.executable, "-m", "registry.cli", "scrub", str(source), "--column", "phone", "--channel", "call",
            "--purpose", "marketing", "-o", str(output), "--url", url]
     env = {**os.environ, "PYTHONPATH": f"{ROOT / 'functions'}:{ROOT}", "REGISTRY_API_KEY": key}
     started = time.monotonic()
     with open(log, "ab") as err:
         process = subprocess.Popen(cmd, cwd=ROOT, env=env, stderr=err)
-        _, status, usage = os.wait4(process.pid, 0)
+        samples: list[int] = []
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            rss = _rss_kib(process.pid)
+            if rss:
+                samples.append(rss)
+            time.sleep(0.5)
     process.returncode = os.waitstatus_to_exitcode(status)
-    return usage.ru_maxrss, time.monotonic() - started, process.returncode
+    return usage.ru_maxrss, time.monotonic() - started, process.returncode, samples
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -76,12 +96,15 @@ def main(argv: list[str] | None = None) -> int:
             for rows in args.rows:
                 source, output = Path(tmp) / f"leads-{rows}.csv", Path(tmp) / f"out-{rows}.csv"
                 write_leads(source, rows)
-                peak_kib, seconds, status = scrub(url, args.key, source, output, args.log)
+                peak_kib, seconds, status, samples = scrub(url, args.key, source, output, args.log)
+                # RSS at a tenth, half and nine tenths of the run: flat memory reads the same at each
+                over_time = [round(samples[int(len(samples) * f)] / 1024, 1) for f in (0.1, 0.5, 0.9)] if samples else []
                 with open(output, newline="") as f:
                     written = sum(1 for _ in csv.reader(f)) - 1 if status == 0 else 0
                 print(json.dumps({"bench": "scrub_rss", "backend": "local-stack", "rows": rows,
                                   "file_mib": round(source.stat().st_size / 2**20, 1),
-                                  "peak_rss_mib": round(peak_kib / 1024, 1), "seconds": round(seconds, 1),
+                                  "peak_rss_mib": round(peak_kib / 1024, 1), "rss_mib_10_50_90": over_time,
+                                  "seconds": round(seconds, 1),
                                   "rows_per_s": round(rows / seconds), "rows_written": written, "exit": status}),
                       flush=True)
                 source.unlink()

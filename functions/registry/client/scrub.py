@@ -209,22 +209,6 @@ def scrub(rows: Iterator[list[str]], write: Callable[[list[str]], None], registr
     return summary
 
 
-def limit_malloc_arenas(arenas: int = 2) -> None:
-    """Few glibc malloc arenas for this process. Each thread that allocates gets an arena of its own
-    (up to 8 per core), and the batches' answers (a few hundred KB each, parsed in the pool's threads)
-    left each arena at its own high-water mark: peak RSS crept up with the file's size (measured:
-    +5 MB per 100,000 rows on top of 20 MB more at the start). With two arenas it stays flat
-    (docs/scrub.md). Nothing happens where there is no glibc."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
-
-        ctypes.CDLL(None).mallopt(-8, arenas)  # M_ARENA_MAX (malloc.h)
-    except (OSError, AttributeError):
-        pass
-
-
 def count_rows(path: str) -> int | None:
     """About how many data rows a file holds (its lines, less the header), for the progress bar."""
     try:
@@ -245,7 +229,6 @@ def run(source: str, output: str, registry: Registry, column: str, ask: Ask, con
     is left behind."""
     from tqdm import tqdm
 
-    limit_malloc_arenas()
     err = err or sys.stderr
     infile = sys.stdin if source == "-" else open(source, newline="", encoding="utf-8-sig")
     partial = None
