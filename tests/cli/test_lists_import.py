@@ -1,9 +1,11 @@
 """`registry lists import`: the file into the import bucket (moto's S3), the import started with
 `POST /v1/suppression-lists/{name}/imports` and followed at `GET .../imports/{id}` until done.
 
-The two endpoints are played here by a stub server built to the contract's words (the registry's own
-are built on another branch): it reads the uploaded object back from the bucket, so the test sees
-that what was started is what was put there."""
+The two endpoints are played here by a stub server built to the contract's words and to the answer
+the `list-importer` branch gives (``ListImport``: a 64-hex id, ``rejected`` a count beside
+``rejected_lines``, ``reason`` when failed; the registry's own routes are built on that branch): it
+reads the uploaded object back from the bucket, so the test sees that what was started is what was
+put there."""
 from __future__ import annotations
 
 import io
@@ -18,6 +20,7 @@ from registry.cli import main
 
 BUCKET = "registry-imports"
 LINES = ["4155550100", "415,5550101", "+14155550102", "bad line", "2125550199"]
+IMPORT_ID = "9f2c" + "0" * 60
 
 
 def registry(*argv: str) -> tuple[int, str, str]:
@@ -46,18 +49,27 @@ def importer(s3, queued_reads: int = 1, final: str = "done"):
             assert path == "/v1/suppression-lists/national/imports"
             lines = s3.get_object(Bucket=body["bucket"], Key=body["key"])["Body"].read().decode().splitlines()
             state.update(body=body, key=headers["x-api-key"], lines=lines, gets=0)
-            return 202, {}, {"id": "imp-1", "status": "running"}
-        assert path == "/v1/suppression-lists/national/imports/imp-1"
+            return 202, {}, record("running", 0, 0, [])
+        assert path == f"/v1/suppression-lists/national/imports/{IMPORT_ID}"
         state["gets"] += 1
         if state["gets"] <= queued_reads:
             return 404, {}, {"error": {"code": "not_found", "message": "no such import"}}
         lines = state["lines"]
         bad = [i + 1 for i, line in enumerate(lines) if not line.replace(",", "").lstrip("+").isdigit()]
         if state["gets"] == queued_reads + 1:
-            return 200, {}, {"id": "imp-1", "status": "running", "lines": 2, "added": 2, "removed": 0,
-                             "rejected": {"count": 0, "lines": []}}
-        return 200, {}, {"id": "imp-1", "status": final, "lines": len(lines), "added": len(lines) - len(bad),
-                         "removed": 0, "rejected": {"count": len(bad), "lines": bad}}
+            return 200, {}, record("running", 2, 2, [])
+        return 200, {}, record(final, len(lines), len(lines) - len(bad), bad)
+
+    def record(status, lines, added, bad):
+        body = state.get("body") or {}
+        answer = {"id": IMPORT_ID, "list": "national", "mode": body.get("mode"), "bucket": body.get("bucket"),
+                  "key": body.get("key"), "version": body.get("version", "2026-12-03"), "status": status,
+                  "phase": "parse", "lines": lines, "added": added, "removed": 0, "rejected": len(bad),
+                  "rejected_lines": bad, "bytes_read": 0, "size": 0, "created_at": "2026-12-03T04:00:00Z",
+                  "updated_at": "2026-12-03T04:00:01Z"}
+        if status == "failed":
+            answer["reason"] = "the object changed while it was read"
+        return answer
 
     return script, state
 
@@ -77,7 +89,7 @@ def test_a_full_file_is_put_under_imports_full_started_and_followed_to_done(s3, 
     assert state["key"] == "admin-key-3" and "admin-key-3" not in err + out
     record = json.loads(out)
     assert record["status"] == "done" and record["lines"] == 5 and record["added"] == 4
-    assert record["rejected"] == {"count": 1, "lines": [4]}
+    assert record["rejected"] == 1 and record["rejected_lines"] == [4]
     assert [m for m, *_ in seen.requests] == ["POST", "GET", "GET", "GET"]  # queued (404), running, done
     assert "put 5 lines in s3://registry-imports/" + key in err
     assert "import done: 5 lines, 4 added, 0 removed, 1 rejected (first bad lines: 4)" in err
@@ -109,7 +121,8 @@ def test_a_failed_import_exits_1_with_its_record(s3, stub, tmp_path, monkeypatch
     path.write_text("4155550100\n")
     code, out, err = registry("lists", "import", str(path), "--list", "national", "--url", url, "--key", "k",
                               "--bucket", BUCKET, "-q")
-    assert code == 1 and json.loads(out)["status"] == "failed" and "import failed" in err
+    assert code == 1 and json.loads(out)["status"] == "failed"
+    assert "import failed: 1 lines" in err and "the object changed while it was read" in err
 
 
 def test_an_unknown_list_is_the_registrys_404_named(s3, stub, tmp_path, pauses):
@@ -137,7 +150,7 @@ def test_an_import_that_never_appears_is_given_up_after_a_while(s3, stub, tmp_pa
 
     url, seen = stub(lambda m, *a: (404, {}, {"error": {"code": "not_found", "message": "no such import"}}))
     with Registry(Target(url, "k", local=False)) as client, pytest.raises(list_import.RequestFailed, match="404"):
-        list_import.follow(client, "national", "imp-9", 1, interval=10, show_progress=False, clock=Clock())
+        list_import.follow(client, "national", IMPORT_ID, 1, interval=10, show_progress=False, clock=Clock())
     assert len(seen.requests) == list_import.QUEUED_PATIENCE / 10 + 2  # patience spent, then given up
 
 

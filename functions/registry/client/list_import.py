@@ -165,8 +165,9 @@ def rejected_of(record: dict[str, Any]) -> tuple[Any, list[Any]]:
 def summary_line(record: dict[str, Any], seconds: float) -> str:
     count, bad = rejected_of(record)
     first_bad = f" (first bad lines: {', '.join(str(n) for n in bad[:10])})" if bad else ""
+    reason = f"; {record['reason']}" if record.get("reason") else ""
     return (f"import {record.get('status')}: {record.get('lines', 0):,} lines, {record.get('added', 0):,} added, "
-            f"{record.get('removed', 0):,} removed, {count} rejected{first_bad} in {seconds:,.1f} s")
+            f"{record.get('removed', 0):,} removed, {count} rejected{first_bad} in {seconds:,.1f} s{reason}")
 
 
 def _quote(part: str) -> str:
