@@ -16,6 +16,7 @@ key's secret is printed once, at creation, and cannot be recovered afterwards.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import sys
@@ -24,6 +25,7 @@ from typing import TextIO
 
 from .domain.vocabulary import API_KEY_SCOPES, Channel, ContactPurpose, Dialing
 
+CLIENT_NEEDS = ("httpx", "tqdm")  # the `cli` extra
 LOCAL_HELP = "talk to the local stack of `make run` (no AWS account or credentials needed)"
 TARGET_HELP = ("the registry's base URL (default: $REGISTRY_URL; with neither, or with --local, the local stack "
                "at http://127.0.0.1:$PORT, 3000)")
@@ -136,6 +138,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     err = err or sys.stderr
     args = _parser().parse_args(argv)
     if args.group in ("scrub", "lists"):
+        missing = [name for name in CLIENT_NEEDS if importlib.util.find_spec(name) is None]
+        if missing:  # e.g. after `make run`, which installs the `local` extra only
+            print(f"registry {args.group}: needs {' and '.join(missing)} (the `cli` extra): "
+                  "pip install -e '.[cli]' in a checkout, or pip install 'contact-registry[cli]'", file=err)
+            return 2
         from .client.commands import run_client  # httpx, tqdm: the `cli` extra, only for these commands
 
         return run_client(args, out, err)

@@ -301,3 +301,13 @@ def test_the_console_command_runs_as_its_own_process(stub, tmp_path):
                                                              "2030-01-01T16:00:00Z"]]
     assert seen.requests[0][2]["x-api-key"] == "env-key-4" and "env-key-4" not in result.stderr
     assert "2 rows in" in result.stderr
+
+
+def test_without_the_cli_extra_the_command_says_what_to_install(monkeypatch, tmp_path):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "tqdm" else real(name, *a))
+    code, _, err = registry("scrub", str(tmp_path / "x.csv"), "--column", "phone", "--channel", "call",
+                            "--purpose", "marketing", "-o", str(tmp_path / "out.csv"))
+    assert code == 2 and "needs tqdm (the `cli` extra)" in err and "pip install" in err
