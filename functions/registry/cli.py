@@ -1,4 +1,8 @@
-"""Admin command line: ``registry keys create|revoke|list`` (also ``python -m registry.cli``).
+"""Command line: ``registry keys create|revoke|list`` (admin, straight to the table), and the client
+commands ``registry scrub`` and ``registry lists import`` (over HTTP: ``registry.client``, which
+needs the ``cli`` extra). Also ``python -m registry.cli``.
+
+``keys``:
 
 It reads the same environment as the functions (``REGISTRY_TABLE``, ``AWS_REGION``,
 ``AWS_ENDPOINT_URL_DYNAMODB``, the usual AWS credentials), so it works against AWS as it is; with
@@ -12,19 +16,69 @@ key's secret is printed once, at creation, and cannot be recovered afterwards.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from .domain.vocabulary import API_KEY_SCOPES
+from .domain.vocabulary import API_KEY_SCOPES, Channel, ContactPurpose, Dialing
+
+CLIENT_NEEDS = ("httpx", "tqdm")  # the `cli` extra
+LOCAL_HELP = "talk to the local stack of `make run` (no AWS account or credentials needed)"
+TARGET_HELP = ("the registry's base URL (default: $REGISTRY_URL; with neither, or with --local, the local stack "
+               "at http://127.0.0.1:$PORT, 3000)")
+KEY_HELP = "API key (default: $REGISTRY_API_KEY, which keeps it out of the process list; --local: the local stack's)"
+
+
+def _client_options(parser: argparse.ArgumentParser) -> None:
+    # SUPPRESS: `registry --local scrub ...` and `registry scrub --local ...` both work (a subcommand's
+    # default would otherwise overwrite the value the main parser read).
+    parser.add_argument("--local", action="store_true", default=argparse.SUPPRESS, help=LOCAL_HELP)
+    parser.add_argument("--url", help=TARGET_HELP)
+    parser.add_argument("--key", help=KEY_HELP)
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
+
+def _client_parsers(groups: argparse._SubParsersAction) -> None:
+    scrub = groups.add_parser("scrub", help="scrub a CSV of leads through the batch lookup",
+                              description="Every row of FILE, asked in batches of 1,000 (POST /v1/permissions/batch), "
+                                          "written to OUT in input order with every input column plus decision, "
+                                          "reasons (codes, ';'-joined) and next_allowed_at. A summary goes to stderr.")
+    scrub.add_argument("file", help="the CSV, with a header row ('-': stdin)")
+    scrub.add_argument("--column", required=True, help="the header of the column holding the phone (or email)")
+    scrub.add_argument("--channel", required=True, choices=[c.value for c in Channel])
+    scrub.add_argument("--purpose", required=True, choices=[p.value for p in ContactPurpose])
+    scrub.add_argument("--brand", help="the seller the contact is for (default: the registry's `default`)")
+    scrub.add_argument("--dialing", choices=[d.value for d in Dialing], help="how calls are placed (default: manual)")
+    scrub.add_argument("--at", help="the moment the decisions are for, ISO 8601 with an offset (default: now)")
+    scrub.add_argument("-o", "--output", required=True, help="where to write the scrubbed CSV ('-': stdout)")
+    scrub.add_argument("--concurrency", type=int, default=4, help="batches asked at once (default 4, at most 16)")
+    _client_options(scrub)
+
+    lists = groups.add_parser("lists", help="suppression lists over the API")
+    list_commands = lists.add_subparsers(dest="command", required=True)
+    load = list_commands.add_parser("import", help="put a national-registry file in the import bucket and follow "
+                                                   "its import",
+                                    description="Uploads FILE to imports/{list}/full/... (or changes/...) in the import "
+                                                "bucket, starts its import (POST /v1/suppression-lists/{list}/imports) "
+                                                "and shows its progress until it is done or failed; prints the import "
+                                                "record as JSON.")
+    load.add_argument("file", help="a full list (10-digit, AAA,NNNNNNN or E.164 a line) or, with --changes, a change list")
+    load.add_argument("--list", required=True, dest="list_name", help="the suppression list's name")
+    load.add_argument("--changes", action="store_true", help="the file is a change list (A/D records), not a full copy")
+    load.add_argument("--version", help="the copy's date, YYYY-MM-DD (default: the registry takes it from the key or "
+                                        "the file's date)")
+    load.add_argument("--bucket", help="the import bucket (default: $REGISTRY_IMPORT_BUCKET; local: registry-imports)")
+    load.add_argument("--interval", type=float, default=1.0, help="seconds between progress reads (default 1)")
+    load.add_argument("--no-wait", action="store_true", help="start the import and print its id; do not follow it")
+    _client_options(load)
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="registry", description="Registry administration")
-    parser.add_argument("--local", action="store_true",
-                        help="talk to the local stack of `make run` (no AWS account or credentials needed)")
+    parser = argparse.ArgumentParser(prog="registry", description="Registry administration and client commands")
+    parser.add_argument("--local", action="store_true", help=LOCAL_HELP)
     groups = parser.add_subparsers(dest="group", required=True)
     keys = groups.add_parser("keys", help="manage API keys")
     commands = keys.add_subparsers(dest="command", required=True)
@@ -37,6 +91,7 @@ def _parser() -> argparse.ArgumentParser:
     revoke.add_argument("key_id")
 
     commands.add_parser("list", help="list keys (never their secrets)")
+    _client_parsers(groups)
     return parser
 
 
@@ -82,6 +137,15 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     out = out or sys.stdout
     err = err or sys.stderr
     args = _parser().parse_args(argv)
+    if args.group in ("scrub", "lists"):
+        missing = [name for name in CLIENT_NEEDS if importlib.util.find_spec(name) is None]
+        if missing:  # e.g. after `make run`, which installs the `local` extra only
+            print(f"registry {args.group}: needs {' and '.join(missing)} (the `cli` extra): "
+                  "pip install -e '.[cli]' in a checkout, or pip install 'contact-registry[cli]'", file=err)
+            return 2
+        from .client.commands import run_client  # httpx, tqdm: the `cli` extra, only for these commands
+
+        return run_client(args, out, err)
     if args.local:
         _use_local_stack()
     # The registry reads its settings when first asked, so --local (above) is in time for them.
