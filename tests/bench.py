@@ -70,15 +70,20 @@ LOOKUP_MODULE = "registry.handlers.api"  # template.yaml: ApiFunction's Handler,
 AT = "2026-12-01T20:00:00Z"  # a Tuesday, 12:00 in California: within calling hours for every contact below
 
 
-def _timed(fn, rounds: int) -> list[float]:
-    for _ in range(20):  # warm connections and caches
+def _interleaved(floor_fn, fn, rounds: int, warm: int = 20) -> tuple[list[float], list[float]]:
+    """Latencies in ms of the floor and of the measured call, taken in turns (floor, call, floor, ...)
+    so that a busy moment of the machine weighs on both; ``warm`` rounds first, not counted."""
+    for _ in range(warm):  # warm connections and caches
+        floor_fn()
         fn()
-    samples = []
+    floors: list[float] = []
+    samples: list[float] = []
     for _ in range(rounds):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return samples
+        for call, into in ((floor_fn, floors), (fn, samples)):
+            start = time.perf_counter()
+            call()
+            into.append((time.perf_counter() - start) * 1000)
+    return floors, samples
 
 
 def _percentile(samples: list[float], q: float) -> float:
@@ -294,8 +299,8 @@ def main(argv: list[str]) -> None:
             def bare():
                 client.get_item(TableName=table, Key=key, ConsistentRead=True)
 
-            floor = statistics.median(_timed(bare, ROUNDS))
-            samples = _timed(lookup, ROUNDS)
+            bare_samples, samples = _interleaved(bare, lookup, ROUNDS)
+            floor = statistics.median(bare_samples)
             _emit("lookup", backend, statistics.median(samples), "ms", floor, round(floor * LOOKUP_RATIO_TARGET, 3))
             _emit("lookup_p95", backend, _percentile(samples, 0.95), "ms")
 
@@ -321,15 +326,7 @@ def main(argv: list[str]) -> None:
                 found = _bare_batch(wide, table, keys, concurrency)
                 assert found == BATCH_SIZE, found
 
-            for _ in range(2):  # warm both
-                bare_batch()
-                batch()
-            bare_samples, batch_samples = [], []
-            for _ in range(BATCH_ROUNDS):  # interleaved: a busy moment weighs on both
-                for fn, samples in ((bare_batch, bare_samples), (batch, batch_samples)):
-                    start = time.perf_counter()
-                    fn()
-                    samples.append((time.perf_counter() - start) * 1000)
+            bare_samples, batch_samples = _interleaved(bare_batch, batch, BATCH_ROUNDS, warm=2)
             floor = statistics.median(bare_samples)
             _emit("batch", backend, statistics.median(batch_samples), "ms", floor,
                   round(floor * BATCH_RATIO_TARGET, 3))
