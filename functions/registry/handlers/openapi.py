@@ -26,8 +26,6 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver
-from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn
-from aws_lambda_powertools.event_handler.openapi.swagger_ui import html as swagger_html
 
 from .access import API_KEY_SCHEME, KEYLESS, PUBLIC, SCOPE_EXTENSION, requires
 
@@ -39,9 +37,7 @@ DESCRIPTION = ("May I call, text or email this person, for this purpose, now? Ev
                "in the x-api-key header, with the scope the operation names (x-required-scope). Errors are "
                "{\"error\": {\"code\", \"message\", \"field\"?, \"request_id\"}}; every response carries the "
                "request's id in the x-request-id header.")
-SECURITY_SCHEMES = {API_KEY_SCHEME: APIKey(name="x-api-key", in_=APIKeyIn.header,
-                                            description="An API key of the registry; its scopes: lookup, "
-                                                        "write, admin")}
+API_KEY_DESCRIPTION = "An API key of the registry; its scopes: lookup, write, admin"
 # Swagger UI's page: its own inline script and style only (the bundle names other sites only as
 # text: RFC links, and validator.swagger.io for a badge of the standalone layout, which this page
 # does not use and the CSP would refuse); it may call this API ("Try it out").
@@ -54,7 +50,6 @@ DOCS_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
 }
-_SWAGGER_ASSETS = Path(swagger_html.__file__).parent
 _REF_PREFIX = "#/components/schemas/"
 _ERROR_REF = {"$ref": f"{_REF_PREFIX}ErrorResponse"}
 _GATE_ERRORS = {
@@ -67,10 +62,8 @@ _NO_ROUTE = ("not found, or no such endpoint: a path parameter that makes the pa
 
 
 def configure(app: ApiGatewayResolver) -> None:
-    """The document's settings, and its two routes (public)."""
-    app.configure_openapi(title=TITLE, version=VERSION, description=DESCRIPTION,
-                          security_schemes=SECURITY_SCHEMES)  # type: ignore[arg-type]
-
+    """The document's two routes (public). Its settings are given when it is first asked for
+    (``_describe``): Powertools' OpenAPI models cost about 0.1 s to import, and a lookup never needs them."""
     @app.get(OPENAPI_PATH, include_in_schema=False, **requires(PUBLIC))
     def openapi():
         return Response(200, "application/json", _document_text(app))
@@ -85,6 +78,7 @@ def configure(app: ApiGatewayResolver) -> None:
 
 def document(app: ApiGatewayResolver) -> dict[str, Any]:
     """The OpenAPI document: Powertools', completed with what the gate answers (see above)."""
+    _describe(app)
     doc = json.loads(app.get_openapi_json_schema())
     for path, operations in doc.get("paths", {}).items():
         for operation in operations.values():
@@ -102,6 +96,15 @@ def document(app: ApiGatewayResolver) -> dict[str, Any]:
     for name in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):  # Powertools' own
         schemas.pop(name, None)
     return _named_by_title(doc)
+
+
+def _describe(app: ApiGatewayResolver) -> None:
+    """The document's title, version, description and security scheme (the x-api-key header)."""
+    from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn
+
+    schemes = {API_KEY_SCHEME: APIKey(name="x-api-key", in_=APIKeyIn.header, description=API_KEY_DESCRIPTION)}
+    app.configure_openapi(title=TITLE, version=VERSION, description=DESCRIPTION,
+                          security_schemes=schemes)  # type: ignore[arg-type]
 
 
 def _named_by_title(doc: dict[str, Any]) -> dict[str, Any]:
@@ -140,7 +143,10 @@ def _document_text(app: ApiGatewayResolver) -> str:
 
 @functools.lru_cache(maxsize=4)
 def _docs_page(app: ApiGatewayResolver) -> str:
-    script = (_SWAGGER_ASSETS / "swagger-ui-bundle.min.js").read_text(encoding="utf-8")
-    style = (_SWAGGER_ASSETS / "swagger-ui.min.css").read_text(encoding="utf-8")
+    from aws_lambda_powertools.event_handler.openapi.swagger_ui import html as swagger_html  # OpenAPI models
+
+    assets = Path(swagger_html.__file__).parent
+    script = (assets / "swagger-ui-bundle.min.js").read_text(encoding="utf-8")
+    style = (assets / "swagger-ui.min.css").read_text(encoding="utf-8")
     spec = _document_text(app).replace("</", "<\\/")  # cannot end the page's <script>
     return swagger_html.generate_swagger_html(spec, script, style, "", None, persist_authorization=False)

@@ -24,11 +24,7 @@ import base64
 import binascii
 import threading
 from datetime import UTC, datetime
-
-from cryptography import x509
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from typing import TYPE_CHECKING
 
 from ..domain.errors import NotVerified
 from ..domain.sns_messages import SnsMessage, signing_certificate_problem, string_to_sign
@@ -36,8 +32,11 @@ from ..settings import get_settings
 from ..storage import sns as store
 from .failures import storage_failures
 
+if TYPE_CHECKING:  # cryptography is imported on the first SNS message, not on a lookup's cold start
+    from cryptography import x509
+
 REFUSED = "the SNS message could not be verified"
-_HASHES = {"1": hashes.SHA1, "2": hashes.SHA256}
+_HASHES = {"1": "SHA1", "2": "SHA256"}  # SignatureVersion: the hash (cryptography.hazmat.primitives.hashes)
 MAX_CACHED_CERTIFICATES = 32
 
 _certificates: dict[str, x509.Certificate] = {}
@@ -47,6 +46,10 @@ _lock = threading.Lock()
 
 def verify(message: SnsMessage) -> None:
     """None if the message is an allowed topic's and SNS signed it; else NotVerified."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
     if message.topic_arn not in get_settings().ses_topic_arns:
         raise NotVerified(REFUSED, "topic not allowed")
     problem = signing_certificate_problem(message.signing_cert_url, message.topic_arn)
@@ -65,7 +68,7 @@ def verify(message: SnsMessage) -> None:
         raise NotVerified(REFUSED, "the signing certificate's key is not RSA")
     try:
         key.verify(signature, string_to_sign(message).encode("utf-8"), padding.PKCS1v15(),
-                   _HASHES[message.signature_version]())
+                   getattr(hashes, _HASHES[message.signature_version])())
     except InvalidSignature:
         raise NotVerified(REFUSED, "the signature does not verify") from None
 
@@ -78,6 +81,8 @@ def confirm(message: SnsMessage) -> str:
 
 
 def _certificate(url: str) -> x509.Certificate:
+    from cryptography import x509
+
     cached = _certificates.get(url)
     if cached is not None:
         return cached

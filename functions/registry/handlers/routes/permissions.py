@@ -1,5 +1,6 @@
 """Lookups: single decisions, batch scrubs, the policy in force (scope ``lookup``)."""
 
+from collections import Counter
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -86,17 +87,20 @@ def post_batch(body: BatchIn):
         return json_response(503, {**error_body(err.code, err.message), "results": [
             unavailable_decision(a, body.channel, body.purpose, brand) for a in body.addresses]})
     out = []
+    metrics: Counter[str] = Counter()  # one metric value per name for the whole batch, not one per address
     for raw, result in zip(body.addresses, results, strict=True):
         if isinstance(result, RegistryUnavailable):  # that one address's record could not be read
-            count("RegistryUnavailable")
+            metrics["RegistryUnavailable"] += 1
             out.append({**unavailable_decision(raw, body.channel, body.purpose, brand),
                         "error": error_detail(result.code, result.message)})
         elif isinstance(result, RegistryError):
             out.append({"address": raw, "error": error_detail(result.code, result.message)})
         else:
-            _count(result)
+            metrics.update(_metric_names(result))
             out.append(result.to_dict())
-    count("BatchAddresses", len(out))
+    metrics["BatchAddresses"] = len(out)
+    for name, value in metrics.items():
+        count(name, value)
     decisions: dict[str, int] = {}
     for entry in out:
         kind = entry.get("decision", "error")
@@ -117,6 +121,9 @@ def get_policy(brand: Annotated[str | None, Query(min_length=1, max_length=128)]
 
 
 def _count(decision: Decision) -> None:
-    count(f"Decision_{decision.decision}")
-    for reason in decision.reasons:
-        count(f"Reason_{reason.code}")
+    for name in _metric_names(decision):
+        count(name)
+
+
+def _metric_names(decision: Decision) -> list[str]:
+    return [f"Decision_{decision.decision}", *(f"Reason_{reason.code}" for reason in decision.reasons)]
