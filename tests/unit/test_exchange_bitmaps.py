@@ -51,7 +51,7 @@ def test_setting_twice_and_clearing_keep_the_other_bits():
 def test_a_line_outside_0_to_9999_is_refused(line):
     bitmap = xb.new_bitmap()
     for change in (xb.set_line, xb.clear_line, xb.has_line):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match=rf"^line number {line} is not in 0\.\.9999$"):
             change(bitmap, line)
     assert bitmap == xb.new_bitmap()
 
@@ -98,6 +98,16 @@ def test_anything_else_is_not_a_number_with_an_exchange(text):
         xb.split_number(text)
 
 
+@pytest.mark.parametrize(("text", "message"), [
+    ("415555012", "not a 10-digit NANP number"), ("1415555012", "not a NANP number: area code and exchange start "
+                                                                "with 2-9"),
+    ("4151555012", "not a NANP number: area code and exchange start with 2-9"),
+])
+def test_the_refusal_says_why(text, message):
+    with pytest.raises(ValueError, match=f"^{message}$"):
+        xb.split_number(text)
+
+
 @pytest.mark.parametrize(("address", "expected"), [
     ("+14155550123", ("415555", 123)), ("someone@example.com", None), ("+442079460000", None), ("+1415555", None),
     ("4155550123", None),
@@ -134,6 +144,12 @@ def test_records_apply_in_order_and_count_only_what_they_changed():
     assert bytes(start) == bytes(of(1, 2))  # the input is not changed
 
 
+def test_every_change_counts():
+    out, added, removed = xb.apply_records(bytes(of(1, 2, 3)), None, [
+        record(True, DAY, 7), record(True, DAY, 8), record(True, DAY, 9), record(False, DAY, 1), record(False, DAY, 2)])
+    assert xb.lines(out) == [3, 7, 8, 9] and (added, removed) == (3, 2)
+
+
 def test_an_addition_then_a_deletion_of_the_same_number_both_count():
     out, added, removed = xb.apply_records(bytes(1250), None, [record(True, DAY), record(False, DAY)])
     assert xb.count(out) == 0 and (added, removed) == (1, 1)
@@ -157,4 +173,7 @@ def test_applying_records_twice_changes_nothing_the_second_time(lines, changes):
 def test_versions_are_stored_as_yyyymmdd():
     assert xb.version_text(date(2026, 1, 9)) == "20260109"
     assert xb.version_of("20260109") == date(2026, 1, 9)
+    assert xb.version_of("20261231") == date(2026, 12, 31)
+    with pytest.raises(ValueError):
+        xb.version_of("2026-12-31")
     assert xb.version_text(date(2026, 12, 31)) > xb.version_text(date(2026, 2, 1))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 LINES = 10_000  # line numbers in an exchange
 BITMAP_BYTES = 1250  # 10,000 line numbers, bit i <=> line number i listed
@@ -77,7 +77,7 @@ def split_number(e164_or_10_digits: str) -> tuple[str, int]:
         digits = digits[1:]
     if len(digits) != 10 or not digits.isascii() or not digits.isdigit():
         raise ValueError("not a 10-digit NANP number")
-    if digits[0] in "01" or digits[3] in "01":
+    if digits[0] < "2" or digits[3] < "2":
         raise ValueError("not a NANP number: area code and exchange start with 2-9")
     return digits[:6], int(digits[6:])
 
@@ -140,4 +140,4 @@ def version_text(version: date) -> str:
 
 
 def version_of(text: str) -> date:
-    return date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+    return datetime.strptime(text, "%Y%m%d").date()
