@@ -32,10 +32,11 @@ NONE_OK := || test $$? -eq 5
 TIME_TRAVEL ?= +400d
 
 .PHONY: help venv run test lint typecheck test-unit test-moto test-template test-dynamodb-local test-acceptance \
-        test-time-travel faketime bench dynamodb-local clean distclean mutation test-mutation-sample
+        test-time-travel faketime bench dynamodb-local clean distclean mutation test-mutation-sample scrub-rss
 
 help:
-	@echo "make run                  the API on http://127.0.0.1:$${PORT:-3000} over moto (keys: local-admin, local-dialer)"
+	@echo "make run                  the API on http://127.0.0.1:$${PORT:-3000} (keys: local-admin, local-dialer); the table"
+	@echo "                          on DynamoDB Local, kept in .local/data (FRESH=1: start empty); moto for the rest"
 	@echo "make test                 every stage below, in order"
 	@echo "  make lint               ruff on functions, infra and tests"
 	@echo "  make typecheck          mypy on functions/registry and infra"
@@ -47,13 +48,14 @@ help:
 	@echo "  make test-time-travel   the unit and moto stages again with the clock $(TIME_TRAVEL) ahead (faketime)"
 	@echo "  make test-acceptance    ../shared/acceptance against a fresh local stack"
 	@echo "make mutation             mutation testing of functions/registry/domain: score and survivors (FRESH=1: anew)"
+	@echo "make scrub-rss            peak memory and time of registry scrub on 10,000 and 100,000 rows (local stack)"
 	@echo "make bench | dynamodb-local | venv | clean | distclean"
 
 venv: $(DEV_STAMP)
 
 $(LOCAL_STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP_INSTALL) -e ".[local]"
+	$(PIP_INSTALL) -e ".[local,cli]"
 	touch $@
 
 $(DEV_STAMP): pyproject.toml
@@ -61,8 +63,11 @@ $(DEV_STAMP): pyproject.toml
 	$(PIP_INSTALL) -e ".[dev]"
 	touch $@ $(LOCAL_STAMP)
 
+# The table on DynamoDB Local when Java and npm are here (kept in .local/data; FRESH=1 starts empty),
+# else on moto in memory; moto holds the queues, bucket and bus either way.
 run: $(LOCAL_STAMP)
-	$(PY) -m infra.local_stack
+	@if command -v java >/dev/null && command -v npm >/dev/null; then $(MAKE) --no-print-directory $(DYNAMODB_LOCAL_STAMP); fi
+	$(if $(filter-out 0,$(FRESH)),REGISTRY_LOCAL_FRESH=1 )$(PY) -m infra.local_stack
 
 test: dynamodb-local lint typecheck test-unit test-mutation-sample test-moto test-time-travel test-template test-dynamodb-local \
       test-acceptance
@@ -138,6 +143,13 @@ bench: $(DEV_STAMP) $(DYNAMODB_LOCAL_STAMP)
 	@$(PY) -m infra.dynamodb_local exec -- $(PY) -m tests.bench | grep '^{"bench"'
 	@$(PY) -m tests.bench_events | grep '^{"bench"'
 	@$(PY) -m infra.dynamodb_local exec -- $(PY) -m tests.bench_events | grep '^{"bench"'
+	@$(PY) -m tests.bench_lists | grep '^{"bench"'
+	@$(PY) -m infra.dynamodb_local exec -- $(PY) -m tests.bench_lists | grep '^{"bench"'
+	@$(PY) -m tests.bench_local | grep '^{"bench"'
+
+# `registry scrub` against a fresh local stack: peak RSS and time for 10,000 and 100,000 rows (docs/scrub.md).
+scrub-rss: $(DEV_STAMP)
+	PYTHONPATH=functions:. $(PY) -m tests.scrub_rss --rows 10000 100000
 
 dynamodb-local: $(DYNAMODB_LOCAL_STAMP)
 

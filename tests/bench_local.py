@@ -22,9 +22,10 @@ BENCH_LOCAL_BACKENDS chooses (comma-separated). On moto every TransactWriteItems
 table, so a write at 100,000 contacts takes seconds and the 1,000-entry request minutes: it is
 timed there only with BENCH_LOCAL_MOTO_ENTRIES=1.
 
-Bulk lists (national, state) are exchange bitmaps once the list-store branch is in (docs/scale.md):
-a million entries are then BENCH_LOCAL_LIST_ENTRIES numbers put through ``fill_bulk_list`` below
-(the hook: it is a no-op, with a line saying so, until ``registry.storage.list_exchanges`` exists).
+Bulk lists (national, state) are exchange bitmaps (docs/scale.md): before the full table is timed,
+``fill_bulk_list`` imports a national list of BENCH_LOCAL_LIST_ENTRIES numbers (a million) through
+the stack's own bucket, import queue and importer, so the lookups read its catalog and exchange
+items too; the import's time is a figure of its own (``local_fill_list_import``).
 
 One JSON line per figure, as tests/bench.py: ``{"bench", "backend", "value", "unit", "floor",
 "ratio", "target"}``. Runs in about 3-6 minutes on 2 cores (both backends).
@@ -32,7 +33,6 @@ One JSON line per figure, as tests/bench.py: ``{"bench", "backend", "value", "un
 from __future__ import annotations
 
 import concurrent.futures
-import importlib.util
 import json
 import os
 import shutil
@@ -247,16 +247,42 @@ def fill_contacts(endpoint: str, model: str, count: int) -> float:
     return time.perf_counter() - started
 
 
-def fill_bulk_list(http: Http, endpoint: str, entries: int) -> bool:
-    """The hook for a million list entries (issue 11, item 4): once bulk lists are exchange bitmaps
-    (``registry.storage.list_exchanges``, the list-store branch), a national list of ``entries``
-    numbers is a few thousand ``put_full`` writes. Until then there is no cheap way to hold them
-    (a million per-contact transactions), so this says so and returns False."""
-    if importlib.util.find_spec("registry.storage.list_exchanges") is None:
-        _note(f"{entries:,} list entries not filled: registry.storage.list_exchanges (list-store) is not here yet")
+def fill_bulk_list(http: Http, moto: str, entries: int) -> bool:
+    """A national list of ``entries`` numbers, loaded as a user would: a full file put in the stack's
+    bucket under ``imports/<list>/full/`` and imported by the stack's own importer (the bucket's
+    notification, the import queue, ``handlers.list_importer``), followed through ``GET .../imports``.
+    The copy is dated the day of the lookups' ``AT``, so it is in force and not stale there."""
+    import boto3
+
+    name = f"bench-national-{uuid.uuid4().hex[:6]}"
+    status, body = http.call("PUT", f"/v1/suppression-lists/{name}", {"kind": "national"})
+    assert status in (200, 201), body
+    version = AT[:10]
+    lines = "".join(f"{302 + n // 1_000_000 % 600:03d}{200 + n // 10_000 % 100:03d}{n % 10_000:04d}\n"
+                    for n in range(entries))
+    s3 = boto3.client("s3", endpoint_url=moto, region_name="us-east-1", aws_access_key_id="local",
+                      aws_secret_access_key="local")
+    key = f"imports/{name}/full/bench-{version}.txt"
+    started = time.perf_counter()
+    s3.put_object(Bucket="registry-imports", Key=key, Body=lines.encode())
+    status, body = http.call("POST", f"/v1/suppression-lists/{name}/imports",
+                             {"bucket": "registry-imports", "key": key, "mode": "full", "version": version})
+    assert status in (200, 202), body
+    import_id = body["id"]
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        status, body = http.call("GET", f"/v1/suppression-lists/{name}/imports/{import_id}")
+        if status == 200 and body["status"] != "running":
+            break
+        time.sleep(0.5)
+    seconds = time.perf_counter() - started
+    if status != 200 or body["status"] != "done" or body["added"] != entries:
+        _note(f"the {entries:,}-number import did not finish as expected: {body}")
         return False
-    _note("registry.storage.list_exchanges is here: fill_bulk_list is still to be written against it")
-    return False
+    _emit("local_fill_list_import", "local-stack", seconds, f"s for {entries} numbers")
+    status, listed = http.call("GET", f"/v1/suppression-lists/{name}")
+    assert status == 200 and listed["entries"] == entries, listed
+    return True
 
 
 def _empty(http: Http, backend: str) -> tuple[str, float, float]:
@@ -312,6 +338,10 @@ def _full(http: Http, backend: str, model: str, empty_write: float, empty_lookup
     _emit("local_fill_entries_1000", backend, took, "ms", full_write * ENTRIES, ENTRIES_TARGET_MS)
 
 
+def _moto_of(work: Path) -> str:
+    return str(json.loads((work / "stack.json").read_text())["moto"])
+
+
 def measure(backend: str) -> None:
     """dynamodb-local: measured empty, stopped, filled with the stack down (its data is kept), started
     again and measured full: a restart at 100,000 contacts, and no 100,000 change events for the
@@ -332,8 +362,8 @@ def measure(backend: str) -> None:
         with kept_table(work) as endpoint:
             seconds = fill_contacts(endpoint, model, CONTACTS)
         _emit("local_fill_seconds", backend, seconds, f"s for {CONTACTS} contacts")
-        with local_stack(backend, work, fresh=False) as (http, endpoint):
-            fill_bulk_list(http, endpoint, LIST_ENTRIES)
+        with local_stack(backend, work, fresh=False) as (http, _):
+            fill_bulk_list(http, _moto_of(work), LIST_ENTRIES)
             _full(http, backend, model, empty_write, empty_lookup)
     finally:
         shutil.rmtree(work, ignore_errors=True)

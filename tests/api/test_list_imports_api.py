@@ -436,6 +436,9 @@ def test_refusals(both, imports):
                  400, "invalid_request", "version")
     assert_error(api.call("POST", path, {"bucket": "another-bucket", "key": key, "mode": "full"}), 400,
                  "invalid_request", "bucket")
+    elsewhere = imports.put(f"exports/{name}/x.txt", [digits(new_phone())])
+    assert_error(api.call("POST", path, {"bucket": BUCKET, "key": elsewhere, "mode": "full"}), 400,
+                 "invalid_request", "key")
     assert_error(api.call("POST", path, {"bucket": BUCKET, "key": key + ".missing", "mode": "full"}), 404,
                  "not_found")
     assert_error(api.call("POST", f"/v1/suppression-lists/{unique('none')}/imports",

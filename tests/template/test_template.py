@@ -168,12 +168,18 @@ def test_iam_is_least_privilege(function):
         actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
         assert not any("*" in action for action in actions), statement
         # No wildcard but the brands' secrets path: one parameter per brand, named by the function.
+        # ... and the import files: objects under imports/ of the import bucket.
         resource_text = json.dumps(statement["Resource"]).replace("parameter${BrandSecretsPrefix}/*", "")
+        resource_text = resource_text.replace("${ImportBucket}/imports/*", "")
         assert statement["Resource"] != "*" and "*" not in resource_text, statement
         for action in actions:
             by_service.setdefault(action.split(":")[0], []).append(statement)
 
-    assert set(by_service) == {"dynamodb", "ssm", "sns", "sqs"}
+    assert set(by_service) == {"dynamodb", "ssm", "sns", "sqs", "s3"}
+    # POST .../imports reads an import file's ETag, under imports/ only
+    (s3,) = by_service["s3"]
+    assert (s3["Action"], s3["Resource"]) == ("s3:GetObject",
+                                              {"Fn::Sub": "arn:${AWS::Partition}:s3:::${ImportBucket}/imports/*"})
     # POST .../imports puts an import on the import queue, and only there
     (sqs,) = by_service["sqs"]
     assert (sqs["Action"], sqs["Resource"]) == ("sqs:SendMessage", {"Fn::GetAtt": ["ImportQueue", "Arn"]})
