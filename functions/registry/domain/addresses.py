@@ -62,12 +62,24 @@ def normalise(raw: object, default_region: str = "US", field: str = "address") -
     if is_email:
         return Address(_email(text, field), "email")
     try:
-        number = phonenumbers.parse(text, default_region)
+        number = _parse_phone(text, default_region)
     except phonenumbers.NumberParseException:
         raise InvalidAddress("not a valid phone number", field) from None
     if not phonenumbers.is_valid_number(number):
         raise InvalidAddress("not a valid phone number", field)
     return Address(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), "phone")
+
+
+# A NANP number already in E.164 (what a dialer sends, and every number stored): ``phonenumbers.parse``
+# gives exactly ``PhoneNumber(country_code=1, national_number=<the ten digits>)`` for it, and takes as
+# long as the rest of a lookup's work on the number (tests/unit/test_phone_parsing.py compares them).
+_NANP_E164 = re.compile(r"\+1[2-9][0-9]{9}")
+
+
+def _parse_phone(text: str, region: str | None = None) -> phonenumbers.PhoneNumber:
+    if _NANP_E164.fullmatch(text):
+        return phonenumbers.PhoneNumber(country_code=1, national_number=int(text[2:]))
+    return phonenumbers.parse(text, region)
 
 
 def _email(text: str, field: str) -> str:
@@ -95,7 +107,7 @@ def check_channel(address: Address, channel: str, field: str = "channel") -> Non
 
 def phone_time_zones(e164: str) -> tuple[str, ...]:
     """Every zone phonenumbers gives for the number; the country's zones when the number's own are unknown."""
-    number = phonenumbers.parse(e164)
+    number = _parse_phone(e164)
     zones = [z for z in phone_timezones.time_zones_for_number(number) if z != _UNKNOWN_ZONE]
     if not zones:
         prefix_zones = phone_timezones.TIMEZONE_DATA.get(  # type: ignore[attr-defined]

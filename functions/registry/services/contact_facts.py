@@ -83,7 +83,7 @@ def _bulk(read: lookup_reads.LookupRead, where: tuple[str, int] | None) -> list[
 
 
 def _facts(read: lookup_reads.LookupRead, address: Address, pk: str,
-           where: tuple[str, int] | None) -> ContactFacts:
+           where: tuple[str, int] | None, copies: tuple[ListCopy, ...]) -> ContactFacts:
     snapshot = read.contacts.get(pk)
     if isinstance(snapshot, CorruptItem):
         raise unreadable(snapshot)
@@ -91,7 +91,7 @@ def _facts(read: lookup_reads.LookupRead, address: Address, pk: str,
         bulk = _bulk(read, where)
     except CorruptItem as corrupt:
         raise unreadable(corrupt) from corrupt
-    return facts_of(snapshot, address, bulk, _copies(read.catalog))
+    return facts_of(snapshot, address, bulk, copies)
 
 
 def load(address: Address) -> tuple[ContactFacts, store.Snapshot | None]:
@@ -100,7 +100,7 @@ def load(address: Address) -> tuple[ContactFacts, store.Snapshot | None]:
     where = _exchanges([address]).get(address.value)
     with storage_failures(READ_FAILED):
         read = lookup_reads.read([pk], [where[0]] if where else [])
-    facts = _facts(read, address, pk, where)
+    facts = _facts(read, address, pk, where, _copies(read.catalog))
     snapshot = read.contacts.get(pk)
     return facts, snapshot if isinstance(snapshot, store.Snapshot) else None
 
@@ -113,10 +113,11 @@ def load_many(addresses: Sequence[Address]) -> dict[str, ContactFacts | Unreadab
     where = _exchanges(addresses)
     with storage_failures(READ_FAILED):
         read = lookup_reads.read(list(keys.values()), {exchange for exchange, _ in where.values()})
+    copies = _copies(read.catalog)  # the same for every address
     out: dict[str, ContactFacts | UnreadableRecord] = {}
     for a in addresses:
         try:
-            out[a.value] = _facts(read, a, keys[a.value], where.get(a.value))
+            out[a.value] = _facts(read, a, keys[a.value], where.get(a.value), copies)
         except UnreadableRecord as err:
             out[a.value] = err
     return out

@@ -15,6 +15,7 @@ from ..domain.addresses import Address, check_channel, normalise
 from ..domain.decide import Decision, Question, check_question, decide
 from ..domain.errors import InvalidRequest, RegistryError, UnreadableRecord
 from ..domain.facts import ContactFacts
+from ..domain.policy import Policy
 from ..domain.vocabulary import Channel
 from ..settings import get_settings
 from . import contact_facts
@@ -59,6 +60,7 @@ def check_many(raw_addresses: Sequence[str], ask: Ask) -> list[Decision | Regist
     good = [p for p in parsed if isinstance(p, Address)]
     facts = contact_facts.load_many(good) if good else {}
     linked = _linked_facts(contact_facts.readable(facts).values())
+    policy = policy_for(ask.brand) if good else None  # once for the batch (cached, but not free)
     out: list[Decision | RegistryError] = []
     for p in parsed:
         if isinstance(p, RegistryError):
@@ -66,7 +68,7 @@ def check_many(raw_addresses: Sequence[str], ask: Ask) -> list[Decision | Regist
         elif isinstance(loaded := facts[p.value], UnreadableRecord):
             out.append(loaded)
         else:
-            out.append(decide_loaded(p, loaded, ask, linked))
+            out.append(decide_loaded(p, loaded, ask, linked, policy))
     return out
 
 
@@ -76,11 +78,13 @@ def _linked_facts(facts: Any) -> dict[str, ContactFacts | UnreadableRecord]:
 
 
 def decide_loaded(address: Address, facts: ContactFacts, ask: Ask,
-                  linked: dict[str, ContactFacts | UnreadableRecord] | None = None) -> Decision:
+                  linked: dict[str, ContactFacts | UnreadableRecord] | None = None,
+                  policy: Policy | None = None) -> Decision:
     """The decision for facts already read (lookups, and the preference page from one read).
 
     A linked address whose record cannot be read is left out: it is never recommended (taking it
-    as an empty record would recommend a channel that may well be opted out)."""
+    as an empty record would recommend a channel that may well be opted out). ``policy``: the
+    brand's, when the caller read it already (a batch reads it once)."""
     linked = linked or {}
     question = Question(address=address.value, kind=address.kind, channel=ask.channel, purpose=ask.purpose,
                         brand=ask.brand, at=ask.at, dialing=ask.dialing)
@@ -90,4 +94,4 @@ def decide_loaded(address: Address, facts: ContactFacts, ask: Ask,
         facts = replace(facts, preferences=replace(facts.preferences, linked_addresses=kept))
     own_links = {a: found for a in facts.preferences.linked_addresses
                  if isinstance(found := linked.get(a), ContactFacts)}
-    return decide(question, facts, policy_for(ask.brand), own_links)
+    return decide(question, facts, policy if policy is not None else policy_for(ask.brand), own_links)

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute, UnicodeSetAttribute
+from pynamodb.constants import NULL
+from pynamodb.exceptions import AttributeDeserializationError
 from pynamodb.expressions.update import Action
 
 from ..retry import CONFLICTS, UNPROCESSED, Backoff
@@ -247,9 +249,38 @@ def _from_raw(raw: dict[str, Any]) -> tuple[str, Snapshot | CorruptItem]:
     pk = str((raw.get("pk") or {}).get("S"))
     try:
         with dynamodb("read a contact", reading=pk):
-            return pk, Snapshot.of(ContactItem.from_raw_data(raw))
+            return pk, _snapshot_of(_state_values(raw))
     except CorruptItem as corrupt:
         return pk, corrupt
+
+
+# (attribute name, DynamoDB type, deserialise) of every ContactItem attribute, read once: a batch
+# of 1,000 contacts reads them without making 1,000 PynamoDB models (a third of its reading time).
+_STATE_ATTRIBUTES = tuple((attr.attr_name, attr.attr_type, attr.deserialize)
+                          for attr in ContactItem.get_attributes().values())
+
+
+def _state_values(raw: dict[str, Any]) -> dict[str, Any]:
+    """The attribute values of a raw state item exactly as ``ContactItem.from_raw_data`` reads them:
+    an attribute absent, empty or NULL is left out, one of another type than its own raises
+    (``AttributeDeserializationError``, a ``TypeError``), JSON and numbers are decoded the same way.
+    ``test_state_values_read_as_pynamodb_does`` compares the two."""
+    values: dict[str, Any] = {}
+    for name, attr_type, deserialize in _STATE_ATTRIBUTES:
+        stored = raw.get(name)
+        if stored and NULL not in stored:
+            if attr_type not in stored:
+                raise AttributeDeserializationError(name, attr_type)
+            values[name] = deserialize(stored[attr_type])
+    return values
+
+
+def _snapshot_of(values: dict[str, Any]) -> Snapshot:
+    """``Snapshot.of`` for the values ``_state_values`` read."""
+    get = values.get
+    return Snapshot(pk=get("pk"), address=get("address"), kind=get("kind"), version=int(get("version") or 0),
+                    state=get("state") or {}, suppressions=frozenset(get("suppressions") or ()),
+                    erased_at=get("erased_at"), last_change=get("last_change"))
 
 
 def from_image(image: dict[str, Any]) -> Snapshot:
