@@ -43,11 +43,13 @@ EXAMPLE_TIME = "2026-11-24T05:40:00Z"
 
 
 def _example(value: dict[str, Any]) -> ConfigDict:
-    return ConfigDict(extra="allow", json_schema_extra={"examples": [value]})
+    return ConfigDict(extra="allow", json_schema_extra={"examples": [value]}, defer_build=True)
 
 
 class Open(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    # defer_build: a model's schema is built when the document (or a test) first asks for it, not when
+    # the lookup's module is imported (the models describe answers; no answer is validated with them)
+    model_config = ConfigDict(extra="allow", defer_build=True)
 
 
 # --- errors -----------------------------------------------------------------------------------
