@@ -33,3 +33,20 @@ def test_an_opt_out_counts_at_its_own_moment():
     f = facts(consents=[consent(at="2026-11-01T12:00:00Z")], opt_outs=[opt_out(at=AT)])
     assert "opted_out" in codes(ask(f, at=AT))
     assert ask(f, at="2026-12-01T19:59:59Z").decision == "allow"
+
+
+def test_the_facts_as_of_a_moment_are_the_same_facts_when_every_one_had_happened():
+    """``as_of`` makes no copy when nothing is dropped (a batch of 1,000 asks it for every address),
+    and drops exactly the facts from after the moment when some are."""
+    from datetime import datetime
+
+    from registry.domain.facts import as_of
+
+    f = facts(consents=PHONE_CONSENT, attempts=[attempt(at="2026-11-25T12:00:00Z", outcome="answered")],
+              opt_outs=[opt_out(at="2026-11-26T12:00:00Z")])
+    now = datetime.fromisoformat("2026-12-01T20:00:00+00:00")
+    assert as_of(f, now) is f
+    before = datetime.fromisoformat("2026-11-25T12:00:00+00:00")
+    earlier = as_of(f, before)
+    assert earlier is not f and earlier.attempts == f.attempts and earlier.opt_outs == ()
+    assert earlier.consents == tuple(c for c in f.consents if c.occurred_at <= before)

@@ -212,16 +212,18 @@ def as_of(facts: ContactFacts, at: datetime) -> ContactFacts:
     """Only the facts that had happened by ``at`` (and opt-outs not undone by then); preferences and
     list memberships stand as they are. The facts themselves when every one had happened (the usual
     case of a lookup now: no copy)."""
-    kept = {
-        "consents": tuple(c for c in facts.consents if c.occurred_at <= at),
-        "opt_outs": tuple(o for o in facts.opt_outs if o.in_force(at)),  # a START undid it by then: gone
-        "relationships": tuple(r for r in facts.relationships if r.occurred_at <= at),
-        "attempts": tuple(a for a in facts.attempts if a.occurred_at <= at),
-        "undeliverable": tuple(u for u in facts.undeliverable if u.occurred_at <= at),
-        "reassignments": tuple(r for r in facts.reassignments if r.occurred_at <= at),
-        "reassigned_checks": tuple(c for c in facts.reassigned_checks if c.occurred_at <= at),
-    }
-    if all(len(values) == len(getattr(facts, name)) for name, values in kept.items()):
+    consents = tuple(c for c in facts.consents if c.occurred_at <= at)
+    opt_outs = tuple(o for o in facts.opt_outs if o.in_force(at))  # a START undid it by then: gone
+    relationships = tuple(r for r in facts.relationships if r.occurred_at <= at)
+    attempts = tuple(a for a in facts.attempts if a.occurred_at <= at)
+    undeliverable = tuple(u for u in facts.undeliverable if u.occurred_at <= at)
+    reassignments = tuple(r for r in facts.reassignments if r.occurred_at <= at)
+    reassigned_checks = tuple(c for c in facts.reassigned_checks if c.occurred_at <= at)
+    kept = (consents, opt_outs, relationships, attempts, undeliverable, reassignments, reassigned_checks)
+    stood = (facts.consents, facts.opt_outs, facts.relationships, facts.attempts, facts.undeliverable,
+             facts.reassignments, facts.reassigned_checks)
+    if all(len(now) == len(before) for now, before in zip(kept, stood, strict=True)):
         return facts
-    return replace(facts, **kept)
+    return replace(facts, consents=consents, opt_outs=opt_outs, relationships=relationships, attempts=attempts,
+                   undeliverable=undeliverable, reassignments=reassignments, reassigned_checks=reassigned_checks)
 

@@ -24,7 +24,7 @@ import base64
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute, UnicodeSetAttribute
 from pynamodb.constants import NULL
@@ -278,7 +278,7 @@ def _state_values(raw: dict[str, Any]) -> dict[str, Any]:
 def _snapshot_of(values: dict[str, Any]) -> Snapshot:
     """``Snapshot.of`` for the values ``_state_values`` read."""
     get = values.get
-    return Snapshot(pk=get("pk"), address=get("address"), kind=get("kind"), version=int(get("version") or 0),
+    return Snapshot(pk=cast(str, get("pk")), address=get("address"), kind=get("kind"), version=int(get("version") or 0),
                     state=get("state") or {}, suppressions=frozenset(get("suppressions") or ()),
                     erased_at=get("erased_at"), last_change=get("last_change"))
 
