@@ -367,3 +367,92 @@ def cap_for(rules: Iterable[StateRule], channel: str | None = None) -> CapLimit 
         set_by=tuple(state for state, _ in binding),
         citations=tuple(cap.cited.citation for _, cap in binding),
     )
+
+
+# ---- the pack in words (GET /v1/policy) -------------------------------------------------------------------------
+
+_DAY_WORDS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _span_words(first: int, last: int) -> str:
+    if first == last:
+        return _DAY_WORDS[first]
+    return f"{_DAY_WORDS[first]}-{_DAY_WORDS[last]}"
+
+
+def days_text(days: tuple[Hours | None, ...]) -> str:
+    """A week's windows in words, runs of days with the same window together: "09:00-21:00 Mon-Sat; 12:00-21:00 Sun"."""
+    if len(set(days)) == 1 and days[0] is not None:
+        return f"{days[0][0]}-{days[0][1]} every day"
+    parts: list[str] = []
+    first = 0
+    for i in range(1, len(days) + 1):
+        if i < len(days) and days[i] == days[first]:
+            continue
+        hours = days[first]
+        window = "no calls" if hours is None else f"{hours[0]}-{hours[1]}"
+        parts.append(f"{window} {_span_words(first, i - 1)}")
+        first = i
+    return "; ".join(parts)
+
+
+def _cited_fields(cited: Cited) -> dict[str, Any]:
+    return {"citation": cited.citation, "checked": cited.checked.isoformat(), "source": cited.source}
+
+
+def _scope_words(rule: StateRule) -> str:
+    return "autodialed or prerecorded telemarketing calls and texts" if rule.applies_to == "automated" else \
+        "telemarketing calls and texts"
+
+
+def describe_state(rule: StateRule) -> list[dict[str, Any]]:
+    """One state's rules, each a dict with the id of its place in the pack ("FL.hours"), its citation and words."""
+    base = {"state": rule.state, "name": rule.name, "applies_to": rule.applies_to}
+    scope = _scope_words(rule)
+    out: list[dict[str, Any]] = [{
+        "id": f"{rule.state}.hours", "kind": "hours", **base, **_cited_fields(rule.hours_cited),
+        "text": f"{rule.name}: {scope} only {days_text(rule.days)}, local time at the called person",
+        "days": {day: (None if hours is None else list(hours)) for day, hours in zip(DAYS, rule.days, strict=True)},
+    }]
+    if rule.holidays_cited is not None:
+        closed = sorted(rule.closed_holidays)
+        words = ", ".join(closed) if closed else "none (checked: no holiday ban)"
+        out.append({
+            "id": f"{rule.state}.holidays", "kind": "holidays", **base, **_cited_fields(rule.holidays_cited),
+            "text": f"{rule.name}: no {scope} on these holidays (and the days they are observed): {words}",
+            "closed": closed,
+        })
+    if rule.cap is not None:
+        cap = rule.cap
+        plural = "" if cap.per_24h == 1 else "s"
+        channels = " and ".join(("call" if c == "call" else "text") + plural for c in cap.channels)
+        subject = " on the same subject" if cap.same_subject else ""
+        out.append({
+            "id": f"{rule.state}.cap", "kind": "cap", **base, **_cited_fields(cap.cited),
+            "text": f"{rule.name}: at most {cap.per_24h} {channels} counted together{subject} to a person in any "
+                    "24 hours",
+            "per_24h": cap.per_24h, "channels": list(cap.channels), "same_subject": cap.same_subject,
+        })
+    if rule.dnc is not None:
+        dnc = rule.dnc
+        ebr = {True: "an established business relationship lifts it", False: "only written consent lifts it",
+               None: "whether an established business relationship lifts it was not checked: only written consent "
+                     "or an EBR does (the contract's default)"}[dnc.ebr_accepted]
+        out.append({
+            "id": f"{rule.state}.dnc", "kind": "dnc", **base, **_cited_fields(dnc.cited),
+            "text": f"{rule.name}: {dnc.list}; {ebr}",
+            "list": dnc.list, "ebr_accepted": dnc.ebr_accepted, "exemptions": list(dnc.exemptions),
+        })
+    if rule.notes:
+        out[0]["notes"] = rule.notes
+    return out
+
+
+def describe(pack: Pack) -> list[dict[str, Any]]:
+    """Every state rule of the pack as a list of plain dicts (for GET /v1/policy), states in code order.
+
+    Each: `id` (where it is in the pack: "FL.hours", "FL.holidays", "FL.cap", "FL.dnc"), `kind`, `state`, `name`,
+    `applies_to`, `citation`, `checked`, `source`, `text` (the rule in words), and the rule's numbers (`days`,
+    `closed`, `per_24h` and `channels`, `list` and `ebr_accepted` and `exemptions`).
+    """
+    return [entry for code in sorted(pack.states) for entry in describe_state(pack.states[code])]
