@@ -17,7 +17,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -456,3 +456,100 @@ def describe(pack: Pack) -> list[dict[str, Any]]:
     `closed`, `per_24h` and `channels`, `list` and `ebr_accepted` and `exemptions`).
     """
     return [entry for code in sorted(pack.states) for entry in describe_state(pack.states[code])]
+
+
+# ---- in a decision: which rules apply, and which of them shut a moment ------------------------------------------
+
+STATE_CHANNELS = ("call", "sms")  # email never: the statutes are about telephone solicitation
+STATE_PURPOSE = "marketing"  # informational contact is not a solicitation
+_ROBO = ("autodialed", "prerecorded", "artificial_voice")
+
+
+def applicable(states: Iterable[str | None], channel: str, purpose: str, dialing: str | None = None,
+               pack: Pack | None = None) -> list[StateRule]:
+    """The rules of `states` that bind this contact: marketing calls and texts only (a text counts as autodialed,
+    so a rule for automated calls only, like Alabama's, binds every text); none for email or informational contact."""
+    if purpose != STATE_PURPOSE or channel not in STATE_CHANNELS:
+        return []
+    automated = channel == "sms" or dialing in _ROBO
+    return rules_for(states, automated=automated, pack=pack)
+
+
+def _at(hhmm: str) -> time:
+    return time(int(hhmm[:2]), int(hhmm[3:]))
+
+
+@dataclass(frozen=True)
+class Shut:
+    """A state rule that shuts a local moment: its whole day (`window` None; `why` the weekday or the holiday) or
+    the time of day (`window` the state's window that day)."""
+
+    rule: StateRule
+    window: Hours | None
+    why: str
+    citation: str
+
+
+def shut_at(rule: StateRule, local: datetime) -> Shut | None:
+    """Whether `rule` shuts the local wall time `local` (its day closed, or the time outside [start, end))."""
+    closed = closure(rule, local.date())
+    if closed is not None:
+        return Shut(rule, None, closed.why, closed.citation)
+    hours = rule.days[local.weekday()]
+    assert hours is not None  # a day without hours is a closure
+    if _at(hours[0]) <= local.time() < _at(hours[1]):
+        return None
+    return Shut(rule, hours, local.strftime("%A"), rule.hours_cited.citation)
+
+
+def _minutes(hhmm: str) -> int:
+    return int(hhmm[:2]) * 60 + int(hhmm[3:])
+
+
+def _closes_first(shut: Shut) -> tuple[int, int, int, str]:
+    if shut.window is None:
+        return (0, 0, 0, shut.rule.state)
+    return (1, _minutes(shut.window[1]), -_minutes(shut.window[0]), shut.rule.state)
+
+
+def binding(rules: Iterable[StateRule], local: datetime, federal: tuple[time, time] | None) -> list[Shut]:
+    """The states whose rules bind at the local moment `local`, the one whose window closes first first (a closed
+    day, then the earliest end, then the latest start, then the code); [] when no state shuts it or when the
+    federal window (`federal`: its [start, end) when it is shut too, None when open) binds at least as much.
+
+    Both shut: a closed day binds over the federal hours; before the federal start, a state whose own start is
+    later binds; at or after the federal end, a state whose own end is earlier binds."""
+    shuts = sorted((s for s in (shut_at(rule, local) for rule in rules) if s is not None), key=_closes_first)
+    if federal is None:
+        return shuts
+    start, end = federal
+    t = local.time()
+    out = []
+    for shut in shuts:
+        if shut.window is None:
+            out.append(shut)
+        elif t < start and _at(shut.window[0]) > start:
+            out.append(shut)
+        elif t >= end and _at(shut.window[1]) < end:
+            out.append(shut)
+    return out
+
+
+def shut_words(shut: Shut, noun: str) -> str:
+    """E.g. "Florida allows calls 08:00-20:00", "Texas allows calls 12:00-21:00 on Sunday", "Louisiana allows no
+    calls on Mardi Gras"."""
+    rule = shut.rule
+    if shut.window is None:
+        return f"{rule.name} allows no {noun} on {shut.why}"
+    day = f" on {shut.why}" if len(set(rule.days)) > 1 else ""
+    return f"{rule.name} allows {noun} {shut.window[0]}-{shut.window[1]}{day}"
+
+
+def citations(shuts: Iterable[Shut]) -> str:
+    """The binding rules' citations, in order, each once."""
+    return "; ".join(dict.fromkeys(shut.citation for shut in shuts))
+
+
+def openings_on(rules: Iterable[StateRule], day: date) -> list[time]:
+    """The times the rules' windows open on the local date `day` (none on a closed day)."""
+    return [_at(hours[0]) for hours in (hours_on(rule, day) for rule in rules) if hours is not None]
