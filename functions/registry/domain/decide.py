@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from . import frequency_cap, opt_out_confirmation, quiet_hours, state_rules
 from .errors import ChannelAddressMismatch, InvalidRequest
-from .facts import ContactFacts
+from .facts import ContactFacts, SuppressionMembership
 from .lead_temperature import lead_temperature
 from .location import Whereabouts, locate
 from .policy import BASIS_CONSENT, Policy, RuleId, cite
@@ -140,9 +140,15 @@ _LIST_RULES: Mapping[str, RuleId] = {SuppressionKind.NATIONAL: RuleId.NATIONAL_D
                                      SuppressionKind.STATE: RuleId.STATE_LIST}
 
 
+def _list_rule(member: SuppressionMembership) -> str | None:
+    """A state list's own statute when the state rules pack has it (rev. 2), else the kind's rule."""
+    own = state_rules.list_citation(member.state) if member.kind == SuppressionKind.STATE else None
+    return own or cite(_LIST_RULES.get(member.kind, RuleId.HOUSE_LIST))
+
+
 def _on_lists(q: Question, status: ScopeStatus) -> list[Reason]:
     return [Reason(DenyReason.ON_SUPPRESSION_LIST, f"on {m.kind} list {m.list_name}", list=m.list_name,
-                   rule=cite(_LIST_RULES.get(m.kind, RuleId.HOUSE_LIST)))
+                   rule=_list_rule(m))
             for m in status.lists]
 
 
@@ -171,10 +177,14 @@ def _written_required(q: Question, status: ScopeStatus) -> list[Reason]:
                           f"consent; {have} for {scope}", rule=cite(RuleId.WRITTEN_CONSENT)))
     if status.list_needs_written:
         names = ", ".join(m.list_name for m in status.lists if m.kind in _LIST_RULES)
+        # rev. 2: a state list whose statute takes no EBR (the pack's ebr_accepted: false)
+        no_ebr = [m for m in status.lists if m.kind == SuppressionKind.STATE and not state_rules.ebr_lifts_list(m.state)]
+        lifts = "a written consent" if len(no_ebr) == len(names.split(", ")) else \
+            "a written consent or an established business relationship"
         out.append(Reason(DenyReason.WRITTEN_CONSENT_REQUIRED,
-                          f"only a written consent or an established business relationship lifts do-not-call "
+                          f"only {lifts} lifts do-not-call "
                           f"{'lists' if ', ' in names else 'list'} {names} for marketing; {have} for {scope}",
-                          rule=cite(RuleId.DO_NOT_CALL_EXEMPTION)))
+                          rule=_list_rule(no_ebr[0]) if no_ebr else cite(RuleId.DO_NOT_CALL_EXEMPTION)))
     return out
 
 

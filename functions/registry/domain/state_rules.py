@@ -553,3 +553,20 @@ def citations(shuts: Iterable[Shut]) -> str:
 def openings_on(rules: Iterable[StateRule], day: date) -> list[time]:
     """The times the rules' windows open on the local date `day` (none on a closed day)."""
     return [_at(hours[0]) for hours in (hours_on(rule, day) for rule in rules) if hours is not None]
+
+
+# ---- a state do-not-call list's exemptions ----------------------------------------------------------------------
+
+
+def ebr_lifts_list(state: str | None, pack: Pack | None = None) -> bool:
+    """Whether an established business relationship lifts a `state` list's entry for marketing: not when the pack
+    says the state's statute takes none (`ebr_accepted: false`: only a written consent does); otherwise (true, not
+    checked, no entry, no state) the contract's default, under which an EBR lifts it."""
+    rule = (pack or load_pack()).states.get((state or "").upper())
+    return rule is None or rule.dnc is None or rule.dnc.ebr_accepted is not False
+
+
+def list_citation(state: str | None, pack: Pack | None = None) -> str | None:
+    """The citation of a `state` list's own statute, from the pack; None when the pack has none for it."""
+    rule = (pack or load_pack()).states.get((state or "").upper())
+    return None if rule is None or rule.dnc is None else rule.dnc.cited.citation
