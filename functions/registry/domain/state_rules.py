@@ -6,9 +6,11 @@ The pack lists, for each US state whose calling rules are stricter than the fede
 do-not-call list's exemptions; each with its citation, its source and the date it was checked. docs/state-rules.md
 says which states were checked and how to change a rule.
 
-Nothing here is wired into a decision yet: `rules_for`, `strictest_window` and `cap_for` are what a decision will
-ask (the number's area-code state and the `state` on file; the strictest rule wins; every limit names the state(s)
-that set it).
+Decisions ask `applicable` (the rules binding a marketing call or text to the number's area-code state and the
+`state` on file), `shut_at` and `binding` (which of them shut a local moment, and which bind more than the federal
+window: the reason names them), `openings_on` (when their windows open, for next_allowed_at), `cap_for` (the
+smallest cap per 24 hours) and `ebr_lifts_list` (a state list's exemption). `describe` renders the pack for
+GET /v1/policy.
 """
 
 from __future__ import annotations
