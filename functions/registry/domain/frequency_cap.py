@@ -136,7 +136,8 @@ def state_cap_message(attempts: Iterable[Attempt], channel: str, purpose: str, b
     count = len(state_counted(attempts, cap, purpose, brand, at))
     if count < cap.per_24h:
         return None
-    nouns = " and ".join(_NOUNS[c][1] for c in cap.channels)
+    nouns = " or ".join(_NOUNS[c][0] for c in cap.channels) if count == 1 else \
+        " and ".join(_NOUNS[c][1] for c in cap.channels)
     names = " and ".join(rule.name for rule in cap.rules)
     return (f"{count} {purpose} {nouns} for brand {brand} in the last 24 hours; {names} "
             f"{'allows' if len(cap.rules) == 1 else 'allow'} {cap.per_24h} on the same subject", cap.citation)
