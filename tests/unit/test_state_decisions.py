@@ -201,6 +201,7 @@ def test_floridas_cap_counts_calls_and_texts_together_on_the_same_subject():
 ])
 def test_what_the_state_cap_does_not_count(other):
     at = local(NY, 2026, 12, 7, 14)
+    other = dict(other)  # the parameter is shared by every run of the test: never change it
     third = recent(at, other.pop("hours_ago", 2), **other)
     f = facts(MIAMI, consents=[written(channels=("call", "sms"), at="2026-11-01T12:00:00Z")],
               attempts=[recent(at, 5, "sms"), recent(at, 1, "call"), third])
