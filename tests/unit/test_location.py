@@ -20,36 +20,47 @@ def test_a_value_keeps_only_known_zones_sorted_once():
 PAGE = "preference_center"  # the person, on their own page
 
 
-@pytest.mark.parametrize("address, timezone, source, zones, own", [
-    (LA_PHONE, None, None, ("America/Los_Angeles",), None),
-    (LA_PHONE, "Europe/Paris", PAGE, ("Europe/Paris",), "Europe/Paris"),  # the person's own zone replaces the number's
+CA = ("CA",)  # LA_PHONE's area code is California's (rev. 2)
+
+
+@pytest.mark.parametrize("address, timezone, source, zones, own, states", [
+    (LA_PHONE, None, None, ("America/Los_Angeles",), None, CA),
+    (LA_PHONE, "Europe/Paris", PAGE, ("Europe/Paris",), "Europe/Paris", CA),  # the person's own zone replaces the number's
     # rev. 2: a zone set by anyone but the person adds to the number's (so both must be awake)
-    (LA_PHONE, "Europe/Paris", "api", ("America/Los_Angeles", "Europe/Paris"), "Europe/Paris"),
-    (LA_PHONE, "Europe/Paris", None, ("America/Los_Angeles", "Europe/Paris"), "Europe/Paris"),  # who: unknown
-    (LA_PHONE, "America/Los_Angeles", "crm", ("America/Los_Angeles",), "America/Los_Angeles"),
-    (LA_PHONE, "Mars/Olympus", PAGE, ("America/Los_Angeles",), None),  # an unknown one is ignored
-    (EMAIL, None, None, (), None),
-    (EMAIL, "Europe/Paris", PAGE, ("Europe/Paris",), "Europe/Paris"),
-    (EMAIL, "Europe/Paris", "api", ("Europe/Paris",), "Europe/Paris"),  # an email has no zone of its own
-    ("+979123456789", None, None, (), None),  # no zone known for the number
-    ("+979123456789", "Asia/Tokyo", "crm", ("Asia/Tokyo",), "Asia/Tokyo"),  # ... so the one set is all there is
-    ("not a number", None, None, (), None),
+    (LA_PHONE, "Europe/Paris", "api", ("America/Los_Angeles", "Europe/Paris"), "Europe/Paris", CA),
+    (LA_PHONE, "Europe/Paris", None, ("America/Los_Angeles", "Europe/Paris"), "Europe/Paris", CA),  # who: unknown
+    (LA_PHONE, "America/Los_Angeles", "crm", ("America/Los_Angeles",), "America/Los_Angeles", CA),
+    (LA_PHONE, "Mars/Olympus", PAGE, ("America/Los_Angeles",), None, CA),  # an unknown one is ignored
+    (EMAIL, None, None, (), None, ()),
+    (EMAIL, "Europe/Paris", PAGE, ("Europe/Paris",), "Europe/Paris", ()),
+    (EMAIL, "Europe/Paris", "api", ("Europe/Paris",), "Europe/Paris", ()),  # an email has no zone of its own
+    ("+979123456789", None, None, (), None, ()),  # no zone known for the number
+    ("+979123456789", "Asia/Tokyo", "crm", ("Asia/Tokyo",), "Asia/Tokyo", ()),  # ... so the one set is all there is
+    ("not a number", None, None, (), None, ()),
 ])
-def test_locate(address, timezone, source, zones, own):
+def test_locate(address, timezone, source, zones, own, states):
     kind = "email" if "@" in address else "phone"
     where = locate(address, kind, prefs(timezone=timezone, timezone_source=source))
-    assert (where.zones, where.own_zone, where.states) == (zones, own, ())
+    assert (where.zones, where.own_zone, where.states) == (zones, own, states)
 
 
-@pytest.mark.parametrize("address, timezone, source", [
-    (LA_PHONE, None, None),
-    (LA_PHONE, "America/Denver", "crm"),  # a zone someone else set adds to the number's
-    (LA_PHONE, "America/Denver", PAGE),  # the person's own zone replaces the number's: the state stays
-    (EMAIL, "America/Denver", "api"),
+@pytest.mark.parametrize("address, timezone, source, states", [
+    (LA_PHONE, None, None, ("CA", "NV")),
+    (LA_PHONE, "America/Denver", "crm", ("CA", "NV")),  # a zone someone else set adds to the number's
+    (LA_PHONE, "America/Denver", PAGE, ("CA", "NV")),  # the person's own zone replaces the number's: the states stay
+    (EMAIL, "America/Denver", "api", ("NV",)),
+    ("+18005550123", None, None, ("NV",)),  # toll-free: no state of its own
 ])
-def test_the_state_on_file_is_among_the_states(address, timezone, source):
+def test_the_state_on_file_is_among_the_states(address, timezone, source, states):
     kind = "email" if "@" in address else "phone"
-    assert locate(address, kind, prefs(state="NV", timezone=timezone, timezone_source=source)).states == ("NV",)
+    assert locate(address, kind, prefs(state="NV", timezone=timezone, timezone_source=source)).states == states
+
+
+def test_the_area_codes_state_and_the_one_on_file_count_once():
+    assert locate("+13055550123", "phone", prefs()).states == ("FL",)
+    assert locate("+13055550123", "phone", prefs(state="FL")).states == ("FL",)
+    assert locate("+13055550123", "phone", prefs(state="TX")).states == ("FL", "TX")
+    assert locate("+18005550123", "phone", prefs()).states == ()
 
 
 def test_toll_free_numbers_may_be_anywhere_in_the_plan():

@@ -54,6 +54,7 @@ TABLE: dict[str, tuple[Any, Any, date, Any, int | None]] = {
     "OK": (("08:00", "20:00"), ("08:00", "20:00"), CHRISTMAS, ("08:00", "20:00"), 3),
     "PA": (("08:00", "21:00"), ("08:00", "21:00"), date(2026, 11, 26), None, None),  # Thanksgiving Day
     "RI": (("09:00", "18:00"), None, date(2026, 8, 10), None, None),  # Victory Day
+    "TX": (("09:00", "21:00"), ("12:00", "21:00"), CHRISTMAS, ("09:00", "21:00"), None),
     "UT": (("08:00", "21:00"), None, date(2026, 7, 24), None, None),  # Pioneer Day
     "WA": (("08:00", "20:00"), ("08:00", "20:00"), CHRISTMAS, ("08:00", "20:00"), None),
 }
@@ -196,11 +197,24 @@ def test_pennsylvania_no_calls_on_legal_holidays():
     assert "established business relationship within the preceding 12 months" in pennsylvania.dnc.exemptions
 
 
+def test_texas_sundays_only_from_noon():
+    texas = rule("TX")
+    assert texas.hours(MONDAY) == ("09:00", "21:00")  # Tex. Bus. & Com. Code 301.051: 9 a.m. to 9 p.m. Monday-Saturday
+    assert texas.hours(SATURDAY) == ("09:00", "21:00")
+    assert texas.hours(SUNDAY) == ("12:00", "21:00")  # noon to 9 p.m. on Sunday
+    assert texas.hours_cited.citation == "Tex. Bus. & Com. Code 301.051"
+    assert texas.cap is None and texas.holidays_cited is None
+    assert texas.dnc is not None and texas.dnc.ebr_accepted is True  # 304.004(2)(A): an established business relationship
+    assert texas.dnc.cited.citation == "Tex. Bus. & Com. Code 304.052; 304.004"
+    assert strictest_window([texas], SUNDAY) == Window("12:00", "21:00", ("TX",), ("US", "TX"))
+    assert strictest_window(rules_for(["TX", "FL"]), SUNDAY) == Window("12:00", "20:00", ("TX",), ("FL",))
+
+
 # ---- which rules apply -------------------------------------------------------------------------------------------
 
 
 def test_rules_for_names_states_by_code_once_in_order():
-    assert [r.state for r in rules_for(["md", " FL ", "FL", None, "", "TX", "ZZ"])] == ["FL", "MD"]
+    assert [r.state for r in rules_for(["md", " FL ", "FL", None, "", "NY", "ZZ"])] == ["FL", "MD"]
     assert rules_for([]) == []
     assert rules_for(["FL"], pack=PACK) == [rule("FL")]
 

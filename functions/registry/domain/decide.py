@@ -13,9 +13,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from . import frequency_cap, opt_out_confirmation, quiet_hours
+from . import frequency_cap, opt_out_confirmation, quiet_hours, state_rules
 from .errors import ChannelAddressMismatch, InvalidRequest
-from .facts import ContactFacts
+from .facts import ContactFacts, SuppressionMembership
 from .lead_temperature import lead_temperature
 from .location import Whereabouts, locate
 from .policy import BASIS_CONSENT, Policy, RuleId, cite
@@ -140,9 +140,15 @@ _LIST_RULES: Mapping[str, RuleId] = {SuppressionKind.NATIONAL: RuleId.NATIONAL_D
                                      SuppressionKind.STATE: RuleId.STATE_LIST}
 
 
+def _list_rule(member: SuppressionMembership) -> str | None:
+    """A state list's own statute when the state rules pack has it (rev. 2), else the kind's rule."""
+    own = state_rules.list_citation(member.state) if member.kind == SuppressionKind.STATE else None
+    return own or cite(_LIST_RULES.get(member.kind, RuleId.HOUSE_LIST))
+
+
 def _on_lists(q: Question, status: ScopeStatus) -> list[Reason]:
     return [Reason(DenyReason.ON_SUPPRESSION_LIST, f"on {m.kind} list {m.list_name}", list=m.list_name,
-                   rule=cite(_LIST_RULES.get(m.kind, RuleId.HOUSE_LIST)))
+                   rule=_list_rule(m))
             for m in status.lists]
 
 
@@ -171,10 +177,14 @@ def _written_required(q: Question, status: ScopeStatus) -> list[Reason]:
                           f"consent; {have} for {scope}", rule=cite(RuleId.WRITTEN_CONSENT)))
     if status.list_needs_written:
         names = ", ".join(m.list_name for m in status.lists if m.kind in _LIST_RULES)
+        # rev. 2: a state list whose statute takes no EBR (the pack's ebr_accepted: false)
+        no_ebr = [m for m in status.lists if m.kind == SuppressionKind.STATE and not state_rules.ebr_lifts_list(m.state)]
+        lifts = "a written consent" if len(no_ebr) == len(names.split(", ")) else \
+            "a written consent or an established business relationship"
         out.append(Reason(DenyReason.WRITTEN_CONSENT_REQUIRED,
-                          f"only a written consent or an established business relationship lifts do-not-call "
+                          f"only {lifts} lifts do-not-call "
                           f"{'lists' if ', ' in names else 'list'} {names} for marketing; {have} for {scope}",
-                          rule=cite(RuleId.DO_NOT_CALL_EXEMPTION)))
+                          rule=_list_rule(no_ebr[0]) if no_ebr else cite(RuleId.DO_NOT_CALL_EXEMPTION)))
     return out
 
 
@@ -219,27 +229,41 @@ def _deny_reasons(q: Question, status: ScopeStatus) -> list[Reason]:
     return [reason for code in status.deny_codes for reason in _DENY_WORDS[code](q, status)]
 
 
+def _state_rules(q: Question, where: Whereabouts) -> list[state_rules.StateRule]:
+    """rev. 2: the state rules that bind this question (marketing calls and texts; the area code's state and the
+    state on file)."""
+    return state_rules.applicable(where.states, q.channel, q.purpose, q.dialing)
+
+
 def _defer_reasons(q: Question, facts: ContactFacts, policy: Policy, at: datetime,
                    where: Whereabouts, messages: bool = True) -> list[Reason]:
     """Reasons that pass with time, checked at ``at`` (which may be later than the question's moment)."""
     out: list[Reason] = []
     prefs = facts.preferences
+    states = _state_rules(q, where)
     if quiet_hours.applies_to(q.channel, policy):  # no zone known: always quiet (fail closed)
         if not messages:
-            if quiet_hours.is_quiet(at, where, policy, prefs.contact_hours):
+            if quiet_hours.is_quiet(at, where, policy, prefs.contact_hours, states):
                 return [Reason(DeferReason.QUIET_HOURS, "")]
         else:
-            text = quiet_hours.quiet_message(at, where, policy, q.channel, prefs.contact_hours)
-            if text is not None:
+            quiet = quiet_hours.quiet_reason(at, where, policy, q.channel, prefs.contact_hours, states)
+            if quiet is not None:
                 # The law's window (64.1200(c)(1)) is for solicitations; for anything else, or when only
                 # the contact's own hours are shut, the window is the policy's or the person's: no citation.
+                # A state's window that binds more than the federal one: the state's citation.
                 law = q.purpose == Purpose.MARKETING and quiet_hours.is_quiet(at, where, policy)
-                out.append(Reason(DeferReason.QUIET_HOURS, text, rule=cite(RuleId.QUIET_HOURS) if law else None))
+                rule = state_rules.citations(quiet.states) if quiet.states else cite(RuleId.QUIET_HOURS) if law else None
+                out.append(Reason(DeferReason.QUIET_HOURS, quiet.message, rule=rule))
     if frequency_cap.is_capped(facts.attempts, q.channel, q.purpose, q.brand, at, policy):
         if not messages:
             return [Reason(DeferReason.FREQUENCY_CAP, "")]
         out.append(Reason(DeferReason.FREQUENCY_CAP, frequency_cap.cap_message(
             facts.attempts, q.channel, q.purpose, q.brand, at, policy) or "", rule=cite(RuleId.FREQUENCY_CAP)))
+    state_cap = frequency_cap.state_cap_message(facts.attempts, q.channel, q.purpose, q.brand, at, states)
+    if state_cap is not None:
+        if not messages:
+            return [Reason(DeferReason.FREQUENCY_CAP, "")]
+        out.append(Reason(DeferReason.FREQUENCY_CAP, state_cap[0], rule=state_cap[1]))
     if prefs.snooze_until is not None and at < prefs.snooze_until:
         out.append(Reason(DeferReason.SNOOZED, f"snoozed until {format_instant(prefs.snooze_until)}",
                           rule=cite(RuleId.SNOOZE)))
@@ -252,9 +276,11 @@ def _next_allowed(q: Question, facts: ContactFacts, policy: Policy, where: Where
     horizon = q.at + timedelta(days=policy.horizon_days)
     prefs = facts.preferences
     candidates = {q.at}
+    states = _state_rules(q, where)
     if quiet_hours.applies_to(q.channel, policy) and where.known:
-        candidates.update(quiet_hours.openings(where, q.at, horizon, policy, prefs.contact_hours))
+        candidates.update(quiet_hours.openings(where, q.at, horizon, policy, prefs.contact_hours, states))
     candidates.update(frequency_cap.expiries(facts.attempts, q.channel, q.purpose, q.brand, policy))
+    candidates.update(frequency_cap.state_expiries(facts.attempts, q.channel, q.purpose, q.brand, states))
     if prefs.snooze_until is not None:
         candidates.add(prefs.snooze_until)  # aware; the moment found is answered in UTC
     for moment in sorted(c for c in candidates if q.at <= c <= horizon):

@@ -183,6 +183,7 @@ class SuppressionMembership:
     # full copy the exchange belongs to (None: per-contact, or only change records since)
     version: date | None = None
     bulk: bool = False  # read from the list's bitmaps, not stored on the contact
+    state: str | None = None  # rev. 2: a ``state`` list's two-letter state (its exemptions: domain.state_rules)
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,9 @@ API) adds to every zone ``phonenumbers`` gives for the number (the country's whe
 own are unknown), so quiet hours must be over in all of them (rev. 2). An email has only its
 preference's zone. A zone this machine does not know is never kept.
 
-``states``: rev. 2 takes the ``state`` on file; the state of the number's area code joins it when
-the state rules are built (the strictest of their rules wins).
+``states`` (rev. 2): the state of the number's area code (``domain.area_codes``; none for a toll-free or
+non-US number) and the ``state`` on file, whoever set it and whatever the zones; the strictest of their
+rules wins (``domain.state_rules``).
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .addresses import phone_time_zones
+from .area_codes import state_for_number
 from .facts import ContactFacts, Preferences
 from .vocabulary import Source
 
@@ -46,7 +48,7 @@ class Whereabouts:
     # the valid ``timezone`` preference, whoever set it: the zone a date the person picks (a pause
     # "until") begins in; it is among ``zones``
     own_zone: str | None = None
-    states: tuple[str, ...] = ()  # rev. 2: two-letter US states; empty until state rules are built
+    states: tuple[str, ...] = ()  # rev. 2: two-letter US states: the area code's and the one on file
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "zones", tuple(sorted({z for z in self.zones if known_zone(z) is not None})))
@@ -66,7 +68,7 @@ def locate(address: str, kind: str, preferences: Preferences) -> Whereabouts:
     """The zone the person set on their page, alone; else every zone of the number, plus a zone
     anyone else set; for an email, only its preference's zone."""
     own = preferences.timezone if known_zone(preferences.timezone) is not None else None
-    states = (preferences.state,) if preferences.state else ()
+    states = tuple(s for s in (preferences.state, state_for_number(address) if kind == "phone" else None) if s)
     if own is not None and (preferences.timezone_source == Source.PREFERENCE_CENTER or kind != "phone"):
         return Whereabouts(zones=(own,), own_zone=own, states=states)
     number_zones: tuple[str, ...] = ()

@@ -5,6 +5,12 @@ and must hold in all of the contact's zones at once (a number whose zone is unce
 reached when it is daytime everywhere it could be). The zones are the contact's ``Whereabouts``
 (``domain.location``), built once by the decision and handed in.
 
+rev. 2: the state rules that bind the contact (``state_rules.applicable``: marketing calls and texts, to
+the number's area-code state and the state on file) narrow the window further, in every zone, on the
+local date there: a state's hours that day, no window at all on a day or holiday it closes. The
+reason names the binding state and its citation (``quiet_reason``) unless the policy's (the federal)
+window binds at least as much.
+
 Fail closed: a call or text to a contact with no known zone at all (no valid ``timezone``
 preference, and none for the number, e.g. ``+979`` premium-rate numbers) is always quiet. There
 is no moment known to be daytime for them, so no opening either: the decision is ``defer`` with
@@ -13,12 +19,16 @@ is no moment known to be daytime for them, so no opening either: the decision is
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from . import state_rules
 from .facts import ContactHours
 from .location import Whereabouts, known_zone
 from .policy import Policy
+from .state_rules import Shut, StateRule
 from .vocabulary import CHANNEL_NOUNS as _NOUNS
 from .vocabulary import WEEKDAYS
 
@@ -51,25 +61,29 @@ def in_contact_hours(local: datetime, hours: ContactHours) -> bool:
     return t < hours.end and yesterday in days
 
 
-def _closed_because(at: datetime, zone: str, policy: Policy, hours: ContactHours | None) -> str | None:
-    """None when open in this zone, else which window is shut: "policy" or "contact_hours"."""
+def _closed_because(at: datetime, zone: str, policy: Policy, hours: ContactHours | None,
+                    rules: Sequence[StateRule] = ()) -> str | None:
+    """None when open in this zone, else which window is shut: "policy", "state" or "contact_hours"."""
     tz = known_zone(zone)
     if tz is None:
         return None
     local = at.astimezone(tz)
     if not _in_span(local.time(), policy.quiet_hours_start, policy.quiet_hours_end):
         return "policy"
+    if any(state_rules.shut_at(rule, local) is not None for rule in rules):
+        return "state"
     if hours is not None and not in_contact_hours(local, hours):
         return "contact_hours"
     return None
 
 
-def is_quiet(at: datetime, where: Whereabouts, policy: Policy, hours: ContactHours | None = None) -> bool:
+def is_quiet(at: datetime, where: Whereabouts, policy: Policy, hours: ContactHours | None = None,
+             rules: Sequence[StateRule] = ()) -> bool:
     """True when the moment is outside the allowed window in at least one zone, and always when no
     zone is known (fail closed: nobody knows whether it is night there)."""
     if not where.known:
         return True
-    return any(_closed_because(at, z, policy, hours) for z in where.zones)
+    return any(_closed_because(at, z, policy, hours, rules) for z in where.zones)
 
 
 def unknown_zone_message(channel: str) -> str:
@@ -82,25 +96,58 @@ def _hhmm(t: time) -> str:
     return t.strftime("%H:%M")
 
 
-def quiet_message(at: datetime, where: Whereabouts, policy: Policy, channel: str,
-                  hours: ContactHours | None = None) -> str | None:
-    """A short explanation naming the first zone where it is too early or too late; None when open."""
+@dataclass(frozen=True)
+class Quiet:
+    """Why a moment is quiet: the words, and the states whose rules bind (empty: the policy's window, the
+    contact's own hours, or no zone known); ``policy_shut``: the policy's window is shut in some zone."""
+
+    message: str
+    states: tuple[Shut, ...] = ()
+    policy_shut: bool = False
+
+
+def _binding_states(local: datetime, policy: Policy, rules: Sequence[StateRule]) -> list[Shut]:
+    start, end = policy.quiet_hours_start, policy.quiet_hours_end
+    federal = None if _in_span(local.time(), start, end) else (start, end)
+    return state_rules.binding(rules, local, federal)
+
+
+def quiet_reason(at: datetime, where: Whereabouts, policy: Policy, channel: str,
+                 hours: ContactHours | None = None, rules: Sequence[StateRule] = ()) -> Quiet | None:
+    """Why the moment is quiet, or None when open: the first zone where a state's rule binds (its hours, its
+    closed day or holiday), else the first where the policy's window is shut, else the first where the
+    contact's own hours are."""
     noun = _NOUNS.get(channel, channel)
     if not where.known:
-        return unknown_zone_message(channel)
+        return Quiet(unknown_zone_message(channel))
+    shut = {zone: _closed_because(at, zone, policy, hours, rules) for zone in where.zones}
+    policy_shut = "policy" in shut.values()
     for zone in where.zones:
-        why = _closed_because(at, zone, policy, hours)
-        if why is None:
-            continue
         local = at.astimezone(ZoneInfo(zone))
-        if why == "policy":
-            return (f"{local:%H:%M} in {zone}; {noun} allowed "
-                    f"{_hhmm(policy.quiet_hours_start)}-{_hhmm(policy.quiet_hours_end)}")
-        assert hours is not None  # "contact_hours" is only ever the answer when there are some
-        days = ",".join(d for d in WEEKDAYS if d in _days(hours))
-        return (f"{local:%H:%M} {WEEKDAYS[local.weekday()]} in {zone}; contact accepts {noun} "
-                f"{_hhmm(hours.start)}-{_hhmm(hours.end)} {days}")
+        states = _binding_states(local, policy, rules) if shut[zone] in ("policy", "state") else []
+        if states:
+            words = "; ".join(state_rules.shut_words(s, noun) for s in states)
+            return Quiet(f"{local:%H:%M} in {zone}; {words}", tuple(states), policy_shut)
+    for zone in where.zones:
+        if shut[zone] == "policy":
+            local = at.astimezone(ZoneInfo(zone))
+            return Quiet(f"{local:%H:%M} in {zone}; {noun} allowed "
+                         f"{_hhmm(policy.quiet_hours_start)}-{_hhmm(policy.quiet_hours_end)}", (), True)
+    for zone in where.zones:
+        if shut[zone] == "contact_hours":
+            assert hours is not None  # "contact_hours" is only ever the answer when there are some
+            local = at.astimezone(ZoneInfo(zone))
+            days = ",".join(d for d in WEEKDAYS if d in _days(hours))
+            return Quiet(f"{local:%H:%M} {WEEKDAYS[local.weekday()]} in {zone}; contact accepts {noun} "
+                         f"{_hhmm(hours.start)}-{_hhmm(hours.end)} {days}", (), policy_shut)
     return None
+
+
+def quiet_message(at: datetime, where: Whereabouts, policy: Policy, channel: str,
+                  hours: ContactHours | None = None, rules: Sequence[StateRule] = ()) -> str | None:
+    """A short explanation naming the zone (and the state) where it is too early or too late; None when open."""
+    quiet = quiet_reason(at, where, policy, channel, hours, rules)
+    return None if quiet is None else quiet.message
 
 
 def _to_utc(day: date, t: time, tz: ZoneInfo) -> list[datetime]:
@@ -134,11 +181,12 @@ def _offset_changes(tz: ZoneInfo, start: datetime, end: datetime) -> list[dateti
 
 
 def openings(where: Whereabouts, start: datetime, end: datetime, policy: Policy,
-             hours: ContactHours | None = None) -> list[datetime]:
+             hours: ContactHours | None = None, rules: Sequence[StateRule] = ()) -> list[datetime]:
     """Sorted UTC instants in [start, end] where the window may open in some zone.
 
-    Every moment the combined window opens is one of these (a local window or contact-hours start,
-    or a DST jump), so checking each in order finds the next open moment exactly.
+    Every moment the combined window opens is one of these (a local window, a state's window that
+    day or contact-hours start, or a DST jump), so checking each in order finds the next open moment
+    exactly; a day a state closes has no state opening, and the check skips it.
     """
     found: set[datetime] = set()
     for name in where.zones:
@@ -150,7 +198,7 @@ def openings(where: Whereabouts, start: datetime, end: datetime, policy: Policy,
         starts = [policy.quiet_hours_start] + ([hours.start] if hours is not None else [])
         day = first
         while day <= last:
-            for t in starts:
+            for t in starts + state_rules.openings_on(rules, day):
                 found.update(_to_utc(day, t, tz))
             day += timedelta(days=1)
         found.update(_offset_changes(tz, start, end))

@@ -34,6 +34,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
+from . import state_rules
 from .ebr import ebr_in_force
 from .facts import Consent, ContactFacts, OptOut, Relationship, SuppressionMembership, as_of
 from .list_age import ListCopy, stale_copies
@@ -247,7 +248,7 @@ def scope_status(facts: ContactFacts, scope: Scope, at: datetime, policy: Policy
     if (policy.needs_wireless_consent(scope.channel, scope.purpose, dialing)
             and facts.preferences.line_type != LineType.LANDLINE):
         basis_rule, basis_law = BASIS_CONSENT, RuleId.WIRELESS_CONSENT  # a consent of any grade; an EBR is none
-    lists = _lists(facts, scope, written is not None or ebr is not None)
+    lists = _lists(facts, scope, written is not None, ebr is not None)
     status = ScopeStatus(
         scope=scope, at=at, standing=standing, basis_rule=basis_rule,
         opt_out=blocker, consent=consent, consents=tuple(covering), ebr=ebr, lists=lists,
@@ -269,15 +270,17 @@ def scope_status(facts: ContactFacts, scope: Scope, at: datetime, policy: Policy
 _LIFTED_LISTS = ("national", "state")
 
 
-def _lists(facts: ContactFacts, scope: Scope, has_written_or_ebr: bool) -> tuple[SuppressionMembership, ...]:
+def _lists(facts: ContactFacts, scope: Scope, has_written: bool, has_ebr: bool) -> tuple[SuppressionMembership, ...]:
     out: list[SuppressionMembership] = []
     seen: set[str] = set()
     for member in sorted(facts.suppressions, key=lambda m: m.list_name):
         if member.list_name in seen:
             continue
         if member.kind in _LIFTED_LISTS:
-            # Do-not-call lists bar telemarketing only, and yield to the person's written consent or an EBR.
-            if scope.purpose != "marketing" or has_written_or_ebr:
+            # Do-not-call lists bar telemarketing only, and yield to the person's written consent or an EBR
+            # (rev. 2: a state list whose state's statute takes no EBR yields to a written consent only).
+            ebr_lifts = has_ebr and (member.kind != "state" or state_rules.ebr_lifts_list(member.state))
+            if scope.purpose != "marketing" or has_written or ebr_lifts:
                 continue
         seen.add(member.list_name)  # internal, litigator, and any unknown kind: deny (fail closed)
         out.append(member)

@@ -6,9 +6,11 @@ The pack lists, for each US state whose calling rules are stricter than the fede
 do-not-call list's exemptions; each with its citation, its source and the date it was checked. docs/state-rules.md
 says which states were checked and how to change a rule.
 
-Nothing here is wired into a decision yet: `rules_for`, `strictest_window` and `cap_for` are what a decision will
-ask (the number's area-code state and the `state` on file; the strictest rule wins; every limit names the state(s)
-that set it).
+Decisions ask `applicable` (the rules binding a marketing call or text to the number's area-code state and the
+`state` on file), `shut_at` and `binding` (which of them shut a local moment, and which bind more than the federal
+window: the reason names them), `openings_on` (when their windows open, for next_allowed_at), `cap_for` (the
+smallest cap per 24 hours) and `ebr_lifts_list` (a state list's exemption). `describe` renders the pack for
+GET /v1/policy.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -367,3 +369,206 @@ def cap_for(rules: Iterable[StateRule], channel: str | None = None) -> CapLimit 
         set_by=tuple(state for state, _ in binding),
         citations=tuple(cap.cited.citation for _, cap in binding),
     )
+
+
+# ---- the pack in words (GET /v1/policy) -------------------------------------------------------------------------
+
+_DAY_WORDS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _span_words(first: int, last: int) -> str:
+    if first == last:
+        return _DAY_WORDS[first]
+    return f"{_DAY_WORDS[first]}-{_DAY_WORDS[last]}"
+
+
+def days_text(days: tuple[Hours | None, ...]) -> str:
+    """A week's windows in words, runs of days with the same window together: "09:00-21:00 Mon-Sat; 12:00-21:00 Sun"."""
+    if len(set(days)) == 1 and days[0] is not None:
+        return f"{days[0][0]}-{days[0][1]} every day"
+    parts: list[str] = []
+    first = 0
+    for i in range(1, len(days) + 1):
+        if i < len(days) and days[i] == days[first]:
+            continue
+        hours = days[first]
+        window = "no calls" if hours is None else f"{hours[0]}-{hours[1]}"
+        parts.append(f"{window} {_span_words(first, i - 1)}")
+        first = i
+    return "; ".join(parts)
+
+
+def _cited_fields(cited: Cited) -> dict[str, Any]:
+    return {"citation": cited.citation, "checked": cited.checked.isoformat(), "source": cited.source}
+
+
+def _scope_words(rule: StateRule) -> str:
+    return "autodialed or prerecorded telemarketing calls and texts" if rule.applies_to == "automated" else \
+        "telemarketing calls and texts"
+
+
+def describe_state(rule: StateRule) -> list[dict[str, Any]]:
+    """One state's rules, each a dict with the id of its place in the pack ("FL.hours"), its citation and words."""
+    base = {"state": rule.state, "name": rule.name, "applies_to": rule.applies_to}
+    scope = _scope_words(rule)
+    out: list[dict[str, Any]] = [{
+        "id": f"{rule.state}.hours", "kind": "hours", **base, **_cited_fields(rule.hours_cited),
+        "text": f"{rule.name}: {scope} only {days_text(rule.days)}, local time at the called person",
+        "days": {day: (None if hours is None else list(hours)) for day, hours in zip(DAYS, rule.days, strict=True)},
+    }]
+    if rule.holidays_cited is not None:
+        closed = sorted(rule.closed_holidays)
+        words = ", ".join(closed) if closed else "none (checked: no holiday ban)"
+        out.append({
+            "id": f"{rule.state}.holidays", "kind": "holidays", **base, **_cited_fields(rule.holidays_cited),
+            "text": f"{rule.name}: no {scope} on these holidays (and the days they are observed): {words}",
+            "closed": closed,
+        })
+    if rule.cap is not None:
+        cap = rule.cap
+        plural = "" if cap.per_24h == 1 else "s"
+        channels = " and ".join(("call" if c == "call" else "text") + plural for c in cap.channels)
+        subject = " on the same subject" if cap.same_subject else ""
+        out.append({
+            "id": f"{rule.state}.cap", "kind": "cap", **base, **_cited_fields(cap.cited),
+            "text": f"{rule.name}: at most {cap.per_24h} {channels} counted together{subject} to a person in any "
+                    "24 hours",
+            "per_24h": cap.per_24h, "channels": list(cap.channels), "same_subject": cap.same_subject,
+        })
+    if rule.dnc is not None:
+        dnc = rule.dnc
+        ebr = {True: "an established business relationship lifts it", False: "only written consent lifts it",
+               None: "whether an established business relationship lifts it was not checked: only written consent "
+                     "or an EBR does (the contract's default)"}[dnc.ebr_accepted]
+        out.append({
+            "id": f"{rule.state}.dnc", "kind": "dnc", **base, **_cited_fields(dnc.cited),
+            "text": f"{rule.name}: {dnc.list}; {ebr}",
+            "list": dnc.list, "ebr_accepted": dnc.ebr_accepted, "exemptions": list(dnc.exemptions),
+        })
+    if rule.notes:
+        out[0]["notes"] = rule.notes
+    return out
+
+
+def describe(pack: Pack) -> list[dict[str, Any]]:
+    """Every state rule of the pack as a list of plain dicts (for GET /v1/policy), states in code order.
+
+    Each: `id` (where it is in the pack: "FL.hours", "FL.holidays", "FL.cap", "FL.dnc"), `kind`, `state`, `name`,
+    `applies_to`, `citation`, `checked`, `source`, `text` (the rule in words), and the rule's numbers (`days`,
+    `closed`, `per_24h` and `channels`, `list` and `ebr_accepted` and `exemptions`).
+    """
+    return [entry for code in sorted(pack.states) for entry in describe_state(pack.states[code])]
+
+
+# ---- in a decision: which rules apply, and which of them shut a moment ------------------------------------------
+
+STATE_CHANNELS = ("call", "sms")  # email never: the statutes are about telephone solicitation
+STATE_PURPOSE = "marketing"  # informational contact is not a solicitation
+_ROBO = ("autodialed", "prerecorded", "artificial_voice")
+
+
+def applicable(states: Iterable[str | None], channel: str, purpose: str, dialing: str | None = None,
+               pack: Pack | None = None) -> list[StateRule]:
+    """The rules of `states` that bind this contact: marketing calls and texts only (a text counts as autodialed,
+    so a rule for automated calls only, like Alabama's, binds every text); none for email or informational contact."""
+    if purpose != STATE_PURPOSE or channel not in STATE_CHANNELS:
+        return []
+    automated = channel == "sms" or dialing in _ROBO
+    return rules_for(states, automated=automated, pack=pack)
+
+
+def _at(hhmm: str) -> time:
+    return time(int(hhmm[:2]), int(hhmm[3:]))
+
+
+@dataclass(frozen=True)
+class Shut:
+    """A state rule that shuts a local moment: its whole day (`window` None; `why` the weekday or the holiday) or
+    the time of day (`window` the state's window that day)."""
+
+    rule: StateRule
+    window: Hours | None
+    why: str
+    citation: str
+
+
+def shut_at(rule: StateRule, local: datetime) -> Shut | None:
+    """Whether `rule` shuts the local wall time `local` (its day closed, or the time outside [start, end))."""
+    closed = closure(rule, local.date())
+    if closed is not None:
+        return Shut(rule, None, closed.why, closed.citation)
+    hours = rule.days[local.weekday()]
+    assert hours is not None  # a day without hours is a closure
+    if _at(hours[0]) <= local.time() < _at(hours[1]):
+        return None
+    return Shut(rule, hours, local.strftime("%A"), rule.hours_cited.citation)
+
+
+def _minutes(hhmm: str) -> int:
+    return int(hhmm[:2]) * 60 + int(hhmm[3:])
+
+
+def _closes_first(shut: Shut) -> tuple[int, int, int, str]:
+    if shut.window is None:
+        return (0, 0, 0, shut.rule.state)
+    return (1, _minutes(shut.window[1]), -_minutes(shut.window[0]), shut.rule.state)
+
+
+def binding(rules: Iterable[StateRule], local: datetime, federal: tuple[time, time] | None) -> list[Shut]:
+    """The states whose rules bind at the local moment `local`, the one whose window closes first first (a closed
+    day, then the earliest end, then the latest start, then the code); [] when no state shuts it or when the
+    federal window (`federal`: its [start, end) when it is shut too, None when open) binds at least as much.
+
+    Both shut: a closed day binds over the federal hours; before the federal start, a state whose own start is
+    later binds; at or after the federal end, a state whose own end is earlier binds."""
+    shuts = sorted((s for s in (shut_at(rule, local) for rule in rules) if s is not None), key=_closes_first)
+    if federal is None:
+        return shuts
+    start, end = federal
+    t = local.time()
+    out = []
+    for shut in shuts:
+        if shut.window is None:
+            out.append(shut)
+        elif t < start and _at(shut.window[0]) > start:
+            out.append(shut)
+        elif t >= end and _at(shut.window[1]) < end:
+            out.append(shut)
+    return out
+
+
+def shut_words(shut: Shut, noun: str) -> str:
+    """E.g. "Florida allows calls 08:00-20:00", "Texas allows calls 12:00-21:00 on Sunday", "Louisiana allows no
+    calls on Mardi Gras"."""
+    rule = shut.rule
+    if shut.window is None:
+        return f"{rule.name} allows no {noun} on {shut.why}"
+    day = f" on {shut.why}" if len(set(rule.days)) > 1 else ""
+    return f"{rule.name} allows {noun} {shut.window[0]}-{shut.window[1]}{day}"
+
+
+def citations(shuts: Iterable[Shut]) -> str:
+    """The binding rules' citations, in order, each once."""
+    return "; ".join(dict.fromkeys(shut.citation for shut in shuts))
+
+
+def openings_on(rules: Iterable[StateRule], day: date) -> list[time]:
+    """The times the rules' windows open on the local date `day` (none on a closed day)."""
+    return [_at(hours[0]) for hours in (hours_on(rule, day) for rule in rules) if hours is not None]
+
+
+# ---- a state do-not-call list's exemptions ----------------------------------------------------------------------
+
+
+def ebr_lifts_list(state: str | None, pack: Pack | None = None) -> bool:
+    """Whether an established business relationship lifts a `state` list's entry for marketing: not when the pack
+    says the state's statute takes none (`ebr_accepted: false`: only a written consent does); otherwise (true, not
+    checked, no entry, no state) the contract's default, under which an EBR lifts it."""
+    rule = (pack or load_pack()).states.get((state or "").upper())
+    return rule is None or rule.dnc is None or rule.dnc.ebr_accepted is not False
+
+
+def list_citation(state: str | None, pack: Pack | None = None) -> str | None:
+    """The citation of a `state` list's own statute, from the pack; None when the pack has none for it."""
+    rule = (pack or load_pack()).states.get((state or "").upper())
+    return None if rule is None or rule.dnc is None else rule.dnc.cited.citation

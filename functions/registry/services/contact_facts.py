@@ -78,7 +78,7 @@ def _bulk(read: lookup_reads.LookupRead, where: tuple[str, int] | None) -> list[
         if isinstance(found, CorruptItem):
             raise found
         if has_line(found.bitmap, line):
-            out.append(SuppressionMembership(bulk.name, bulk.kind, version=found.version, bulk=True))
+            out.append(SuppressionMembership(bulk.name, bulk.kind, version=found.version, bulk=True, state=bulk.state))
     return out
 
 
