@@ -126,7 +126,7 @@ def open_page(chromium):
                                        timezone_id="America/Los_Angeles")
         contexts.append(context)
         page = context.new_page()
-        page.set_default_timeout(15_000)
+        page.set_default_timeout(30_000)  # generous: a loaded CI machine, not a slow page
         response = page.goto(url)
         assert response is not None and response.status == status, (url, response and response.status)
         return page
