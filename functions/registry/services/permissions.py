@@ -90,4 +90,4 @@ def decide_loaded(address: Address, facts: ContactFacts, ask: Ask,
         facts = replace(facts, preferences=replace(facts.preferences, linked_addresses=kept))
     own_links = {a: found for a in facts.preferences.linked_addresses
                  if isinstance(found := linked.get(a), ContactFacts)}
-    return decide(question, facts, policy_for(ask.brand), own_links)
+    return decide(question, facts, policy_for(ask.brand, ask.at), own_links)  # the version in force at ``at``
