@@ -34,6 +34,7 @@ from registry.domain.policy_versions import (
     revokes_all,
     version_name,
 )
+from registry.domain.profile import scope_statuses
 from registry.domain.scope_status import Scope, scope_status
 
 US = timedelta(microseconds=1)
@@ -381,3 +382,15 @@ def test_a_lookup_names_the_version_in_force_at_its_moment():
     assert (before.policy_version, after.policy_version) == ("federal-2025-04-11", "federal-2027-01-31")
     assert after.to_dict()["policy_version"] == "federal-2027-01-31"
     assert ask(f).to_dict()["policy_version"] is None  # a policy no version names (tests' own)
+
+
+def test_the_profile_lists_every_text_of_the_brand_a_reply_under_the_rule_revoked():
+    f = facts(opt_outs=[_stop(AFTER, purposes=("marketing",)), _stop(BEFORE, brand="old", purposes=("marketing",)),
+                        _stop(AFTER, brand="agent", source="agent", purposes=("marketing",))])
+    scopes = {(s["channel"], s["purpose"], s["brand"]): s["status"]
+              for s in scope_statuses(f, ts(LATER), lambda brand: DEFAULT_POLICY)}
+    assert scopes[("sms", "informational", "acme")] == scopes[("sms", "marketing", "acme")] == "opted_out"
+    assert ("sms", "informational", "old") not in scopes and ("sms", "informational", "agent") not in scopes
+    email = facts(EMAIL, opt_outs=[_stop(AFTER, channels=("email",))])
+    assert [(s["channel"], s["purpose"]) for s in scope_statuses(email, ts(LATER), lambda brand: DEFAULT_POLICY)] == [
+        ("email", "informational"), ("email", "marketing")]
