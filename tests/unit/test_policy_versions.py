@@ -83,8 +83,8 @@ def test_the_federal_versions_are_data_named_by_the_day_they_take_effect_in_wash
     assert all(v.citation and v.summary and v.state_pack == "state_rules.json" for v in versions)
     assert "DA 26-12" in versions[1].citation
     for v in versions:  # the policy a version applies is named by it
-        assert (v.policy.version, v.policy.effective_from, v.policy.revoke_all) == (
-            v.name, v.effective_from, v.revoke_all)
+        assert (v.policy.version, v.policy.effective_from, v.policy.revoke_all, v.policy.state_pack) == (
+            v.name, v.effective_from, v.revoke_all, v.state_pack)
 
 
 def test_the_revoke_all_rule_is_in_force_only_from_its_version():
@@ -101,7 +101,7 @@ def test_the_revoke_all_rule_is_in_force_only_from_its_version():
 
 def test_a_versions_name_and_start_are_not_settings_in_the_policy_document():
     doc = federal_at(REVOKE_ALL_FROM).policy.to_document()
-    assert not {"version", "effective_from", "revoke_all"} & set(doc)
+    assert not {"version", "effective_from", "revoke_all", "state_pack"} & set(doc)
 
 
 # --- a brand's versions --------------------------------------------------------------------------
@@ -238,6 +238,7 @@ def test_each_federal_version_applies_on_top_of_the_one_before():
     assert [r.id for r in second.policy.rules] == ids
     # the third inherits the second's revoke_all, state pack and settings, and adds its own
     assert (third.revoke_all, third.state_pack) == (True, "state_rules-2026.json")
+    assert (first.policy.state_pack, third.policy.state_pack) == ("state_rules.json", "state_rules-2026.json")
     assert third.policy.quiet_hours_end.isoformat() == "20:00:00" and third.policy.hot_days == 2
     assert [r.id for r in third.policy.rules] == ids + [RuleId.SNOOZE]
     assert third.effective_from == datetime(2027, 1, 1, tzinfo=UTC) and third.name == "v2"

@@ -210,6 +210,7 @@ class Policy:
     version: str = ""
     effective_from: datetime | None = None
     revoke_all: bool = False  # a reply revokes every robocall and text of the brand (FCC DA 26-12)
+    state_pack: str = "state_rules.json"  # the state rules pack of the version (a file beside state_rules.json)
 
     def basis_for(self, channel: str, purpose: str) -> str:
         return self.basis.get(f"{channel}:{purpose}", BASIS_CONSENT)
@@ -225,7 +226,7 @@ class Policy:
 
     def to_document(self) -> dict[str, Any]:
         doc = asdict(self)
-        for versioned in ("version", "effective_from", "revoke_all"):  # answered beside it (GET /v1/policy)
+        for versioned in ("version", "effective_from", "revoke_all", "state_pack"):  # answered beside it (GET /v1/policy)
             del doc[versioned]
         doc["sms_replies"] = self.sms_replies.to_document()
         doc["basis"] = dict(self.basis)

@@ -237,7 +237,8 @@ def parse_versions(data: Any, base: Policy = DEFAULT_POLICY) -> tuple[FederalVer
             policy = with_overrides(policy, raw.get("settings") or {})
         except InvalidRequest as err:
             raise VersionsError(f"{where}.settings: {err.message}") from None
-        policy = replace(policy, rules=rules, version=name, effective_from=start, revoke_all=revoke_all)
+        policy = replace(policy, rules=rules, version=name, effective_from=start, revoke_all=revoke_all,
+                         state_pack=state_pack)
         out.append(FederalVersion(name, start, _text(raw.get("summary"), f"{where}.summary"),
                                   _text(raw.get("citation"), f"{where}.citation"), revoke_all, state_pack, policy))
     return tuple(out)
