@@ -136,6 +136,15 @@ def test_the_policy_at_a_moment_names_the_federal_and_the_brands_versions():
     assert policy_at("acme", seeded, T2).version == "federal-2025-04-11+brand-acme-0"
 
 
+def test_versions_read_from_another_federal_history():
+    history = parse_versions(_versions({}, {"settings": {"hot_days": 2}}))  # v1 from 2026-01-01
+    assert policy_at("acme", (), T1 - US, history).version == "v0"
+    assert policy_at("acme", ACME, T1, history).version == "v1+brand-acme-1"
+    assert next_change((), ts("2025-06-01T00:00:00Z"), history) == T1
+    assert next_change((), T1, history) is None
+    assert version_name(history[0], "acme", None) == "v0"
+
+
 def test_next_change_is_the_next_start_of_either():
     assert next_change(ACME, T1 - US) == T1
     assert next_change(ACME, T1) == T3
@@ -164,13 +173,17 @@ def test_a_version_is_never_in_the_past():
     assert add_brand_version((), {}, T2, T2)[0].effective_from == T2  # exactly now is not the past
     with pytest.raises(InvalidRequest) as err:
         add_brand_version((), {}, T2, T2 - US)
-    assert err.value.field == "policy_effective_from" and "past" in err.value.message
+    assert (err.value.message, err.value.field) == (
+        "policy_effective_from is in the past: a version takes effect now or later, and the policy in force before "
+        "now is never rewritten", "policy_effective_from")
 
 
 def test_a_version_never_takes_effect_before_one_already_scheduled():
     with pytest.raises(Conflict) as err:
         add_brand_version(ACME, {"hot_days": 9}, T2)  # now, while version 2 waits for T3
-    assert err.value.field == "policy_effective_from" and "2027-01-01T00:00:00Z" in err.value.message
+    assert (err.value.message, err.value.field) == (
+        "version 2 of this brand's policy takes effect at 2027-01-01T00:00:00Z; a new version takes effect at or "
+        "after it (send that time to replace it)", "policy_effective_from")
     with pytest.raises(Conflict):
         add_brand_version(ACME, {"hot_days": 9}, T2, T3 - US)
     replaced = add_brand_version(ACME, {"hot_days": 9}, T2, T3)  # the same start replaces it
@@ -179,8 +192,10 @@ def test_a_version_never_takes_effect_before_one_already_scheduled():
 
 def test_a_brand_keeps_a_bounded_number_of_versions():
     many = tuple(BrandVersion(n, T1, {}, T1) for n in range(1, MAX_BRAND_VERSIONS + 1))
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as err:
         add_brand_version(many, {"hot_days": 1}, T2)
+    assert (err.value.message, err.value.field) == (f"a brand keeps at most {MAX_BRAND_VERSIONS} policy versions",
+                                                    "policy")
     assert len(add_brand_version(many[:-1], {"hot_days": 1}, T2)) == MAX_BRAND_VERSIONS
 
 
@@ -193,13 +208,20 @@ def test_a_brands_versions_are_stored_and_read_back():
     assert parse_brand_versions(json.loads(json.dumps(doc))) == versions
 
 
-@pytest.mark.parametrize("raw", [
-    {}, [1], [{"number": 1}], [{"number": "1", "overrides": {}}], [{"number": True, "overrides": {}}],
-    [{"number": 1, "overrides": []}], [{"number": 1, "overrides": {}, "effective_from": "soon"}],
+@pytest.mark.parametrize("raw, error, message", [
+    ({}, TypeError, "policy_versions is not a list"),
+    ([1], TypeError, "a policy version is not an object with overrides"),
+    ([{"number": 1}], TypeError, "a policy version is not an object with overrides"),
+    ([{"number": 1, "overrides": []}], TypeError, "a policy version is not an object with overrides"),
+    ([{"number": "1", "overrides": {}}], TypeError, "a policy version has no number"),
+    ([{"number": True, "overrides": {}}], TypeError, "a policy version has no number"),
+    ([{"number": 1, "overrides": {}, "effective_from": "soon"}], InvalidRequest, "effective_from"),
+    ([{"number": 1, "overrides": {}, "recorded_at": "soon"}], InvalidRequest, "recorded_at"),
 ])
-def test_a_brands_versions_not_as_written_are_refused(raw):
-    with pytest.raises((TypeError, ValueError, InvalidRequest)):
+def test_a_brands_versions_not_as_written_are_refused(raw, error, message):
+    with pytest.raises(error) as err:
         parse_brand_versions(raw)
+    assert (err.value.field if isinstance(err.value, InvalidRequest) else str(err.value)) == message
 
 
 def test_a_brand_reads_its_versions_seed_or_legacy_overrides_as_one_from_the_beginning():
@@ -246,6 +268,15 @@ def test_each_federal_version_applies_on_top_of_the_one_before():
                                    "citation": "c", "revoke_all": True, "state_pack": "state_rules-2026.json"}
     assert parse_versions(_versions({}, {"add_rules": ["snooze"], "drop_rules": ["snooze"]}))[1].policy.rules[-1].id \
         == RuleId.SNOOZE  # dropped, then added back: a version's add wins
+    # adding a rule in force, or twice, keeps it once and in its place; dropping one not in force is no error
+    again = parse_versions(_versions({"drop_rules": ["revoke_all"]}, {"add_rules": ["snooze", "revoke_all", "revoke_all"]}))
+    assert [r.id for r in again[1].policy.rules] == [r.id for r in DEFAULT_POLICY.rules]
+    assert [r.id for r in parse_versions(_versions({"drop_rules": ["revoke_all"]}, {"drop_rules": ["revoke_all"]}))[
+        1].policy.rules] == [r.id for r in DEFAULT_POLICY.rules][:-1]
+    # each version's policy is named by it, from its start, with its revoke_all
+    assert [(v.policy.version, v.policy.effective_from, v.policy.revoke_all) for v in parsed] == [
+        ("v0", datetime(2025, 1, 1, tzinfo=UTC), False), ("v1", datetime(2026, 1, 1, tzinfo=UTC), True),
+        ("v2", datetime(2027, 1, 1, tzinfo=UTC), True)]
 
 
 @pytest.mark.parametrize("data, message", [

@@ -245,21 +245,21 @@ def parse_versions(data: Any, base: Policy = DEFAULT_POLICY) -> tuple[FederalVer
 
 
 def _rules(before: Sequence[Any], raw: Mapping[str, Any], where: str) -> tuple[Any, ...]:
-    ids = [rule.id for rule in before]
-    for key, change in (("drop_rules", -1), ("add_rules", 1)):
-        named = raw.get(key, [])
-        if not isinstance(named, list):
-            raise VersionsError(f"{where}.{key}: must be a list of rule ids")
-        for value in named:
-            try:
-                rule = RuleId(value)
-            except ValueError:
-                raise VersionsError(f"{where}.{key}: {value!r} is no rule") from None
-            if change < 0 and rule in ids:
-                ids.remove(rule)
-            elif change > 0 and rule not in ids:
-                ids.append(rule)
+    """The rules of the version before, less those it drops, then those it adds (at the end, once)."""
+    dropped, added = _rule_ids(raw, "drop_rules", where), _rule_ids(raw, "add_rules", where)
+    ids = [rule.id for rule in before if rule.id not in dropped]
+    ids += [rule for rule in dict.fromkeys(added) if rule not in ids]
     return tuple(RULES[rule] for rule in ids)
+
+
+def _rule_ids(raw: Mapping[str, Any], key: str, where: str) -> list[RuleId]:
+    named = raw.get(key, [])
+    if not isinstance(named, list):
+        raise VersionsError(f"{where}.{key}: must be a list of rule ids")
+    unknown = [value for value in named if value not in set(RuleId)]
+    if unknown:
+        raise VersionsError(f"{where}.{key}: {unknown[0]!r} is no rule")
+    return [RuleId(value) for value in named]
 
 
 def _text(value: Any, where: str) -> str:
