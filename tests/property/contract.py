@@ -196,9 +196,22 @@ def void(occurred_at: datetime, facts, at: datetime) -> bool:
     return when is not None and occurred_at <= when
 
 
-def _said_by(facts, channel, purpose, brand, at):
+# rev. 2, "Policy versions": "on 2027-01-31 (FCC, DA 26-12) a revocation sent in reply to any message of a
+# brand revokes every autodialed and prerecorded call and text of that brand, for every purpose" (docs/
+# policy-versions.md: from 00:00 in Washington; a reply is an SMS reply, source sms_keyword; the rule of the
+# moment the person replied decides its reach).
+REVOKE_ALL_FROM = datetime(2027, 1, 31, 5, 0, tzinfo=UTC)
+
+
+def revokes_all(opt_out, channel: str, brand: str, dialing: str | None) -> bool:
+    return (opt_out.source == "sms_keyword" and opt_out.occurred_at >= REVOKE_ALL_FROM
+            and dialing_of(channel, dialing) in ROBO and opt_out.brand in (brand, "*"))
+
+
+def _said_by(facts, channel, purpose, brand, at, dialing=None):
     """The scope's opt-outs and consents that count at ``at``: "only if their occurred_at is at or before at"."""
-    opt_outs = [o for o in facts.opt_outs if covers(o, channel, purpose, brand, "opt_out") and o.occurred_at <= at]
+    opt_outs = [o for o in facts.opt_outs if o.occurred_at <= at and (
+        covers(o, channel, purpose, brand, "opt_out") or revokes_all(o, channel, brand, dialing))]
     consents = [c for c in facts.consents if covers(c, channel, purpose, brand, "consent") and c.occurred_at <= at]
     return opt_outs, consents
 
@@ -214,29 +227,30 @@ def accepted(consent, channel: str, at: datetime, facts=None) -> bool:
     return not (consent.source == "purchased_list" and channel in ("call", "sms"))
 
 
-def opted_out(facts, channel: str, purpose: str, brand: str, at: datetime) -> bool:
+def opted_out(facts, channel: str, purpose: str, brand: str, at: datetime, dialing: str | None = None) -> bool:
     """"An opt-out and a consent for the same scope resolve to whichever occurred_at is later; on a
     tie the opt-out wins." Only a consent the policy accepts lifts an opt-out (decisions.md), and
     rev. 2: "Only a consent from a first-party source, later than the opt-out, lifts it"."""
-    return bool(_said_by(facts, channel, purpose, brand, at)[0]) and not _lifting(facts, channel, purpose, brand, at)
+    return (bool(_said_by(facts, channel, purpose, brand, at, dialing)[0])
+            and not _lifting(facts, channel, purpose, brand, at, dialing))
 
 
-def _lifting(facts, channel, purpose, brand, at) -> list:
+def _lifting(facts, channel, purpose, brand, at, dialing=None) -> list:
     """The consents in force: accepted, and (when an opt-out covers the scope) first-party and later than it."""
-    opt_outs, consents = _said_by(facts, channel, purpose, brand, at)
+    opt_outs, consents = _said_by(facts, channel, purpose, brand, at, dialing)
     latest_opt_out = max((o.occurred_at for o in opt_outs), default=None)
     return [c for c in consents if accepted(c, channel, at, facts)
             and (latest_opt_out is None or (c.source in FIRST_PARTY and c.occurred_at > latest_opt_out))]
 
 
-def consent_basis(facts, channel: str, purpose: str, brand: str, at: datetime) -> bool:
+def consent_basis(facts, channel: str, purpose: str, brand: str, at: datetime, dialing: str | None = None) -> bool:
     """A consent in force for the scope: accepted, and not revoked by a later (or same-instant) opt-out."""
-    return bool(_lifting(facts, channel, purpose, brand, at))
+    return bool(_lifting(facts, channel, purpose, brand, at, dialing))
 
 
-def written_basis(facts, channel: str, purpose: str, brand: str, at: datetime) -> bool:
+def written_basis(facts, channel: str, purpose: str, brand: str, at: datetime, dialing: str | None = None) -> bool:
     """rev. 2: a `written` consent in force."""
-    return any(c.grade == "written" for c in _lifting(facts, channel, purpose, brand, at))
+    return any(c.grade == "written" for c in _lifting(facts, channel, purpose, brand, at, dialing))
 
 
 def months_later(when: datetime, months: int) -> datetime:
@@ -263,22 +277,22 @@ def no_consent(facts, channel: str, purpose: str, brand: str, at: datetime, dial
         needed = "consent"
     if needed is None:
         return False
-    if consent_basis(facts, channel, purpose, brand, at):
+    if consent_basis(facts, channel, purpose, brand, at, dialing):
         return False
     return not (needed == "consent_or_ebr" and ebr(facts, brand, at))
 
 
-def on_a_list(facts, channel: str, purpose: str, brand: str, at: datetime) -> bool:
+def on_a_list(facts, channel: str, purpose: str, brand: str, at: datetime, dialing: str | None = None) -> bool:
     """"kind national or state: deny marketing unless the address has consent (rev. 2: `written`
     consent) or EBR for that brand; informational contact is not affected. Kind internal or
     litigator: deny every purpose, consent or not.\""""
-    return bool(barring_lists(facts, channel, purpose, brand, at))
+    return bool(barring_lists(facts, channel, purpose, brand, at, dialing))
 
 
-def barring_lists(facts, channel: str, purpose: str, brand: str, at: datetime) -> list:
+def barring_lists(facts, channel: str, purpose: str, brand: str, at: datetime, dialing: str | None = None) -> list:
     return [m for m in facts.suppressions
             if m.kind in ("internal", "litigator")
-            or (purpose == "marketing" and not written_basis(facts, channel, purpose, brand, at)
+            or (purpose == "marketing" and not written_basis(facts, channel, purpose, brand, at, dialing)
                 and not ebr(facts, brand, at))]
 
 
@@ -287,9 +301,9 @@ def written_required(facts, channel: str, purpose: str, brand: str, at: datetime
     and no written consent for that brand is in force; also a national or state list entry that only
     an express consent would lift" (decisions.md: listed whenever only a written consent would do)."""
     robo = purpose == "marketing" and dialing_of(channel, dialing) in ROBO
-    if robo and not written_basis(facts, channel, purpose, brand, at):
+    if robo and not written_basis(facts, channel, purpose, brand, at, dialing):
         return True
-    return any(m.kind in ("national", "state") for m in barring_lists(facts, channel, purpose, brand, at))
+    return any(m.kind in ("national", "state") for m in barring_lists(facts, channel, purpose, brand, at, dialing))
 
 
 def consent_void(facts, channel: str, purpose: str, brand: str, at: datetime, missing: bool) -> bool:
@@ -319,9 +333,9 @@ def undeliverable(facts, channel: str, at: datetime) -> bool:
 
 def deny_codes(facts, channel: str, purpose: str, brand: str, at: datetime, dialing: str | None = None) -> set[str]:
     codes = set()
-    if opted_out(facts, channel, purpose, brand, at):
+    if opted_out(facts, channel, purpose, brand, at, dialing):
         codes.add("opted_out")
-    if on_a_list(facts, channel, purpose, brand, at):
+    if on_a_list(facts, channel, purpose, brand, at, dialing):
         codes.add("on_suppression_list")
     if no_consent(facts, channel, purpose, brand, at, dialing):
         codes.add("no_consent")

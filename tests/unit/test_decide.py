@@ -31,6 +31,7 @@ from registry.domain.decide import Decision, Question, Reason, decide
 from registry.domain.ebr import add_months, ebr_until
 from registry.domain.errors import ChannelAddressMismatch
 from registry.domain.policy import DEFAULT_POLICY, with_overrides
+from registry.domain.policy_versions import federal_at
 
 EMAIL_OPT_IN = with_overrides(DEFAULT_POLICY, {"basis": {"email:marketing": "consent"}})
 ALL_DAY = with_overrides(DEFAULT_POLICY, {"quiet_hours_start": "00:00", "quiet_hours_end": "00:00"})
@@ -282,7 +283,8 @@ def test_decision_table(f, kwargs, decision, reason_codes, next_at):
 def test_contract_example_response_shape():
     f = facts(consents=[consent(at="2026-11-20T12:00:00Z")],
               preferences=prefs(preferred_channel="email", linked_addresses=[EMAIL]))
-    result = ask(f, at="2026-11-24T05:40:00Z", linked={EMAIL: facts(EMAIL)})
+    at = "2026-11-24T05:40:00Z"
+    result = ask(f, at=at, linked={EMAIL: facts(EMAIL)}, policy=federal_at(ts(at)).policy)
     assert result.to_dict() == {
         "address": LA_PHONE, "channel": "call", "purpose": "marketing", "brand": "default",
         "evaluated_at": "2026-11-24T05:40:00Z",
@@ -292,6 +294,7 @@ def test_contract_example_response_shape():
         "next_allowed_at": "2026-11-24T16:00:00Z",
         "preferred_channel": "email", "recommended_channel": "email",
         "lead_temperature": "hot", "timezones": ["America/Los_Angeles"], "dialing": "manual",
+        "policy_version": "federal-2025-04-11",  # rev. 2: the version in force at `at`
     }
 
 

@@ -19,7 +19,7 @@ def test_every_rule_has_one_entry_and_the_written_ones_a_citation():
     assert law == {RuleId.QUIET_HOURS, RuleId.NATIONAL_DO_NOT_CALL, RuleId.DO_NOT_CALL_EXEMPTION,
                    RuleId.WRITTEN_CONSENT, RuleId.WIRELESS_CONSENT, RuleId.REVOCATION,
                    RuleId.COMPANY_DO_NOT_CALL, RuleId.EMAIL_OPT_OUT, RuleId.REASSIGNED_NUMBER,
-                   RuleId.OPT_OUT_CONFIRMATION, RuleId.LIST_AGE}
+                   RuleId.OPT_OUT_CONFIRMATION, RuleId.LIST_AGE, RuleId.REVOKE_ALL}
     assert all(rule.text for rule in RULES.values())
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from .errors import InvalidRequest
 from .policy import DEFAULT_POLICY, Policy, with_overrides
+from .policy_versions import BrandVersion, FederalVersion, brand_version_at, policy_at
 from .sms_replies import readable_word
 from .vocabulary import EVERY_BRAND
 
@@ -37,7 +38,8 @@ class Brand:
     help_text: str | None = None
     confirmation_text: str | None = None
     stop_words: tuple[str, ...] = ()
-    policy: Mapping[str, Any] = field(default_factory=dict)  # overrides of the default policy
+    policy: Mapping[str, Any] = field(default_factory=dict)  # overrides: a seed's, or as stored before versions
+    policy_versions: tuple[BrandVersion, ...] = ()  # rev. 2: the overrides as versions (policy_versions)
     twilio_auth_token_set: bool = False
     created_at: datetime | None = None
     updated_at: datetime | None = None
@@ -50,6 +52,27 @@ class Brand:
     @property
     def confirmation(self) -> str:
         return self.confirmation_text or DEFAULT_CONFIRMATION_TEXT
+
+    @property
+    def versions(self) -> tuple[BrandVersion, ...]:
+        """The brand's policy versions; overrides with none (a seed: version 0, stored before versions
+        were kept: version 1) are one version in force from the beginning."""
+        if self.policy_versions:
+            return self.policy_versions
+        return (BrandVersion(1 if self.stored else 0, None, dict(self.policy)),) if self.policy else ()
+
+    def overrides_at(self, at: datetime) -> Mapping[str, Any]:
+        """The overrides in force at ``at`` ({} before the first version)."""
+        version = brand_version_at(self.versions, at)
+        return dict(version.overrides) if version is not None else {}
+
+    def rules_at(self, at: datetime, history: tuple[FederalVersion, ...] | None = None) -> Policy:
+        """The policy in force for the brand at ``at``: the federal version then, the brand's version
+        then, and its stop words (not versioned: a word added is read from then on)."""
+        policy = policy_at(self.name, self.versions, at, history)
+        if self.stop_words:
+            policy = replace(policy, sms_replies=policy.sms_replies.with_stop_words(self.stop_words))
+        return policy
 
     def rules(self, default: Policy = DEFAULT_POLICY) -> Policy:
         """The policy in force for the brand: the default, its overrides, and its stop words."""

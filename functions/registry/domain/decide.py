@@ -89,6 +89,7 @@ class Decision:
     lead_temperature: str
     whereabouts: Whereabouts
     status: ScopeStatus  # the scope's status the deny reasons come from
+    policy_version: str = ""  # rev. 2: the version of the policy in force at ``at`` (domain.policy_versions)
 
     @property
     def allowed(self) -> bool:
@@ -108,7 +109,7 @@ class Decision:
             "next_allowed_at": format_instant(self.next_allowed_at),
             "preferred_channel": self.preferred_channel, "recommended_channel": self.recommended_channel,
             "lead_temperature": self.lead_temperature, "timezones": list(self.timezones),
-            "dialing": self.status.dialing,
+            "dialing": self.status.dialing, "policy_version": self.policy_version or None,
         }
 
 
@@ -131,6 +132,10 @@ def _opted_out(q: Question, status: ScopeStatus) -> list[Reason]:
     blocker = status.opt_out
     assert blocker is not None
     who = "every brand" if blocker.brand == EVERY_BRAND else f"brand {q.brand}"
+    if status.revoked_all:  # rev. 2: a reply under the revoke-all rule (policy_versions)
+        return [Reason(DenyReason.OPTED_OUT, f"a reply revoked every autodialed, prerecorded and artificial-voice "
+                       f"call and every text of {who}, for every purpose, at {format_instant(blocker.occurred_at)}",
+                       rule=cite(RuleId.REVOKE_ALL))]
     what = f"{q.purpose} {_NOUNS.get(q.channel, q.channel)}"
     return [Reason(DenyReason.OPTED_OUT, f"opted out of {what} for {who} at {format_instant(blocker.occurred_at)}",
                    rule=cite(_opt_out_rule(q.channel, q.purpose)))]
@@ -408,4 +413,5 @@ def decide(question: Question, facts: ContactFacts, policy: Policy,
         lead_temperature=lead_temperature(facts, question.at, policy, brand=question.brand),
         whereabouts=core.whereabouts,
         status=core.status,
+        policy_version=policy.version,
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
-from datetime import time
+from datetime import datetime, time
 from enum import StrEnum
 from typing import Any
 
@@ -45,6 +45,8 @@ class RuleId(StrEnum):
     UNDELIVERABLE = "undeliverable"
     FREQUENCY_CAP = "frequency_cap"
     SNOOZE = "snooze"
+    # rev. 2, a version of its own (policy_versions.json): from 2027-01-31 a reply revokes every robocall and text
+    REVOKE_ALL = "revoke_all"
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,10 @@ RULES: Mapping[RuleId, Rule] = {rule.id: rule for rule in (
     Rule(RuleId.UNDELIVERABLE, None, "a hard-bounced email or a disconnected number is not contacted"),
     Rule(RuleId.FREQUENCY_CAP, None, "the brand's caps on marketing attempts (the 'frequency_caps' table)"),
     Rule(RuleId.SNOOZE, None, "the contact's own pause (snooze_until)"),
+    Rule(RuleId.REVOKE_ALL, "47 CFR 64.1200(a)(10); FCC DA 26-12",
+         "a revocation sent in reply to any message of a brand (an SMS reply) revokes every autodialed, "
+         "prerecorded and artificial-voice call and every text of that brand, for every purpose; manual calls "
+         "and email are not robocalls and keep their own scope"),
 )}
 assert set(RULES) == set(RuleId), "every rule has its entry"
 
@@ -198,6 +204,13 @@ class Policy:
         for channel in ("call", "sms") for purpose in ("marketing", "informational")
     })
     sms_replies: SmsReplyWords = field(default_factory=SmsReplyWords)
+    # rev. 2, the version (domain.policy_versions): which rules are in force, its name and since when.
+    # They are the version's, not settings: no brand overrides them.
+    rules: tuple[Rule, ...] = tuple(RULES.values())
+    version: str = ""
+    effective_from: datetime | None = None
+    revoke_all: bool = False  # a reply revokes every robocall and text of the brand (FCC DA 26-12)
+    state_pack: str = "state_rules.json"  # the state rules pack of the version (a file beside state_rules.json)
 
     def basis_for(self, channel: str, purpose: str) -> str:
         return self.basis.get(f"{channel}:{purpose}", BASIS_CONSENT)
@@ -213,6 +226,8 @@ class Policy:
 
     def to_document(self) -> dict[str, Any]:
         doc = asdict(self)
+        for versioned in ("version", "effective_from", "revoke_all", "state_pack"):  # answered beside it (GET /v1/policy)
+            del doc[versioned]
         doc["sms_replies"] = self.sms_replies.to_document()
         doc["basis"] = dict(self.basis)
         doc["ebr_months"] = dict(self.ebr_months)
@@ -230,7 +245,7 @@ class Policy:
         }
         doc["written_consent"] = {k: list(v) for k, v in self.written_consent.items()}
         doc["wireless_consent"] = {k: list(v) for k, v in self.wireless_consent.items()}
-        doc["rules"] = [rule.to_document() for rule in RULES.values()]
+        doc["rules"] = [rule.to_document() for rule in self.rules]
         return doc
 
 

@@ -11,10 +11,11 @@ from typing import Any
 from .ebr import ebr_until
 from .facts import Consent, ContactFacts
 from .policy import Policy
+from .policy_versions import REPLY_SOURCES, reply_revokes_all
 from .reassignment import reassigned_at, void_at
 from .scope_status import Scope, ScopeStatus, scope_status
 from .timeutil import format_instant
-from .vocabulary import ALL, PURPOSES, DenyReason, channels_for_kind
+from .vocabulary import ALL, PURPOSES, Channel, DenyReason, channels_for_kind
 
 # --- the profile -------------------------------------------------------------------------------
 
@@ -29,6 +30,10 @@ def named_scopes(facts: ContactFacts) -> list[Scope]:
         chs = channels if ALL in o.channels else tuple(ch for ch in o.channels if ch in channels)
         ps = purposes if ALL in o.purposes else tuple(o.purposes)
         scopes |= {Scope(ch, p, o.brand) for ch in chs for p in ps}
+        if Channel.SMS in channels and o.source in REPLY_SOURCES and reply_revokes_all(o.occurred_at):
+            # rev. 2: a reply under the revoke-all rule reaches every text of its brand (and robocalls,
+            # which the profile's call scopes, manual calls, do not show)
+            scopes |= {Scope(Channel.SMS, p, o.brand) for p in purposes}
     return sorted(scopes)
 
 

@@ -39,6 +39,7 @@ from .ebr import ebr_in_force
 from .facts import Consent, ContactFacts, OptOut, Relationship, SuppressionMembership, as_of
 from .list_age import ListCopy, stale_copies
 from .policy import BASIS_CONSENT, BASIS_CONSENT_OR_EBR, BASIS_NONE, Policy, RuleId
+from .policy_versions import revokes_all
 from .reassignment import reassigned_at, void_at
 from .timeutil import format_instant
 from .vocabulary import ALL, EVERY_BRAND, FIRST_PARTY_SOURCES, DenyReason, Grade, LineType, Outcome, dialing_of
@@ -99,6 +100,7 @@ class ScopeStatus:
     reassigned_at: datetime | None = None  # the latest reassignment of the number by ``at``
     voided: bool = False  # the reassignment is what denies: without it fewer reasons would
     stale_lists: tuple[ListCopy, ...] = ()  # national lists whose copy is too old for the scope at ``at``
+    revoked_all: bool = False  # the opt-out reaches the scope only by the revoke-all rule (FCC DA 26-12)
 
     # The properties read rules kept in plain functions below: mutmut (make mutation) does not
     # mutate a decorated function, and these are the rules the deny reasons come from.
@@ -186,6 +188,12 @@ def opt_out_covers(opt_out: OptOut, scope: Scope) -> bool:
             and (opt_out.brand == scope.brand or opt_out.brand == EVERY_BRAND))
 
 
+def opt_out_reaches(opt_out: OptOut, scope: Scope, dialing: str | None) -> bool:
+    """The opt-out covers the scope, or (rev. 2) it is a reply made under the revoke-all rule and the
+    scope is a robocall or a text of its brand (``policy_versions.revokes_all``)."""
+    return opt_out_covers(opt_out, scope) or revokes_all(opt_out, scope.channel, scope.brand, dialing)
+
+
 def _refusal(consent: Consent, channel: str, at: datetime, policy: Policy,
              reassigned: datetime | None = None) -> tuple[Standing, str] | None:
     """Why the policy does not accept this consent as a basis at ``at``; None when it does."""
@@ -212,7 +220,7 @@ def scope_status(facts: ContactFacts, scope: Scope, at: datetime, policy: Policy
     reassigned = reassigned_at(facts, at)
     covering = sorted((c for c in facts.consents if consent_covers(c, scope)),
                       key=lambda c: c.occurred_at, reverse=True)  # stable: ties keep their order
-    blocker = max((o for o in facts.opt_outs if opt_out_covers(o, scope)),
+    blocker = max((o for o in facts.opt_outs if opt_out_reaches(o, scope, dialing)),
                   key=lambda o: o.occurred_at, default=None)
     refusals = [_refusal(c, scope.channel, at, policy, reassigned) for c in covering]
 
@@ -256,7 +264,8 @@ def scope_status(facts: ContactFacts, scope: Scope, at: datetime, policy: Policy
         dialing=dialing, basis_law=basis_law, written=written,
         written_needed=policy.needs_written_consent(scope.channel, scope.purpose, dialing),
         list_needs_written=any(m.kind in _LIFTED_LISTS for m in lists),  # (they bar only without written/EBR)
-        reassigned_at=reassigned, stale_lists=stale_copies(facts.list_copies, scope.channel, scope.purpose, at))
+        reassigned_at=reassigned, stale_lists=stale_copies(facts.list_copies, scope.channel, scope.purpose, at),
+        revoked_all=blocker is not None and not opt_out_covers(blocker, scope))
     # consent_void: the scope lacks the basis it needs, and a consent or EBR for it is older than a
     # reassignment (it would count, but was the number's earlier owner's).
     missing = {DenyReason.NO_CONSENT, DenyReason.WRITTEN_CONSENT_REQUIRED} & set(status.deny_codes)

@@ -102,7 +102,8 @@ _DECISION = {
     "reasons": [{"code": "quiet_hours", "message": "21:40 in America/Los_Angeles; calls allowed 08:00-21:00",
                  "rule": "47 CFR 64.1200(c)(1)"}],
     "next_allowed_at": "2026-11-24T16:00:00Z", "preferred_channel": "email", "recommended_channel": "email",
-    "lead_temperature": "warm", "timezones": ["America/Los_Angeles"], "dialing": "manual"}
+    "lead_temperature": "warm", "timezones": ["America/Los_Angeles"], "dialing": "manual",
+    "policy_version": "federal-2025-04-11"}
 
 
 class Decision(Open):
@@ -127,6 +128,9 @@ class Decision(Open):
     dialing: Dialing | None = Field(None, description="how the contact was taken to be placed: the call's "
                                                       "dialing (manual when not given), autodialed for every "
                                                       "sms, null for email")
+    policy_version: str | None = Field(None, description="rev. 2: the version of the policy in force at `at` that "
+                                                         "decided (GET /v1/policy?at=...): the federal version, with "
+                                                         "the brand's (federal-2027-01-31+brand-acme-3)")
 
 
 class UnavailableDecision(Open):
@@ -198,6 +202,32 @@ class PolicyRule(Open):
     id: str
     citation: str | None = Field(description="the law or regulation; null for the policy's own rule")
     text: str
+    scope: str | None = Field(None, description="GET /v1/policy's rules: federal, state or brand")
+    state: str | None = Field(None, description="a state rule's state (two letters)")
+    checked: date | None = Field(None, description="a state rule: when it was last checked against its source")
+    source: str | None = Field(None, description="a state rule: the statute's text or summary it was checked against")
+    brand: str | None = Field(None, description="a brand's override: the brand")
+
+
+class FederalVersion(Open):
+    name: str
+    effective_from: datetime
+    summary: str
+    citation: str
+    revoke_all: bool = Field(description="a reply revokes every robocall and text of the brand (FCC DA 26-12)")
+    state_pack: str = Field(description="the state rules pack of the version")
+
+
+class BrandPolicyVersion(Open):
+    number: int = Field(description="1, 2, ... in order (0: configuration's seed)")
+    effective_from: datetime | None = Field(description="null: from the beginning")
+    overrides: dict[str, Any]
+    recorded_at: datetime | None
+
+
+class PolicyVersions(Open):
+    federal: list[FederalVersion]
+    brand: list[BrandPolicyVersion]
 
 
 class PolicyAnswer(Open):
@@ -205,10 +235,21 @@ class PolicyAnswer(Open):
         "quiet_hours_start": "08:00", "quiet_hours_end": "21:00",
         "rules": [{"id": "quiet_hours", "citation": "47 CFR 64.1200(c)(1)",
                    "text": "no telephone solicitation before 08:00 or after 21:00 at the called party's location"}]},
-        "brands_with_overrides": []})
+        "brands_with_overrides": [], "policy_version": "federal-2025-04-11", "at": EXAMPLE_TIME,
+        "effective_from": "2025-04-11T04:00:00Z"})
     brand: str
     policy: dict[str, Any] = Field(description="the rules in force for the brand (CONTRACT.md 'Default policy')")
     brands_with_overrides: list[str]
+    at: datetime | None = Field(None, description="rev. 2: the moment asked about (default: now)")
+    policy_version: str | None = Field(None, description="rev. 2: the version in force then, as decisions name it")
+    effective_from: datetime | None = Field(None, description="since when that version is in force")
+    next_version_from: datetime | None = Field(None, description="when the next version already known takes effect")
+    revoke_all: bool | None = Field(None, description="a reply revokes every robocall and text (FCC DA 26-12)")
+    rules: list[PolicyRule] | None = Field(None, description="every rule in force then with its citation: federal, "
+                                                             "the state pack's, the brand's overrides")
+    federal_version: FederalVersion | None = None
+    brand_version: BrandPolicyVersion | None = None
+    versions: PolicyVersions | None = Field(None, description="every version known, past and scheduled")
 
 
 class BrandAnswer(Open):
@@ -223,7 +264,9 @@ class BrandAnswer(Open):
     help_text: str | None = Field(description="the answer to HELP; null: the registry's default")
     confirmation_text: str | None = Field(description="the one text confirming an opt-out; null: the default")
     stop_words: list[str] = Field(description="words that opt out besides the policy's")
-    policy: dict[str, Any] = Field(description="overrides of the default policy")
+    policy: dict[str, Any] = Field(description="overrides of the default policy in force now")
+    policy_versions: list[BrandPolicyVersion] = Field(default_factory=list, description="rev. 2: every version of "
+                                                      "the overrides, past and scheduled (docs/policy-versions.md)")
     twilio_auth_token_set: bool
     seeded: bool = Field(description="true: only configuration names the brand (never stored with PUT)")
     created_at: datetime | None

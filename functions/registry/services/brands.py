@@ -8,7 +8,10 @@
 - ``find`` / ``policy_for`` are what every lookup and reply uses: the brand as stored, else as
   configuration seeds it (``REGISTRY_BRAND_POLICIES``), else the defaults; kept by the function
   for ``brand_cache_seconds`` (a lookup must not pay a read for its brand), and forgotten at once
-  by the function that changed it.
+  by the function that changed it. rev. 2: the brand's policy overrides are versions
+  (``domain.policy_versions``), all kept in the brand's one item, so the version in force at any
+  ``at`` is read from the same cached brand; a PUT with ``policy`` adds one (from now, or from a
+  later ``policy_effective_from``), never edits one.
 - ``brand_of_number`` is the brand that texts from a number: one read, at reply time, never cached
   (a number given to a brand a second ago already names it).
 """
@@ -17,7 +20,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -33,6 +36,13 @@ from ..domain.brand_settings import (
 from ..domain.brands import normalise_brand
 from ..domain.errors import Conflict, InvalidAddress, InvalidRequest, RegistryError, RegistryUnavailable, UnreadableRecord
 from ..domain.policy import Policy
+from ..domain.policy_versions import (
+    add_brand_version,
+    brand_version_at,
+    brand_versions_document,
+    federal_at,
+    parse_brand_versions,
+)
 from ..domain.timeutil import format_instant, parse_instant, utc_now
 from ..retry import CONFLICTS
 from ..settings import Settings, derived, get_settings
@@ -54,6 +64,7 @@ class SetBrand:
     stop_words: tuple[str, ...] | None = None
     twilio_auth_token: str | None = None
     policy: Mapping[str, Any] | None = None
+    policy_effective_from: datetime | None = None  # rev. 2: when the overrides sent take effect (None: now)
 
 
 # --- what a brand answers ------------------------------------------------------------------------
@@ -63,7 +74,8 @@ def to_document(brand: Brand) -> dict[str, Any]:
     return {
         "brand": brand.name, "sms_numbers": list(brand.sms_numbers), "help_text": brand.help_text,
         "confirmation_text": brand.confirmation_text, "stop_words": list(brand.stop_words),
-        "policy": dict(brand.policy), "twilio_auth_token_set": brand.twilio_auth_token_set,
+        "policy": dict(brand.overrides_at(utc_now())), "twilio_auth_token_set": brand.twilio_auth_token_set,
+        "policy_versions": brand_versions_document(brand.versions),
         "seeded": not brand.stored,
         "created_at": format_instant(brand.created_at), "updated_at": format_instant(brand.updated_at),
     }
@@ -72,7 +84,8 @@ def to_document(brand: Brand) -> dict[str, Any]:
 def _settings_document(brand: Brand) -> dict[str, Any]:
     return {"sms_numbers": list(brand.sms_numbers), "help_text": brand.help_text,
             "confirmation_text": brand.confirmation_text, "stop_words": list(brand.stop_words),
-            "policy": dict(brand.policy), "twilio_auth_token_set": brand.twilio_auth_token_set}
+            "policy": dict(brand.policy), "twilio_auth_token_set": brand.twilio_auth_token_set,
+            "policy_versions": brand_versions_document(brand.versions)}
 
 
 def _texts(raw: Any) -> tuple[str, ...]:
@@ -94,10 +107,12 @@ def _from_stored(stored: store.StoredBrand) -> Brand:
         policy = s.get("policy") or {}
         if not isinstance(policy, dict):
             raise TypeError("policy is not an object")
+        # stored before versions were kept: its overrides are version 1, in force from the beginning
+        versions = parse_brand_versions(s["policy_versions"]) if "policy_versions" in s else ()
         return Brand(name=stored.brand, sms_numbers=_texts(s.get("sms_numbers") or []),
                      help_text=_optional_text(s.get("help_text")),
                      confirmation_text=_optional_text(s.get("confirmation_text")),
-                     stop_words=_texts(s.get("stop_words") or []), policy=policy,
+                     stop_words=_texts(s.get("stop_words") or []), policy=policy, policy_versions=versions,
                      twilio_auth_token_set=bool(s.get("twilio_auth_token_set")),
                      created_at=parse_instant(stored.created_at, "created_at"),
                      updated_at=parse_instant(stored.updated_at, "updated_at"))
@@ -124,7 +139,15 @@ _seeds = derived(_seed)
 class _Entry:
     until: float  # time.monotonic()
     brand: Brand
-    rules: Policy
+    made: dict[tuple[str, str], Policy] = field(default_factory=dict)  # the policies resolved, by version
+
+    def rules_at(self, at: datetime) -> Policy:
+        """The brand's policy in force at ``at``, resolved once per version."""
+        key = (federal_at(at).name, str(getattr(brand_version_at(self.brand.versions, at), "number", "")))
+        policy = self.made.get(key)
+        if policy is None:
+            policy = self.made[key] = self.brand.rules_at(at)
+        return policy
 
 
 class _Cache:
@@ -149,7 +172,7 @@ class _Cache:
         if entry is not None and entry.until > time.monotonic():
             return entry
         brand = _stored_or_seeded(name) or unnamed(name)
-        entry = _Entry(time.monotonic() + self.seconds, brand, brand.rules())
+        entry = _Entry(time.monotonic() + self.seconds, brand)
         with self._lock:
             self._entries[name] = entry
         return entry
@@ -180,9 +203,10 @@ def find(name: str) -> Brand:
     return _cache().get(name).brand
 
 
-def policy_for(name: str) -> Policy:
-    """The policy in force for a brand: the default, its overrides, its stop words; cached."""
-    return _cache().get(name).rules
+def policy_for(name: str, at: datetime | None = None) -> Policy:
+    """The policy in force for a brand at ``at`` (default: now): the federal version then, the brand's
+    overrides then, its stop words; cached with the brand (no read of its own)."""
+    return _cache().get(name).rules_at(at or utc_now())
 
 
 def twilio_token(name: str) -> str | None:
@@ -224,7 +248,7 @@ def all_brands() -> list[Brand]:
 
 def brands_with_overrides() -> list[str]:
     """For ``GET /v1/policy`` (a lookup): cached like a brand."""
-    return [b.name for b in _cache().every_brand() if b.policy or b.stop_words]
+    return [b.name for b in _cache().every_brand() if b.versions or b.stop_words]
 
 
 def brand_of_number(raw: str | None) -> str | None:
@@ -267,9 +291,16 @@ def _merged(current: Brand, command: SetBrand, now: datetime) -> Brand:
     if "stop_words" in sent:
         changes["stop_words"] = check_stop_words(command.stop_words or ())
     if "policy" in sent:
-        changes["policy"] = dict(check_policy(command.policy or {}))
+        versions = add_brand_version(current.versions, check_policy(command.policy or {}), now,
+                                     command.policy_effective_from)
+        changes["policy_versions"] = versions
+        changes["policy"] = dict(versions[-1].overrides) if versions else {}  # the newest (readers before versions)
+    elif command.policy_effective_from is not None:
+        raise InvalidRequest("policy_effective_from is when the policy sent takes effect: send policy with it",
+                             "policy_effective_from")
     if "twilio_auth_token" in sent:
         changes["twilio_auth_token_set"] = command.twilio_auth_token is not None
+    changes.setdefault("policy_versions", current.versions)  # a seed's version 0 stays version 0
     return replace(current, **changes, stored=True, created_at=current.created_at or now, updated_at=now)
 
 
@@ -277,6 +308,10 @@ def _instant(moment: datetime) -> str:
     text = format_instant(moment)
     assert text is not None
     return text
+
+
+def _current(name: str) -> Brand:
+    return _stored_or_seeded(name) or unnamed(name)
 
 
 def check_name(raw: str) -> str:
@@ -290,7 +325,8 @@ def put(name: str, command: SetBrand) -> tuple[Brand, bool]:
     """Store the brand; (the brand as stored, whether it was created). Conflict (409) when a number
     is another brand's; nothing is written then."""
     name = check_name(name)
-    _merged(unnamed(name), command, utc_now())  # every field checked before anything is written
+    # every field checked before anything is written (the versions against the brand as it stands)
+    _merged(_current(name), command, utc_now())
     if "twilio_auth_token" in command.sent:
         with storage_failures("the brand's secret could not be stored; nothing was changed"):
             if command.twilio_auth_token is None:

@@ -60,7 +60,7 @@ def check_many(raw_addresses: Sequence[str], ask: Ask) -> list[Decision | Regist
     good = [p for p in parsed if isinstance(p, Address)]
     facts = contact_facts.load_many(good) if good else {}
     linked = _linked_facts(contact_facts.readable(facts).values())
-    policy = policy_for(ask.brand) if good else None  # once for the batch (cached, but not free)
+    policy = policy_for(ask.brand, ask.at) if good else None  # once for the batch (cached, but not free)
     out: list[Decision | RegistryError] = []
     for p in parsed:
         if isinstance(p, RegistryError):
@@ -94,4 +94,5 @@ def decide_loaded(address: Address, facts: ContactFacts, ask: Ask,
         facts = replace(facts, preferences=replace(facts.preferences, linked_addresses=kept))
     own_links = {a: found for a in facts.preferences.linked_addresses
                  if isinstance(found := linked.get(a), ContactFacts)}
-    return decide(question, facts, policy if policy is not None else policy_for(ask.brand), own_links)
+    # the version in force at ``at`` (a batch passes the one it chose once)
+    return decide(question, facts, policy if policy is not None else policy_for(ask.brand, ask.at), own_links)

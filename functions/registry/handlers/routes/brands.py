@@ -23,6 +23,7 @@ from ..access import ADMIN, LOOKUP, requires
 from ..errors import json_response
 from ..observability import logger, tracer
 from ..responses import answers
+from ..schemas import Instant
 
 router = Router()
 
@@ -44,12 +45,16 @@ class BrandIn(BaseModel):
     twilio_auth_token: Annotated[str, Field(min_length=8, max_length=MAX_TOKEN_LENGTH,
                                             pattern=r"^[\x21-\x7e]+$")] | None = Field(
         None, description="write-only: kept as a secret (SSM SecureString), never answered back")
-    policy: dict[str, Any] | None = Field(None, description="overrides of the default policy (GET /v1/policy)")
+    policy: dict[str, Any] | None = Field(None, description="overrides of the default policy (GET /v1/policy): a new "
+                                                       "version of the brand's policy, the older ones kept")
+    policy_effective_from: Instant | None = Field(
+        None, description="rev. 2: when the policy sent takes effect (default: now); never in the past, never "
+                          "before a version already scheduled (docs/policy-versions.md)")
 
 
 def _command(body: BrandIn) -> brands.SetBrand:
     sent = frozenset(body.model_fields_set) & frozenset(brands.FIELDS)
-    values: dict[str, Any] = {}
+    values: dict[str, Any] = {"policy_effective_from": body.policy_effective_from}
     for name in sent:
         value = getattr(body, name)
         values[name] = tuple(value) if isinstance(value, list) else value

@@ -11,7 +11,7 @@ from ...domain.decide import Decision
 from ...domain.errors import InvalidRequest, RegistryError, RegistryUnavailable
 from ...domain.timeutil import parse_instant, utc_now
 from ...domain.vocabulary import DEFAULT_BRAND, EVERY_BRAND, DecisionKind
-from ...services import brands, permissions
+from ...services import permissions, policies
 from ...services.command_fields import Channel, ContactPurpose, Dialing
 from .. import request_log
 from .. import responses as R
@@ -109,15 +109,15 @@ def post_batch(body: BatchIn):
     return json_response(200, {"results": out})
 
 
-@router.get("/v1/policy", operation_id="getPolicy", tags=["lookups"], summary="The policy in force for a brand",
+@router.get("/v1/policy", operation_id="getPolicy", tags=["lookups"],
+            summary="The policy version in force for a brand at a moment, with every rule and its citation",
             **requires(LOOKUP), **answers({200: (R.PolicyAnswer, "the policy")}, 400, 503))
-def get_policy(brand: Annotated[str | None, Query(min_length=1, max_length=128)] = None):
+def get_policy(brand: Annotated[str | None, Query(min_length=1, max_length=128)] = None,
+               at: Annotated[str | None, Query(max_length=64, description="the moment (default: now): the "
+                                                                          "version in force then")] = None):
     brand = normalise_brand(brand) if brand is not None else DEFAULT_BRAND
-    found = brands.find(brand)
-    policy = found.rules().to_document()
-    policy["sms_replies"]["added_by_brand"] = list(found.stop_words)
-    body = {"brand": brand, "policy": policy, "brands_with_overrides": brands.brands_with_overrides()}
-    return json_response(200, body)
+    moment = parse_instant(at, "at") if at is not None else utc_now()
+    return json_response(200, policies.policy_answer(brand, moment))
 
 
 def _count(decision: Decision) -> None:
