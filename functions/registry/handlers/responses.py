@@ -207,6 +207,19 @@ class PolicyRule(Open):
     checked: date | None = Field(None, description="a state rule: when it was last checked against its source")
     source: str | None = Field(None, description="a state rule: the statute's text or summary it was checked against")
     brand: str | None = Field(None, description="a brand's override: the brand")
+    # a state rule's numbers, as the pack holds them (docs/state-rules.md)
+    kind: str | None = Field(None, description="a state rule: hours, holidays, cap or dnc")
+    name: str | None = Field(None, description="a state rule: the state's name")
+    applies_to: str | None = Field(None, description="a state rule: all calls, or only automated ones")
+    days: dict[str, builtins.list[str] | None] | None = Field(None, description="hours: each weekday's window, null = closed")
+    closed: builtins.list[str] | None = Field(None, description="holidays: the holidays with no calls")
+    per_24h: int | None = Field(None, description="cap: contacts per 24 hours")
+    channels: builtins.list[str] | None = Field(None, description="cap: the channels counted together")
+    same_subject: bool | None = Field(None, description="cap: counted per subject")
+    list: str | None = Field(None, description="dnc: the state's own list")
+    ebr_accepted: bool | None = Field(None, description="dnc: whether an EBR lifts it (null: not checked)")
+    exemptions: builtins.list[str] | None = Field(None, description="dnc: the list's other exemptions")
+    notes: str | None = Field(None, description="what a reader needs to know (a scope, a doubt)")
 
 
 class FederalVersion(Open):

@@ -74,29 +74,10 @@ def federal_rules(policy: Policy) -> list[dict[str, Any]]:
 
 
 def state_rules_of(pack: state_rules.Pack) -> list[dict[str, Any]]:
-    """Each state's rules in the pack, one entry per rule with its citation (hours, holidays, cap,
-    its list's exemptions), as ``GET /v1/policy`` lists them beside the federal ones."""
-    out: list[dict[str, Any]] = []
-    for code, rule in sorted(pack.states.items()):
-        def entry(kind: str, cited: state_rules.Cited, text: str, code: str = code) -> dict[str, Any]:
-            return {"id": f"state.{code}.{kind}", "scope": "state", "state": code, "citation": cited.citation,
-                    "text": text, "checked": cited.checked.isoformat(), "source": cited.source}
-        who = "automated calls and texts" if rule.applies_to == "automated" else "telephone solicitations"
-        days = ", ".join(f"{day} {'-'.join(hours) if hours else 'closed'}"
-                         for day, hours in zip(state_rules.DAYS, rule.days, strict=True))
-        out.append(entry("hours", rule.hours_cited, f"{rule.name}: {who} only within local hours ({days})"))
-        if rule.holidays_cited is not None and rule.closed_holidays:
-            out.append(entry("holidays", rule.holidays_cited,
-                             f"{rule.name}: no {who} on {', '.join(sorted(rule.closed_holidays))}"))
-        if rule.cap is not None:
-            subject = " on the same subject" if rule.cap.same_subject else ""
-            out.append(entry("cap", rule.cap.cited, f"{rule.name}: at most {rule.cap.per_24h} "
-                             f"{' and '.join(rule.cap.channels)} contacts per 24 hours{subject}"))
-        if rule.dnc is not None:
-            exempt = "; ".join(rule.dnc.exemptions) or "none"
-            out.append(entry("do_not_call", rule.dnc.cited, f"{rule.name}: state list {rule.dnc.list}; "
-                             f"exemptions: {exempt}"))
-    return out
+    """Each state's rules in the pack as the domain words them (``state_rules.describe``: one rule, one
+    place), named in the policy's own id space ("state.FL.hours") beside the federal ones."""
+    return [{**entry, "id": f"state.{entry['id']}", "scope": "state"} for entry in state_rules.describe(pack)]
+
 
 
 def brand_rules(brand: str, overrides: Mapping[str, Any]) -> list[dict[str, Any]]:
