@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from builders import ask, consent, facts, member, opt_out, relationship, ts, written
 
 from registry.domain.facts import CheckedList
-from registry.domain.policy import DEFAULT_POLICY
+from registry.domain.policy import DEFAULT_POLICY, with_overrides
 from registry.domain.receipts import Basis, basis_of, list_dict
 from registry.domain.scope_status import Scope, scope_status
 
@@ -64,11 +64,31 @@ def test_on_a_do_not_call_list_an_express_consent_is_not_the_basis_the_ebr_is():
     assert basis(f)["grade"] == "written"
 
 
-def test_a_list_of_another_kind_asks_for_nothing_more():
-    # internal lists deny outright; an unknown-kind membership is not a do-not-call list to lift
-    c, r = consent(at="2026-11-25T12:00:00Z"), relationship(at="2026-11-01T12:00:00Z")
-    f = facts(consents=[c], relationships=[r])
-    assert basis(f)["kind"] == "consent"
+NO_BASIS_NEEDED = with_overrides(DEFAULT_POLICY, {"basis": {"call:marketing": "none", "sms:marketing": "none"}})
+
+
+def test_a_policy_needing_no_basis_still_names_what_lifts_a_do_not_call_list():
+    r = relationship(at="2026-11-01T12:00:00Z")
+    f = facts(relationships=[r], suppressions=[member("dnc", "national")])
+    d = ask(f, at=AT, policy=NO_BASIS_NEEDED)
+    assert d.decision == "allow" and d.basis.to_dict()["id"] == r.id
+    assert ask(facts(relationships=[r]), at=AT, policy=NO_BASIS_NEEDED).basis.to_dict() == {"kind": "none_needed"}
+    # an express consent does not lift the list: the EBR is what the allow rests on
+    f = facts(consents=[consent(at="2026-11-25T12:00:00Z")], relationships=[r],
+              suppressions=[member("dnc", "national")])
+    assert ask(f, at=AT, policy=NO_BASIS_NEEDED).basis.to_dict()["kind"] == "ebr"
+
+
+def test_a_policy_needing_no_basis_still_names_the_written_consent_a_text_needs():
+    w = written(channels=("sms",), at="2026-11-01T12:00:00Z")
+    d = ask(facts(consents=[w]), channel="sms", at=AT, policy=NO_BASIS_NEEDED)
+    assert d.decision == "allow" and d.basis.to_dict()["id"] == w.id
+
+
+def test_a_listed_number_with_no_qualifying_fact_has_no_basis():
+    f = facts(consents=[consent(at="2026-11-25T12:00:00Z")], suppressions=[member("dnc", "national")])
+    status = scope_status(f, Scope("call", "marketing", "default"), ts(AT), NO_BASIS_NEEDED)
+    assert basis_of(status, f, NO_BASIS_NEEDED) is None
 
 
 def test_a_robocall_rests_on_the_written_consent():

@@ -230,6 +230,20 @@ def test_attempts_are_replayed_with_the_state_pruning_them_as_it_did():
     assert len(as_known(now, history, T, 400).attempts) == 2
 
 
+def test_an_attempt_recorded_at_known_at_counts_and_other_entries_are_not_attempts():
+    a = attempt(at="2026-11-30T12:00:00Z")
+    history = [entry("consent.granted", T - DAY, "c9", channels=["call"]), _attempt_entry(a, T),
+               entry("contact.attempted", T - DAY)]  # no id: not one the registry writes; left out
+    assert as_known(facts(), history, T, 35).attempts == (replace(a, recorded_at=T),)
+    assert as_known(facts(), history, T - TICK, 35).attempts == ()
+
+
+def test_a_later_entry_of_a_list_now_read_from_its_bitmaps_leaves_it_as_it_stands():
+    national = replace(member("dnc", "national"), bulk=True)
+    history = [entry("suppression.added", T + TICK, list="dnc", kind="national")]
+    assert as_known(facts(suppressions=[national]), history, T, 35).suppressions == (national,)
+
+
 def test_an_erasure_empties_the_attempts_replayed_before_it():
     a = attempt(at="2026-11-30T12:00:00Z")
     b = attempt(at="2026-11-30T14:00:00Z")

@@ -61,12 +61,10 @@ def on_do_not_call_list(facts: ContactFacts) -> bool:
 
 
 def qualifies(fact: Consent | Relationship, status: ScopeStatus, listed: bool) -> bool:
-    """Whether ``fact`` meets everything the scope asks of a basis; ``listed``: a do-not-call list
-    had to be lifted."""
-    written = isinstance(fact, Consent) and fact.grade == Grade.WRITTEN
-    if status.written_needed and not written:
-        return False
-    if listed and isinstance(fact, Consent) and not written:
+    """Whether ``fact`` meets what the scope asks of a basis; ``listed``: a do-not-call list had to be
+    lifted. (A scope that needs a written consent is allowed only with one in force, and that one is
+    the first candidate: ``chosen`` never gets this far with another.)"""
+    if listed and isinstance(fact, Consent) and fact.grade != Grade.WRITTEN:
         return False
     return not (status.basis_rule == BASIS_CONSENT and not isinstance(fact, Consent))
 

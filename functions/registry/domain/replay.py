@@ -102,7 +102,7 @@ def as_known(facts: ContactFacts, history: Iterable[Entry], known_at: datetime,
     return replace(known,
                    preferences=_preferences(known.preferences, entries, known_at),
                    suppressions=_memberships(known.suppressions, entries, known_at),
-                   attempts=_attempts(known.attempts, entries, known_at, retention_days))
+                   attempts=_attempts(known, entries, known_at, retention_days))
 
 
 def _preferences(current: Preferences, entries: Sequence[Entry], known_at: datetime) -> Preferences:
@@ -139,12 +139,12 @@ def _memberships(current: tuple[SuppressionMembership, ...], entries: Sequence[E
     return tuple(sorted((*own.values(), *bulk.values()), key=lambda m: (m.list_name, m.kind)))
 
 
-def _attempts(current: tuple[Attempt, ...], entries: Sequence[Entry], known_at: datetime,
+def _attempts(known: ContactFacts, entries: Sequence[Entry], known_at: datetime,
               retention_days: int) -> tuple[Attempt, ...]:
     """The attempts the state held at ``known_at``: each one recorded by then added in turn, pruned
     as the write pruned them (``changes.add_attempt``, at its recorded time); an erasure empties
     them. Attempts in the state with no history entry (none are written so) are kept."""
-    replayed = ContactFacts(address="", kind="")
+    replayed = replace(known, attempts=())  # only its attempts are read back
     seen: set[str] = set()
     for e in entries:
         if e.recorded_at > known_at:
@@ -156,6 +156,5 @@ def _attempts(current: tuple[Attempt, ...], entries: Sequence[Entry], known_at: 
             seen.add(attempt.id)
             replayed = changes.add_attempt(replayed, attempt, e.recorded_at, retention_days)
     if not seen:
-        return current
-    rest = tuple(a for a in current if a.id not in seen)
-    return changes.by_time(replayed.attempts + rest) if rest else replayed.attempts
+        return known.attempts
+    return changes.by_time(replayed.attempts + tuple(a for a in known.attempts if a.id not in seen))
