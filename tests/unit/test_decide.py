@@ -295,6 +295,7 @@ def test_contract_example_response_shape():
         "preferred_channel": "email", "recommended_channel": "email",
         "lead_temperature": "hot", "timezones": ["America/Los_Angeles"], "dialing": "manual",
         "policy_version": "federal-2025-04-11",  # rev. 2: the version in force at `at`
+        "known_at": None, "basis": None, "lists": [],  # rev. 2: replay and receipts
     }
 
 

@@ -70,7 +70,8 @@ class OptOut(_Document):
 
     ``undone_at``: a keyword opt-out the person undid with START (contract rev. 2): from that
     moment it no longer counts, and the consents it stood against count again; ``undone_by`` is
-    the id of the reply that undid it."""
+    the id of the reply that undid it, ``undone_recorded_at`` when the registry recorded that reply
+    (a replay that knew less, ``replay.known_by``, finds the opt-out still in force)."""
 
     id: str
     channels: frozenset[str]
@@ -82,6 +83,7 @@ class OptOut(_Document):
     recorded_at: datetime | None = None
     undone_at: datetime | None = None
     undone_by: str | None = None
+    undone_recorded_at: datetime | None = None  # rev. 2 (replay); None on older records: taken as undone_at
 
     def in_force(self, at: datetime) -> bool:
         """Occurred by ``at`` and not undone by then."""
@@ -147,6 +149,7 @@ class Undeliverable(_Document):
     occurred_at: datetime
     reason: str  # "hard_bounce" | "disconnected"
     source: str | None = None
+    recorded_at: datetime | None = None  # rev. 2 (replay); None on older records: taken as occurred_at
 
 
 @dataclass(frozen=True)
@@ -187,6 +190,18 @@ class SuppressionMembership:
 
 
 @dataclass(frozen=True)
+class CheckedList:
+    """rev. 2 (receipts): a bulk (national or state) list a lookup checked the number against: its
+    name, kind, the date of its newest full copy (None: never fully imported) and when that copy was
+    entirely in force."""
+
+    list_name: str
+    kind: str
+    version: date | None = None
+    refreshed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class ContactFacts:
     """Everything the decision needs about one address. Empty for an address the registry never saw."""
 
@@ -204,6 +219,11 @@ class ContactFacts:
     # rev. 2: the newest full copy of each national list, as the registry read it with the contact
     # (not the contact's own: the catalog's); ``list_age`` ages them
     list_copies: tuple[ListCopy, ...] = ()
+    # rev. 2 (receipts): every national and state list the number was checked against, with the
+    # version in force (the catalog's); none for an email
+    checked_lists: tuple[CheckedList, ...] = ()
+    # rev. 2 (replay): when the stored record last changed (its ``updated_at``); None: nothing stored
+    changed_at: datetime | None = None
 
     def with_changes(self, **changes: Any) -> ContactFacts:
         return replace(self, **changes)
