@@ -414,7 +414,7 @@ def describe_state(rule: StateRule) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = [{
         "id": f"{rule.state}.hours", "kind": "hours", **base, **_cited_fields(rule.hours_cited),
         "text": f"{rule.name}: {scope} only {days_text(rule.days)}, local time at the called person",
-        "days": {day: (None if hours is None else list(hours)) for day, hours in zip(DAYS, rule.days, strict=True)},
+        "days": {DAYS[i]: (None if hours is None else list(hours)) for i, hours in enumerate(rule.days)},
     }]
     if rule.holidays_cited is not None:
         closed = sorted(rule.closed_holidays)
