@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import cache
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -384,17 +385,16 @@ def _span_words(first: int, last: int) -> str:
 
 def days_text(days: tuple[Hours | None, ...]) -> str:
     """A week's windows in words, runs of days with the same window together: "09:00-21:00 Mon-Sat; 12:00-21:00 Sun"."""
-    if len(set(days)) == 1 and days[0] is not None:
-        return f"{days[0][0]}-{days[0][1]} every day"
+    kinds = set(days)
+    if len(kinds) == 1 and None not in kinds:
+        (hours,) = kinds
+        assert hours is not None
+        return f"{hours[0]}-{hours[1]} every day"
     parts: list[str] = []
-    first = 0
-    for i in range(1, len(days) + 1):
-        if i < len(days) and days[i] == days[first]:
-            continue
-        hours = days[first]
-        window = "no calls" if hours is None else f"{hours[0]}-{hours[1]}"
-        parts.append(f"{window} {_span_words(first, i - 1)}")
-        first = i
+    for window, run in groupby(enumerate(days), key=lambda day: day[1]):
+        indices = [i for i, _ in run]
+        words = "no calls" if window is None else f"{window[0]}-{window[1]}"
+        parts.append(f"{words} {_span_words(indices[0], indices[-1])}")
     return "; ".join(parts)
 
 
@@ -414,7 +414,7 @@ def describe_state(rule: StateRule) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = [{
         "id": f"{rule.state}.hours", "kind": "hours", **base, **_cited_fields(rule.hours_cited),
         "text": f"{rule.name}: {scope} only {days_text(rule.days)}, local time at the called person",
-        "days": {day: (None if hours is None else list(hours)) for day, hours in zip(DAYS, rule.days, strict=True)},
+        "days": {DAYS[i]: (None if hours is None else list(hours)) for i, hours in enumerate(rule.days)},
     }]
     if rule.holidays_cited is not None:
         closed = sorted(rule.closed_holidays)
