@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from .changes import opt_out_from_disposition, undeliverable_from_attempt
 from .decide import Question, Reason, verdict
@@ -36,9 +37,8 @@ KnownBy = Callable[[ContactFacts, datetime], ContactFacts]
 def known_by(facts: ContactFacts, known_at: datetime) -> ContactFacts:
     """Stand-in until domain.replay.known_by is merged: the facts recorded at or before ``known_at``
     (a fact that carries no recording time is taken as known)."""
-    def known(fact: object) -> bool:
-        recorded = getattr(fact, "recorded_at", None)
-        return recorded is None or recorded <= known_at
+    def known(fact: Any) -> bool:
+        return fact.recorded_at is None or fact.recorded_at <= known_at
 
     return replace(facts, consents=tuple(filter(known, facts.consents)), opt_outs=tuple(filter(known, facts.opt_outs)),
                    relationships=tuple(filter(known, facts.relationships)),
