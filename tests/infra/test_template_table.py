@@ -84,3 +84,23 @@ def test_a_table_made_before_its_stream_gets_it(dynamodb_client):
         assert ensure_table(dynamodb_client, name)["LatestStreamArn"] == table["LatestStreamArn"]  # once only
     finally:
         dynamodb_client.delete_table(TableName=name)
+
+
+@pytest.mark.dynamodb
+def test_a_table_made_before_the_attempts_index_gets_it(dynamodb_client):
+    """The violations report reads AttemptsByDay: a table the local stack kept from an older template
+    is given the index (DynamoDB fills it from the items already there)."""
+    name = f"registry-noindex-{uuid.uuid4().hex[:8]}"
+    kwargs = create_table_kwargs(name)
+    kwargs.pop("GlobalSecondaryIndexes")
+    kwargs["AttributeDefinitions"] = [a for a in kwargs["AttributeDefinitions"] if a["AttributeName"] in ("pk", "sk")]
+    dynamodb_client.create_table(**kwargs)
+    try:
+        table = ensure_table(dynamodb_client, name)
+        (index,) = table["GlobalSecondaryIndexes"]
+        assert index["IndexName"] == "AttemptsByDay"
+        assert [k["AttributeName"] for k in index["KeySchema"]] == ["attempt_day", "attempt_at"]
+        again = ensure_table(dynamodb_client, name)  # once only
+        assert [ix["IndexName"] for ix in again["GlobalSecondaryIndexes"]] == ["AttemptsByDay"]
+    finally:
+        dynamodb_client.delete_table(TableName=name)
