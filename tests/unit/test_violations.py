@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from registry.domain import violations
 from registry.domain.changes import add_attempt
-from registry.domain.facts import Attempt, ContactFacts, ReassignedCheck, Reassignment, Relationship, Undeliverable
+from registry.domain.facts import Attempt, ContactFacts, Undeliverable
 from registry.domain.policy import DEFAULT_POLICY
 from registry.domain.vocabulary import DecisionKind
 from tests.unit.builders import EMAIL, LA_PHONE, consent, opt_out, ts
@@ -82,7 +82,7 @@ def test_an_opt_out_after_the_attempt_makes_no_violation():
     assert review(facts, made()) is None
 
 
-def test_a_fact_without_a_recording_time_counts_as_known():
+def test_a_fact_without_a_recording_time_counts_as_known_from_its_moment():
     facts = phone(consents=(recorded(consent(at="2026-11-01T12:00:00Z"), "2026-11-01T12:00:01Z"),),
                   opt_outs=(opt_out(at="2026-11-20T12:00:00Z"),))
     found = review(facts, made())
@@ -231,30 +231,7 @@ def test_a_confirmation_text_after_the_window_is_one():
     assert found is not None and found.decision == DecisionKind.DENY
 
 
-# --- known_by (the stand-in until domain.replay) ----------------------------------------------
-
-def test_known_by_keeps_what_was_recorded_by_then():
-    at = ts("2026-11-10T00:00:00Z")
-    early, late = "2026-11-09T00:00:00Z", "2026-11-11T00:00:00Z"
-    facts = phone(consents=(recorded(consent(), early), recorded(consent(), late)),
-                  opt_outs=(recorded(opt_out(), at.isoformat()), recorded(opt_out(), late)),
-                  attempts=(made("x", recorded=early), made("y", recorded=late)))
-    facts = replace(
-        facts,
-        relationships=tuple(Relationship(id=i, kind="inquiry", brand="default", occurred_at=ts(early),
-                                         recorded_at=ts(r)) for i, r in (("r1", early), ("r2", late))),
-        reassignments=tuple(Reassignment(id=i, occurred_at=ts(early), cause="wrong_party", recorded_at=ts(r))
-                            for i, r in (("x1", early), ("x2", late))),
-        reassigned_checks=tuple(ReassignedCheck(id=i, result="no", since=ts(early).date(), occurred_at=ts(early),
-                                                source="rnd", recorded_at=ts(r)) for i, r in (("k1", early), ("k2", late))))
-    known = violations.known_by(facts, at)
-    assert len(known.consents) == 1 and known.consents[0].recorded_at == ts(early)
-    assert len(known.opt_outs) == 1 and known.opt_outs[0].recorded_at == at
-    assert [a.id for a in known.attempts] == ["x"]
-    assert [r.id for r in known.relationships] == ["r1"]
-    assert [r.id for r in known.reassignments] == ["x1"]
-    assert [c.id for c in known.reassigned_checks] == ["k1"]
-
+# --- markers -----------------------------------------------------------------------------------
 
 def test_a_disconnect_whose_marker_is_not_there_is_reviewed_all_the_same():
     """A contact erased and back, or a marker never written: nothing to take away, nothing fails."""
@@ -262,3 +239,12 @@ def test_a_disconnect_whose_marker_is_not_there_is_reviewed_all_the_same():
     facts = phone(consents=(consent(at="2026-11-01T12:00:00Z"),), attempts=(own,))
     assert violations.before(facts, own).undeliverable == ()
     assert violations.review(own, facts, DEFAULT_POLICY) is None
+
+
+def test_a_marker_is_matched_whatever_its_recording_time():
+    """The marker as stored carries the attempt's recording time; the attempt read back may carry another."""
+    own = made(outcome="disconnected", recorded="2026-12-01T20:00:05Z")
+    facts = with_attempt(phone(), own)
+    assert facts.undeliverable and facts.undeliverable[0].recorded_at == ts("2026-12-01T20:00:05Z")
+    assert violations.before(facts, replace(own, recorded_at=None)).undeliverable == ()
+    assert violations.before(facts, replace(own, recorded_at=ts("2026-12-02T00:00:00Z"))).undeliverable == ()

@@ -46,14 +46,16 @@ def last_keyword_opt_out(facts: ContactFacts, brand: str, at: datetime) -> OptOu
     return max(mine, key=lambda o: (o.occurred_at, o.id), default=None)
 
 
-def undo_keyword_opt_out(facts: ContactFacts, brand: str, at: datetime, by: str) -> ContactFacts:
+def undo_keyword_opt_out(facts: ContactFacts, brand: str, at: datetime, by: str,
+                         recorded_at: datetime | None = None) -> ContactFacts:
     """START: the sender's last keyword opt-out for the brand no longer counts from ``at`` on, so the
-    consents it stood against count again. It grants nothing of its own."""
+    consents it stood against count again. It grants nothing of its own. ``recorded_at``: when the
+    registry recorded the START (a replay knowing less finds the opt-out in force)."""
     target = last_keyword_opt_out(facts, brand, at)
     if target is None:
         return facts
-    return replace(facts, opt_outs=tuple(replace(o, undone_at=at, undone_by=by) if o is target else o
-                                         for o in facts.opt_outs))
+    return replace(facts, opt_outs=tuple(replace(o, undone_at=at, undone_by=by, undone_recorded_at=recorded_at)
+                                         if o is target else o for o in facts.opt_outs))
 
 
 def add_relationship(facts: ContactFacts, relationship: Relationship) -> ContactFacts:
@@ -89,10 +91,12 @@ def undeliverable_from_attempt(attempt: Attempt) -> Undeliverable | None:
     """A ``disconnected`` outcome makes the phone undeliverable (calls and texts), a ``bounced`` email the email."""
     if attempt.outcome == Outcome.DISCONNECTED:
         return Undeliverable(channels=frozenset({Channel.CALL, Channel.SMS}), occurred_at=attempt.occurred_at,
-                             reason=UndeliverableReason.DISCONNECTED, source=Source.DIALER)
+                             reason=UndeliverableReason.DISCONNECTED, source=Source.DIALER,
+                             recorded_at=attempt.recorded_at)
     if attempt.outcome == Outcome.BOUNCED and attempt.channel == Channel.EMAIL:
         return Undeliverable(channels=frozenset({Channel.EMAIL}), occurred_at=attempt.occurred_at,
-                             reason=UndeliverableReason.HARD_BOUNCE, source=Source.DIALER)
+                             reason=UndeliverableReason.HARD_BOUNCE, source=Source.DIALER,
+                             recorded_at=attempt.recorded_at)
     return None
 
 

@@ -70,7 +70,8 @@ class OptOut(_Document):
 
     ``undone_at``: a keyword opt-out the person undid with START (contract rev. 2): from that
     moment it no longer counts, and the consents it stood against count again; ``undone_by`` is
-    the id of the reply that undid it."""
+    the id of the reply that undid it, ``undone_recorded_at`` when the registry recorded that reply
+    (a replay that knew less, ``replay.known_by``, finds the opt-out still in force)."""
 
     id: str
     channels: frozenset[str]
@@ -82,6 +83,7 @@ class OptOut(_Document):
     recorded_at: datetime | None = None
     undone_at: datetime | None = None
     undone_by: str | None = None
+    undone_recorded_at: datetime | None = None  # rev. 2 (replay); None on older records: taken as undone_at
 
     def in_force(self, at: datetime) -> bool:
         """Occurred by ``at`` and not undone by then."""
@@ -147,6 +149,7 @@ class Undeliverable(_Document):
     occurred_at: datetime
     reason: str  # "hard_bounce" | "disconnected"
     source: str | None = None
+    recorded_at: datetime | None = None  # rev. 2 (replay); None on older records: taken as occurred_at
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
 
 from .changes import opt_out_from_disposition, undeliverable_from_attempt
 from .decide import Question, Reason, verdict
@@ -30,22 +29,10 @@ from .facts import Attempt, ContactFacts
 from .location import locate
 from .policy import Policy
 from .reassignment import reassignment_from_attempt
+from .replay import known_by
 from .vocabulary import DecisionKind
 
 KnownBy = Callable[[ContactFacts, datetime], ContactFacts]
-
-
-def known_by(facts: ContactFacts, known_at: datetime) -> ContactFacts:
-    """Stand-in until domain.replay.known_by is merged: the facts recorded at or before ``known_at``
-    (a fact that carries no recording time is taken as known)."""
-    def known(fact: Any) -> bool:
-        return fact.recorded_at is None or fact.recorded_at <= known_at
-
-    return replace(facts, consents=tuple(filter(known, facts.consents)), opt_outs=tuple(filter(known, facts.opt_outs)),
-                   relationships=tuple(filter(known, facts.relationships)),
-                   attempts=tuple(filter(known, facts.attempts)),
-                   reassignments=tuple(filter(known, facts.reassignments)),
-                   reassigned_checks=tuple(filter(known, facts.reassigned_checks)))
 
 
 @dataclass(frozen=True)
@@ -65,10 +52,11 @@ def before(facts: ContactFacts, attempt: Attempt) -> ContactFacts:
     attempt, any later attempt, and what the attempt itself implies."""
     own_opt_out = opt_out_from_disposition(attempt).id
     own_reassignment = reassignment_from_attempt(attempt)
-    marker = undeliverable_from_attempt(attempt)
+    marker = undeliverable_from_attempt(replace(attempt, recorded_at=None))  # matched whenever it was recorded
     undeliverable = list(facts.undeliverable)
-    if marker is not None and marker in undeliverable:
-        undeliverable.remove(marker)  # one marker: another attempt at the same moment keeps its own
+    same = [m for m in undeliverable if marker is not None and replace(m, recorded_at=None) == marker]
+    if same:
+        undeliverable.remove(same[0])  # one marker: another attempt at the same moment keeps its own
     return replace(
         facts,
         attempts=tuple(a for a in facts.attempts if a.id != attempt.id and a.occurred_at <= attempt.occurred_at),

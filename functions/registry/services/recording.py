@@ -245,7 +245,7 @@ def undo_keyword_opt_out(address: Address, brand: str, occurred_at: datetime, fa
 
     return apply_change(address, Change(
         HistoryType.OPT_OUT_UNDONE, fact_id, occurred_at, source,
-        lambda facts, _: changes.undo_keyword_opt_out(facts, brand, occurred_at, fact_id), request,
+        lambda facts, now: changes.undo_keyword_opt_out(facts, brand, occurred_at, fact_id, now), request,
         {"brand": brand}, respond=respond, describe=describe), actor)
 
 
@@ -315,6 +315,6 @@ def update_preferences(address: Address, patch: dict[str, Any], request_id: str,
 def record_undeliverable(address: Address, marker: Undeliverable, fact_id: str, actor: str | None = None) -> WriteResult:
     doc = {"id": fact_id, **marker.to_document()}
     return apply_change(address, Change(HistoryType.CONTACT_UNDELIVERABLE, fact_id, marker.occurred_at, marker.source,
-                                       lambda f, _: changes.add_undeliverable(f, marker),
+                                       lambda f, now: changes.add_undeliverable(f, replace(marker, recorded_at=now)),
                                        _with_address(address, doc),
                                        _history(doc)), actor)
