@@ -86,3 +86,23 @@ def test_erasure_takes_a_contacts_attempts_out_of_the_index(dynamodb_table):
     assert len(positions(day, day + timedelta(days=1))[0]) == 1
     erasure.erase(address)
     assert positions(day, day + timedelta(days=1)) == ([], False)
+
+
+def test_the_backfill_indexes_attempts_recorded_before_the_index(dynamodb_client, dynamodb_table, contact_items):
+    """Migration: an attempt's history entry written before the index existed (no attempt_day) is
+    found by the report once ``registry attempts backfill-index`` ran; a second run changes nothing."""
+    from registry.services import violations
+
+    day = a_day()
+    address = normalise(new_phone())
+    record(address, f"old-{day:%Y%m%d}", day + timedelta(hours=12))
+    pk = contact_key(address.value)
+    (sk,) = [sk for sk, item in contact_items(pk).items() if "attempt_day" in item]
+    dynamodb_client.update_item(TableName=dynamodb_table, Key={"pk": {"S": pk}, "sk": {"S": sk}},
+                                UpdateExpression="REMOVE attempt_day, attempt_at")  # as written before
+    assert positions(day, day + timedelta(days=1)) == ([], False)
+    assert violations.backfill_index() >= 1
+    (found,), more = positions(day, day + timedelta(days=1))
+    assert found == f"{sortable_instant(day + timedelta(hours=12))}#old-{day:%Y%m%d}" and not more
+    assert violations.backfill_index() == 0
+    assert {sk for sk, item in contact_items(pk).items() if "attempt_day" in item} == {sk}  # nothing else indexed

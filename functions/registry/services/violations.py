@@ -147,3 +147,10 @@ def _attempt_row(attempt: Attempt, address: str | None) -> dict[str, Any]:
             "recorded_at": format_instant(attempt.recorded_at), "channel": attempt.channel,
             "purpose": attempt.purpose, "brand": attempt.brand, "dialing": attempt.dialing,
             "outcome": attempt.outcome}
+
+
+def backfill_index() -> int:
+    """The migration of docs/storage.md ("Attempts index"): attempts recorded before the index existed
+    get its keys. Returns how many were indexed; 0 once done."""
+    with storage_failures("the attempts could not be indexed"):
+        return attempt_index.backfill()

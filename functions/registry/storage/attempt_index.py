@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from .contacts import HistoryEntry
-from .errors import CorruptItem, dynamodb
+from ..domain.vocabulary import HistoryType
+from .contacts import HISTORY_PREFIX, HistoryEntry, attempt_index_keys
+from .errors import CorruptItem, StorageUnavailable, dynamodb
 
 INDEX = "AttemptsByDay"
+ATTEMPTED = HistoryType.CONTACT_ATTEMPTED.value
 
 
 @dataclass(frozen=True)
@@ -89,3 +91,41 @@ def read(start: str, end: str, after: str | None, limit: int) -> tuple[list[Foun
             if not exclusive:
                 break
     return out, False
+
+
+def backfill(page_size: int = 1000) -> int:
+    """Give the attempts recorded before the index existed their index keys (a one-time migration):
+    one Scan of the table for attempts' history entries without ``attempt_day``, and an UpdateItem of
+    each (on condition the entry still exists: erasure may delete it meanwhile). Idempotent: a second
+    run finds nothing. Returns how many entries it indexed."""
+    from botocore.exceptions import ClientError
+
+    from .table import table_name, write_connection
+
+    client = write_connection().client
+    done = 0
+    scan: dict[str, Any] = {
+        "TableName": table_name(), "Limit": page_size, "ProjectionExpression": "pk, sk",
+        "FilterExpression": "begins_with(sk, :h) AND #t = :attempt AND attribute_not_exists(attempt_day)",
+        "ExpressionAttributeNames": {"#t": "type"},
+        "ExpressionAttributeValues": {":h": {"S": HISTORY_PREFIX}, ":attempt": {"S": ATTEMPTED}}}
+    while True:
+        with dynamodb("scan for attempts without index keys"):
+            page = client.scan(**scan)
+        for item in page.get("Items", []):
+            day, position = attempt_index_keys(item["sk"]["S"])
+            try:
+                with dynamodb("index an attempt"):
+                    client.update_item(TableName=table_name(), Key={"pk": item["pk"], "sk": item["sk"]},
+                                       UpdateExpression="SET attempt_day = :d, attempt_at = :a",
+                                       ConditionExpression="attribute_exists(sk)",
+                                       ExpressionAttributeValues={":d": {"S": day}, ":a": {"S": position}})
+                done += 1
+            except StorageUnavailable as err:
+                cause = err.__cause__
+                if not (isinstance(cause, ClientError)
+                        and cause.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"):
+                    raise
+        if "LastEvaluatedKey" not in page:
+            return done
+        scan["ExclusiveStartKey"] = page["LastEvaluatedKey"]
