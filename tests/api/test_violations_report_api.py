@@ -240,3 +240,31 @@ def test_a_bad_range_is_refused(both, params):
 def test_ninety_three_days_is_allowed(api):
     page = report(api, datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 4, 4, tzinfo=UTC), limit=1)
     assert isinstance(page["violations"], list)
+
+
+def test_attempts_that_came_as_events_are_reviewed_too(both):
+    """contact.attempted on POST /v1/events (the queue's consumer applies the same envelope)."""
+    email = new_email()
+    opt_out(both, email, channels=["email"], purposes=["marketing"], occurred_at=text(now() - timedelta(hours=1)))
+    when = now() + timedelta(days=_random.randrange(2, 300), seconds=_random.randrange(86_400))
+    event_id = unique("ev-attempt")
+    reply = both.call("POST", "/v1/events", {"events": [{
+        "id": event_id, "type": "contact.attempted", "occurred_at": text(when), "source": "dialer",
+        "data": {"address": email, "channel": "email", "purpose": "marketing", "occurred_at": text(when),
+                 "outcome": "delivered"}}]})
+    assert reply.status == 200 and clean(reply)["results"][0]["status"] == "applied", reply.text
+    (row,) = rows_for(both, when, when + timedelta(seconds=1), {email})
+    assert row["attempt_id"] == event_id and row["known_in_time"] is True
+
+
+def test_the_report_logs_no_address(both, logs):
+    phone = new_phone("415")
+    late = far_moment(future=False).replace(hour=10)
+    attempt(both, phone, channel="call", purpose="informational", occurred_at=text(late), outcome="answered")
+    logs.take_text()
+    assert len(rows_for(both, late, late + timedelta(seconds=1), {phone})) == 1
+    query = urllib.parse.urlencode({"from": text(late), "to": text(late + timedelta(seconds=1))})
+    assert both.call("GET", f"/v1/reports/violations?{query}", headers={"accept": "text/csv"}).status == 200
+    lines = logs.take_text()
+    assert any('"violations report page"' in line for line in lines)
+    assert not [line for line in lines if phone in line or phone[2:] in line]
