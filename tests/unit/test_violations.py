@@ -248,3 +248,11 @@ def test_a_marker_is_matched_whatever_its_recording_time():
     assert facts.undeliverable and facts.undeliverable[0].recorded_at == ts("2026-12-01T20:00:05Z")
     assert violations.before(facts, replace(own, recorded_at=None)).undeliverable == ()
     assert violations.before(facts, replace(own, recorded_at=ts("2026-12-02T00:00:00Z"))).undeliverable == ()
+
+
+def test_an_older_marker_stays_when_the_attempts_own_is_taken_away():
+    older = made("a0", outcome="disconnected", at="2026-11-20T20:00:00Z")
+    own = made("a1", outcome="disconnected")
+    facts = with_attempt(with_attempt(phone(), older), own)
+    prior = violations.before(facts, own)
+    assert [m.occurred_at for m in prior.undeliverable] == [older.occurred_at]

@@ -385,12 +385,8 @@ def decide(question: Question, facts: ContactFacts, policy: Policy,
     )
 
 
-def verdict(question: Question, facts: ContactFacts, policy: Policy,
-            where: Whereabouts | None = None) -> tuple[DecisionKind, tuple[Reason, ...]]:
+def verdict(question: Question, facts: ContactFacts, policy: Policy) -> tuple[DecisionKind, tuple[Reason, ...]]:
     """The decision and every reason, without what only a live caller needs (``next_allowed_at``, the
-    recommended channel, lead temperature): the violations report re-decides many past attempts.
-    ``where``: the contact located from these very facts' preferences, when the caller has it already."""
-    if where is None:
-        where = locate(question.address, question.kind, facts.preferences)
-    core = _core(question, facts, policy, False, where)
+    recommended channel, lead temperature): the violations report re-decides many past attempts."""
+    core = _core(question, facts, policy, False, locate(question.address, question.kind, facts.preferences))
     return core.decision, core.reasons

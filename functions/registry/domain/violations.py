@@ -26,7 +26,6 @@ from datetime import datetime
 from .changes import opt_out_from_disposition, undeliverable_from_attempt
 from .decide import Question, Reason, verdict
 from .facts import Attempt, ContactFacts
-from .location import locate
 from .policy import Policy
 from .reassignment import reassignment_from_attempt
 from .replay import known_by
@@ -78,9 +77,8 @@ def review(attempt: Attempt, facts: ContactFacts, policy: Policy, knew: KnownBy 
     them now); None when the attempt would have been allowed."""
     asked = question(facts, attempt)
     prior = before(facts, attempt)
-    # located here, once (``verdict`` would locate it too: the cost of most reviews, which find nothing)
-    decision, reasons = verdict(asked, prior, policy, locate(facts.address, facts.kind, prior.preferences))
+    decision, reasons = verdict(asked, prior, policy)
     if decision == DecisionKind.ALLOW:
         return None
-    then, _ = verdict(asked, knew(prior, attempt.occurred_at), policy)  # located anew: the zones known then
+    then, _ = verdict(asked, knew(prior, attempt.occurred_at), policy)
     return Finding(attempt, decision, reasons, then != DecisionKind.ALLOW, then)
