@@ -268,3 +268,30 @@ def test_the_report_logs_no_address(both, logs):
     lines = logs.take_text()
     assert any('"violations report page"' in line for line in lines)
     assert not [line for line in lines if phone in line or phone[2:] in line]
+
+
+@pytest.mark.parametrize("setting", [{"REGISTRY_VIOLATIONS_SCAN_LIMIT": "1"}, {"REGISTRY_VIOLATIONS_PAGE_SECONDS": "0"}])
+def test_a_page_stops_at_its_budget_and_the_walk_still_finds_everything(api, configure, setting):
+    """However few violations there are, a page examines a bounded number of attempts (or for a
+    bounded time, one at least): the pages then hold fewer rows, even none, and still end."""
+    start = far_moment()
+    email, fine = new_email(), new_email()
+    opt_out(api, email, channels=["email"], purposes=["marketing"], occurred_at=text(now() - timedelta(hours=1)))
+    made = []
+    for i in range(3):
+        attempt(api, fine, channel="email", occurred_at=text(start + timedelta(seconds=2 * i)), outcome="delivered")
+        made.append(attempt(api, email, channel="email", occurred_at=text(start + timedelta(seconds=2 * i + 1)),
+                            outcome="delivered")["id"])
+    configure(**setting)
+    end = start + timedelta(minutes=1)
+    pages, seen, cursor, empty = 0, [], None, 0
+    while True:
+        page = report(api, start, end, **({"cursor": cursor} if cursor else {}))
+        assert page["examined"] == 1
+        seen += [row["attempt_id"] for row in page["violations"]]
+        empty += not page["violations"]
+        pages += 1
+        cursor = page["next"]
+        if cursor is None:
+            break
+    assert seen == made and pages >= 3 and empty >= 1

@@ -3,9 +3,10 @@
 Per page: the attempts come from the ``AttemptsByDay`` index in (occurred_at, id) order
 (storage.attempt_index), in chunks; the contacts of a chunk are read in BatchGetItem pages with the
 bulk lists' exchanges of their numbers (contact_facts.load_keys); each attempt is reviewed against its
-contact's facts. A page stops at ``limit`` violations or after examining ``scan_limit`` attempts,
-whichever comes first, so a page's work is bounded however few violations there are: a page may hold
-fewer than ``limit`` violations, even none, and only a null ``next`` ends the report.
+contact's facts. A page stops at ``limit`` violations, after examining ``violations_scan_limit``
+attempts, or after ``violations_page_seconds`` (having examined one at least), whichever comes
+first, so a page's work is bounded however few violations there are: a page may hold fewer than
+``limit`` violations, even none, and only a null ``next`` ends the report.
 
 The cursor is opaque: the range it belongs to and the position (``<occurred_at>#<id>``) of the last
 attempt examined. The order is stable: attempts recorded after a report began and dated before its
@@ -16,6 +17,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -88,11 +90,12 @@ def report(start: datetime, end: datetime, cursor: str | None = None, limit: int
         raise InvalidRequest(f"limit must be 1 to {MAX_LIMIT}", "limit")
     low, high = sortable_instant(start), sortable_instant(end)
     position = _position(cursor, low, high) if cursor else None
-    budget = get_settings().violations_scan_limit
+    settings = get_settings()
+    budget, deadline = settings.violations_scan_limit, time.monotonic() + settings.violations_page_seconds
     found: list[dict[str, Any]] = []
     examined = 0
     more = True
-    while more and examined < budget and len(found) < limit:
+    while more and examined < budget and len(found) < limit and (examined == 0 or time.monotonic() < deadline):
         with storage_failures(contact_facts.READ_FAILED):
             chunk, more = attempt_index.read(low, high, position, min(CHUNK, budget - examined))
         keys = [e.pk for _, e in chunk if isinstance(e, attempt_index.IndexedAttempt)]
@@ -103,9 +106,9 @@ def report(start: datetime, end: datetime, cursor: str | None = None, limit: int
             row = _review(entry, facts)
             if row is not None:
                 found.append(row)
-                if len(found) == limit:
-                    more = more or index < len(chunk) - 1
-                    break
+            if len(found) == limit or time.monotonic() >= deadline:  # full, or out of time: the rest is next
+                more = more or index < len(chunk) - 1
+                break
         if not chunk:
             more = False
     return Page(start, end, found, examined, _cursor(low, high, position) if more and position else None)
