@@ -37,6 +37,9 @@ DECISION_FIELDS = {
     "lead_temperature",
     "timezones",
     "dialing",
+    "known_at",  # rev. 2: replay (null for a plain lookup)
+    "basis",  # rev. 2: receipts (allow only)
+    "lists",  # rev. 2: receipts: the bulk lists checked, with their versions
 }
 
 
@@ -802,6 +805,9 @@ def test_response_matches_the_contract_example(api):
         "lead_temperature": "warm",
         "timezones": ["America/Los_Angeles"],
         "dialing": "manual",
+        "known_at": None,
+        "basis": None,
+        "lists": decision["lists"],  # every bulk list the suite's table holds (tests/api/test_receipts_api.py)
     }
 
 

@@ -292,6 +292,7 @@ def test_contract_example_response_shape():
         "next_allowed_at": "2026-11-24T16:00:00Z",
         "preferred_channel": "email", "recommended_channel": "email",
         "lead_temperature": "hot", "timezones": ["America/Los_Angeles"], "dialing": "manual",
+        "known_at": None, "basis": None, "lists": [],  # rev. 2: replay and receipts
     }
 
 

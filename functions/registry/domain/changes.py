@@ -26,16 +26,18 @@ MAX_ATTEMPTS_KEPT = 200
 MAX_CHECKS_KEPT = 100  # the newest reassigned-numbers checks in the state; the history keeps every one
 
 
-def _by_time(items):
+def by_time(items):
+    """Facts as the state keeps them: by ``occurred_at``, then id."""
     return tuple(sorted(items, key=lambda f: (f.occurred_at, getattr(f, "id", ""))))
 
 
+
 def add_consent(facts: ContactFacts, consent: Consent) -> ContactFacts:
-    return replace(facts, consents=_by_time((*facts.consents, consent)))
+    return replace(facts, consents=by_time((*facts.consents, consent)))
 
 
 def add_opt_out(facts: ContactFacts, opt_out: OptOut) -> ContactFacts:
-    return replace(facts, opt_outs=_by_time((*facts.opt_outs, opt_out)))
+    return replace(facts, opt_outs=by_time((*facts.opt_outs, opt_out)))
 
 
 def last_keyword_opt_out(facts: ContactFacts, brand: str, at: datetime) -> OptOut | None:
@@ -59,7 +61,7 @@ def undo_keyword_opt_out(facts: ContactFacts, brand: str, at: datetime, by: str,
 
 
 def add_relationship(facts: ContactFacts, relationship: Relationship) -> ContactFacts:
-    return replace(facts, relationships=_by_time((*facts.relationships, relationship)))
+    return replace(facts, relationships=by_time((*facts.relationships, relationship)))
 
 
 def add_attempt(facts: ContactFacts, attempt: Attempt, now: datetime, retention_days: int) -> ContactFacts:
@@ -74,7 +76,7 @@ def add_attempt(facts: ContactFacts, attempt: Attempt, now: datetime, retention_
     newest = max(a.occurred_at for a in (*facts.attempts, attempt))
     cutoff = min(now, newest) - timedelta(days=retention_days)
     kept = [a for a in (*facts.attempts, attempt) if a.occurred_at >= cutoff or a is attempt]
-    attempts = _by_time(kept)[-MAX_ATTEMPTS_KEPT:]
+    attempts = by_time(kept)[-MAX_ATTEMPTS_KEPT:]
     result = replace(facts, attempts=attempts)
     if attempt.disposition == Disposition.DO_NOT_CONTACT:
         result = add_opt_out(result, opt_out_from_disposition(attempt))
@@ -115,20 +117,20 @@ def add_reassignment(facts: ContactFacts, reassignment: Reassignment) -> Contact
     """Kept for good: a reassignment is never pruned, so a consent it voids never counts again."""
     if any(r.id == reassignment.id for r in facts.reassignments):
         return facts
-    return replace(facts, reassignments=_by_time((*facts.reassignments, reassignment)))
+    return replace(facts, reassignments=by_time((*facts.reassignments, reassignment)))
 
 
 def add_reassigned_check(facts: ContactFacts, check: ReassignedCheck) -> ContactFacts:
     """Every answer is kept (the newest ``MAX_CHECKS_KEPT`` here, all in the history); ``yes``
     reassigns the number at the moment it was checked."""
-    checks = _by_time((*facts.reassigned_checks, check))[-MAX_CHECKS_KEPT:]
+    checks = by_time((*facts.reassigned_checks, check))[-MAX_CHECKS_KEPT:]
     result = replace(facts, reassigned_checks=checks)
     reassignment = reassignment_from_check(check)
     return add_reassignment(result, reassignment) if reassignment is not None else result
 
 
 def add_undeliverable(facts: ContactFacts, marker: Undeliverable) -> ContactFacts:
-    return replace(facts, undeliverable=_by_time((*facts.undeliverable, marker)))
+    return replace(facts, undeliverable=by_time((*facts.undeliverable, marker)))
 
 
 def preference_patch(patch: dict[str, Any], source: str | None) -> dict[str, Any]:

@@ -13,9 +13,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from . import frequency_cap, opt_out_confirmation, quiet_hours
+from . import frequency_cap, opt_out_confirmation, quiet_hours, receipts
 from .errors import ChannelAddressMismatch, InvalidRequest
-from .facts import ContactFacts
+from .facts import CheckedList, ContactFacts
 from .lead_temperature import lead_temperature
 from .location import Whereabouts, locate
 from .policy import BASIS_CONSENT, Policy, RuleId, cite
@@ -49,6 +49,7 @@ class Question:
     brand: str  # "default" when the caller gave none
     at: datetime  # aware; kept in UTC
     dialing: str | None = None  # rev. 2: how a call is placed (None: manual); sms and email ignore it
+    known_at: datetime | None = None  # rev. 2: what the registry knew then (replay); answered, not read
 
     def __post_init__(self) -> None:
         if self.at.tzinfo is None or self.at.utcoffset() is None:
@@ -89,6 +90,8 @@ class Decision:
     lead_temperature: str
     whereabouts: Whereabouts
     status: ScopeStatus  # the scope's status the deny reasons come from
+    basis: receipts.Basis | None = None  # rev. 2: what an allow rests on (None for deny and defer)
+    lists: tuple[CheckedList, ...] = ()  # rev. 2: the national and state lists checked, with their versions
 
     @property
     def allowed(self) -> bool:
@@ -109,6 +112,9 @@ class Decision:
             "preferred_channel": self.preferred_channel, "recommended_channel": self.recommended_channel,
             "lead_temperature": self.lead_temperature, "timezones": list(self.timezones),
             "dialing": self.status.dialing,
+            "known_at": format_instant(q.known_at),
+            "basis": self.basis.to_dict() if self.basis is not None else None,
+            "lists": [receipts.list_dict(c) for c in self.lists],
         }
 
 
@@ -382,6 +388,8 @@ def decide(question: Question, facts: ContactFacts, policy: Policy,
         lead_temperature=lead_temperature(facts, question.at, policy, brand=question.brand),
         whereabouts=core.whereabouts,
         status=core.status,
+        basis=receipts.basis_of(core.status, facts, policy) if core.decision == DecisionKind.ALLOW else None,
+        lists=facts.checked_lists,
     )
 
 

@@ -189,6 +189,18 @@ class SuppressionMembership:
 
 
 @dataclass(frozen=True)
+class CheckedList:
+    """rev. 2 (receipts): a bulk (national or state) list a lookup checked the number against: its
+    name, kind, the date of its newest full copy (None: never fully imported) and when that copy was
+    entirely in force."""
+
+    list_name: str
+    kind: str
+    version: date | None = None
+    refreshed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class ContactFacts:
     """Everything the decision needs about one address. Empty for an address the registry never saw."""
 
@@ -206,6 +218,11 @@ class ContactFacts:
     # rev. 2: the newest full copy of each national list, as the registry read it with the contact
     # (not the contact's own: the catalog's); ``list_age`` ages them
     list_copies: tuple[ListCopy, ...] = ()
+    # rev. 2 (receipts): every national and state list the number was checked against, with the
+    # version in force (the catalog's); none for an email
+    checked_lists: tuple[CheckedList, ...] = ()
+    # rev. 2 (replay): when the stored record last changed (its ``updated_at``); None: nothing stored
+    changed_at: datetime | None = None
 
     def with_changes(self, **changes: Any) -> ContactFacts:
         return replace(self, **changes)

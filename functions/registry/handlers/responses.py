@@ -100,7 +100,37 @@ _DECISION = {
     "reasons": [{"code": "quiet_hours", "message": "21:40 in America/Los_Angeles; calls allowed 08:00-21:00",
                  "rule": "47 CFR 64.1200(c)(1)"}],
     "next_allowed_at": "2026-11-24T16:00:00Z", "preferred_channel": "email", "recommended_channel": "email",
-    "lead_temperature": "warm", "timezones": ["America/Los_Angeles"], "dialing": "manual"}
+    "lead_temperature": "warm", "timezones": ["America/Los_Angeles"], "dialing": "manual",
+    "known_at": EXAMPLE_TIME, "basis": None,
+    "lists": [{"name": "national", "kind": "national", "version": "2026-11-01",
+               "refreshed_at": "2026-11-01T06:00:00Z"}]}
+
+
+class Basis(Open):
+    """What an allow rests on (rev. 2, receipts)."""
+
+    model_config = _example({"kind": "consent", "id": "c-1", "grade": "written",
+                             "occurred_at": "2026-11-20T12:00:00Z", "brand": "acme", "source": "web_form",
+                             "expires_at": None})
+    kind: Literal["consent", "ebr", "none_needed"] = Field(
+        description="consent or ebr: the fact the allow rests on; none_needed: the policy asks no basis for the "
+                    "channel and purpose (and no do-not-call list had to be lifted)")
+    id: str | None = Field(None, description="the consent's or relationship's id")
+    grade: Grade | None = Field(None, description="the consent's grade (null for an EBR)")
+    occurred_at: datetime | None = None
+    brand: str | None = None
+    source: str | None = None
+    expires_at: datetime | None = Field(None, description="a consent's expiry; when an EBR lapses")
+    relationship: RelationshipKind | None = Field(None, description="an EBR's: inquiry or transaction")
+
+
+class CheckedList(Open):
+    """A national or state list the number was checked against (rev. 2, receipts)."""
+
+    name: str
+    kind: SuppressionKind
+    version: date | None = Field(None, description="the date of the list's newest full copy (null: none yet)")
+    refreshed_at: datetime | None = Field(None, description="when that copy was entirely in force")
 
 
 class Decision(Open):
@@ -125,6 +155,14 @@ class Decision(Open):
     dialing: Dialing | None = Field(None, description="how the contact was taken to be placed: the call's "
                                                       "dialing (manual when not given), autodialed for every "
                                                       "sms, null for email")
+    known_at: datetime | None = Field(None, description="rev. 2, a replay: only the facts recorded at or before it "
+                                                        "counted; null for a plain lookup (all the registry knew "
+                                                        "when it answered)")
+    basis: Basis | None = Field(None, description="rev. 2, allow only: the consent or EBR it rests on "
+                                                  "(kind none_needed when none is needed); null for deny and defer")
+    lists: builtins.list[CheckedList] = Field(default_factory=builtins.list,
+                                              description="rev. 2: the national and state lists the number was "
+                                                          "checked against, with their versions (none for an email)")
 
 
 class UnavailableDecision(Open):
@@ -280,6 +318,8 @@ class OptOutFact(Open):
     undone_at: datetime | None = Field(None, description="a keyword opt-out the person undid with START: from then "
                                                          "on it no longer counts")
     undone_by: str | None = Field(None, description="the id of the reply that undid it")
+    undone_recorded_at: datetime | None = Field(None, description="when the registry recorded that reply (rev. 2: "
+                                                                  "a replay knowing less finds the opt-out in force)")
 
 
 class Confirmation(Open):
@@ -436,6 +476,7 @@ class Undeliverable(Open):
     occurred_at: datetime
     reason: str = Field(description="hard_bounce or disconnected")
     source: str | None = None
+    recorded_at: datetime | None = Field(None, description="when the registry recorded it (rev. 2)")
 
 
 class Relationship(Open):

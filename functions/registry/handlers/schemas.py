@@ -37,6 +37,7 @@ class BatchIn(Strict):
     brand: Brand | None = None
     dialing: Dialing | None = None  # rev. 2: as on a single lookup
     at: Instant | None = None
+    known_at: Instant | None = None  # rev. 2: replay: only the facts recorded by then (default: now)
     # Any: a bad entry is that entry's error in the results, not the whole batch's.
     addresses: Annotated[list[Any], Field(max_length=1000)]
 

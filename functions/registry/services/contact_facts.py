@@ -14,13 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
+from datetime import UTC, datetime
 
 from ..domain.addresses import Address
 from ..domain.documents import facts_from_document
-from ..domain.errors import UnreadableRecord
+from ..domain.errors import InvalidRequest, UnreadableRecord
 from ..domain.exchange_bitmaps import exchange_of, has_line
-from ..domain.facts import ContactFacts, SuppressionMembership
+from ..domain.facts import CheckedList, ContactFacts, SuppressionMembership
 from ..domain.list_age import ListCopy
+from ..domain.timeutil import parse_instant
 from ..domain.vocabulary import SuppressionKind
 from ..storage import contacts as store
 from ..storage import list_exchanges as lists
@@ -30,13 +32,16 @@ from .address_keys import contact_key
 from .failures import log_unreadable, storage_failures, unreadable
 
 READ_FAILED = "the registry could not be read"
+CHANGED_WHEN_UNKNOWN = datetime.max.replace(tzinfo=UTC)
 NATIONAL = SuppressionKind.NATIONAL
 
 
 def facts_of(snapshot: store.Snapshot | None, address: Address,
-             bulk: Sequence[SuppressionMembership] = (), copies: Sequence[ListCopy] = ()) -> ContactFacts:
+             bulk: Sequence[SuppressionMembership] = (), copies: Sequence[ListCopy] = (),
+             checked: Sequence[CheckedList] = ()) -> ContactFacts:
     """The contact's facts, with the bulk lists' memberships (``bulk``, read from their bitmaps) beside
-    those stored on the contact, and the national lists' copies (``copies``) for ``list_stale``."""
+    those stored on the contact, the national lists' copies (``copies``) for ``list_stale``, and the
+    bulk lists the number was checked against (``checked``) for the receipt."""
     if snapshot is None:
         facts = ContactFacts(address=address.value, kind=address.kind)
     else:
@@ -45,12 +50,16 @@ def facts_of(snapshot: store.Snapshot | None, address: Address,
         except UnreadableRecord as err:
             log_unreadable(snapshot.pk, err)
             raise
+        # a record with no readable time of its last change counts as changed after any replay's known_at
+        facts = replace(facts, changed_at=_instant(snapshot.updated_at) or CHANGED_WHEN_UNKNOWN)
     if bulk:
         # a membership stored on the contact before its list moved to bitmaps counts once, as the bulk one
         own = tuple(m for m in facts.suppressions if (m.list_name, m.kind) not in {(b.list_name, b.kind) for b in bulk})
         facts = replace(facts, suppressions=tuple(sorted(own + tuple(bulk), key=lambda m: (m.list_name, m.kind))))
     if copies:
         facts = replace(facts, list_copies=tuple(copies))
+    if checked:
+        facts = replace(facts, checked_lists=tuple(checked))
     return facts
 
 
@@ -65,6 +74,17 @@ def _exchanges(addresses: Iterable[Address]) -> dict[str, tuple[str, int]]:
 
 def _copies(catalog: lists.Catalog) -> tuple[ListCopy, ...]:
     return tuple(ListCopy(b.name, b.version) for b in catalog.lists if b.kind == NATIONAL and b.version is not None)
+
+
+def _instant(text: str | None) -> datetime | None:
+    try:
+        return parse_instant(text, "instant") if text else None
+    except InvalidRequest:
+        return None
+
+
+def _checked(catalog: lists.Catalog) -> tuple[CheckedList, ...]:
+    return tuple(CheckedList(b.name, b.kind, b.version, _instant(b.refreshed_at)) for b in catalog.lists)
 
 
 def _bulk(read: lookup_reads.LookupRead, where: tuple[str, int] | None) -> list[SuppressionMembership]:
@@ -91,7 +111,7 @@ def _facts(read: lookup_reads.LookupRead, address: Address, pk: str,
         bulk = _bulk(read, where)
     except CorruptItem as corrupt:
         raise unreadable(corrupt) from corrupt
-    return facts_of(snapshot, address, bulk, _copies(read.catalog))
+    return facts_of(snapshot, address, bulk, _copies(read.catalog), _checked(read.catalog) if where else ())
 
 
 def load(address: Address) -> tuple[ContactFacts, store.Snapshot | None]:

@@ -17,7 +17,7 @@ from ..domain.errors import InvalidRequest, RegistryError, UnreadableRecord
 from ..domain.facts import ContactFacts
 from ..domain.vocabulary import Channel
 from ..settings import get_settings
-from . import contact_facts
+from . import contact_facts, replay
 from .policies import policy_for
 
 
@@ -28,6 +28,8 @@ class Ask:
     brand: str
     at: datetime
     dialing: str | None = None  # rev. 2: how a call is placed (None: manual); refused for email
+    # rev. 2: a replay: only what was recorded by then counts (None: a plain lookup, all that is known)
+    known_at: datetime | None = None
 
     def __post_init__(self) -> None:
         if self.channel == Channel.EMAIL and self.dialing is not None:
@@ -39,7 +41,9 @@ def check(raw_address: str, ask: Ask) -> Decision:
     address = normalise(raw_address, get_settings().phone_default_region)
     check_channel(address, ask.channel)
     facts, _ = contact_facts.load(address)
-    linked = _linked_facts([facts])
+    if ask.known_at is not None:
+        facts = replay.replayed(address, facts, ask.known_at)
+    linked = _linked_facts([facts], ask.known_at)
     return decide_loaded(address, facts, ask, linked)
 
 
@@ -58,7 +62,9 @@ def check_many(raw_addresses: Sequence[str], ask: Ask) -> list[Decision | Regist
             parsed.append(err)
     good = [p for p in parsed if isinstance(p, Address)]
     facts = contact_facts.load_many(good) if good else {}
-    linked = _linked_facts(contact_facts.readable(facts).values())
+    if ask.known_at is not None:
+        facts = replay.replayed_many({a.value: a for a in good}, facts, ask.known_at)
+    linked = _linked_facts(contact_facts.readable(facts).values(), ask.known_at)
     out: list[Decision | RegistryError] = []
     for p in parsed:
         if isinstance(p, RegistryError):
@@ -70,9 +76,13 @@ def check_many(raw_addresses: Sequence[str], ask: Ask) -> list[Decision | Regist
     return out
 
 
-def _linked_facts(facts: Any) -> dict[str, ContactFacts | UnreadableRecord]:
+def _linked_facts(facts: Any, known_at: datetime | None = None) -> dict[str, ContactFacts | UnreadableRecord]:
+    """The facts of the addresses linked to ``facts``' contacts (as known at ``known_at``, for a replay)."""
     linked = contact_facts.linked_addresses(facts)
-    return contact_facts.load_many(linked) if linked else {}
+    if not linked:
+        return {}
+    loaded = contact_facts.load_many(linked)
+    return loaded if known_at is None else replay.replayed_many({a.value: a for a in linked}, loaded, known_at)
 
 
 def decide_loaded(address: Address, facts: ContactFacts, ask: Ask,
@@ -83,7 +93,8 @@ def decide_loaded(address: Address, facts: ContactFacts, ask: Ask,
     as an empty record would recommend a channel that may well be opted out)."""
     linked = linked or {}
     question = Question(address=address.value, kind=address.kind, channel=ask.channel, purpose=ask.purpose,
-                        brand=ask.brand, at=ask.at, dialing=ask.dialing)
+                        brand=ask.brand, at=ask.at, dialing=ask.dialing,
+                        known_at=ask.known_at)
     unreadable = {a for a in facts.preferences.linked_addresses if isinstance(linked.get(a), UnreadableRecord)}
     if unreadable:
         kept = tuple(a for a in facts.preferences.linked_addresses if a not in unreadable)

@@ -152,12 +152,13 @@ class Snapshot:
     suppressions: frozenset[str]
     erased_at: str | None
     last_change: dict[str, Any] | None = None
+    updated_at: str | None = None  # when the item last changed (every write sets it)
 
     @classmethod
     def of(cls, item: ContactItem) -> Snapshot:
         return cls(pk=item.pk, address=item.address, kind=item.kind, version=int(item.version or 0),
                    state=item.state or {}, suppressions=frozenset(item.suppressions or ()),
-                   erased_at=item.erased_at, last_change=item.last_change)
+                   erased_at=item.erased_at, last_change=item.last_change, updated_at=item.updated_at)
 
 
 @dataclass(frozen=True)
@@ -326,6 +327,17 @@ def history_page(pk: str, cursor: str | None, limit: int) -> tuple[list[HistoryE
         entries = list(result)
     last = result.last_evaluated_key
     return entries, encode_cursor(last["sk"]["S"]) if last else None
+
+
+def history(pk: str, page_size: int = 500) -> list[HistoryEntry]:
+    """Every history entry of a contact, oldest first (a replay's read: one Query, paged)."""
+    out: list[HistoryEntry] = []
+    cursor: str | None = None
+    while True:
+        entries, cursor = history_page(pk, cursor, page_size)
+        out += entries
+        if cursor is None:
+            return out
 
 
 def all_items(pk: str) -> Iterable[dict[str, Any]]:

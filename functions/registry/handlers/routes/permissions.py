@@ -1,6 +1,7 @@
 """Lookups: single decisions, batch scrubs, the policy in force (scope ``lookup``)."""
 
 from collections import Counter
+from datetime import datetime
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -36,6 +37,12 @@ def _brand(brand: str | None) -> str:
     return brand or DEFAULT_BRAND
 
 
+def _replay(known_at: datetime | None, now: datetime) -> datetime | None:
+    """A replay's ``known_at``; None for a plain lookup: none given, or one not before now (the registry
+    cannot know more than it knows now, so a later one is now)."""
+    return known_at if known_at is not None and known_at < now else None
+
+
 def unavailable_decision(address: object, channel: str, purpose: str, brand: str) -> dict:
     return {"address": address, "channel": channel, "purpose": purpose, "brand": brand, "decision": DecisionKind.DENY,
             "allowed": False, "reasons": [UNAVAILABLE_REASON], "next_allowed_at": None}
@@ -54,9 +61,14 @@ def get_permission(
     dialing: Annotated[Dialing | None, Query(description="how the call is placed (rev. 2): manual when left "
                                                          "out; every sms counts as autodialed; not for email")] = None,
     at: Annotated[str | None, Query(max_length=64)] = None,
+    known_at: Annotated[str | None, Query(max_length=64, description="rev. 2, replay: only the facts recorded at "
+                                                                     "or before it count (default: now; a later "
+                                                                     "one is now)")] = None,
 ):
     brand = _brand(brand)
-    ask = permissions.Ask(channel, purpose, brand, parse_instant(at, "at") if at else utc_now(), dialing)
+    now = utc_now()
+    ask = permissions.Ask(channel, purpose, brand, parse_instant(at, "at") if at else now, dialing,
+                          _replay(parse_instant(known_at, "known_at") if known_at else None, now))
     try:
         decision = permissions.check(address, ask)
     except RegistryUnavailable as err:
@@ -77,7 +89,8 @@ def get_permission(
 @tracer.capture_method(capture_response=False)
 def post_batch(body: BatchIn):
     brand = _brand(body.brand)
-    ask = permissions.Ask(body.channel, body.purpose, brand, body.at or utc_now(), body.dialing)
+    now = utc_now()
+    ask = permissions.Ask(body.channel, body.purpose, brand, body.at or now, body.dialing, _replay(body.known_at, now))
     try:
         results = permissions.check_many(body.addresses, ask)
     except RegistryUnavailable as err:
