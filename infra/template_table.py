@@ -60,6 +60,7 @@ def ensure_table(client: Any, table_name: str, template: dict[str, Any] | None =
                 raise
     description = _wait_active(client, table_name, timeout)
     description = _ensure_stream(client, table_name, template, description, timeout)
+    description = _ensure_indexes(client, table_name, template, description, timeout)
     attribute = ttl_attribute(template)
     if attribute:
         _enable_ttl(client, table_name, attribute)
@@ -86,6 +87,29 @@ def _ensure_stream(client: Any, table_name: str, template: dict[str, Any], descr
     return _wait_active(client, table_name, timeout)
 
 
+def _ensure_indexes(client: Any, table_name: str, template: dict[str, Any], description: dict[str, Any],
+                    timeout: float) -> dict[str, Any]:
+    """A table made before the template had one of its global secondary indexes (the local stack's
+    data survives a restart) gets it now; DynamoDB fills it from the items already there."""
+    kwargs = create_table_kwargs(table_name, template)
+    have = {ix["IndexName"] for ix in description.get("GlobalSecondaryIndexes") or ()}
+    for index in kwargs.get("GlobalSecondaryIndexes") or ():
+        if index["IndexName"] in have:
+            continue
+        names = {part["AttributeName"] for part in index["KeySchema"]}
+        try:
+            client.update_table(
+                TableName=table_name,
+                AttributeDefinitions=[a for a in kwargs["AttributeDefinitions"] if a["AttributeName"] in names],
+                GlobalSecondaryIndexUpdates=[{"Create": index}])
+            log.info("created index %s of %s", index["IndexName"], table_name)
+        except ClientError as err:  # another process created it meanwhile
+            if err.response["Error"]["Code"] not in ("ValidationException", "ResourceInUseException"):
+                raise
+        description = _wait_active(client, table_name, timeout)
+    return description
+
+
 def _exists(client: Any, table_name: str) -> bool:
     try:
         client.describe_table(TableName=table_name)
@@ -102,7 +126,8 @@ def _wait_active(client: Any, table_name: str, timeout: float) -> dict[str, Any]
     while True:
         try:
             table = client.describe_table(TableName=table_name)["Table"]
-            if table["TableStatus"] == "ACTIVE":
+            indexes = table.get("GlobalSecondaryIndexes") or ()
+            if table["TableStatus"] == "ACTIVE" and all(ix.get("IndexStatus", "ACTIVE") == "ACTIVE" for ix in indexes):
                 return table
         except ClientError as err:
             if err.response["Error"]["Code"] != "ResourceNotFoundException":

@@ -91,6 +91,10 @@ def _parser() -> argparse.ArgumentParser:
     revoke.add_argument("key_id")
 
     commands.add_parser("list", help="list keys (never their secrets)")
+    attempts = groups.add_parser("attempts", help="recorded attempts")
+    attempt_commands = attempts.add_subparsers(dest="command", required=True)
+    attempt_commands.add_parser("backfill-index", help="index the attempts recorded before the violations report's "
+                                                       "index existed (one scan of the table; idempotent)")
     _client_parsers(groups)
     return parser
 
@@ -160,6 +164,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
             print("Store this key now: it is not stored and cannot be shown again.", file=err)
         elif args.command == "revoke":
             result = api_keys.revoke_key(args.key_id).as_dict()
+        elif args.command == "backfill-index":
+            from .services import violations
+
+            result = {"indexed": violations.backfill_index()}
         else:
             result = [info.as_dict() for info in api_keys.list_keys()]
     except RegistryError as error:

@@ -74,6 +74,10 @@ class Settings(BaseSettings):
     attempts_retention_days: int = 35
     idempotency_retention_days: int = 400
     history_page_size: int = Field(100, ge=1, le=1000)
+    # GET /v1/reports/violations: the most attempts one page re-decides (bounds a page's time; docs/violations-report.md)
+    violations_scan_limit: int = Field(5000, ge=1)
+    # ... and the seconds after which a page stops taking more (it answers well inside API Gateway's 29 s)
+    violations_page_seconds: float = Field(10.0, ge=0)
     # POST /webhooks/ses: the SNS topics whose messages are accepted (comma-separated ARNs, e.g. the
     # topic SES publishes bounces and complaints to). Empty: every SNS message is refused (403):
     # a stranger's own, validly signed topic must not post to the registry.

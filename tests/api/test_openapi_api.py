@@ -179,6 +179,12 @@ def test_every_answer_conforms_to_the_document(both, document, monkeypatch):
     call("POST", "/v1/relationships", "/v1/relationships", {"address": phone, "kind": "inquiry", "occurred_at": OCCURRED})
     call("POST", "/v1/attempts", "/v1/attempts", {"address": phone, "channel": "sms", "purpose": "marketing",
                                                   "occurred_at": OCCURRED, "outcome": "busy"})
+    # rev. 2: the violations report (the sms above had only an express consent: written_consent_required)
+    window = "from=2026-11-28T11:59:59Z&to=2026-11-28T12:00:01Z"
+    assert call("GET", "/v1/reports/violations", f"/v1/reports/violations?{window}").status == 200
+    assert call("GET", "/v1/reports/violations", f"/v1/reports/violations?{window}&limit=1").status == 200
+    assert call("GET", "/v1/reports/violations", "/v1/reports/violations?from=2026-11-28T12:00:00Z"
+                "&to=2026-11-28T11:00:00Z").status == 400
     check_body = {"id": f"oa-rc-{run}", "address": phone, "result": "no", "since": "2026-06-01",
                   "occurred_at": OCCURRED, "source": "rnd"}
     assert call("POST", "/v1/reassigned-checks", "/v1/reassigned-checks", check_body).status == 201
@@ -268,6 +274,10 @@ def test_every_answer_conforms_to_the_document(both, document, monkeypatch):
     def down(*args, **kwargs):
         raise RegistryUnavailable("the registry could not be read")
 
+    from registry.services import violations
+
+    monkeypatch.setattr(violations, "report", down)
+    call("GET", "/v1/reports/violations", "/v1/reports/violations?from=2026-11-28T11:00:00Z&to=2026-11-28T12:00:00Z")
     monkeypatch.setattr(permissions, "check", down)
     monkeypatch.setattr(permissions, "check_many", down)
     monkeypatch.setattr(events, "apply_event",

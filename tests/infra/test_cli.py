@@ -95,3 +95,16 @@ def test_a_dead_stacks_file_is_not_believed(tmp_path, monkeypatch):
     assert local_stack.running_stack()["dynamodb"] == "http://127.0.0.1:1"
     monkeypatch.setenv("REGISTRY_LOCAL_STACK_FILE", "")
     assert local_stack.running_stack() is None
+
+
+def test_attempts_backfill_index_runs_against_the_local_stack(dynamodb_table, dynamodb_endpoint):
+    """The migration of docs/storage.md ("Attempts index") is one command; it answers how many it indexed."""
+    if os.environ.get("AWS_ENDPOINT_URL_DYNAMODB") and "127.0.0.1" not in dynamodb_endpoint:
+        pytest.skip("needs a loopback DynamoDB")
+    port = urllib.parse.urlsplit(dynamodb_endpoint).port
+    env = {**NO_AWS, "MOTO_PORT": str(port), "REGISTRY_TABLE": dynamodb_table,
+           "PYTHONPATH": os.pathsep.join([str(ROOT / "functions"), str(ROOT)])}  # this checkout's code
+    code, result, _ = registry("--local", "attempts", "backfill-index", env=env)
+    assert code == 0 and isinstance(result, dict) and isinstance(result["indexed"], int)
+    code, again, _ = registry("--local", "attempts", "backfill-index", env=env)
+    assert code == 0 and again == {"indexed": 0}

@@ -38,7 +38,7 @@ def test_indexes_and_streams_are_carried_over():
     }]
     assert kwargs["StreamSpecification"] == {"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"}
     # load_template hands out copies: the change above did not leak into the shared one.
-    assert "GlobalSecondaryIndexes" not in create_table_kwargs("t")
+    assert [ix["IndexName"] for ix in create_table_kwargs("t")["GlobalSecondaryIndexes"]] == ["AttemptsByDay"]
 
 
 @pytest.mark.dynamodb
@@ -82,5 +82,25 @@ def test_a_table_made_before_its_stream_gets_it(dynamodb_client):
         table = ensure_table(dynamodb_client, name)
         assert table["StreamSpecification"] == {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}
         assert ensure_table(dynamodb_client, name)["LatestStreamArn"] == table["LatestStreamArn"]  # once only
+    finally:
+        dynamodb_client.delete_table(TableName=name)
+
+
+@pytest.mark.dynamodb
+def test_a_table_made_before_the_attempts_index_gets_it(dynamodb_client):
+    """The violations report reads AttemptsByDay: a table the local stack kept from an older template
+    is given the index (DynamoDB fills it from the items already there)."""
+    name = f"registry-noindex-{uuid.uuid4().hex[:8]}"
+    kwargs = create_table_kwargs(name)
+    kwargs.pop("GlobalSecondaryIndexes")
+    kwargs["AttributeDefinitions"] = [a for a in kwargs["AttributeDefinitions"] if a["AttributeName"] in ("pk", "sk")]
+    dynamodb_client.create_table(**kwargs)
+    try:
+        table = ensure_table(dynamodb_client, name)
+        (index,) = table["GlobalSecondaryIndexes"]
+        assert index["IndexName"] == "AttemptsByDay"
+        assert [k["AttributeName"] for k in index["KeySchema"]] == ["attempt_day", "attempt_at"]
+        again = ensure_table(dynamodb_client, name)  # once only
+        assert [ix["IndexName"] for ix in again["GlobalSecondaryIndexes"]] == ["AttemptsByDay"]
     finally:
         dynamodb_client.delete_table(TableName=name)

@@ -80,20 +80,26 @@ def add_attempt(facts: ContactFacts, attempt: Attempt, now: datetime, retention_
     result = replace(facts, attempts=attempts)
     if attempt.disposition == Disposition.DO_NOT_CONTACT:
         result = add_opt_out(result, opt_out_from_disposition(attempt))
-    if attempt.outcome == Outcome.DISCONNECTED:
-        result = add_undeliverable(result, Undeliverable(channels=frozenset({Channel.CALL, Channel.SMS}),
-                                                         occurred_at=attempt.occurred_at,
-                                                         reason=UndeliverableReason.DISCONNECTED, source=Source.DIALER,
-                                                         recorded_at=attempt.recorded_at))
-    if attempt.outcome == Outcome.BOUNCED and attempt.channel == Channel.EMAIL:
-        result = add_undeliverable(result, Undeliverable(channels=frozenset({Channel.EMAIL}),
-                                                         occurred_at=attempt.occurred_at,
-                                                         reason=UndeliverableReason.HARD_BOUNCE, source=Source.DIALER,
-                                                         recorded_at=attempt.recorded_at))
+    marker = undeliverable_from_attempt(attempt)
+    if marker is not None:
+        result = add_undeliverable(result, marker)
     reassignment = reassignment_from_attempt(attempt)
     if reassignment is not None:
         result = add_reassignment(result, reassignment)
     return result
+
+
+def undeliverable_from_attempt(attempt: Attempt) -> Undeliverable | None:
+    """A ``disconnected`` outcome makes the phone undeliverable (calls and texts), a ``bounced`` email the email."""
+    if attempt.outcome == Outcome.DISCONNECTED:
+        return Undeliverable(channels=frozenset({Channel.CALL, Channel.SMS}), occurred_at=attempt.occurred_at,
+                             reason=UndeliverableReason.DISCONNECTED, source=Source.DIALER,
+                             recorded_at=attempt.recorded_at)
+    if attempt.outcome == Outcome.BOUNCED and attempt.channel == Channel.EMAIL:
+        return Undeliverable(channels=frozenset({Channel.EMAIL}), occurred_at=attempt.occurred_at,
+                             reason=UndeliverableReason.HARD_BOUNCE, source=Source.DIALER,
+                             recorded_at=attempt.recorded_at)
+    return None
 
 
 def opt_out_from_disposition(attempt: Attempt) -> OptOut:

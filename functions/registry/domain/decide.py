@@ -423,3 +423,10 @@ def decide(question: Question, facts: ContactFacts, policy: Policy,
         basis=receipts.basis_of(core.status, facts, policy) if core.decision == DecisionKind.ALLOW else None,
         lists=facts.checked_lists,
     )
+
+
+def verdict(question: Question, facts: ContactFacts, policy: Policy) -> tuple[DecisionKind, tuple[Reason, ...]]:
+    """The decision and every reason, without what only a live caller needs (``next_allowed_at``, the
+    recommended channel, lead temperature): the violations report re-decides many past attempts."""
+    core = _core(question, facts, policy, False, locate(question.address, question.kind, facts.preferences))
+    return core.decision, core.reasons

@@ -37,6 +37,7 @@ from .routes import (
     list_imports,
     permissions,
     preference_center,
+    reports,
     suppression_lists,
     webhooks,
 )
@@ -44,7 +45,7 @@ from .routing import NotCanonical, decode_once, install_rules, raw_query
 
 ROUTERS = (health.router, permissions.router, facts.router, contacts.router, suppression_lists.router,
            list_imports.router, events.router, preference_center.router, brands.router, consent_requests.router,
-           webhooks.router)
+           webhooks.router, reports.router)
 OPENAPI_PATH, DOCS_PATH = openapi.OPENAPI_PATH, openapi.DOCS_PATH
 
 

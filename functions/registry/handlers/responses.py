@@ -737,3 +737,47 @@ class ListImport(Open):
     updated_at: datetime
     finished_at: datetime | None = None
     reason: str | None = Field(None, description="why a failed import failed")
+
+
+# --- reports (rev. 2) ----------------------------------------------------------------------------
+
+_VIOLATION = {"address": EXAMPLE_PHONE, "attempt_id": "a-91", "occurred_at": "2026-11-24T18:05:00Z",
+              "recorded_at": "2026-11-24T18:06:10Z", "channel": "call", "purpose": "marketing", "brand": "acme",
+              "dialing": "manual", "outcome": "answered", "decision": "deny",
+              "reasons": [{"code": "opted_out", "message": "opted out of marketing calls for brand acme at "
+                           "2026-11-20T09:00:00Z", "rule": "47 CFR 64.1200(d)(3)"}],
+              "known_in_time": True, "decision_then": "deny"}
+
+
+class Violation(Open):
+    """A recorded attempt that would not have been allowed at its moment."""
+
+    model_config = _example(_VIOLATION)
+    address: str | None = Field(description="the contact's address (null when its record cannot be read)")
+    attempt_id: str | None
+    occurred_at: datetime | None
+    recorded_at: datetime | None
+    channel: Channel | None
+    purpose: ContactPurpose | None
+    brand: str | None
+    dialing: str | None
+    outcome: str | None
+    decision: DecisionKind = Field(description="the decision at occurred_at with every fact the registry holds now "
+                                               "(never allow here)")
+    reasons: list[Reason] = Field(description="registry_unavailable: the contact's record could not be read, "
+                                              "review the attempt by hand")
+    known_in_time: bool | None = Field(description="true: a lookup at occurred_at, knowing only what was recorded "
+                                                   "by then, already said no; false: only facts recorded later make "
+                                                   "it a violation (a backdated opt-out, a late list entry)")
+    decision_then: DecisionKind | None = Field(description="that lookup's decision")
+
+
+class ViolationsReport(Open):
+    model_config = _example({"from": "2026-11-01T00:00:00Z", "to": "2026-12-01T00:00:00Z", "violations": [_VIOLATION],
+                             "examined": 5000, "next": "WyJ2MSIsIjIwMjYtMTEtMDFUMDA"})
+    from_: datetime = Field(alias="from")
+    to: datetime
+    violations: list[Violation]
+    examined: int = Field(description="attempts re-decided for this page")
+    next: str | None = Field(description="pass it back as cursor (with the same from and to) for the next page; "
+                                         "null on the last")

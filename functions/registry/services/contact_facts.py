@@ -155,3 +155,33 @@ def linked_addresses(facts: Iterable[ContactFacts]) -> list[Address]:
         for value in f.preferences.linked_addresses:
             found.setdefault(value, Address(value, "email" if "@" in value else "phone"))
     return list(found.values())
+
+
+def load_keys(pks: Sequence[str]) -> dict[str, ContactFacts | UnreadableRecord | None]:
+    """Facts per contact key (the violations report knows its contacts by key, from the attempts index):
+    the contacts' state and the lists catalog in BatchGetItem pages, then the bulk lists' exchanges of the
+    numbers found, shared by numbers of one exchange. None for a key with no state or no address (erased)."""
+    with storage_failures(READ_FAILED):
+        first = lookup_reads.read(list(pks), [])
+    addresses: dict[str, Address] = {}
+    out: dict[str, ContactFacts | UnreadableRecord | None] = {}
+    for pk in pks:
+        snapshot = first.contacts.get(pk)
+        if isinstance(snapshot, CorruptItem):
+            out[pk] = unreadable(snapshot)
+        elif snapshot is None or not snapshot.address or snapshot.kind not in ("phone", "email"):
+            out[pk] = None
+        else:
+            addresses[pk] = Address(snapshot.address, snapshot.kind)
+    where = _exchanges(addresses.values())
+    read = first
+    if where and first.catalog.lists:
+        with storage_failures(READ_FAILED):
+            lists_read = lookup_reads.read([], {exchange for exchange, _ in where.values()})
+        read = lookup_reads.LookupRead(first.contacts, lists_read.catalog, lists_read.exchanges)
+    for pk, address in addresses.items():
+        try:
+            out[pk] = _facts(read, address, pk, where.get(address.value))
+        except UnreadableRecord as err:
+            out[pk] = err
+    return out

@@ -141,7 +141,8 @@ class _Write:
                 sk=store.history_sk(sortable_instant(change.occurred_at), sortable_instant(now), change.fact_id),
                 type=change.type, fact_id=change.fact_id, occurred_at=format_instant(change.occurred_at),
                 recorded_at=recorded, source=change.source,
-                data=change.describe(facts) if change.describe else change.history_data, actor=actor)]
+                data=change.describe(facts) if change.describe else change.history_data, actor=actor,
+                indexed=change.type == HistoryType.CONTACT_ATTEMPTED)]
             history += [store.HistoryRecord(
                 sk=store.history_sk(sortable_instant(fact.occurred_at), sortable_instant(now), fact.id),
                 type=kind, fact_id=fact.id, occurred_at=format_instant(fact.occurred_at), recorded_at=recorded,

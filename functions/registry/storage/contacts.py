@@ -30,6 +30,7 @@ from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.constants import NULL
 from pynamodb.exceptions import AttributeDeserializationError
 from pynamodb.expressions.update import Action
+from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
 
 from ..retry import CONFLICTS, UNPROCESSED, Backoff
 from ..settings import get_settings
@@ -82,6 +83,17 @@ class ContactItem(RegistryModel):
     last_change = JSONAttribute(null=True)
 
 
+class AttemptsByDay(GlobalSecondaryIndex):
+    """The sparse index of attempts' history entries (template.yaml; storage.attempt_index reads it)."""
+
+    class Meta:
+        index_name = "AttemptsByDay"
+        projection = IncludeProjection(["type", "fact_id", "occurred_at", "recorded_at", "data"])
+
+    attempt_day = UnicodeAttribute(hash_key=True)
+    attempt_at = UnicodeAttribute(range_key=True)
+
+
 class HistoryEntry(RegistryModel):
     type = UnicodeAttribute()
     fact_id = UnicodeAttribute(null=True)
@@ -90,6 +102,10 @@ class HistoryEntry(RegistryModel):
     source = UnicodeAttribute(null=True)
     actor = UnicodeAttribute(null=True)
     data = JSONAttribute(null=True)
+    # An attempt's entry only: the keys of the sparse index ``AttemptsByDay`` (storage.attempt_index)
+    attempt_day = UnicodeAttribute(null=True)
+    attempt_at = UnicodeAttribute(null=True)
+    attempts_by_day = AttemptsByDay()
 
 
 class IdempotencyMark(RegistryModel):
@@ -157,6 +173,7 @@ class HistoryRecord:
     source: str | None
     data: dict[str, Any] | None
     actor: str | None = None
+    indexed: bool = False  # an attempt: findable by the day it occurred (the ``AttemptsByDay`` index)
 
 
 @dataclass(frozen=True)
@@ -476,8 +493,19 @@ def _read_cancellation(err: TransactionCancelled, pk: str, mark: MarkRecord | No
 
 
 def _history_item(pk: str, entry: HistoryRecord) -> HistoryEntry:
-    return HistoryEntry(pk, entry.sk, type=entry.type, fact_id=entry.fact_id, occurred_at=entry.occurred_at,
+    item = HistoryEntry(pk, entry.sk, type=entry.type, fact_id=entry.fact_id, occurred_at=entry.occurred_at,
                         recorded_at=entry.recorded_at, source=entry.source, data=entry.data, actor=entry.actor)
+    if entry.indexed:
+        item.attempt_day, item.attempt_at = attempt_index_keys(entry.sk)
+    return item
+
+
+def attempt_index_keys(history_sk: str) -> tuple[str, str]:
+    """An attempt's keys in ``AttemptsByDay``, from its history sort key ``H#<occurred_at>#<recorded_at>#<id>``
+    (fixed-width UTC instants): the UTC day it occurred, and ``<occurred_at>#<id>``, which sorts by time, then id."""
+    occurred, _, rest = history_sk[len(HISTORY_PREFIX):].partition("#")
+    _, _, fact_id = rest.partition("#")
+    return occurred[:10], f"{occurred}#{fact_id}"
 
 
 def _mark_item(mark: MarkRecord) -> IdempotencyMark:
