@@ -179,9 +179,10 @@ def load_keys(pks: Sequence[str]) -> dict[str, ContactFacts | UnreadableRecord |
         with storage_failures(READ_FAILED):
             lists_read = lookup_reads.read([], {exchange for exchange, _ in where.values()})
         read = lookup_reads.LookupRead(first.contacts, lists_read.catalog, lists_read.exchanges)
+    copies = _copies(read.catalog)
     for pk, address in addresses.items():
         try:
-            out[pk] = _facts(read, address, pk, where.get(address.value))
+            out[pk] = _facts(read, address, pk, where.get(address.value), copies)
         except UnreadableRecord as err:
             out[pk] = err
     return out

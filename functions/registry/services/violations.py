@@ -78,9 +78,8 @@ def _position(cursor: str, start: str, end: str) -> str:
 
 
 def policy_at(brand: str, at: datetime) -> Policy:
-    """The policy an attempt is re-decided under: the one place ``at`` is to be passed (policy versions)."""
-    del at  # until policies are versioned, the policy in force now
-    return policy_for(brand)
+    """The policy an attempt is re-decided under: the version in force at the attempt (policy versions)."""
+    return policy_for(brand, at)
 
 
 def report(start: datetime, end: datetime, cursor: str | None = None, limit: int | None = None) -> Page:
