@@ -45,7 +45,7 @@ def form_url(base_url: str, token: str | None = None) -> str:
 
 @router.get(PATH, include_in_schema=False, **requires(PUBLIC))
 @tracer.capture_method(capture_response=False)
-def get_form():
+def get_form() -> Response:
     try:
         action = _action()
     except RegistryError as err:
@@ -56,7 +56,7 @@ def get_form():
 
 @router.post(PATH, include_in_schema=False, **requires(PUBLIC))
 @tracer.capture_method(capture_response=False)
-def post_form():
+def post_form() -> Response:
     action, address = "", ""
     token: str | None = None
     try:
