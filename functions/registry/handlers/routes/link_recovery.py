@@ -45,7 +45,7 @@ def form_url(base_url: str, token: str | None = None) -> str:
 
 @router.get(PATH, include_in_schema=False, **requires(PUBLIC))
 @tracer.capture_method(capture_response=False)
-def get_form() -> Response:
+def get_form():
     try:
         action = _action()
     except RegistryError as err:
@@ -56,7 +56,7 @@ def get_form() -> Response:
 
 @router.post(PATH, include_in_schema=False, **requires(PUBLIC))
 @tracer.capture_method(capture_response=False)
-def post_form() -> Response:
+def post_form():
     action, address = "", ""
     token: str | None = None
     try:
