@@ -35,6 +35,7 @@ router = Router()
 
 PATH = "/p/new-link"
 MAX_FORM_FIELDS = 10
+MAX_ECHO_CHARS = 300  # what was typed, shown again (escaped) on the 400 form: at most this much
 
 
 def form_url(base_url: str, token: str | None = None) -> str:
@@ -62,7 +63,7 @@ def post_form():
     try:
         action = _action()
         form = _form()
-        address = form.get("address", "")[:254]
+        address = form.get("address", "")
         token = link_recovery.trusted_token(form.get("link"))
         link_recovery.request_link(address, token, _source_ip(), public_url.base_url(_request_context(), "links are"))
     except TooManyRequests as err:
@@ -73,7 +74,7 @@ def post_form():
             return _refused(err)
         message = texts.text("invalid", error=err.message) if isinstance(err, InvalidAddress) \
             else texts.text("missing") if err.field == "address" else err.message
-        return _html(400, texts.form_page(action, token, address=address, error=message))
+        return _html(400, texts.form_page(action, token, address=address[:MAX_ECHO_CHARS], error=message))
     except RegistryError as err:
         return _refused(err)
     # Never the address, nor whether it is known: the same line for every request.
