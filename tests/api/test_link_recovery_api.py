@@ -28,7 +28,7 @@ from tests.api.helpers import assert_error, consent
 pytestmark = pytest.mark.dynamodb
 
 BASE = "http://prefs.test:3000"  # REGISTRY_PUBLIC_BASE_URL in tests/conftest.py
-FORM_URL = f"{BASE}/p/new-link"
+FORM_URL = f"{BASE}/new-link"
 FORM = {"content-type": "application/x-www-form-urlencoded"}
 BROWSER = {"accept": "text/html,application/xhtml+xml", "user-agent": "TestBrowser/1.0"}
 HOSTILE = {"host": "evil.example", "x-forwarded-host": "evil.example", "x-forwarded-proto": "https",
@@ -78,6 +78,12 @@ def received(bus, count: int, timeout: float = 10.0) -> list[dict[str, Any]]:
     return out
 
 
+def links_of(events: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """The links the events carry (address, url), each once: the bus delivers at least once (a
+    PutEvents retried after a timeout on a busy machine arrives twice, with the same url)."""
+    return list(dict.fromkeys((e["detail"]["address"], e["detail"]["url"]) for e in events))
+
+
 def nothing_more(bus) -> None:
     assert received(bus, 1, timeout=2.5) == []
 
@@ -110,7 +116,7 @@ def tampered(url: str) -> str:
 def ask(host, address: str, link: str | None = None, client: str | None = None, headers: dict | None = None):
     """POST the form as a browser would, from ``client`` (a fresh one if not given)."""
     fields = {"address": address, **({"link": link} if link is not None else {})}
-    return host.call("POST", "/p/new-link", key=None, raw=urllib.parse.urlencode(fields).encode(),
+    return host.call("POST", "/new-link", key=None, raw=urllib.parse.urlencode(fields).encode(),
                      headers={**FORM, **BROWSER, **(headers or {})}, client=client or new_client())
 
 
@@ -166,9 +172,9 @@ def test_the_tampered_page_leads_to_the_form_without_its_token(both):
 def test_a_forged_token_on_the_form_is_not_carried_on(both):
     link = expired_link(new_email())
     forged = tampered(link["url"]).split("/")[2]
-    form = both.call("GET", f"/p/new-link?link={quoted(forged)}", key=None, headers=BROWSER)
+    form = both.call("GET", f"/new-link?link={quoted(forged)}", key=None, headers=BROWSER)
     assert form.status == 200 and 'name="link"' not in form.text and forged not in form.text
-    hostile = both.call("GET", "/p/new-link?link=%22%3E%3Cscript%3E", key=None, headers=BROWSER)
+    hostile = both.call("GET", "/new-link?link=%22%3E%3Cscript%3E", key=None, headers=BROWSER)
     assert hostile.status == 200 and "<script" not in hostile.text
 
 
@@ -187,7 +193,7 @@ def test_a_known_address_gets_a_working_link_on_the_bus_for_its_links_brand(both
     assert reply.status == 200, reply.text
     assert SENT in reply.text and email not in reply.text
 
-    (event,) = received(bus, 1)
+    event = received(bus, 1)[0]
     assert event["detail-type"] == DETAIL_TYPE and event["source"] == "contact-registry"
     detail = event["detail"]
     assert set(detail) == {"address", "brand", "url", "unsubscribe_url", "expires_at", "requested_at"}
@@ -210,7 +216,7 @@ def test_a_phone_number_in_any_spelling(both, bus):
     phone = known(both, new_phone())
     national = f"({phone[2:5]}) {phone[5:8]}-{phone[8:]}"
     assert ask(both, national).status == 200
-    (event,) = received(bus, 1)
+    event = received(bus, 1)[0]
     assert event["detail"]["address"] == phone and event["detail"]["brand"] == "default"
 
 
@@ -220,11 +226,10 @@ def test_an_unknown_address_publishes_nothing_and_gets_the_same_answer(both, bus
     told = ask(both, email)
     not_told = ask(both, stranger)
     same_answer(told, not_told)
-    events = received(bus, 2, timeout=4)
-    assert [e["detail"]["address"] for e in events] == [email]
+    assert [address for address, _ in links_of(received(bus, 2, timeout=4))] == [email]
 
     # as a program asks, too
-    as_json = [both.call("POST", "/p/new-link", key=None, headers=FORM, client=new_client(),
+    as_json = [both.call("POST", "/new-link", key=None, headers=FORM, client=new_client(),
                          raw=urllib.parse.urlencode({"address": a}).encode()) for a in (email, stranger)]
     same_answer(*as_json)
     assert as_json[0].status == 200 and as_json[0].json() == {"message": as_json[0].json()["message"]}
@@ -237,7 +242,8 @@ def test_a_tampered_link_gives_the_default_brand(both, bus):
     forged = tampered(link["url"]).split("/")[2]
     assert ask(both, email, link=forged).status == 200
     assert ask(both, email).status == 200  # from the tampered page: no token at all
-    assert [e["detail"]["brand"] for e in received(bus, 2)] == ["default", "default"]
+    events = received(bus, 2)
+    assert len(links_of(events)) == 2 and {e["detail"]["brand"] for e in events} == {"default"}
 
 
 def test_an_erased_contact_is_not_known(both, bus):
@@ -251,11 +257,11 @@ def test_an_erased_contact_is_not_known(both, bus):
 
 def test_the_link_comes_from_configuration_never_from_the_host(both, bus):
     email = known(both, new_email())
-    form = both.call("GET", "/p/new-link", key=None, headers={**BROWSER, **HOSTILE})
+    form = both.call("GET", "/new-link", key=None, headers={**BROWSER, **HOSTILE})
     assert form.status == 200 and "evil" not in form.text and f'action="{FORM_URL}"' in form.text
     reply = ask(both, email, headers=HOSTILE)
     assert reply.status == 200 and "evil" not in reply.text
-    (event,) = received(bus, 1)
+    event = received(bus, 1)[0]
     assert event["detail"]["url"].startswith(f"{BASE}/p/")
     assert event["detail"]["unsubscribe_url"].startswith(f"{BASE}/p/")
     assert "evil" not in json.dumps(event)
@@ -281,7 +287,7 @@ def test_what_is_typed_is_escaped_on_the_form(both):
 
 
 def test_only_the_form_is_read(both):
-    reply = both.call("POST", "/p/new-link", key=None, raw=b'{"address": "a@example.com"}',
+    reply = both.call("POST", "/new-link", key=None, raw=b'{"address": "a@example.com"}',
                       headers={"content-type": "application/json", **BROWSER}, client=new_client())
     assert reply.status == 400 and "send the page&#39;s form" in reply.text.replace("&#x27;", "&#39;")
 
@@ -296,8 +302,7 @@ def test_at_most_three_per_address_an_hour_known_or_not(both, bus):
     over = [ask(both, email), ask(both, stranger)]
     assert over[0].status == 429 and "try again" in over[0].text.lower()
     same_answer(*over)  # the limit tells nothing about registration either
-    assert len(received(bus, 4, timeout=4)) == 3
-    nothing_more(bus)
+    assert len(links_of(received(bus, 4, timeout=4))) == 3
 
 
 def test_at_most_twenty_per_client_an_hour_whatever_it_claims(both, bus):
@@ -308,12 +313,12 @@ def test_at_most_twenty_per_client_an_hour_whatever_it_claims(both, bus):
     email = known(both, new_email())
     over = ask(both, email, client=client, headers={"x-forwarded-for": "198.51.100.1"})
     assert over.status == 429
-    json_over = both.call("POST", "/p/new-link", key=None, headers=FORM, client=client,
+    json_over = both.call("POST", "/new-link", key=None, headers=FORM, client=client,
                           raw=urllib.parse.urlencode({"address": email}).encode())
     assert_error(json_over, 429, "rate_limited")
     nothing_more(bus)
     assert ask(both, email).status == 200  # another client is not held back
-    assert len(received(bus, 1)) == 1
+    assert [address for address, _ in links_of(received(bus, 2, timeout=4))] == [email]
 
 
 def test_an_ipv6_client_is_counted_by_its_64(api, bus, configure):
@@ -344,7 +349,7 @@ def test_the_answer_takes_its_floor_known_or_not(both, bus, configure):
         started = time.monotonic()
         assert ask(both, address).status == 200
         assert time.monotonic() - started >= 1.0
-    assert len(received(bus, 2, timeout=4)) == 1
+    assert [address for address, _ in links_of(received(bus, 2, timeout=4))] == [email]
 
 
 def test_logs_never_hold_the_address(both, bus, logs):

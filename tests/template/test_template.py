@@ -176,7 +176,7 @@ def test_iam_is_least_privilege(function):
             by_service.setdefault(action.split(":")[0], []).append(statement)
 
     assert set(by_service) == {"dynamodb", "ssm", "sns", "sqs", "s3", "events"}
-    # POST /p/new-link puts preference_link.requested on the registry's bus, and nothing else
+    # POST /new-link puts preference_link.requested on the registry's bus, and nothing else
     # (change events are the stream publisher's: the API may not put them)
     (events,) = by_service["events"]
     assert (events["Action"], events["Resource"]) == ("events:PutEvents", {"Fn::GetAtt": ["RegistryBus", "Arn"]})

@@ -1,9 +1,9 @@
 """Get a new preference link (issue 13, "no dead ends"; docs/link-recovery.md).
 
-- ``GET /p/new-link[?link=<token>]``: a form asking for the address the link was sent to. The
+- ``GET /new-link[?link=<token>]``: a form asking for the address the link was sent to. The
   expired (410) and tampered (403) pages lead here; an expired link's page passes its token (its
   MAC is genuine), which the form carries on in a hidden field only if it still verifies.
-- ``POST /p/new-link`` (a url-encoded form: ``address``, ``link``?): ``services.link_recovery``
+- ``POST /new-link`` (a url-encoded form: ``address``, ``link``?): ``services.link_recovery``
   counts the client and the address, and publishes ``preference_link.requested`` only if the
   registry knows the address. The answer is the same page, status and (floored) time whether it
   does or not; 400 for an address that is not one (said on the form), 429 over a limit.
@@ -33,7 +33,7 @@ from ..observability import count, logger, tracer
 
 router = Router()
 
-PATH = "/p/new-link"
+PATH = "/new-link"
 MAX_FORM_FIELDS = 10
 MAX_ECHO_CHARS = 300  # what was typed, shown again (escaped) on the 400 form: at most this much
 
