@@ -24,7 +24,7 @@ class Clock:
 def clock(monkeypatch):
     made = Clock(100.0)
     monkeypatch.setattr(link_recovery.time, "monotonic", made.monotonic)
-    monkeypatch.setattr(link_recovery.time, "sleep", made.sleep)
+    monkeypatch.setattr(link_recovery.retry, "sleep", made.sleep)
     return made
 
 
