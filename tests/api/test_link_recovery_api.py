@@ -333,9 +333,14 @@ def test_counters_hold_no_address_and_expire(api, bus, dynamodb_client, dynamodb
     email = known(api, new_email())
     client = new_client()
     assert ask(api, email, client=client).status == 200
-    items = dynamodb_client.scan(TableName=dynamodb_table, FilterExpression="begins_with(pk, :p)",
-                                 ExpressionAttributeValues={":p": {"S": "RL#"}})["Items"]
-    assert items and email not in json.dumps(items) and client not in json.dumps(items)
+    from registry.services.address_keys import address_hash
+    from registry.services.link_recovery import client_digest
+
+    items = [item for pk in (f"RL#address#{address_hash(email)}", f"RL#client#{client_digest(client)}")
+             for item in dynamodb_client.query(TableName=dynamodb_table, KeyConditionExpression="pk = :p",
+                                               ExpressionAttributeValues={":p": {"S": pk}})["Items"]]
+    assert len(items) == 2 and all(item["n"] == {"N": "1"} for item in items)
+    assert email not in json.dumps(items) and client not in json.dumps(items)
     now = time.time()
     assert all(now < float(item["expires_at_epoch"]["N"]) <= now + 2 * 3600 + 60 for item in items)
 
