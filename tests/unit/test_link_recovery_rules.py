@@ -41,7 +41,7 @@ def test_window_of_an_hour(at, start):
 
 def test_a_window_of_one_second_is_allowed_and_of_none_is_not():
     assert rules.window_of(5, 1).start == 5
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^a window lasts at least a second$"):
         rules.window_of(5, 0)
 
 

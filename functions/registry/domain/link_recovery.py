@@ -33,16 +33,18 @@ COUNTER_GRACE_SECONDS = 3600
 def client_key(source_ip: str | None) -> str:
     """The text a client's requests are counted under: ``4:<IPv4>``, ``6:<IPv6 /64 network>``,
     or ``unknown`` when there is no readable source IP (then every such request shares one count)."""
+    if not source_ip:
+        return UNKNOWN_CLIENT
     try:
-        ip = ipaddress.ip_address((source_ip or "").strip())
+        ip = ipaddress.ip_address(source_ip.strip())
     except ValueError:
         return UNKNOWN_CLIENT
     if isinstance(ip, ipaddress.IPv6Address):
         mapped = ip.ipv4_mapped
         if mapped is not None:  # ::ffff:198.51.100.7 is the IPv4 client 198.51.100.7
             return f"4:{mapped}"
-        network = ipaddress.IPv6Network((ip, IPV6_NETWORK_BITS), strict=False)
-        return f"6:{network.network_address}/{IPV6_NETWORK_BITS}"
+        network = ipaddress.IPv6Interface(f"{ip}/{IPV6_NETWORK_BITS}").network
+        return f"6:{network}"
     return f"4:{ip}"
 
 
