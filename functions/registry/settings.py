@@ -88,6 +88,14 @@ class Settings(BaseSettings):
     # events' source.
     event_bus: str = Field("registry", validation_alias=AliasChoices("REGISTRY_EVENT_BUS", "event_bus"))
     change_event_source: str = "contact-registry"
+    # Asking for a new preference link on the public form (issue 13; docs/link-recovery.md): at
+    # most so many requests per address and per client (API Gateway's source IP) in each fixed
+    # window, and no answer sooner than ``link_recovery_min_seconds`` after the request arrived,
+    # whether the address is known or not (its time must not tell).
+    link_recovery_address_limit: int = Field(3, ge=1)
+    link_recovery_client_limit: int = Field(20, ge=1)
+    link_recovery_window_seconds: int = Field(3600, ge=60)
+    link_recovery_min_seconds: float = Field(0.5, ge=0, le=5)
     # Bulk list imports (docs/scale.md (e)): the queue the importer reads (S3 notifications of the
     # import bucket, and its own start and continuation messages), the bucket files are put in
     # (imports/{list}/full/... or imports/{list}/changes/...), and how much of the Lambda's time is

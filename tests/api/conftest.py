@@ -44,11 +44,11 @@ class Api:
 
     def call(self, method: str, path: str, body: Any = None, key: str | None = "admin", raw: bytes | None = None,
              headers: dict[str, str] | None = None, raw_path: str | None = None,
-             context: dict[str, Any] | None = None) -> Reply:
+             context: dict[str, Any] | None = None, client: str = "127.0.0.1") -> Reply:
         """``path`` as a client sends it (percent-encoded). API Gateway HTTP API decodes the path
         once before the function sees it, so ``rawPath`` is the decoded path; ``raw_path`` puts a
         given string into ``rawPath`` verbatim instead. ``context``: more of the request context
-        (what API Gateway sets, e.g. ``apiId``)."""
+        (what API Gateway sets, e.g. ``apiId``). ``client``: the caller's IP (``http.sourceIp``)."""
         path_only, _, query = path.partition("?")
         if raw_path is None:
             raw_path = urllib.parse.unquote(path_only)
@@ -65,7 +65,7 @@ class Api:
             "version": "2.0", "routeKey": "$default", "rawPath": raw_path, "rawQueryString": query,
             "headers": hdrs,
             "queryStringParameters": dict(urllib.parse.parse_qsl(query, keep_blank_values=True)) or None,
-            "requestContext": {"http": {"method": method, "path": raw_path, "sourceIp": "127.0.0.1"},
+            "requestContext": {"http": {"method": method, "path": raw_path, "sourceIp": client},
                                "stage": "$default", "requestId": f"r{next(_serial)}", **(context or {})},
             "body": text,
             "isBase64Encoded": binary,
@@ -96,7 +96,7 @@ class LocalApi(Api):
 
     def call(self, method: str, path: str, body: Any = None, key: str | None = "admin", raw: bytes | None = None,
              headers: dict[str, str] | None = None, raw_path: str | None = None,
-             context: dict[str, Any] | None = None) -> Reply:
+             context: dict[str, Any] | None = None, client: str = "127.0.0.1") -> Reply:
         from infra.request_threads import run_request
 
         assert context is None, "the local server has no request context to set"
@@ -113,7 +113,7 @@ class LocalApi(Api):
             "path": urllib.parse.unquote(raw_path), "raw_path": raw_path.encode("latin-1"),
             "query_string": query.encode("latin-1"), "root_path": "",
             "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in hdrs.items()],
-            "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 3000),
+            "client": (client, 50000), "server": ("127.0.0.1", 3000),
         }
         sent: list[dict] = []
         try:  # as `make run` hands each request over (infra.request_threads)

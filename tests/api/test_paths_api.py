@@ -41,7 +41,8 @@ LOOKUP = {("GET", "/v1/permissions"), ("POST", "/v1/permissions/batch"), ("GET",
           ("GET", "/v1/brands"), ("GET", "/v1/brands/{brand}")}
 ADMIN = {("DELETE", "/v1/contacts/{address}"), ("PUT", "/v1/brands/{brand}"), ("GET", "/v1/reports/violations")}
 PUBLIC = {("GET", "/v1/health"), ("GET", "/v1/openapi.json"), ("GET", "/v1/docs"), ("GET", "/p/{token}"),
-          ("POST", "/p/{token}"), ("GET", "/p/{token}/unsubscribe"), ("POST", "/p/{token}/unsubscribe")}
+          ("POST", "/p/{token}"), ("GET", "/p/{token}/unsubscribe"), ("POST", "/p/{token}/unsubscribe"),
+          ("GET", "/new-link"), ("POST", "/new-link")}
 # Providers' webhooks (rev. 2): no key; the provider's signature, checked in the route (403 without it).
 SIGNED = {("POST", "/webhooks/twilio/sms/{brand}"), ("POST", "/webhooks/ses")}
 # routes outside the OpenAPI document (include_in_schema=False)

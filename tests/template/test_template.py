@@ -175,7 +175,13 @@ def test_iam_is_least_privilege(function):
         for action in actions:
             by_service.setdefault(action.split(":")[0], []).append(statement)
 
-    assert set(by_service) == {"dynamodb", "ssm", "sns", "sqs", "s3"}
+    assert set(by_service) == {"dynamodb", "ssm", "sns", "sqs", "s3", "events"}
+    # POST /new-link puts preference_link.requested on the registry's bus, and nothing else
+    # (change events are the stream publisher's: the API may not put them)
+    (events,) = by_service["events"]
+    assert (events["Action"], events["Resource"]) == ("events:PutEvents", {"Fn::GetAtt": ["RegistryBus", "Arn"]})
+    assert events["Condition"] == {"StringEquals": {"events:detail-type": "preference_link.requested",
+                                                    "events:source": "contact-registry"}}
     # POST .../imports reads an import file's ETag, under imports/ only
     (s3,) = by_service["s3"]
     assert (s3["Action"], s3["Resource"]) == ("s3:GetObject",
@@ -488,3 +494,16 @@ def test_the_importer_is_least_privilege(importer):
     assert by_sid["AddressHashKey"]["Action"] == "ssm:GetParameter"
     assert by_sid["AddressHashKey"]["Resource"]["Fn::Sub"].endswith(":parameter${AddressHashKeyParameterName}")
     assert all(isinstance(policy, dict) for policy in importer["Policies"])
+
+
+def test_the_api_names_the_bus_and_the_source_its_grant_allows(template):
+    """The settings the API publishes link requests with are the ones its PutEvents grant names."""
+    from registry.domain.link_recovery import DETAIL_TYPE
+    from registry.settings import Settings
+
+    env = template["Globals"]["Function"]["Environment"]["Variables"]
+    assert env["REGISTRY_EVENT_BUS"] == {"Ref": "RegistryBus"}
+    (grant,) = [s for s in _statements(resource("ApiFunction", template)["Properties"])
+                if s["Action"] == "events:PutEvents"]
+    assert grant["Condition"]["StringEquals"] == {"events:detail-type": DETAIL_TYPE,
+                                                  "events:source": Settings().change_event_source}

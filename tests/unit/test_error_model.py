@@ -22,6 +22,7 @@ from registry.domain.errors import (
     RegistryError,
     RegistryUnavailable,
     TooLarge,
+    TooManyRequests,
     Unauthorized,
     UnreadableRecord,
 )
@@ -31,7 +32,7 @@ from registry.storage.errors import ConditionFailed, CorruptItem, StorageError, 
 
 EXPECTED = {
     InvalidRequest: 400, InvalidAddress: 400, ChannelAddressMismatch: 400, Unauthorized: 401, Forbidden: 403,
-    NotFound: 404, Conflict: 409, ContactErased: 409, Gone: 410, TooLarge: 413, RegistryUnavailable: 503,
+    NotFound: 404, Conflict: 409, ContactErased: 409, Gone: 410, TooLarge: 413, TooManyRequests: 429, RegistryUnavailable: 503,
     UnreadableRecord: 503, RegistryError: 400, NotVerified: 403,
 }
 
@@ -72,7 +73,7 @@ def test_the_contract_codes_are_unchanged():
         InvalidRequest: "invalid_request", InvalidAddress: "invalid_address",
         ChannelAddressMismatch: "channel_address_mismatch", Unauthorized: "unauthorized", Forbidden: "forbidden",
         NotFound: "not_found", Conflict: "conflict", ContactErased: "contact_erased", Gone: "gone",
-        TooLarge: "payload_too_large", RegistryUnavailable: "registry_unavailable",
+        TooLarge: "payload_too_large", TooManyRequests: "rate_limited", RegistryUnavailable: "registry_unavailable",
         UnreadableRecord: "registry_unavailable", RegistryError: "invalid_request", NotVerified: "forbidden"}
     assert Gone("expired", code="link_expired").code == "link_expired"  # a code of its own, same status
     assert http_status(Gone("expired", code="link_expired")) == 410

@@ -75,6 +75,12 @@ class Gone(RegistryError):
     code = "gone"
 
 
+class TooManyRequests(RegistryError):
+    """Over a rate limit (asking for a new preference link: per address and per client)."""
+
+    code = "rate_limited"
+
+
 class RegistryUnavailable(RegistryError):
     """The registry could not be read or written: callers must not contact (fail closed)."""
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
+from contextvars import ContextVar
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, HttpResolverLocal
@@ -34,6 +35,7 @@ from .routes import (
     events,
     facts,
     health,
+    link_recovery,
     list_imports,
     permissions,
     preference_center,
@@ -45,7 +47,7 @@ from .routing import NotCanonical, decode_once, install_rules, raw_query
 
 ROUTERS = (health.router, permissions.router, facts.router, contacts.router, suppression_lists.router,
            list_imports.router, events.router, preference_center.router, brands.router, consent_requests.router,
-           webhooks.router, reports.router)
+           webhooks.router, reports.router, link_recovery.router)
 OPENAPI_PATH, DOCS_PATH = openapi.OPENAPI_PATH, openapi.DOCS_PATH
 
 
@@ -119,11 +121,20 @@ def _lambda_answer(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     return app.resolve(event, context)
 
 
+# The local server's TCP peer for the request being served (set by ``_serve``).
+local_peer: ContextVar[str] = ContextVar("local_peer", default="")
+
+
 class _LocalResolver(HttpResolverLocal):
     """``HttpResolverLocal`` takes no JSON deserializer (its events are built from the ASGI request,
     with ``json.loads``): give its events the same bounded parser the Lambda resolver uses."""
 
     def _to_proxy_event(self, event: dict):
+        # The peer's address as API Gateway's request context has it (``http.sourceIp``): the
+        # local server's own TCP peer, never a header the client wrote.
+        context = event.get("requestContext")
+        if isinstance(context, dict) and isinstance(context.get("http"), dict):
+            context["http"].setdefault("sourceIp", local_peer.get())
         proxy = super()._to_proxy_event(event)
         proxy._json_deserializer = request_body.loads
         return proxy
@@ -190,6 +201,8 @@ async def _serve(resolver, scope, receive, send) -> None:
         name, text = key.decode("latin-1").lower(), value.decode("latin-1")
         headers[name] = f"{headers[name]},{text}" if name in headers else text
     path = _local_path(scope)
+    client = scope.get("client")
+    local_peer.set(str(client[0]) if client else "")
     raw_query.set(scope.get("query_string", b"").decode("latin-1"))
     refused = gate(resolver, scope["method"], path, headers, len(body)) if path is not None else not_found()
     if refused is not None:

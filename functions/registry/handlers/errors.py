@@ -26,6 +26,7 @@ from ..domain.errors import (
     RegistryError,
     RegistryUnavailable,
     TooLarge,
+    TooManyRequests,
     Unauthorized,
 )
 from . import request_log
@@ -41,6 +42,7 @@ STATUS: dict[type[RegistryError], int] = {
     Conflict: 409,
     Gone: 410,
     TooLarge: 413,
+    TooManyRequests: 429,
     RegistryUnavailable: 503,
     RegistryError: 400,
 }

@@ -131,8 +131,11 @@ def unsubscribed(link: links.Link, language: str | None = None) -> str:
                    what=_what(link, language), sender=_sender(link, language))
 
 
-def error_page(status: int, text: str, language: str | None = None) -> str:
-    """An error page: the message only, never the address or the brand of the link."""
+def error_page(status: int, text: str, language: str | None = None, recovery_url: str | None = None,
+               recovery_label: str = "") -> str:
+    """An error page: the message only, never the address or the brand of the link; an expired or
+    tampered link's page also leads to the form for a new link (``recovery_url``)."""
     texts = page_texts.texts(language)
     title_key = f"error.title.{status}" if f"error.title.{status}" in texts else "error.title.other"
-    return _render("message.html", title_key, None, language, text=text)
+    return _render("message.html", title_key, None, language, text=text, recovery_url=recovery_url,
+                   recovery_label=recovery_label)

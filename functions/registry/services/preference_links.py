@@ -56,6 +56,11 @@ _key = derived(lambda settings: read_secret(
     "REGISTRY_LINK_SIGNING_KEY or REGISTRY_LINK_SIGNING_KEY_PARAMETER"))
 
 
+def signing_key() -> bytes:
+    """The key that signs (and verifies) link tokens."""
+    return _key()
+
+
 # --- issuing and opening ---------------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -24,13 +24,14 @@ from ...domain.errors import Forbidden, Gone, InvalidRequest, RegistryError
 from ...domain.vocabulary import CHANNELS, DEFAULT_BRAND, PURPOSES, Purpose
 from ...services import preference_links
 from ...services.command_fields import AddressText, Brand, Strict
-from .. import page_texts, public_url
+from .. import link_recovery_pages, page_texts, public_url
 from .. import preference_pages as pages
 from .. import responses as R
 from ..access import PUBLIC, WRITE, requires
 from ..errors import error_body, http_status, json_response
 from ..observability import count, logger, tracer
 from ..responses import answers
+from . import link_recovery
 
 router = Router()
 
@@ -254,5 +255,20 @@ def _refused(err: RegistryError) -> Response:
         message = page_texts.text("error.unavailable")
     status = http_status(err)
     if _wants_html():
-        return _html(status, pages.error_page(status, message))
+        return _html(status, pages.error_page(status, message, recovery_url=_recovery_url(err),
+                                              recovery_label=link_recovery_pages.RECOVERY_LABEL))
     return json_response(status, error_body(err.code, message), headers=dict(pages.HEADERS))
+
+
+def _recovery_url(err: RegistryError) -> str | None:
+    """Link recovery (issue 13, "no dead ends"): the form for a new link, from a tampered (403) or
+    expired (410) link's page; an expired link's token is genuine (its MAC verified), so the form
+    may carry it on and learn the link's brand from it. None for any other refusal."""
+    if not isinstance(err, (Forbidden, Gone)):
+        return None
+    parts = (router.current_event.path or "").split("/")  # /p/<token>[/unsubscribe]
+    token = parts[2] if isinstance(err, Gone) and len(parts) > 2 else None
+    try:
+        return link_recovery.form_url(_base_url(), token)
+    except RegistryError:
+        return None
