@@ -86,7 +86,10 @@ REQUIRED = {"name": "n", "when": "2026-03-04T05:06:07Z", "colour": "red", "openi
 
 @pytest.fixture(autouse=True)
 def fresh_memo(monkeypatch):
+    """Each test works out its types' fields and readers afresh (a reader made by an earlier test
+    would read without them, and a mutant of how they are worked out would go unseen)."""
     monkeypatch.setattr(codec, "_FIELDS", {})
+    monkeypatch.setattr(codec, "_READERS", {})
 
 
 # --- writing -------------------------------------------------------------------------------------
@@ -203,6 +206,9 @@ def test_the_memo_holds_each_kind_once():
     assert to_document(Inner(T1)) == to_document(Inner(T1))
     assert list(codec._FIELDS) == [Inner]
     assert [f.name for f in codec._FIELDS[Inner]] == ["at", "label"]
+    assert from_document(Inner, {"at": "2026-03-04T05:06:07.000000Z"}) == from_document(
+        Inner, {"at": "2026-03-04T05:06:07.000000Z"})
+    assert list(codec._READERS) == [Inner]  # one reader per kind, made once
 
 
 def test_a_value_of_any_type_is_kept_as_stored():
