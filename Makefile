@@ -32,7 +32,7 @@ NONE_OK := || test $$? -eq 5
 TIME_TRAVEL ?= +400d
 
 .PHONY: test-browser chromium help venv run test lint typecheck test-unit test-moto test-template test-dynamodb-local test-acceptance \
-        test-time-travel faketime bench dynamodb-local clean distclean mutation test-mutation-sample scrub-rss
+        test-time-travel faketime bench dynamodb-local clean distclean mutation test-mutation-sample scrub-rss area-codes
 
 help:
 	@echo "make run                  the API on http://127.0.0.1:$${PORT:-3000} (keys: local-admin, local-dialer); the table"
@@ -169,6 +169,8 @@ bench: $(DEV_STAMP) $(DYNAMODB_LOCAL_STAMP)
 	@$(PY) -m infra.dynamodb_local exec -- $(PY) -m tests.bench_events | grep '^{"bench"'
 	@$(PY) -m tests.bench_lists | grep '^{"bench"'
 	@$(PY) -m infra.dynamodb_local exec -- $(PY) -m tests.bench_lists | grep '^{"bench"'
+	@BENCH_VIOLATIONS_N=1500 $(PY) -m tests.bench_violations | grep '^{"bench"'
+	@$(PY) -m infra.dynamodb_local exec -- $(PY) -m tests.bench_violations | grep '^{"bench"'
 	@$(PY) -m tests.bench_local | grep '^{"bench"'
 
 # `registry scrub` against a fresh local stack: peak RSS and time for 10,000 and 100,000 rows (docs/scrub.md).
@@ -191,3 +193,8 @@ clean:
 
 distclean: clean
 	rm -rf $(VENV) .local
+
+# The area code -> state table the state rules read (functions/registry/domain/area_codes.json), from
+# libphonenumber's geocoder data: run after upgrading phonenumbers (tests/unit/test_area_codes.py says when).
+area-codes: $(DEV_STAMP)
+	PYTHONPATH=functions:. $(PY) -m infra.area_codes
