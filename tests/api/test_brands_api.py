@@ -36,6 +36,8 @@ def test_a_brand_is_stored_and_read_back(both):
             "policy": {"basis": {"email:marketing": "consent"}}}
     created = clean(put(both, brand, body, 201))
     assert created == {**body, "brand": brand, "twilio_auth_token_set": False, "seeded": False,
+                       "display_name": None, "logo_url": None, "privacy_url": None, "support_email": None,
+                       "support_phone": None, "languages": None,
                        "created_at": created["created_at"], "updated_at": created["updated_at"]}
     assert get(both, brand) == created
     assert brand in [b["brand"] for b in clean(both.call("GET", "/v1/brands", key="dialer"))["brands"]]
