@@ -206,6 +206,7 @@ def test_the_page_speaks_spanish_to_a_spanish_browser(both):
     page = open_url(both, link["url"], SPANISH)
     html = page.text
     assert page.status == 200 and html.startswith('<!doctype html>\n<html lang="es">')
+    assert page.headers["content-language"] == "es" and page.headers["vary"] == "Accept-Language"
     assert "<h1>Sus preferencias de contacto</h1>" in html and "Detener todos los mensajes" in html
     assert 'data-label="Estado"' in html and "Llamadas telefónicas" in html
     assert f"Acepto que Default me llame al {national(phone)} con llamadas de marketing." in html

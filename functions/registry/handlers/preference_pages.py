@@ -58,6 +58,7 @@ CONTENT_TYPE = "text/html; charset=utf-8"
 # slug names a folder (a brand is free text: "../x" or "a/b" names none).
 _BRAND_FOLDER = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _STYLE = re.compile(r"<style>(.*?)</style>", re.S)
+_LANG = re.compile(r'<html lang="([a-z]{2,3})">')
 
 
 def escape(value: Any) -> Markup:
@@ -247,10 +248,13 @@ def _hash(style: str) -> str:
 def headers(page: str, logo_origin: str | None = None) -> dict[str, str]:
     """The page's headers: ``HEADERS`` with a Content-Security-Policy that allows exactly the
     page's own style element(s), by hash, the brand's logo origin for images, and forms posted to
-    the page's own origin."""
+    the page's own origin; ``Content-Language`` (the page's ``<html lang>``) and ``Vary``."""
     styles = " ".join(_hash(style) for style in _STYLE.findall(page)) or "'none'"
     policy = [f"default-src 'none'; style-src {styles}"]
     if logo_origin:
         policy.append(f"img-src 'self' {logo_origin}")
     policy.append("form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
-    return {**HEADERS, "Content-Security-Policy": "; ".join(policy)}
+    language = _LANG.search(page)
+    # the page's words depend on Accept-Language: say so to any cache (none should keep it: no-store)
+    spoken_in = {"Content-Language": language.group(1)} if language else {}
+    return {**HEADERS, "Content-Security-Policy": "; ".join(policy), "Vary": "Accept-Language", **spoken_in}
