@@ -36,6 +36,8 @@ def test_english_and_spanish_are_supported_and_english_is_the_default():
     ("es;q=0, en", ["en"]),  # q=0: not this one
     ("es;q=0.000, en;q=0.001", ["en"]),
     ("en;q=1, es;q=1.000", ["en", "es"]),
+    ("en;q=1, es", ["en", "es"]),  # no quality is q=1
+    ("en;q=0.999, es", ["es", "en"]),
     ("*;q=0.1, es", ["es", "*"]),
     ("es;q=1.5, en", ["en"]),  # a quality over 1 is malformed: that range is dropped
     ("es;q=0.1234, en", ["en"]),  # more than three decimals
@@ -97,6 +99,7 @@ def test_a_range_matches_by_its_primary_subtag():
     ("en", ("en",), "es", "en"),  # ... among the brand's languages only
     ("es", (), "fr", "es"),  # a language we do not have is ignored
     ("es", (), "", "es"),
+    ("es", (), "   ", "es"),
 ])
 def test_negotiation(header, brand, requested, language):
     assert negotiate(header, brand, requested) == language
@@ -111,5 +114,6 @@ def test_a_brands_languages_are_checked():
     with pytest.raises(InvalidRequest) as empty:
         check_languages([])
     assert empty.value.field == "languages"
+    assert empty.value.message == "name at least one language (or send null for every supported one)"
     with pytest.raises(InvalidRequest):
         check_languages(["ES"])  # the tags as listed, lower case

@@ -68,6 +68,9 @@ def test_the_brand_is_named_never_the_sender():
 @pytest.mark.parametrize("url", [
     "https://cdn.acme.example/logo.png",
     "https://CDN.Acme.example:8443/a/b.svg?v=1&x=2#top",
+    "https://cdn.acme.example:1/X.png",
+    "https://cdn.acme.example:65535/a;b,c",
+    "https://acme.example/" + "a" * (2048 - len("https://acme.example/")),  # the longest taken
     "https://xn--bcher-kva.example/logo.png",
     " https://acme.example/privacy ",
 ])
@@ -75,33 +78,42 @@ def test_https_urls_are_taken(url):
     assert check_https_url(url, "logo_url") == url.strip()
 
 
-@pytest.mark.parametrize("url", [
-    "http://cdn.acme.example/logo.png",  # not https
-    "javascript:alert(1)",
-    "data:image/png;base64,AAAA",
-    "//cdn.acme.example/logo.png",
-    "https://",
-    "https://user:pw@cdn.acme.example/logo.png",
-    "https://user@cdn.acme.example/logo.png",
-    "https://cdn.acme.example/logo.png\"onerror=\"x",
-    "https://cdn.acme.example/<logo>.png",
-    "https://cdn.acme.example/a b.png",
-    "https://cdn.acme.example/\u00e9.png",
-    "https://bücher.example/logo.png",  # the A-label form, please
-    "https://[::1]/logo.png",
-    "https://cdn_acme.example/logo.png",
-    "https://-acme.example/logo.png",
-    "https://cdn.acme.example:99999/logo.png",
-    "https://cdn.acme.example:0x1/logo.png",
-    "https://cdn.acme.example\\@evil.example/",
-    "https://cdn.acme.example/`x`",
-    "https://" + "a" * 64 + ".example/",
-    "https://acme.example/" + "a" * 2048,
+PRINTABLE = "give an https URL of printable characters (percent-encode the others)"
+UNREADABLE = "the URL could not be read"
+NOT_HTTPS = "the URL must be https"
+NO_HOST = "the URL must name a host (no user name or password)"
+
+
+@pytest.mark.parametrize("url, message", [
+    ("http://cdn.acme.example/logo.png", NOT_HTTPS),
+    ("javascript:alert(1)", NOT_HTTPS),
+    ("data:image/png;base64,AAAA", NOT_HTTPS),
+    ("//cdn.acme.example/logo.png", NOT_HTTPS),
+    ("https://", NO_HOST),
+    ("https://user:pw@cdn.acme.example/logo.png", NO_HOST),
+    ("https://user@cdn.acme.example/logo.png", NO_HOST),
+    ("https://cdn.acme.example/logo.png\"onerror=\"x", PRINTABLE),
+    ("https://cdn.acme.example/it's.png", PRINTABLE),
+    ("https://cdn.acme.example/<logo>.png", PRINTABLE),
+    ("https://cdn.acme.example/a b.png", PRINTABLE),
+    ("https://cdn.acme.example/\u00e9.png", PRINTABLE),
+    ("https://bücher.example/logo.png", PRINTABLE),  # the A-label form, please
+    ("https://[::1]/logo.png", NO_HOST),
+    ("https://cdn_acme.example/logo.png", NO_HOST),
+    ("https://-acme.example/logo.png", NO_HOST),
+    ("https://cdn.acme.example:99999/logo.png", UNREADABLE),
+    ("https://cdn.acme.example:65536/logo.png", UNREADABLE),
+    ("https://cdn.acme.example:0x1/logo.png", UNREADABLE),
+    ("https://cdn.acme.example:0/logo.png", "the URL's port is not one"),
+    ("https://cdn.acme.example\\@evil.example/", PRINTABLE),
+    ("https://cdn.acme.example/`x`", PRINTABLE),
+    ("https://" + "a" * 64 + ".example/", NO_HOST),
+    ("https://acme.example/" + "a" * (2049 - len("https://acme.example/")), PRINTABLE),  # one too long
 ])
-def test_anything_else_is_refused(url):
+def test_anything_else_is_refused(url, message):
     with pytest.raises(InvalidRequest) as refused:
         check_https_url(url, "logo_url")
-    assert refused.value.field == "logo_url"
+    assert (refused.value.message, refused.value.field) == (message, "logo_url")
 
 
 def test_the_logo_origin_is_all_the_csp_allows():

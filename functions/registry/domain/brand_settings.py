@@ -117,7 +117,7 @@ def check_https_url(raw: str, field: str) -> str:
     host = (parts.hostname or "").lower()
     if parts.username is not None or parts.password is not None or not _HOST.match(host):
         raise InvalidRequest("the URL must name a host (no user name or password)", field)
-    if port is not None and not 0 < port < 65536:
+    if port == 0:  # urlsplit refuses a port over 65535 itself (above)
         raise InvalidRequest("the URL's port is not one", field)
     return text
 
@@ -125,7 +125,7 @@ def check_https_url(raw: str, field: str) -> str:
 def origin(url: str) -> str:
     """The origin of a URL ``check_https_url`` accepted: scheme, host and a port other than 443."""
     parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
+    host = str(parts.hostname).lower()
     return f"https://{host}" + (f":{parts.port}" if parts.port not in (None, 443) else "")
 
 

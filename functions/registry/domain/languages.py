@@ -81,9 +81,8 @@ def match(ranges: Sequence[str], languages: Sequence[str]) -> str | None:
 def negotiate(accept_language: str | None, brand_languages: Sequence[str] = (), requested: str | None = None) -> str:
     """The language of a page: ``requested`` (``?lang=``), else ``Accept-Language``, else the fallback."""
     languages = spoken(brand_languages)
-    chosen = (requested or "").strip().lower()
-    if chosen in languages:
-        return chosen
+    if requested and requested.strip().lower() in languages:
+        return requested.strip().lower()
     return match(parse_accept_language(accept_language), languages) or fallback(languages)
 
 
