@@ -39,6 +39,8 @@ def test_a_brand_is_stored_and_read_back(both):
     version = {"number": 1, "effective_from": created["created_at"], "overrides": body["policy"],
                "recorded_at": created["created_at"]}
     assert created == {**body, "brand": brand, "twilio_auth_token_set": False, "seeded": False,
+                       "display_name": None, "logo_url": None, "privacy_url": None, "support_email": None,
+                       "support_phone": None, "languages": None,
                        "created_at": created["created_at"], "updated_at": created["updated_at"],
                        "policy_versions": [version]}
     assert get(both, brand) == created

@@ -1,12 +1,14 @@
 """The preference center: signed links, the person's page, their choices, one-click unsubscribe."""
 from __future__ import annotations
 
+import re
 import urllib.parse
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from registry.domain.addresses import national
 from tests.api import helpers
 from tests.api.conftest import new_email, new_phone, quoted
 from tests.api.helpers import assert_error, clean, codes, consent, history, noon_la_after_now, opt_out, preferences, profile
@@ -27,6 +29,11 @@ def decide(api, address: str, channel: str, **ask) -> dict:
     with the time they arrive, so a fixed instant would one day be before them."""
     ask.setdefault("at", noon_la_after_now())
     return helpers.decide(api, address, channel, **ask)
+
+
+def status_rows(html: str) -> list[tuple[str, ...]]:
+    """The status table's rows (address, channel, messages, status), as a person reads them."""
+    return [tuple(re.findall(r"<td[^>]*>([^<]*)</td>", row)) for row in re.findall(r"<tr id=[^>]*>(.*?)</tr>", html)]
 
 
 def path_of(url: str) -> str:
@@ -204,12 +211,14 @@ def test_the_page_shows_every_channel_of_the_person_with_its_status(api):
     assert page.headers["cache-control"] == "no-store" and page.headers["referrer-policy"] == "no-referrer"
     html = page.text
     assert f'<form method="post" action="{link["url"]}">' in html
-    assert "<script" not in html and "src=" not in html and "href=" not in html
+    assert "<script" not in html and "src=" not in html  # a brand with no logo: no image
+    # issue 13: the only links are the language switch's, relative (the same page, its token kept)
+    assert re.findall(r'href="([^"]*)"', html) == ["?lang=es"]
+    phone = national(phone)  # issue 13: the number as its country writes it
     assert phone in html
     assert email not in html and f"{email[0]}***@example.com" in html  # a linked address is masked
     assert f"ending in {phone[-4:]}" not in html  # the link's own address is shown in full
-    rows = {tuple(cell for cell in row.split("</td><td>")) for row in
-            [r.removeprefix("<tr><td>").removesuffix("</td></tr>") for r in html.splitlines() if r.startswith("<tr><td>")]}
+    rows = set(status_rows(html))
     assert (phone, "Phone calls", "Offers and news (marketing)", "Not receiving: you opted out") in rows
     assert (phone, "Phone calls", "Account and service messages (informational)", "Receiving") in rows
     # rev. 2: an express consent does not do for marketing texts; a Yes on the page (written) would
@@ -279,7 +288,11 @@ def test_choices_are_recorded_and_change_decisions(api):
     assert evidence["form_url"] == link["url"]
     assert evidence["ip"] == "127.0.0.1"  # the API Gateway's source IP wins over a header the client sets
     assert evidence["user_agent"] == "TestBrowser/1.0"
-    assert evidence["disclosure_text"].startswith("I agree that the sender may ") and phone in evidence["disclosure_text"]
+    # issue 13: the brand named (the default brand, unnamed: its id capitalised; never "the sender"), the
+    # number as the page showed it, and the language it was shown in
+    assert evidence["disclosure_text"].startswith("I agree that Default may ")
+    assert national(phone) in evidence["disclosure_text"]
+    assert (evidence["disclosure_language"], evidence["disclosure_version"]) == ("en", "preference-center-2")
     assert evidence["disclosure_text"] in html  # the words the person saw, kept word for word
     assert {o["source"] for o in record["opt_outs"]} == {"agent", "preference_center"}
 

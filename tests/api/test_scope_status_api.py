@@ -8,6 +8,7 @@ import urllib.parse
 
 import pytest
 
+from registry.domain.addresses import national
 from tests.api.conftest import new_phone
 from tests.api.helpers import clean, codes, consent, decide, opt_out, preferences, profile
 
@@ -23,8 +24,9 @@ def page_status(api, address: str, channel: str, purpose: str) -> str:
     url = clean(reply)["url"]
     html = api.call("GET", urllib.parse.urlsplit(url).path, key=None, headers=BROWSER).text
     names = {"call": "Phone calls", "sms": "Text messages"}
-    cells = re.findall(rf"<tr><td>{re.escape(address)}</td><td>{names[channel]}</td><td>([^<]*)</td>"
-                       r"<td>([^<]*)</td></tr>", html)
+    shown = national(address)  # issue 13: the number as its country writes it; each cell names its column
+    cells = re.findall(rf'<td data-label="Address">{re.escape(shown)}</td><td data-label="Channel">{names[channel]}</td>'
+                       r'<td data-label="Messages">([^<]*)</td><td class="status"[^>]*>([^<]*)</td></tr>', html)
     return next(status for messages, status in cells if f"({purpose})" in messages)
 
 

@@ -105,6 +105,16 @@ def check_channel(address: Address, channel: str, field: str = "channel") -> Non
         raise ChannelAddressMismatch(f"channel {channel} cannot reach a {address.kind} address", field)
 
 
+def national(e164: str) -> str:
+    """A phone number as people of its own country write it (``(415) 555-0123``): phonenumbers'
+    NATIONAL format for the number's region; the number as given when it cannot be read."""
+    try:
+        number = phonenumbers.parse(e164)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
 def phone_time_zones(e164: str) -> tuple[str, ...]:
     """Every zone phonenumbers gives for the number; the country's zones when the number's own are unknown."""
     number = _parse_phone(e164)

@@ -1,15 +1,20 @@
 """A brand as a resource (contract rev. 2, "Brands"): the numbers it texts from, the words it
-answers with, the stop words it adds, its policy overrides, and whether it has a Twilio token.
+answers with, the stop words it adds, its policy overrides, and whether it has a Twilio token;
+and (issue 13) the face its preference pages show: its name, logo, privacy notice, contact and
+languages.
 
 Pure: what a brand is and what it says; ``services.brands`` stores it (the token itself is a
 secret kept outside the table: only ``twilio_auth_token_set`` is here).
 """
 from __future__ import annotations
 
+import re
+import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from .errors import InvalidRequest
 from .policy import DEFAULT_POLICY, Policy, with_overrides
@@ -24,6 +29,8 @@ MAX_TEXT_LENGTH = 1600  # the longest SMS body Twilio sends (10 segments)
 MAX_STOP_WORDS = 50
 MAX_STOP_WORD_LENGTH = 64
 MAX_TOKEN_LENGTH = 256
+MAX_DISPLAY_NAME_LENGTH = 100
+MAX_URL_LENGTH = 2048
 
 # What the registry answers with when the brand set nothing. Neither text markets anything: a
 # confirmation may only confirm (47 CFR 64.1200(a)(12)), and HELP only says how to stop.
@@ -41,6 +48,13 @@ class Brand:
     policy: Mapping[str, Any] = field(default_factory=dict)  # overrides: a seed's, or as stored before versions
     policy_versions: tuple[BrandVersion, ...] = ()  # rev. 2: the overrides as versions (policy_versions)
     twilio_auth_token_set: bool = False
+    # issue 13: the brand's face on its preference pages
+    display_name: str | None = None
+    logo_url: str | None = None  # https (check_https_url); the page's CSP allows its origin for images
+    privacy_url: str | None = None  # https
+    support_email: str | None = None  # normalised email
+    support_phone: str | None = None  # E.164; shown in national format
+    languages: tuple[str, ...] = ()  # a subset of domain.languages.SUPPORTED_LANGUAGES; () = every one
     created_at: datetime | None = None
     updated_at: datetime | None = None
     stored: bool = True  # False: only seeded by configuration (never PUT)
@@ -74,6 +88,17 @@ class Brand:
             policy = replace(policy, sms_replies=policy.sms_replies.with_stop_words(self.stop_words))
         return policy
 
+    @property
+    def shown_name(self) -> str:
+        """The name the pages and the consent wording give the brand: its ``display_name``, else its
+        id with each word capitalised (``acme corp`` reads "Acme Corp"); never "the sender"."""
+        return self.display_name or shown_name(self.name)
+
+    @property
+    def logo_origin(self) -> str | None:
+        """The origin of the logo (``https://cdn.example``): all the page's CSP allows images from."""
+        return origin(self.logo_url) if self.logo_url else None
+
     def rules(self, default: Policy = DEFAULT_POLICY) -> Policy:
         """The policy in force for the brand: the default, its overrides, and its stop words."""
         policy = with_overrides(default, self.policy)  # no overrides: the default as it is
@@ -85,6 +110,46 @@ class Brand:
 def unnamed(name: str) -> Brand:
     """A brand the registry holds nothing for: the defaults (``default`` and ``*`` included)."""
     return Brand(name=name, stored=False)
+
+
+def shown_name(brand_id: str) -> str:
+    """A brand id as a name, when the brand has no ``display_name``."""
+    return string.capwords(brand_id)
+
+
+# A host name as a CSP source expression may spell it: letters, digits, hyphens and dots (an
+# internationalised name in its A-label form), so a URL cannot smuggle a directive into the policy.
+_HOST = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+_URL_CHARACTERS = re.compile(r"^[\x21-\x7e]+$")  # printable ASCII, no space
+
+
+def check_https_url(raw: str, field: str) -> str:
+    """An absolute https URL a page may link to (or load a logo from): printable ASCII with no
+    quote, angle bracket, backslash or backtick, a plain host name (no user, no IP literal
+    brackets), an optional port; InvalidRequest naming ``field`` otherwise."""
+    text = raw.strip()
+    if len(text) > MAX_URL_LENGTH or not _URL_CHARACTERS.match(text) or any(c in text for c in "\"'<>\\`"):
+        raise InvalidRequest("give an https URL of printable characters (percent-encode the others)", field)
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        raise InvalidRequest("the URL could not be read", field) from None
+    if parts.scheme.lower() != "https":
+        raise InvalidRequest("the URL must be https", field)
+    host = (parts.hostname or "").lower()
+    if parts.username is not None or parts.password is not None or not _HOST.match(host):
+        raise InvalidRequest("the URL must name a host (no user name or password)", field)
+    if port == 0:  # urlsplit refuses a port over 65535 itself (above)
+        raise InvalidRequest("the URL's port is not one", field)
+    return text
+
+
+def origin(url: str) -> str:
+    """The origin of a URL ``check_https_url`` accepted: scheme, host and a port other than 443."""
+    parts = urlsplit(url)
+    host = str(parts.hostname).lower()
+    return f"https://{host}" + (f":{parts.port}" if parts.port not in (None, 443) else "")
 
 
 def check_stop_words(entries: Sequence[str]) -> tuple[str, ...]:

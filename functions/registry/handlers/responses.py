@@ -320,6 +320,12 @@ class BrandAnswer(Open):
                                                       "the overrides, past and scheduled (docs/policy-versions.md)")
     twilio_auth_token_set: bool
     seeded: bool = Field(description="true: only configuration names the brand (never stored with PUT)")
+    display_name: str | None = Field(None, description="the name the pages give the brand; null: its id, capitalised")
+    logo_url: str | None = Field(None, description="https; shown on the pages")
+    privacy_url: str | None = Field(None, description="https; linked from the pages")
+    support_email: str | None = None
+    support_phone: str | None = Field(None, description="E.164")
+    languages: list[str] | None = Field(None, description="the languages the pages speak; null: every supported one")
     created_at: datetime | None
     updated_at: datetime | None
 

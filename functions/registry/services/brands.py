@@ -28,6 +28,7 @@ from ..domain.addresses import normalise
 from ..domain.brand_settings import (
     MAX_SMS_NUMBERS,
     Brand,
+    check_https_url,
     check_policy,
     check_stop_words,
     names_one_brand,
@@ -35,6 +36,7 @@ from ..domain.brand_settings import (
 )
 from ..domain.brands import normalise_brand
 from ..domain.errors import Conflict, InvalidAddress, InvalidRequest, RegistryError, RegistryUnavailable, UnreadableRecord
+from ..domain.languages import check_languages
 from ..domain.policy import Policy
 from ..domain.policy_versions import (
     add_brand_version,
@@ -50,7 +52,10 @@ from ..storage import brand_secrets
 from ..storage import brands as store
 from .failures import storage_failures
 
-FIELDS = ("sms_numbers", "help_text", "confirmation_text", "stop_words", "twilio_auth_token", "policy")
+FIELDS = ("sms_numbers", "help_text", "confirmation_text", "stop_words", "twilio_auth_token", "policy",
+          "display_name", "logo_url", "privacy_url", "support_email", "support_phone", "languages")
+# issue 13: the brand's face on its preference pages (stored and answered as they are kept)
+FACE = ("display_name", "logo_url", "privacy_url", "support_email", "support_phone")
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,12 @@ class SetBrand:
     twilio_auth_token: str | None = None
     policy: Mapping[str, Any] | None = None
     policy_effective_from: datetime | None = None  # rev. 2: when the overrides sent take effect (None: now)
+    display_name: str | None = None
+    logo_url: str | None = None
+    privacy_url: str | None = None
+    support_email: str | None = None
+    support_phone: str | None = None
+    languages: tuple[str, ...] | None = None
 
 
 # --- what a brand answers ------------------------------------------------------------------------
@@ -77,6 +88,7 @@ def to_document(brand: Brand) -> dict[str, Any]:
         "policy": dict(brand.overrides_at(utc_now())), "twilio_auth_token_set": brand.twilio_auth_token_set,
         "policy_versions": brand_versions_document(brand.versions),
         "seeded": not brand.stored,
+        **{name: getattr(brand, name) for name in FACE}, "languages": list(brand.languages) or None,
         "created_at": format_instant(brand.created_at), "updated_at": format_instant(brand.updated_at),
     }
 
@@ -85,7 +97,8 @@ def _settings_document(brand: Brand) -> dict[str, Any]:
     return {"sms_numbers": list(brand.sms_numbers), "help_text": brand.help_text,
             "confirmation_text": brand.confirmation_text, "stop_words": list(brand.stop_words),
             "policy": dict(brand.policy), "twilio_auth_token_set": brand.twilio_auth_token_set,
-            "policy_versions": brand_versions_document(brand.versions)}
+            "policy_versions": brand_versions_document(brand.versions),
+            **{name: getattr(brand, name) for name in FACE}, "languages": list(brand.languages)}
 
 
 def _texts(raw: Any) -> tuple[str, ...]:
@@ -114,6 +127,11 @@ def _from_stored(stored: store.StoredBrand) -> Brand:
                      confirmation_text=_optional_text(s.get("confirmation_text")),
                      stop_words=_texts(s.get("stop_words") or []), policy=policy, policy_versions=versions,
                      twilio_auth_token_set=bool(s.get("twilio_auth_token_set")),
+                     display_name=_optional_text(s.get("display_name")), logo_url=_optional_text(s.get("logo_url")),
+                     privacy_url=_optional_text(s.get("privacy_url")),
+                     support_email=_optional_text(s.get("support_email")),
+                     support_phone=_optional_text(s.get("support_phone")),
+                     languages=_texts(s.get("languages") or []),
                      created_at=parse_instant(stored.created_at, "created_at"),
                      updated_at=parse_instant(stored.updated_at, "updated_at"))
     except (TypeError, ValueError, RegistryError) as err:
@@ -298,10 +316,42 @@ def _merged(current: Brand, command: SetBrand, now: datetime) -> Brand:
     elif command.policy_effective_from is not None:
         raise InvalidRequest("policy_effective_from is when the policy sent takes effect: send policy with it",
                              "policy_effective_from")
+    changes.update(_face(command))
     if "twilio_auth_token" in sent:
         changes["twilio_auth_token_set"] = command.twilio_auth_token is not None
     changes.setdefault("policy_versions", current.versions)  # a seed's version 0 stays version 0
     return replace(current, **changes, stored=True, created_at=current.created_at or now, updated_at=now)
+
+
+def _face(command: SetBrand) -> dict[str, Any]:
+    """The page fields sent, checked: https URLs, an email, a phone number, supported languages."""
+    sent = command.sent
+    out: dict[str, Any] = {}
+    if "display_name" in sent:
+        out["display_name"] = command.display_name.strip() if command.display_name else None
+        if command.display_name is not None and not out["display_name"]:
+            raise InvalidRequest("display_name must not be blank", "display_name")
+    for name in ("logo_url", "privacy_url"):
+        if name in sent:
+            value = getattr(command, name)
+            out[name] = check_https_url(value, name) if value is not None else None
+    if "support_email" in sent:
+        out["support_email"] = None
+        if command.support_email is not None:
+            email = normalise(command.support_email, field="support_email")
+            if email.kind != "email":
+                raise InvalidAddress("support_email must be an email address", "support_email")
+            out["support_email"] = email.value
+    if "support_phone" in sent:
+        out["support_phone"] = None
+        if command.support_phone is not None:
+            phone = normalise(command.support_phone, get_settings().phone_default_region, field="support_phone")
+            if phone.kind != "phone":
+                raise InvalidAddress("support_phone must be a phone number (E.164)", "support_phone")
+            out["support_phone"] = phone.value
+    if "languages" in sent:
+        out["languages"] = check_languages(command.languages) if command.languages is not None else ()
+    return out
 
 
 def _instant(moment: datetime) -> str:

@@ -18,17 +18,19 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from ..domain import link_tokens
-from ..domain.addresses import Address, normalise
+from ..domain.addresses import Address, national, normalise
 from ..domain.brands import normalise_brand, stored_brand
-from ..domain.errors import Forbidden, Gone, InvalidRequest
+from ..domain.errors import Forbidden, Gone, InvalidRequest, RegistryError
 from ..domain.facts import Consent, ContactFacts, OptOut
+from ..domain.languages import DEFAULT_LANGUAGE
 from ..domain.location import Whereabouts, known_zone, locate
 from ..domain.profile import PageScope, PageStatus, page_scope
 from ..domain.timeutil import format_instant, parse_instant, utc_now
 from ..domain.vocabulary import ALL, CHANNELS, EVERY_BRAND, PURPOSES, Channel, Grade, Purpose, Source
+from ..i18n import N_, gettext_for
 from ..settings import derived, get_settings
 from ..storage import preference_links as store
-from . import contact_facts, recording
+from . import brands, contact_facts, recording
 from .address_keys import contact_key
 from .failures import storage_failures
 from .policies import policy_for
@@ -38,7 +40,9 @@ DEFAULT_TTL_DAYS = 30
 MAX_TTL_DAYS = 365
 MAX_SNOOZE_DAYS = 365
 SOURCE = Source.PREFERENCE_CENTER
-DISCLOSURE_VERSION = "preference-center-1"
+# 2: the brand's own name (never "the sender"), the number as its country writes it, in the
+# language the page was shown in (kept with it as ``disclosure_language``).
+DISCLOSURE_VERSION = "preference-center-2"
 PAGE_PATH = "/p/{token}"
 UNSUBSCRIBE_PATH = "/p/{token}/unsubscribe"
 
@@ -47,8 +51,27 @@ SUBSCRIBED, NOT_SUBSCRIBED, OPTED_OUT, BLOCKED, UNDELIVERABLE, NEEDS_WRITTEN = (
     PageStatus.SUBSCRIBED, PageStatus.NOT_SUBSCRIBED, PageStatus.OPTED_OUT, PageStatus.BLOCKED,
     PageStatus.UNDELIVERABLE, PageStatus.NEEDS_WRITTEN)
 IN, OUT, KEEP = "in", "out", "keep"
-_VERBS: dict[str, tuple[str, str]] = {Channel.CALL: ("call", "calls"), Channel.SMS: ("text", "messages"),
-                                      Channel.EMAIL: ("email", "messages")}
+# The consent wording, one sentence per scope (so each language can say it its own way).
+_DISCLOSURES: dict[tuple[str, str], str] = {
+    (Channel.CALL, Purpose.MARKETING): N_(
+        "I agree that %(brand)s may call me at %(address)s with marketing calls. "
+        "I can change this at any time on this page."),
+    (Channel.CALL, Purpose.INFORMATIONAL): N_(
+        "I agree that %(brand)s may call me at %(address)s with informational calls. "
+        "I can change this at any time on this page."),
+    (Channel.SMS, Purpose.MARKETING): N_(
+        "I agree that %(brand)s may text me at %(address)s with marketing messages. "
+        "I can change this at any time on this page."),
+    (Channel.SMS, Purpose.INFORMATIONAL): N_(
+        "I agree that %(brand)s may text me at %(address)s with informational messages. "
+        "I can change this at any time on this page."),
+    (Channel.EMAIL, Purpose.MARKETING): N_(
+        "I agree that %(brand)s may email me at %(address)s with marketing messages. "
+        "I can change this at any time on this page."),
+    (Channel.EMAIL, Purpose.INFORMATIONAL): N_(
+        "I agree that %(brand)s may email me at %(address)s with informational messages. "
+        "I can change this at any time on this page."),
+}
 
 
 _key = derived(lambda settings: read_secret(
@@ -142,9 +165,10 @@ class AddressView:
 
     @property
     def display(self) -> str:
-        """The link's own address in full; linked ones masked (a forwarded email shows no phone number)."""
+        """The link's own address in full (a number as its country writes it); linked ones masked
+        (a forwarded email shows no phone number). English: the page words a linked number itself."""
         if self.own:
-            return self.address.value
+            return national(self.address.value) if self.address.kind == "phone" else self.address.value
         if self.address.kind == "phone":
             return f"your phone number ending in {self.address.value[-4:]}"
         local, _, domain = self.address.value.partition("@")
@@ -206,12 +230,23 @@ def page(link: Link, now: datetime | None = None) -> PageView:
                     locate(link.address.value, link.address.kind, prefs))
 
 
-def disclosure(link: Link, view: AddressView, channel: str, purpose: str) -> str:
-    """The words next to an opt-in: shown on the page and kept, word for word, as the consent's evidence."""
-    who = "the sender" if link.brand == "default" else link.brand
-    verb, noun = _VERBS[channel]
-    return (f"I agree that {who} may {verb} me at {view.display} with {purpose} {noun}. "
-            "I can change this at any time on this page.")
+def disclosure(view: AddressView, channel: str, purpose: str, brand_name: str, language: str | None = None) -> str:
+    """The words next to an opt-in, naming the brand as its pages do (``Brand.shown_name``), in the
+    page's language: shown on the page and kept, word for word, as the consent's evidence."""
+    return gettext_for(language)(_DISCLOSURES[(channel, purpose)]) % {"brand": brand_name, "address": view.display}
+
+
+def brand_behind(token: str, purpose: str) -> str | None:
+    """The brand of a genuine link whose page has expired (its error page names the brand); None
+    for a token that is not genuine (it proves nothing), a link whose record is gone (erased), or
+    when the registry cannot say. Never raises: it only dresses an error page."""
+    try:
+        claims = link_tokens.verify(_key(), token, purpose, utc_now(), check_expiry=False)
+        with storage_failures("the registry could not be read"):
+            item = store.get(claims.link_id)
+        return stored_brand(item.brand) if item is not None else None
+    except (link_tokens.InvalidToken, link_tokens.ExpiredToken, RegistryError):
+        return None
 
 
 def _start_of(day: date, where: Whereabouts) -> datetime:
@@ -244,10 +279,12 @@ class Applied:
     preferences: int = 0
 
 
-def apply(link: Link, choices: Choices, evidence: Mapping[str, str | None], now: datetime | None = None) -> Applied:
+def apply(link: Link, choices: Choices, evidence: Mapping[str, str | None], now: datetime | None = None,
+          language: str | None = None) -> Applied:
     """Record what the person chose, skipping what is already so (a form sent twice records nothing new).
 
-    ``evidence``: ``form_url``, ``ip``, ``user_agent`` of the request, kept with every opt-in.
+    ``evidence``: ``form_url``, ``ip``, ``user_agent`` of the request, kept with every opt-in, with
+    the consent wording in ``language``, the one the page was shown in.
     Opting out of everything wins over any opt-in sent with it.
     """
     now = now or utc_now()
@@ -261,7 +298,7 @@ def apply(link: Link, choices: Choices, evidence: Mapping[str, str | None], now:
             raise InvalidRequest("the page has changed since it was opened; reload it and choose again")
         if choice == IN and not target.own:
             # A link proves who holds its own address only: it may opt the linked ones out, never in.
-            raise InvalidRequest(f"you can agree to messages here only at {view.addresses[0].display}; "
+            raise InvalidRequest("you can agree to messages here only at the address this link was sent to; "
                                  "for your other addresses you can only opt out", "scope")
     if choices.preferred_channel not in (UNCHANGED, None) and choices.preferred_channel not in view.channels:
         raise InvalidRequest("the preferred channel must be one of your channels", "preferred_channel")
@@ -272,6 +309,7 @@ def apply(link: Link, choices: Choices, evidence: Mapping[str, str | None], now:
             raise InvalidRequest(f"a pause lasts at most {MAX_SNOOZE_DAYS} days", "snooze_until")
 
     opt_outs = consents = prefs = 0
+    brand_name = brands.find(link.brand).shown_name
     if choices.opt_out_all:
         for target in view.addresses:
             if all(s.status == OPTED_OUT for s in target.scopes):
@@ -292,8 +330,9 @@ def apply(link: Link, choices: Choices, evidence: Mapping[str, str | None], now:
             elif choice == IN and not scope.consented:
                 # rev. 2: a choice on the page is a written consent: the page is the disclosure, the
                 # person's act through their own link the signature.
-                proof = {"disclosure_text": disclosure(link, target, channel, purpose),
+                proof = {"disclosure_text": disclosure(target, channel, purpose, brand_name, language),
                          "disclosure_version": DISCLOSURE_VERSION,
+                         "disclosure_language": language or DEFAULT_LANGUAGE,
                          **{k: v for k, v in evidence.items() if v}, "signature": link.actor}
                 recording.record_consent(target.address, Consent(
                     id=recording.new_id(), channels=frozenset({channel}), purposes=frozenset({purpose}),

@@ -10,11 +10,13 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from pydantic import BaseModel, ConfigDict, Field
 
 from ...domain.brand_settings import (
+    MAX_DISPLAY_NAME_LENGTH,
     MAX_SMS_NUMBERS,
     MAX_STOP_WORD_LENGTH,
     MAX_STOP_WORDS,
     MAX_TEXT_LENGTH,
     MAX_TOKEN_LENGTH,
+    MAX_URL_LENGTH,
 )
 from ...domain.errors import NotFound
 from ...services import brands
@@ -36,7 +38,10 @@ class BrandIn(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
         "sms_numbers": ["+14155550911"], "help_text": "Acme: reply STOP to opt out. Help: acme.example/sms",
         "confirmation_text": "Acme: you are unsubscribed and will get no more texts.",
-        "stop_words": ["basta"], "policy": {"basis": {"email:marketing": "consent"}}}]})
+        "stop_words": ["basta"], "policy": {"basis": {"email:marketing": "consent"}},
+        "display_name": "Acme Energy", "logo_url": "https://cdn.acme.example/logo.png",
+        "privacy_url": "https://acme.example/privacy", "support_email": "help@acme.example",
+        "support_phone": "+14155550100", "languages": ["en", "es"]}]})
     sms_numbers: Annotated[list[Annotated[str, Field(max_length=32)]], Field(max_length=MAX_SMS_NUMBERS)] | None = None
     help_text: SmsText | None = None
     confirmation_text: SmsText | None = None
@@ -50,6 +55,19 @@ class BrandIn(BaseModel):
     policy_effective_from: Instant | None = Field(
         None, description="rev. 2: when the policy sent takes effect (default: now); never in the past, never "
                           "before a version already scheduled (docs/policy-versions.md)")
+    # issue 13: the brand's face on its preference pages
+    display_name: Annotated[str, Field(min_length=1, max_length=MAX_DISPLAY_NAME_LENGTH)] | None = Field(
+        None, description="the name the pages give the brand (else its id, capitalised)")
+    logo_url: Annotated[str, Field(max_length=MAX_URL_LENGTH)] | None = Field(
+        None, description="https only; the pages' Content-Security-Policy allows images from its origin only")
+    privacy_url: Annotated[str, Field(max_length=MAX_URL_LENGTH)] | None = Field(
+        None, description="https only: the brand's privacy notice, linked from every page")
+    support_email: Annotated[str, Field(max_length=254)] | None = Field(None, description="shown as a mailto: link")
+    support_phone: Annotated[str, Field(max_length=32)] | None = Field(
+        None, description="E.164 (or the default region's spelling); shown in the number's national format")
+    languages: Annotated[list[Annotated[str, Field(max_length=8)]], Field(min_length=1, max_length=8)] | None = Field(
+        None, description="the languages the pages speak, from en, es (null: every one); the person's browser and "
+                          "the page's switch choose among them")
 
 
 def _command(body: BrandIn) -> brands.SetBrand:

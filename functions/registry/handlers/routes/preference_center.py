@@ -6,8 +6,15 @@ pages they open, outside /v1 so no API key is needed: the signed token is the cr
 - ``GET /p/<token>/unsubscribe``: a confirmation button (a GET never changes anything);
   ``POST`` with ``List-Unsubscribe=One-Click`` (RFC 8058) opts out of marketing and answers 200.
 
+- ``GET /p/<token>?stop=all``: the one confirmation step of "Stop all messages" (its button posts
+  the page's form with ``opt_out_all``, then 303 to the page with ``?stopped=1``).
+
+Every page speaks the person's language (``domain.languages.negotiate``: ``?lang=`` or the form's
+``lang``, else ``Accept-Language``, among the brand's ``languages``) and shows the brand's face.
+
 A tampered token answers 403 and an expired (or erased) one 410: an HTML page for a browser
-(``Accept: text/html``), else the contract's JSON error; neither says whose link it was.
+(``Accept: text/html``), else the contract's JSON error; neither says whose link it was. An
+expired page names the brand (the token is genuine); a tampered one is neutral.
 """
 from datetime import date
 from email.parser import BytesParser
@@ -20,9 +27,12 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from pydantic import ConfigDict, Field
 
 from ...domain import link_tokens
+from ...domain.brand_settings import Brand as BrandFace
 from ...domain.errors import Forbidden, Gone, InvalidRequest, RegistryError
+from ...domain.languages import negotiate
 from ...domain.vocabulary import CHANNELS, DEFAULT_BRAND, PURPOSES, Purpose
-from ...services import preference_links
+from ...i18n import gettext_for
+from ...services import brands, preference_links
 from ...services.command_fields import AddressText, Brand, Strict
 from .. import link_recovery_pages, page_texts, public_url
 from .. import preference_pages as pages
@@ -64,12 +74,18 @@ def post_preference_link(body: PreferenceLinkIn):
 @tracer.capture_method(capture_response=False)
 def get_page(token: str):
     try:
-        view = preference_links.page(preference_links.open_link(token, link_tokens.PAGE))
+        link = preference_links.open_link(token, link_tokens.PAGE)
+        brand = brands.find(link.brand)
+        view = preference_links.page(link)
         url = _page_url(token)
     except RegistryError as err:
-        return _refused(err)
-    saved = (router.current_event.query_string_parameters or {}).get("saved") == "1"
-    return _html(200, pages.preference_page(view, url, saved=saved))
+        return _refused(err, token, link_tokens.PAGE)
+    query = _query()
+    language = _language(brand, query.get("lang"))
+    if query.get("stop") == "all":
+        return _html(200, pages.stop_confirm(view, url, language, brand), brand)
+    return _html(200, pages.preference_page(view, url, saved=query.get("saved") == "1", language=language,
+                                            brand=brand, stopped=query.get("stopped") == "1"), brand)
 
 
 @router.post("/p/<token>", include_in_schema=False, **requires(PUBLIC))
@@ -77,24 +93,32 @@ def get_page(token: str):
 def post_page(token: str):
     try:
         link = preference_links.open_link(token, link_tokens.PAGE)
+        brand = brands.find(link.brand)
         url = _page_url(token)
     except RegistryError as err:
-        return _refused(err)
+        return _refused(err, token, link_tokens.PAGE)
+    form: dict[str, str] = {}
     try:
-        applied = preference_links.apply(link, _choices(_form()), _evidence(url))
+        form = _form()
+        language = _language(brand, form.get("lang"))
+        choices = _choices(form)
+        applied = preference_links.apply(link, choices, _evidence(url), language=language)
     except InvalidRequest as err:
+        language = _language(brand, form.get("lang"))
         try:
             view = preference_links.page(link)
         except RegistryError as again:
-            return _refused(again)
-        return _html(400, pages.preference_page(view, url, error=err.message))
+            return _refused(again, token, link_tokens.PAGE)
+        return _html(400, pages.preference_page(view, url, error=err.message, language=language, brand=brand), brand)
     except RegistryError as err:
-        return _refused(err)
+        return _refused(err, token, link_tokens.PAGE)
     logger.info("preference center choices recorded", extra={
         "address": link.address.masked(), "opt_outs": applied.opt_outs, "consents": applied.consents,
         "preferences": applied.preferences})
     count("PreferenceCenterSaved")
-    return Response(303, pages.CONTENT_TYPE, "", {**pages.HEADERS, "Location": f"{url}?saved=1"})
+    done = "stopped=1" if choices.opt_out_all else "saved=1"
+    chosen = f"&lang={language}" if form.get("lang") else ""  # the language the person chose goes on with them
+    return Response(303, pages.CONTENT_TYPE, "", {**pages.HEADERS, "Location": f"{url}?{done}{chosen}"})
 
 
 @router.get("/p/<token>/unsubscribe", include_in_schema=False, **requires(PUBLIC))
@@ -102,10 +126,15 @@ def post_page(token: str):
 def get_unsubscribe(token: str):
     try:
         link = preference_links.open_link(token, link_tokens.UNSUBSCRIBE)
+        brand = brands.find(link.brand)
         url = _unsubscribe_url(token)
     except RegistryError as err:
-        return _refused(err)
-    return _html(200, pages.unsubscribe_confirm(link, url))
+        return _refused(err, token, link_tokens.UNSUBSCRIBE)
+    requested = _query().get("lang")
+    language = _language(brand, requested)
+    # the button's POST must carry only List-Unsubscribe=One-Click: a chosen language rides in its URL
+    action = f"{url}?lang={language}" if requested else url
+    return _html(200, pages.unsubscribe_confirm(link, action, language, brand), brand)
 
 
 @router.post("/p/<token>/unsubscribe", include_in_schema=False, **requires(PUBLIC))
@@ -117,11 +146,13 @@ def post_unsubscribe(token: str):
             raise InvalidRequest("the body must be List-Unsubscribe=One-Click (RFC 8058)")
         channels = preference_links.unsubscribe(link)
     except RegistryError as err:
-        return _refused(err)
+        return _refused(err, token, link_tokens.UNSUBSCRIBE)
     logger.info("one-click unsubscribe", extra={"address": link.address.masked()})
     count("OneClickUnsubscribe")
     if _wants_html():
-        return _html(200, pages.unsubscribed(link))
+        brand = _brand_or_none(link.brand)
+        language = _language(brand, _query().get("lang"))
+        return _html(200, pages.unsubscribed(link, language, brand), brand)
     return json_response(200, {"unsubscribed": True, "channels": list(channels), "purposes": [Purpose.MARKETING],
                                "brand": link.brand}, headers=dict(pages.HEADERS))
 
@@ -134,6 +165,25 @@ def _header(name: str) -> str:
         if key.lower() == name:
             return value or ""
     return ""
+
+
+def _query() -> dict[str, str]:
+    return dict(router.current_event.query_string_parameters or {})
+
+
+def _language(brand: BrandFace | None, requested: str | None) -> str:
+    """The page's language: the one asked for (``?lang=``, the form's ``lang``), else the
+    browser's ``Accept-Language``, among the brand's languages (``domain.languages``)."""
+    return negotiate(_header("accept-language"), brand.languages if brand is not None else (), requested)
+
+
+def _brand_or_none(name: str) -> BrandFace | None:
+    """The brand, for an answer already decided (the unsubscribe is recorded): without it, the page
+    still answers, with the brand's id for its name."""
+    try:
+        return brands.find(name)
+    except RegistryError:
+        return None
 
 
 def _request_context() -> dict:
@@ -239,25 +289,39 @@ def _wants_html() -> bool:
     return "text/html" in _header("accept").lower()
 
 
-def _html(status: int, page: str) -> Response:
-    return Response(status, pages.CONTENT_TYPE, page, dict(pages.HEADERS))
+def _html(status: int, page: str, brand: BrandFace | None = None) -> Response:
+    return Response(status, pages.CONTENT_TYPE, page, pages.headers(page, brand.logo_origin if brand else None))
 
 
-def _refused(err: RegistryError) -> Response:
-    """403, 410, 400 or 503, saying nothing about whose link it was."""
+def _refused(err: RegistryError, token: str | None = None, purpose: str = link_tokens.PAGE) -> Response:
+    """403, 410, 400 or 503, saying nothing about whose link it was. For a person (HTML): an
+    expired link's page names its brand (the token is genuine: ``brand_behind``); a tampered
+    link's, or one whose record is gone, is neutral."""
     if isinstance(err, Forbidden):
-        message = page_texts.text("error.forbidden")
+        key = "error.forbidden"
     elif isinstance(err, Gone):
-        message = page_texts.text("error.gone")
+        key = "error.gone"
     elif isinstance(err, InvalidRequest):
-        message = err.message
+        key = None
     else:
-        message = page_texts.text("error.unavailable")
+        key = "error.unavailable"
     status = http_status(err)
-    if _wants_html():
-        return _html(status, pages.error_page(status, message, recovery_url=_recovery_url(err),
-                                              recovery_label=link_recovery_pages.RECOVERY_LABEL))
-    return json_response(status, error_body(err.code, message), headers=dict(pages.HEADERS))
+    if not _wants_html():
+        message = page_texts.text(key) if key else err.message
+        return json_response(status, error_body(err.code, message), headers=dict(pages.HEADERS))
+    brand = None
+    if isinstance(err, Gone) and token:
+        behind = preference_links.brand_behind(token, purpose)
+        brand = _brand_or_none(behind) if behind else None
+    language = _language(brand, _query().get("lang"))
+    if key == "error.gone" and brand is not None:
+        message = gettext_for(language)(page_texts.WORDS["error.gone.brand"]) % {"brand": brand.shown_name}
+    elif key:
+        message = page_texts.word(key, language)
+    else:
+        message = page_texts.form_error(err.message, language)
+    return _html(status, pages.error_page(status, message, language, brand, recovery_url=_recovery_url(err),
+                                          recovery_label=link_recovery_pages.RECOVERY_LABEL), brand)
 
 
 def _recovery_url(err: RegistryError) -> str | None:
