@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import urllib.parse
 
+import phonenumbers
 import pytest
 
 from tests.api.conftest import new_email, new_phone
@@ -47,8 +48,13 @@ def person(api, phone: str | None = None, email: str | None = None, brand: str |
     return {"phone": phone, "email": email, "masked_email": f"{email[0]}***@{email.split('@')[1]}", **link}
 
 
+def national(phone: str) -> str:
+    """The number as the page shows it: in its national format ((415) 555-0123)."""
+    return phonenumbers.format_number(phonenumbers.parse(phone), phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
 def expected_rows(who: dict) -> set[P.Row]:
-    phone, email = who["phone"], who["masked_email"]
+    phone, email = national(who["phone"]), who["masked_email"]
     return {
         P.Row(phone, CALLS, MARKETING, "Not receiving: you opted out"),
         P.Row(phone, CALLS, INFORMATIONAL, "Receiving"),
@@ -73,7 +79,7 @@ def test_the_page_shows_every_channel_with_its_status(server, open_page, size):
     _, api = server
     who = person(api)
     page = open_page(who["url"], *P.SIZES[size])
-    assert page.title() == "Your contact preferences"
+    assert page.title().startswith("Your contact preferences")  # then " · " and the brand's name
     assert set(P.rows(page)) == expected_rows(who) and len(P.rows(page)) == 6
     # drawn, not only in the markup: every cell has a box and is not hidden
     assert page.locator("table tbody td").evaluate_all(
