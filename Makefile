@@ -32,7 +32,7 @@ NONE_OK := || test $$? -eq 5
 TIME_TRAVEL ?= +400d
 
 .PHONY: test-browser chromium help venv run test lint typecheck test-unit test-moto test-template test-dynamodb-local test-acceptance \
-        test-time-travel faketime bench dynamodb-local clean distclean mutation test-mutation-sample scrub-rss area-codes
+        test-time-travel faketime bench dynamodb-local clean distclean mutation test-mutation-sample scrub-rss area-codes i18n
 
 help:
 	@echo "make run                  the API on http://127.0.0.1:$${PORT:-3000} (keys: local-admin, local-dialer); the table"
@@ -198,3 +198,10 @@ distclean: clean
 # libphonenumber's geocoder data: run after upgrading phonenumbers (tests/unit/test_area_codes.py says when).
 area-codes: $(DEV_STAMP)
 	PYTHONPATH=functions:. $(PY) -m infra.area_codes
+
+# The preference pages' message catalogues (docs/preference-page.md): extract the msgids, update each
+# language's .po, compile the .mo files the pages read (committed: the Lambda asset needs no build).
+i18n: $(DEV_STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg --no-location --sort-output --omit-header -o functions/registry/locale/messages.pot .
+	$(VENV)/bin/pybabel update -i functions/registry/locale/messages.pot -d functions/registry/locale --ignore-obsolete --width 100
+	$(VENV)/bin/pybabel compile -d functions/registry/locale --statistics
