@@ -51,11 +51,13 @@ def _t(key: str, **values: Any) -> Markup:
 
 
 def _render(title_key: str, **context: Any) -> str:
-    env = pages.environment()
+    env = pages.environment(LANGUAGE)
     values = {"message": None, "form": False, "error": None, "link": None, "address": "", "action": ""}
     values.update(context)
+    # the pages' layout, with no brand (the form cannot trust one) and no language switch (English only)
     return env.get_template("link_request.html").render(
-        layout=env.get_template("base.html"), lang=LANGUAGE, title=_t(title_key), t=_t, **values)
+        layout=env.get_template("base.html"), lang=LANGUAGE, title=_t(title_key), t=_t, brand=None, switch=[],
+        **values)
 
 
 def form_page(action: str, link: str | None, address: str = "", error: str | None = None) -> str:
