@@ -40,6 +40,7 @@ DECISION_FIELDS = {
     "known_at",  # rev. 2: replay (null for a plain lookup)
     "basis",  # rev. 2: receipts (allow only)
     "lists",  # rev. 2: receipts: the bulk lists checked, with their versions
+    "policy_version",  # rev. 2: the version of the policy in force at `at`
 }
 
 
@@ -808,6 +809,7 @@ def test_response_matches_the_contract_example(api):
         "known_at": None,
         "basis": None,
         "lists": decision["lists"],  # every bulk list the suite's table holds (tests/api/test_receipts_api.py)
+        "policy_version": "federal-2025-04-11",  # in force on 2026-11-24
     }
 
 

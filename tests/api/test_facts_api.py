@@ -104,6 +104,7 @@ def test_opt_out_answers_the_stored_record(api):
         "recorded_at",
         "undone_at",  # rev. 2: a keyword opt-out undone by START
         "undone_by",
+        "undone_recorded_at",  # rev. 2: when the START that undid it was recorded (replay)
         "confirmation",  # rev. 2: the person's own opt-out of texts: the one confirmation text
     }
     assert record["undone_at"] is None and record["undone_by"] is None

@@ -298,7 +298,7 @@ def _snapshot_of(values: dict[str, Any]) -> Snapshot:
     get = values.get
     return Snapshot(pk=cast(str, get("pk")), address=get("address"), kind=get("kind"), version=int(get("version") or 0),
                     state=get("state") or {}, suppressions=frozenset(get("suppressions") or ()),
-                    erased_at=get("erased_at"), last_change=get("last_change"))
+                    erased_at=get("erased_at"), last_change=get("last_change"), updated_at=get("updated_at"))
 
 
 def from_image(image: dict[str, Any]) -> Snapshot:
