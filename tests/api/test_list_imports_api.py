@@ -44,7 +44,9 @@ class Context:
 
 
 def _client(service: str) -> Any:
-    return boto3.client(service, endpoint_url=os.environ["AWS_ENDPOINT_URL"], region_name="us-east-1")
+    # the table may be on DynamoDB Local (AWS_ENDPOINT_URL_DYNAMODB) while moto keeps the bucket and queues
+    endpoint = os.environ.get(f"AWS_ENDPOINT_URL_{service.upper()}") or os.environ["AWS_ENDPOINT_URL"]
+    return boto3.client(service, endpoint_url=endpoint, region_name="us-east-1")
 
 
 @pytest.fixture
