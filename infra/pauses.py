@@ -1,10 +1,10 @@
 """Waiting in the local stack's threads with ``time.sleep`` only, never a timed lock wait.
 
-The time-travel stage (`make test-time-travel`) runs everything under libfaketime, which moves
-CLOCK_MONOTONIC ahead too. A timed lock wait (``Event.wait(t)``, ``Thread.join(t)``, moto's SQS long
-poll, which waits on a Condition) computes its deadline on the faked clock while the kernel waits
-on the real one, so it never times out: a poller would stall and never stop. ``time.sleep`` is faked
-consistently, so these waits sleep in short steps and look at the stop flag between them.
+Under libfaketime (which moves CLOCK_MONOTONIC ahead too) a timed lock wait (``Event.wait(t)``,
+``Thread.join(t)``, moto's SQS long poll, which waits on a Condition) computes its deadline on the
+faked clock while the kernel waits on the real one, so it never times out: a poller would stall
+and never stop. The test suite now moves only the wall clock (time-machine), but a developer may
+still run the stack under faketime; these waits sleep in short steps and look at the stop flag.
 """
 from __future__ import annotations
 

@@ -115,8 +115,8 @@ class QueuePoller:
     def poll_once(self) -> int:
         """One receive and its batch: how many messages were received. A short poll (WaitTimeSeconds
         0) and a pause of ``idle_pause`` when the queue is empty, rather than SQS's long poll: moto's
-        long poll is a timed lock wait (infra/pauses.py says why that stalls under the time-travel
-        stage's clock); a message still takes effect within a fraction of a second."""
+        long poll is a timed lock wait (infra/pauses.py says why that stalls under libfaketime); a
+        message still takes effect within a fraction of a second."""
         reply = self._sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=self._batch_size,
                                           WaitTimeSeconds=0, AttributeNames=["All"],
                                           MessageAttributeNames=["All"])

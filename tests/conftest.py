@@ -43,7 +43,12 @@ def test_environment():
     for name in _UNSET:
         os.environ.pop(name, None)
     os.environ.update(_ALWAYS)
-    for name, value in _DEFAULTS.items():
+    defaults = dict(_DEFAULTS)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if _EXTERNAL_DYNAMODB and worker:
+        # One DynamoDB Local serves every xdist worker (each has a moto of its own): a table each.
+        defaults["REGISTRY_TABLE"] = f"registry-test-{worker}"
+    for name, value in defaults.items():
         os.environ.setdefault(name, value)
     reset_settings()
     yield
@@ -70,17 +75,31 @@ def configure(monkeypatch):
 
 
 def pytest_configure(config) -> None:
-    """Under `make test-time-travel`, refuse to pass if faketime did not actually move the clock:
-    a stage that silently ran on today's date would prove nothing."""
-    real = os.environ.get("REGISTRY_TEST_REAL_EPOCH")
-    if not real:
+    """Under the time-travel stage (``REGISTRY_TEST_CLOCK_AHEAD=<days>``), move this process's clock
+    that far ahead for the whole session, and refuse to pass if it did not move: a stage that
+    silently ran on today's date would prove nothing.
+
+    time-machine moves the wall clock only (``time.time``, ``datetime.now`` ..., in every thread of
+    the process, moto's server included), never ``time.monotonic``: timeouts, sleeps and lock waits
+    keep real time. (libfaketime moved CLOCK_MONOTONIC too, and a timed lock wait then never ended.)
+    """
+    ahead = os.environ.get("REGISTRY_TEST_CLOCK_AHEAD")
+    if not ahead:
         return
     import time
+    from datetime import UTC, datetime, timedelta
 
-    ahead_days = (time.time() - float(real)) / 86400
-    if ahead_days < 365:
-        raise pytest.UsageError(f"the clock is {ahead_days:.1f} days ahead, not a year or more: "
-                                f"faketime ({os.environ.get('REGISTRY_TEST_CLOCK_AHEAD')}) did not take effect")
+    import time_machine
+
+    real = time.time()
+    days = float(ahead.strip().lstrip("+").removesuffix("d"))
+    travel = time_machine.travel(datetime.now(UTC) + timedelta(days=days), tick=True)
+    travel.start()
+    config.add_cleanup(travel.stop)
+    ahead_days = (time.time() - real) / 86400
+    if abs(ahead_days - days) > 1:
+        raise pytest.UsageError(f"the clock is {ahead_days:.1f} days ahead, not {days:g}: "
+                                f"REGISTRY_TEST_CLOCK_AHEAD={ahead} did not take effect")
 
 
 @pytest.fixture(scope="session")
