@@ -367,3 +367,74 @@ def test_logs_never_hold_the_address(both, bus, logs):
     assert "new preference link requested" in text
     for value in (email, phone, phone[-4:] + '"', "bad@address", email.split("@")[0]):
         assert value not in text
+
+
+# --- in the person's language (issue 13, item 3): the way out and the form speak it too ---------
+
+SPANISH = {**BROWSER, "accept-language": "es-MX,es;q=0.9,en;q=0.5"}
+SENT_ES = "Si esta dirección está registrada, le enviamos un enlace nuevo."
+
+
+def test_the_expired_page_in_spanish_leads_to_the_form_in_spanish(both):
+    link = expired_link(new_email(), brand="acme")
+    page = both.call("GET", path_of(link["url"]), key=None, headers=SPANISH)
+    assert page.status == 410 and '<html lang="es">' in page.text
+    found = re.search(r'<a href="([^"]+)">Obtener un enlace nuevo</a>', page.text)
+    assert found, page.text
+    assert "Get a new link" not in page.text
+    form = both.call("GET", path_of(html.unescape(found.group(1))), key=None, headers=SPANISH)
+    assert form.status == 200 and '<html lang="es">' in form.text
+    assert "<h1>Obtener un enlace nuevo</h1>" in form.text
+    assert '<label for="address">Correo electrónico o número de teléfono</label>' in form.text
+    assert ">Enviarme un enlace nuevo</button>" in form.text
+    assert '<input type="hidden" name="lang" value="es">' in form.text
+    assert "Send me a new link" not in form.text
+
+
+def test_a_language_chosen_on_the_expired_page_goes_on_to_the_form(both):
+    link = expired_link(new_email())
+    page = both.call("GET", path_of(link["url"]) + "?lang=es", key=None, headers=BROWSER)  # an English browser
+    href = html.unescape(re.search(r'<a href="([^"]+)">Obtener un enlace nuevo</a>', page.text).group(1))
+    assert href == f"{FORM_URL}?link={token_of(link['url'])}&lang=es"
+    form = both.call("GET", path_of(href), key=None, headers=BROWSER)
+    assert '<html lang="es">' in form.text and "<h1>Obtener un enlace nuevo</h1>" in form.text
+
+
+def test_the_forms_switch_keeps_its_link(both):
+    link = expired_link(new_email())
+    form = both.call("GET", f"/new-link?link={token_of(link['url'])}", key=None, headers=BROWSER)
+    assert '<html lang="en">' in form.text
+    switch = re.search(r'<a id="lang-es" href="([^"]+)"', form.text)
+    assert switch and html.unescape(switch.group(1)) == f"?link={token_of(link['url'])}&lang=es"
+    spanish = both.call("GET", f"/new-link{html.unescape(switch.group(1))}", key=None, headers=BROWSER)
+    assert '<html lang="es">' in spanish.text
+    assert f'<input type="hidden" name="link" value="{token_of(link["url"])}">' in spanish.text
+
+
+def test_the_answer_speaks_the_forms_language_and_is_the_same_known_or_not(both, bus):
+    email = known(both, new_email())
+    told = ask(both, email, headers={"accept-language": "es"})
+    not_told = ask(both, new_email(), headers={"accept-language": "es"})
+    same_answer(told, not_told)
+    assert told.status == 200 and SENT_ES in told.text and '<html lang="es">' in told.text
+    # the form's hidden lang wins over the browser's header: the page the person read was Spanish
+    fields = urllib.parse.urlencode({"address": new_email(), "lang": "es"}).encode()
+    chosen = both.call("POST", "/new-link", key=None, raw=fields, headers={**FORM, **BROWSER}, client=new_client())
+    assert SENT_ES in chosen.text
+    assert [address for address, _ in links_of(received(bus, 1))] == [email]
+
+
+def test_a_bad_address_is_said_in_spanish(both, bus):
+    reply = ask(both, "not an address", headers={"accept-language": "es"})
+    assert reply.status == 400 and "<h1>Revise la dirección</h1>" in reply.text
+    assert "No es un correo electrónico ni un número de teléfono que podamos usar" in reply.text
+    empty = ask(both, "  ", headers={"accept-language": "es"})
+    assert "Escriba el correo electrónico o el número de teléfono al que se le envió el enlace." in empty.text
+    nothing_more(bus)
+
+
+def test_a_program_gets_english_json_whatever_its_accept_language(both):
+    reply = both.call("POST", "/new-link", key=None, headers={**FORM, "accept-language": "es"}, client=new_client(),
+                      raw=urllib.parse.urlencode({"address": new_email()}).encode())
+    assert reply.status == 200 and reply.json() == {"message": reply.json()["message"]}
+    assert SENT in reply.json()["message"]

@@ -128,7 +128,7 @@ def _face_of(brand: Brand | None, brand_id: str) -> Face:
 
 # --- rendering ----------------------------------------------------------------------------------
 
-def _switch(language: str, languages: Sequence[str], query: str = "") -> list[dict[str, Any]]:
+def language_switch(language: str, languages: Sequence[str], query: str = "") -> list[dict[str, Any]]:
     """The language switch: a plain link per language (``?lang=``, relative: the same page, its token kept)."""
     return [{"code": code, "name": LANGUAGE_NAMES[code], "current": code == language,
              "href": f"?{query}lang={code}"} for code in languages]
@@ -139,7 +139,7 @@ def _render(page: str, title: str, brand: Face | None, language: str, switch_que
     languages = brand.languages if brand is not None else SUPPORTED_LANGUAGES
     return env.get_template(page).render(
         layout=_layout(env, brand.id if brand else None), lang=language, title=title, brand=brand,
-        switch=_switch(language, languages, switch_query), word=lambda key: page_texts.word(key, language),
+        switch=language_switch(language, languages, switch_query), word=lambda key: page_texts.word(key, language),
         **context)
 
 

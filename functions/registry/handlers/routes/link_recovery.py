@@ -23,6 +23,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from ...domain.errors import InvalidAddress, InvalidRequest, RegistryError, TooManyRequests
+from ...domain.languages import negotiate
 from ...services import link_recovery
 from .. import link_recovery_pages as texts
 from .. import preference_pages as pages
@@ -38,10 +39,12 @@ MAX_FORM_FIELDS = 10
 MAX_ECHO_CHARS = 300  # what was typed, shown again (escaped) on the 400 form: at most this much
 
 
-def form_url(base_url: str, token: str | None = None) -> str:
-    """The form's URL under ``base_url``; with the token of a genuine (expired) link, if given."""
+def form_url(base_url: str, token: str | None = None, language: str | None = None) -> str:
+    """The form's URL under ``base_url``; with the token of a genuine (expired) link, and the
+    language the person chose on the page they come from, if given."""
     url = base_url.rstrip("/") + PATH
-    return f"{url}?{urlencode({'link': token})}" if token else url
+    query = {name: value for name, value in (("link", token), ("lang", language)) if value}
+    return f"{url}?{urlencode(query)}" if query else url
 
 
 @router.get(PATH, include_in_schema=False, **requires(PUBLIC))
@@ -51,8 +54,9 @@ def get_form():
         action = _action()
     except RegistryError as err:
         return _refused(err)
-    token = link_recovery.trusted_token((router.current_event.query_string_parameters or {}).get("link"))
-    return _html(200, texts.form_page(action, token))
+    token = link_recovery.trusted_token(_query().get("link"))
+    switch_query = f"{urlencode({'link': token})}&" if token else ""
+    return _html(200, texts.form_page(action, token, _language(_query()), switch_query=switch_query))
 
 
 @router.post(PATH, include_in_schema=False, **requires(PUBLIC))
@@ -60,6 +64,7 @@ def get_form():
 def post_form():
     action, address = "", ""
     token: str | None = None
+    form: dict[str, str] = {}
     try:
         action = _action()
         form = _form()
@@ -68,20 +73,21 @@ def post_form():
         link_recovery.request_link(address, token, _source_ip(), public_url.base_url(_request_context(), "links are"))
     except TooManyRequests as err:
         count("PreferenceLinkRequestLimited")
-        return _refused(err)
+        return _refused(err, form)
     except (InvalidAddress, InvalidRequest) as err:
         if not _wants_html():
-            return _refused(err)
-        message = texts.text("invalid", error=err.message) if isinstance(err, InvalidAddress) \
-            else texts.text("missing") if err.field == "address" else err.message
-        return _html(400, texts.form_page(action, token, address=address[:MAX_ECHO_CHARS], error=message))
+            return _refused(err, form)
+        language = _language(form)
+        message = texts.text("invalid", language, error=err.message) if isinstance(err, InvalidAddress) \
+            else texts.text("missing", language) if err.field == "address" else err.message
+        return _html(400, texts.form_page(action, token, language, address=address[:MAX_ECHO_CHARS], error=message))
     except RegistryError as err:
-        return _refused(err)
+        return _refused(err, form)
     # Never the address, nor whether it is known: the same line for every request.
     logger.info("new preference link requested")
     count("PreferenceLinkRequested")
     if _wants_html():
-        return _html(200, texts.sent_page())
+        return _html(200, texts.sent_page(_language(form)))
     return json_response(200, {"message": texts.SENT}, headers=dict(pages.HEADERS))
 
 
@@ -92,6 +98,16 @@ def _header(name: str) -> str:
         if key.lower() == name:
             return value or ""
     return ""
+
+
+def _query() -> dict[str, str]:
+    return dict(router.current_event.query_string_parameters or {})
+
+
+def _language(chosen: dict[str, str]) -> str:
+    """The pages' language: ``lang`` (the query's, or the form's hidden field), else the browser's
+    ``Accept-Language``; no brand narrows it (the form trusts none), so every supported one."""
+    return negotiate(_header("accept-language"), (), chosen.get("lang"))
 
 
 def _request_context() -> dict:
@@ -130,10 +146,11 @@ def _html(status: int, page: str) -> Response:
     return Response(status, pages.CONTENT_TYPE, page, dict(pages.HEADERS))
 
 
-def _refused(err: RegistryError) -> Response:
+def _refused(err: RegistryError, form: dict[str, str] | None = None) -> Response:
     status = http_status(err)
     if not _wants_html():
         return json_response(status, error_body(err.code, err.message, err.field), headers=dict(pages.HEADERS))
+    language = _language(form if form is not None else _query())
     if isinstance(err, TooManyRequests):
-        return _html(status, texts.limited_page())
-    return _html(status, texts.unavailable_page())
+        return _html(status, texts.limited_page(language))
+    return _html(status, texts.unavailable_page(language))

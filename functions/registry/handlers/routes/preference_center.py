@@ -320,19 +320,21 @@ def _refused(err: RegistryError, token: str | None = None, purpose: str = link_t
         message = page_texts.word(key, language)
     else:
         message = page_texts.form_error(err.message, language)
-    return _html(status, pages.error_page(status, message, language, brand, recovery_url=_recovery_url(err),
-                                          recovery_label=link_recovery_pages.RECOVERY_LABEL), brand)
+    return _html(status, pages.error_page(status, message, language, brand,
+                                          recovery_url=_recovery_url(err, _query().get("lang") and language),
+                                          recovery_label=link_recovery_pages.recovery_label(language)), brand)
 
 
-def _recovery_url(err: RegistryError) -> str | None:
+def _recovery_url(err: RegistryError, language: str | None = None) -> str | None:
     """Link recovery (issue 13, "no dead ends"): the form for a new link, from a tampered (403) or
     expired (410) link's page; an expired link's token is genuine (its MAC verified), so the form
-    may carry it on and learn the link's brand from it. None for any other refusal."""
+    may carry it on and learn the link's brand from it; a language the person chose goes on with
+    them (``language``). None for any other refusal."""
     if not isinstance(err, (Forbidden, Gone)):
         return None
     parts = (router.current_event.path or "").split("/")  # /p/<token>[/unsubscribe]
     token = parts[2] if isinstance(err, Gone) and len(parts) > 2 else None
     try:
-        return link_recovery.form_url(_base_url(), token)
+        return link_recovery.form_url(_base_url(), token, language)
     except RegistryError:
         return None
