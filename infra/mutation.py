@@ -407,7 +407,7 @@ def cmd_run(names: list[str], fresh: bool) -> int:
 
 
 # What the sample's copy of the repository holds: what mutmut copies, and the tests read.
-SAMPLE_COPY = ("functions", "tests", "infra", "docs", "template.yaml")
+SAMPLE_COPY = ("functions", "tests", "infra", "docs", "template.yaml", "babel.cfg")
 
 
 def _sample_workspace() -> None:
