@@ -158,6 +158,9 @@ def test_the_expired_page_leads_to_the_form_which_carries_the_link_on(both):
     assert '<label for="address">' in form.text and 'id="address" name="address"' in form.text
     assert "<script" not in form.text and "acme" not in form.text
     assert "script-src" not in form.headers["content-security-policy"]
+    # a browser sends the form only where form-action allows, and draws only the style it names by hash
+    assert "form-action 'self'" in form.headers["content-security-policy"]
+    assert "style-src 'sha256-" in form.headers["content-security-policy"]
     assert form.headers["x-frame-options"] == "DENY" and form.headers["cache-control"] == "no-store"
 
 

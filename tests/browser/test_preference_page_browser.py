@@ -254,6 +254,37 @@ def test_axe_finds_no_serious_violation_on_the_other_pages(server, open_page, si
     assert_no_serious_violation((f"the unsubscribe page at {size}", unsubscribe), (f"the 403 page at {size}", refused))
 
 
+@TWO_SIZES
+def test_the_way_out_of_a_bad_link_in_spanish(server, open_page, size):
+    """No dead ends, in the person's language: a tampered link's page (403) leads to the form for a
+    new link, which answers the same words whoever asks; each page readable at the size with no
+    sideways scrolling, tap targets of 44 px on a phone, and nothing serious for axe-core."""
+    _, api = server
+    who = person(api)
+    token = who["url"].rsplit("/", 1)[1]
+    bad = who["url"][: -len(token)] + token[:-2] + ("A" if token[-2] != "A" else "B") + token[-1]
+    page = open_page(bad, *P.SIZES[size], locale="es-ES", status=403)
+    refused = P.axe(page)
+    with page.expect_navigation():
+        P.press(page, page.get_by_role("link", name="Obtener un enlace nuevo"))
+    assert page.locator("h1").inner_text() == "Obtener un enlace nuevo"
+    form = P.axe(page)
+    assert P.horizontal_overflow(page)["overflow"] <= 0
+    if size == "phone":
+        assert P.small_tap_targets(page) == []
+    page.get_by_label("Correo electrónico o número de teléfono").fill(who["phone"])
+    with page.expect_navigation():
+        P.press(page, page.get_by_role("button", name="Enviarme un enlace nuevo"))
+    assert page.locator("h1").inner_text() == "Revise sus mensajes"
+    assert "Si esta dirección está registrada" in page.locator("[role=status]").inner_text()
+    assert who["phone"] not in page.content()
+    answer = P.axe(page)
+    assert P.horizontal_overflow(page)["overflow"] <= 0
+    assert_no_serious_violation((f"the 403 page in Spanish at {size}", refused),
+                                (f"the new-link form in Spanish at {size}", form),
+                                (f"its answer in Spanish at {size}", answer))
+
+
 def test_axe_reports_what_it_should(server, open_page):
     """The checker itself: on the page with two faults planted (grey text on white, no language),
     it reports both as serious, so a clean result above means something."""

@@ -143,7 +143,10 @@ def _wants_html() -> bool:
 
 
 def _html(status: int, page: str) -> Response:
-    return Response(status, pages.CONTENT_TYPE, page, dict(pages.HEADERS))
+    """The preference pages' headers for this page: its own style allowed by hash and its form
+    allowed to post to this origin (``HEADERS`` alone say ``form-action 'none'``: a browser would
+    refuse to send the form)."""
+    return Response(status, pages.CONTENT_TYPE, page, pages.headers(page))
 
 
 def _refused(err: RegistryError, form: dict[str, str] | None = None) -> Response:
