@@ -116,30 +116,6 @@ def _concurrently(fn, n: int) -> list[float | None]:
         return list(pool.map(one, range(n)))
 
 
-def _local_server():
-    """The local stack's server, as `make run` serves it, on a free loopback port."""
-    import uvicorn
-
-    from infra.net import LOCALHOST, free_port, http_status, wait_until
-    from infra.request_threads import RequestThreads
-    from registry.handlers.api import local_app
-
-    port = free_port()
-    app = RequestThreads(local_app())
-    server = uvicorn.Server(uvicorn.Config(app, host=LOCALHOST, port=port, access_log=False, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    url = f"http://{LOCALHOST}:{port}"
-    wait_until(lambda: http_status(url + "/v1/health") == 200, 30, "local server")
-
-    def stop() -> None:
-        server.should_exit = True
-        thread.join(10)
-        app.close()
-
-    return url, stop
-
-
 def _cold_start() -> None:
     """Import times in fresh interpreters, interleaved (module, boto3, module, ...) so a busy moment
     weighs on both; each run times only the import statement (the interpreter's own start is the
@@ -348,8 +324,9 @@ def _concurrency(backend: str, endpoint: str, table: str, key: dict, address: st
     wide.get_item(TableName=table, Key=key, ConsistentRead=True)
     bare_lat = [x for x in _concurrently(
         lambda _: wide.get_item(TableName=table, Key=key, ConsistentRead=True), CONCURRENT) if x is not None]
-    url, stop = _local_server()
-    try:
+    from tests.local_server import local_server
+
+    with local_server() as url:
         query = urllib.parse.urlencode({"address": address, "channel": "call", "purpose": "marketing", "at": AT})
 
         def http_lookup(_: int) -> None:
@@ -360,8 +337,6 @@ def _concurrency(backend: str, endpoint: str, table: str, key: dict, address: st
 
         http_lookup(0)
         answered = [x for x in _concurrently(http_lookup, CONCURRENT) if x is not None]
-    finally:
-        stop()
     _emit("concurrency_answered", backend, len(answered), f"of {CONCURRENT}", None, CONCURRENT)
     if answered:
         _emit("concurrency_p50", backend, statistics.median(answered), "ms", statistics.median(bare_lat))

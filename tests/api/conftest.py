@@ -5,13 +5,17 @@ import base64
 import itertools
 import json
 import logging
+import os
 import random
 import threading
+import time
 import urllib.parse
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import boto3
 import pytest
 
 _serial = itertools.count(1)
@@ -211,3 +215,45 @@ def logs():
         yield handler
     finally:
         logger._logger.removeHandler(handler)
+
+
+@dataclass
+class RuleQueue:
+    """A bus of a test's own, and the queue a rule on it sends one detail-type to (as a subscriber would)."""
+
+    events: Any  # the bus's EventBridge client
+    sqs: Any
+    bus: str
+    queue: str
+
+    def received(self, count: int, timeout: float = 10.0) -> list[dict[str, Any]]:
+        """What the rule delivered: ``count`` events, or fewer once ``timeout`` has passed."""
+        out: list[dict[str, Any]] = []
+        deadline = time.monotonic() + timeout
+        while len(out) < count and time.monotonic() < deadline:
+            answer = self.sqs.receive_message(QueueUrl=self.queue, MaxNumberOfMessages=10, WaitTimeSeconds=1)
+            for message in answer.get("Messages", []):
+                out.append(json.loads(message["Body"]))
+                self.sqs.delete_message(QueueUrl=self.queue, ReceiptHandle=message["ReceiptHandle"])
+        return out
+
+
+@pytest.fixture
+def rule_queue(aws_endpoint, configure) -> Callable[[str], RuleQueue]:
+    """``rule_queue(detail_type)``: a new bus, configured as the registry's, with a rule sending
+    that detail-type to a new queue."""
+    region = os.environ["AWS_DEFAULT_REGION"]
+    events = boto3.client("events", region_name=region, endpoint_url=aws_endpoint)
+    sqs = boto3.client("sqs", region_name=region, endpoint_url=aws_endpoint)
+
+    def make(detail_type: str) -> RuleQueue:
+        name = f"registry-test-{uuid.uuid4().hex[:8]}"
+        events.create_event_bus(Name=name)
+        queue = sqs.create_queue(QueueName=f"{name}-rule")["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        events.put_rule(Name="to-queue", EventBusName=name, EventPattern=json.dumps({"detail-type": [detail_type]}))
+        events.put_targets(Rule="to-queue", EventBusName=name, Targets=[{"Id": "queue", "Arn": arn}])
+        configure(REGISTRY_EVENT_BUS=name)
+        return RuleQueue(events, sqs, name, queue)
+
+    return make

@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import time
 import uuid
 from typing import Any
 
-import boto3
 import pytest
 
 from registry.handlers.change_events import lambda_handler
@@ -107,36 +105,14 @@ def stream(dynamodb_client, dynamodb_table):
 
 
 @pytest.fixture
-def bus(aws_endpoint, configure, monkeypatch):
-    """A bus of the test's own, a rule on it that sends change events to a queue, and the client
-    the publisher uses, recorded."""
-    region = os.environ["AWS_DEFAULT_REGION"]
-    events = boto3.client("events", region_name=region, endpoint_url=aws_endpoint)
-    sqs = boto3.client("sqs", region_name=region, endpoint_url=aws_endpoint)
-    name = f"registry-test-{uuid.uuid4().hex[:8]}"
-    events.create_event_bus(Name=name)
-    queue = sqs.create_queue(QueueName=f"{name}-cache")["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    events.put_rule(Name="dialer-cache", EventBusName=name,
-                    EventPattern=json.dumps({"detail-type": ["contact.permissions.changed"]}))
-    events.put_targets(Rule="dialer-cache", EventBusName=name, Targets=[{"Id": "cache", "Arn": arn}])
-    configure(REGISTRY_EVENT_BUS=name)
-    calls = Calls(events)
+def bus(rule_queue, monkeypatch):
+    """A bus of the test's own, a rule on it that sends change events to a queue (as a dialer's
+    cache would subscribe), and the client the publisher uses, recorded."""
+    ruled = rule_queue("contact.permissions.changed")
+    calls = Calls(ruled.events)
     monkeypatch.setattr(event_bus, "_client", lambda: calls)
-    calls.queue, calls.sqs = queue, sqs  # type: ignore[attr-defined]
+    calls.received = ruled.received  # type: ignore[attr-defined]
     return calls
-
-
-def received(bus, count: int, timeout: float = 10.0) -> list[dict[str, Any]]:
-    """What the rule delivered to the queue: ``count`` events (or fewer after ``timeout``)."""
-    out: list[dict[str, Any]] = []
-    deadline = time.monotonic() + timeout
-    while len(out) < count and time.monotonic() < deadline:
-        answer = bus.sqs.receive_message(QueueUrl=bus.queue, MaxNumberOfMessages=10, WaitTimeSeconds=1)
-        for message in answer.get("Messages", []):
-            out.append(json.loads(message["Body"]))
-            bus.sqs.delete_message(QueueUrl=bus.queue, ReceiptHandle=message["ReceiptHandle"])
-    return out
 
 
 def test_an_opt_out_reaches_a_rule_on_the_bus_with_each_scope_before_and_after(api, stream, bus):
@@ -147,7 +123,7 @@ def test_an_opt_out_reaches_a_rule_on_the_bus_with_each_scope_before_and_after(a
 
     assert handle(stream.take()) == []
 
-    events = received(bus, 2)
+    events = bus.received(2)
     assert [e["detail-type"] for e in events] == ["contact.permissions.changed"] * 2
     assert {e["source"] for e in events} == {"contact-registry"}
     first, second = (e["detail"] for e in events)
@@ -219,7 +195,7 @@ def test_a_failed_entry_stops_the_batch_there_and_reports_it_and_every_later_rec
     # Lambda sends the failed records again: now all is published, each contact's in order.
     bus.fail = set()
     assert handle(records[1:]) == []
-    events = received(bus, 5)
+    events = bus.received(5)
     by_contact: dict[str, list[str]] = {}
     for event in events:
         by_contact.setdefault(event["detail"]["address"], []).append(event["detail"]["cause"]["id"])
@@ -239,7 +215,7 @@ def test_a_bus_that_cannot_be_reached_fails_the_record_of_the_call_and_every_lat
 
     assert handle(records) == sequences(records[3:])
     assert len(bus.calls) == 2
-    assert len(received(bus, 3)) == 3
+    assert len(bus.received(3)) == 3
 
 
 def test_no_two_events_of_one_contact_share_a_call(api, stream, bus):

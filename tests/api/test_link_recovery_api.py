@@ -8,16 +8,13 @@ from __future__ import annotations
 import html
 import itertools
 import json
-import os
 import random
 import re
 import time
 import urllib.parse
-import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import boto3
 import pytest
 
 from registry.domain.addresses import normalise
@@ -48,34 +45,11 @@ def new_client() -> str:
 # --- the bus -----------------------------------------------------------------------------------
 
 @pytest.fixture
-def bus(aws_endpoint, configure):
-    """A bus of the test's own with a rule sending ``preference_link.requested`` to a queue; no
-    answer floor (a test that measures it sets its own)."""
-    region = os.environ["AWS_DEFAULT_REGION"]
-    events = boto3.client("events", region_name=region, endpoint_url=aws_endpoint)
-    sqs = boto3.client("sqs", region_name=region, endpoint_url=aws_endpoint)
-    name = f"registry-test-{uuid.uuid4().hex[:8]}"
-    events.create_event_bus(Name=name)
-    queue = sqs.create_queue(QueueName=f"{name}-sender")["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    events.put_rule(Name="brand-sender", EventBusName=name,
-                    EventPattern=json.dumps({"detail-type": [DETAIL_TYPE]}))
-    events.put_targets(Rule="brand-sender", EventBusName=name, Targets=[{"Id": "sender", "Arn": arn}])
-    configure(REGISTRY_EVENT_BUS=name, REGISTRY_LINK_RECOVERY_MIN_SECONDS="0")
-    return sqs, queue
-
-
-def received(bus, count: int, timeout: float = 10.0) -> list[dict[str, Any]]:
-    """What the rule delivered: ``count`` events, or fewer once ``timeout`` has passed."""
-    sqs, queue = bus
-    out: list[dict[str, Any]] = []
-    deadline = time.monotonic() + timeout
-    while len(out) < count and time.monotonic() < deadline:
-        answer = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10, WaitTimeSeconds=1)
-        for message in answer.get("Messages", []):
-            out.append(json.loads(message["Body"]))
-            sqs.delete_message(QueueUrl=queue, ReceiptHandle=message["ReceiptHandle"])
-    return out
+def bus(rule_queue, configure):
+    """A bus of the test's own with a rule sending ``preference_link.requested`` to a queue (as the
+    brand's sender would subscribe); no answer floor (a test that measures it sets its own)."""
+    configure(REGISTRY_LINK_RECOVERY_MIN_SECONDS="0")
+    return rule_queue(DETAIL_TYPE)
 
 
 def links_of(events: list[dict[str, Any]]) -> list[tuple[str, str]]:
@@ -85,7 +59,7 @@ def links_of(events: list[dict[str, Any]]) -> list[tuple[str, str]]:
 
 
 def nothing_more(bus) -> None:
-    assert received(bus, 1, timeout=2.5) == []
+    assert bus.received(1, timeout=2.5) == []
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -196,7 +170,7 @@ def test_a_known_address_gets_a_working_link_on_the_bus_for_its_links_brand(both
     assert reply.status == 200, reply.text
     assert SENT in reply.text and email not in reply.text
 
-    event = received(bus, 1)[0]
+    event = bus.received(1)[0]
     assert event["detail-type"] == DETAIL_TYPE and event["source"] == "contact-registry"
     detail = event["detail"]
     assert set(detail) == {"address", "brand", "url", "unsubscribe_url", "expires_at", "requested_at"}
@@ -219,7 +193,7 @@ def test_a_phone_number_in_any_spelling(both, bus):
     phone = known(both, new_phone())
     national = f"({phone[2:5]}) {phone[5:8]}-{phone[8:]}"
     assert ask(both, national).status == 200
-    event = received(bus, 1)[0]
+    event = bus.received(1)[0]
     assert event["detail"]["address"] == phone and event["detail"]["brand"] == "default"
 
 
@@ -229,7 +203,7 @@ def test_an_unknown_address_publishes_nothing_and_gets_the_same_answer(both, bus
     told = ask(both, email)
     not_told = ask(both, stranger)
     same_answer(told, not_told)
-    assert [address for address, _ in links_of(received(bus, 2, timeout=4))] == [email]
+    assert [address for address, _ in links_of(bus.received(2, timeout=4))] == [email]
 
     # as a program asks, too
     as_json = [both.call("POST", "/new-link", key=None, headers=FORM, client=new_client(),
@@ -245,7 +219,7 @@ def test_a_tampered_link_gives_the_default_brand(both, bus):
     forged = tampered(link["url"]).split("/")[2]
     assert ask(both, email, link=forged).status == 200
     assert ask(both, email).status == 200  # from the tampered page: no token at all
-    events = received(bus, 2)
+    events = bus.received(2)
     assert len(links_of(events)) == 2 and {e["detail"]["brand"] for e in events} == {"default"}
 
 
@@ -264,7 +238,7 @@ def test_the_link_comes_from_configuration_never_from_the_host(both, bus):
     assert form.status == 200 and "evil" not in form.text and f'action="{FORM_URL}"' in form.text
     reply = ask(both, email, headers=HOSTILE)
     assert reply.status == 200 and "evil" not in reply.text
-    event = received(bus, 1)[0]
+    event = bus.received(1)[0]
     assert event["detail"]["url"].startswith(f"{BASE}/p/")
     assert event["detail"]["unsubscribe_url"].startswith(f"{BASE}/p/")
     assert "evil" not in json.dumps(event)
@@ -305,7 +279,7 @@ def test_at_most_three_per_address_an_hour_known_or_not(both, bus):
     over = [ask(both, email), ask(both, stranger)]
     assert over[0].status == 429 and "try again" in over[0].text.lower()
     same_answer(*over)  # the limit tells nothing about registration either
-    assert len(links_of(received(bus, 4, timeout=4))) == 3
+    assert len(links_of(bus.received(4, timeout=4))) == 3
 
 
 def test_at_most_twenty_per_client_an_hour_whatever_it_claims(both, bus):
@@ -321,7 +295,7 @@ def test_at_most_twenty_per_client_an_hour_whatever_it_claims(both, bus):
     assert_error(json_over, 429, "rate_limited")
     nothing_more(bus)
     assert ask(both, email).status == 200  # another client is not held back
-    assert [address for address, _ in links_of(received(bus, 2, timeout=4))] == [email]
+    assert [address for address, _ in links_of(bus.received(2, timeout=4))] == [email]
 
 
 def test_an_ipv6_client_is_counted_by_its_64(api, bus, configure):
@@ -357,7 +331,7 @@ def test_the_answer_takes_its_floor_known_or_not(both, bus, configure):
         started = time.monotonic()
         assert ask(both, address).status == 200
         assert time.monotonic() - started >= 1.0
-    assert [address for address, _ in links_of(received(bus, 2, timeout=4))] == [email]
+    assert [address for address, _ in links_of(bus.received(2, timeout=4))] == [email]
 
 
 def test_logs_never_hold_the_address(both, bus, logs):
@@ -424,7 +398,7 @@ def test_the_answer_speaks_the_forms_language_and_is_the_same_known_or_not(both,
     fields = urllib.parse.urlencode({"address": new_email(), "lang": "es"}).encode()
     chosen = both.call("POST", "/new-link", key=None, raw=fields, headers={**FORM, **BROWSER}, client=new_client())
     assert SENT_ES in chosen.text
-    assert [address for address, _ in links_of(received(bus, 1))] == [email]
+    assert [address for address, _ in links_of(bus.received(1))] == [email]
 
 
 def test_a_bad_address_is_said_in_spanish(both, bus):

@@ -14,8 +14,9 @@ import urllib.request
 
 import pytest
 
-from infra.net import LOCALHOST, free_port, http_status, wait_until
+from infra.net import http_status
 from tests.api.conftest import new_phone
+from tests.local_server import local_server
 
 pytestmark = pytest.mark.dynamodb
 
@@ -24,26 +25,8 @@ LOOKUPS = 200
 
 @pytest.fixture(scope="module")
 def server(api):
-    import uvicorn
-
-    from infra.request_threads import RequestThreads
-    from registry.handlers.api import local_app
-
-    port = free_port()
-    app = RequestThreads(local_app())
-    config = uvicorn.Config(app, host=LOCALHOST, port=port, access_log=False, log_level="warning",
-                            timeout_graceful_shutdown=2)
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    url = f"http://{LOCALHOST}:{port}"
-    wait_until(lambda: http_status(url + "/v1/health") == 200, 30, "local server")
-    try:
+    with local_server() as url:
         yield url, api
-    finally:
-        uv.should_exit = True
-        thread.join(10)
-        app.close()
 
 
 def _get(url: str, key: str, timeout: float = 60.0) -> tuple[int, dict]:

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
 
-from infra.net import LOCALHOST, free_port, http_status, wait_until
+from infra.net import LOCALHOST, free_port
 from tests.api.conftest import api  # noqa: F401  (the API keys and the table, as tests/api has them)
+from tests.local_server import local_server
 
 HERE = Path(__file__).resolve().parent
 CHROMIUM = os.environ.get("REGISTRY_CHROMIUM", "/usr/bin/chromium")
@@ -80,10 +80,6 @@ def chromium():
 def server(api):  # noqa: F811
     """The local server on a free loopback port, its links built for that port: the page's form
     posts back to the same server. Yields (base URL, an HTTP client of the API with the test keys)."""
-    import uvicorn
-
-    from infra.request_threads import RequestThreads
-    from registry.handlers.api import local_app
     from registry.settings import reset_settings
     from tests.browser.http_api import HttpApi
 
@@ -92,19 +88,10 @@ def server(api):  # noqa: F811
     previous = os.environ.get("REGISTRY_PUBLIC_BASE_URL")
     os.environ["REGISTRY_PUBLIC_BASE_URL"] = base
     reset_settings()
-    app = RequestThreads(local_app())
-    config = uvicorn.Config(app, host=LOCALHOST, port=port, access_log=False, log_level="warning",
-                            timeout_graceful_shutdown=2)
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
     try:
-        wait_until(lambda: http_status(base + "/v1/health") == 200, 30, "local server", alive=thread.is_alive)
-        yield base, HttpApi(base, api.admin, api.dialer, api.writer)
+        with local_server(port):
+            yield base, HttpApi(base, api.admin, api.dialer, api.writer)
     finally:
-        uv.should_exit = True
-        thread.join(10)
-        app.close()
         if previous is None:
             os.environ.pop("REGISTRY_PUBLIC_BASE_URL", None)
         else:

@@ -10,33 +10,16 @@ from typing import Any
 
 import pytest
 
-from infra.net import LOCALHOST, free_port, http_status, wait_until
+from infra.net import LOCALHOST, free_port
 from tests.api.conftest import api  # noqa: F401  (the registry's keys, over the suite's table)
+from tests.local_server import local_server
 
 
 @pytest.fixture(scope="module")
 def server(api):  # noqa: F811
     """The local stack's HTTP server (``RequestThreads(local_app())`` under uvicorn) on a free port."""
-    import uvicorn
-
-    from infra.request_threads import RequestThreads
-    from registry.handlers.api import local_app
-
-    port = free_port()
-    app = RequestThreads(local_app())
-    config = uvicorn.Config(app, host=LOCALHOST, port=port, access_log=False, log_level="warning",
-                            timeout_graceful_shutdown=2)
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    url = f"http://{LOCALHOST}:{port}"
-    wait_until(lambda: http_status(url + "/v1/health") == 200, 30, "local server")
-    try:
+    with local_server() as url:
         yield url
-    finally:
-        uv.should_exit = True
-        thread.join(10)
-        app.close()
 
 
 class Seen:

@@ -1,13 +1,13 @@
 """Fixtures for the storage-guarantee tests: fault injectors, raw reads, fresh addresses.
 
-The ``api`` fixture (the real Lambda handler) lives in tests/api/conftest.py; it is re-exported
-here so the fail-closed tests can call the handler too.
+The ``api`` fixture (the real Lambda handler) and ``logs`` (the registry's log lines) live in
+tests/api/conftest.py; they are re-exported here so storage tests use the very same ones.
 """
 from __future__ import annotations
 
 import pytest
 
-from tests.api.conftest import api  # noqa: F401  (re-exported fixture)
+from tests.api.conftest import api, logs  # noqa: F401  (re-exported fixtures)
 
 
 @pytest.fixture

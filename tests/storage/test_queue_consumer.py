@@ -13,7 +13,7 @@ import pytest
 from registry.handlers.queue_consumer import lambda_handler
 from registry.services.address_keys import contact_key
 from registry.storage.table import write_connection
-from tests.api.conftest import LambdaContext, Lines, new_email, new_phone
+from tests.api.conftest import LambdaContext, new_email, new_phone
 from tests.api.helpers import codes, consent, decide, history
 from tests.api.queue_events import drain as drain_queue
 from tests.api.queue_events import envelope, failed_ids, record, sqs_event
@@ -42,20 +42,6 @@ def dlq(sqs, configure):
     configure(REGISTRY_EVENTS_DEAD_LETTER_QUEUE_URL=url)
     yield url
     sqs.delete_queue(QueueUrl=url)
-
-
-@pytest.fixture
-def logs():
-    """Every line the registry logs during the test, as tests/api's ``logs``."""
-    from registry.handlers.observability import logger
-
-    handler = Lines()
-    handler.setFormatter(logger.registered_formatter)
-    logger._logger.addHandler(handler)
-    try:
-        yield handler
-    finally:
-        logger._logger.removeHandler(handler)
 
 
 def dead_letters(sqs, url, expect=None):

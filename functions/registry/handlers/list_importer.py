@@ -20,31 +20,14 @@ import json
 import urllib.parse
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ..domain import list_files
 from ..domain.errors import Conflict, InvalidRequest, NotFound, RegistryUnavailable
 from ..services import list_imports
-from .observability import count, logger, metrics, tracer
-
-processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
-
-
-class Redeliver(Exception):
-    """Leave this message on the queue: SQS delivers it again (imports resume from their checkpoint)."""
-
-
-@tracer.capture_lambda_handler(capture_response=False)
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    logger.thread_safe_append_keys(function_name=context.function_name, function_request_id=context.aws_request_id)
-    try:
-        return dict(process_partial_response(event=event, record_handler=handle_message, processor=processor,
-                                             context=context))
-    finally:
-        logger.thread_safe_clear_keys()
+from .observability import count, logger
+from .sqs_batches import Redeliver, sqs_handler
 
 
 def handle_message(record: SQSRecord, lambda_context: LambdaContext | None = None) -> None:
@@ -72,6 +55,9 @@ def handle_message(record: SQSRecord, lambda_context: LambdaContext | None = Non
         logger.warning("import message left for redelivery: registry unavailable",
                        extra={"message_id": record.message_id, "cause": repr(err.__cause__)})
         raise Redeliver(record.message_id) from err
+
+
+lambda_handler = sqs_handler(handle_message)
 
 
 def _notified(s3_record: Any, context: Any) -> None:

@@ -22,38 +22,16 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from ..domain.errors import RegistryError, RegistryUnavailable
 from ..services import dead_letters, events
 from .event_inputs import receive
-from .observability import count, logger, metrics, tracer
+from .observability import count, logger
 from .queue_messages import envelopes
+from .sqs_batches import Redeliver, sqs_handler
 
 ACTOR = "events-queue"  # the history's actor of an event that came from the queue
-
-# Powertools' processor: a record whose handler raises is a batch item failure. With every record
-# failed it reports them all (as ``batchItemFailures``) rather than failing the invocation.
-processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
-
-
-class Redeliver(Exception):
-    """Leave this message on the queue: SQS delivers it again (its events are idempotent)."""
-
-
-@tracer.capture_lambda_handler(capture_response=False)
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    # The invocation's keys for this thread's lines only (not Logger's global keys, which
-    # inject_lambda_context sets): the local stack runs this beside the HTTP server, in one process.
-    logger.thread_safe_append_keys(function_name=context.function_name, function_request_id=context.aws_request_id)
-    try:
-        return dict(process_partial_response(event=event, record_handler=handle_message, processor=processor,
-                                             context=context))
-    finally:
-        logger.thread_safe_clear_keys()
 
 
 def handle_message(record: SQSRecord) -> None:
@@ -78,6 +56,9 @@ def handle_message(record: SQSRecord) -> None:
             return
     logger.info("queue message done", extra={"message_id": record.message_id, "events": len(raws),
                                              "receives": receives})
+
+
+lambda_handler = sqs_handler(handle_message)
 
 
 def _dead_letter(record: SQSRecord, error: RegistryError) -> None:

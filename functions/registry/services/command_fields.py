@@ -8,8 +8,9 @@ domain's one parser and normaliser. The domain itself knows nothing of pydantic.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -94,22 +95,25 @@ def _state(value: str) -> str:
     return code
 
 
-def _day(value: str) -> date:
+T = TypeVar("T")
+
+
+def _exactly(value: str, spelling: str, parse: Callable[[str], T], what: str) -> T:
+    """``value`` parsed, if spelt as ``spelling`` (fromisoformat alone also takes shorter and longer forms)."""
     try:
-        if len(value) != 10:
+        if len(value) != len(spelling):
             raise ValueError
-        return date.fromisoformat(value)
+        return parse(value)
     except ValueError:
-        raise ValueError("a date as YYYY-MM-DD") from None
+        raise ValueError(f"{what} as {spelling}") from None
+
+
+def _day(value: str) -> date:
+    return _exactly(value, "YYYY-MM-DD", date.fromisoformat, "a date")
 
 
 def _clock(value: str) -> time:
-    try:
-        if len(value) != 5:
-            raise ValueError
-        return time.fromisoformat(value)
-    except ValueError:
-        raise ValueError("a local time as HH:MM") from None
+    return _exactly(value, "HH:MM", time.fromisoformat, "a local time")
 
 
 if TYPE_CHECKING:  # what a model holds once validated: an aware UTC datetime, a local time, a date

@@ -22,8 +22,9 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol, TypeVar, cast
@@ -259,6 +260,24 @@ class _Run:
         return files.split_lines(store.read(self.item.bucket, self.item.key, self.item.etag, offset), offset,
                                  int(self.item.line))
 
+    def parsed(self, parse: Callable[[str], T | None]) -> Generator[tuple[int, T | None, int], None, None]:
+        """The file's lines from the checkpoint, each parsed (None: blank, or bad and counted as
+        rejected), with its number and the offset after it; the file is closed when this is."""
+        reader = self.lines_from()
+        try:
+            for line_no, text, next_offset in reader:
+                self.lines += 1
+                try:
+                    parsed = parse(text)
+                except files.BadLine:
+                    self.bad(line_no)
+                    parsed = None
+                yield line_no, parsed, next_offset
+        finally:
+            close = getattr(reader, "close", None)
+            if close is not None:
+                close()
+
     def bad(self, line_no: int) -> None:
         self.rejected += 1
         files.note_bad(self.first_bad, line_no)
@@ -284,18 +303,9 @@ class _Run:
         return self.finish()
 
     def parse_full(self, seen: dict[str, bytearray], built: dict[str, bytearray]) -> None:
-        set_line, new_bitmap, parse = bitmaps.set_line, bitmaps.new_bitmap, files.parse_full_line
-        reader = self.lines_from()
-        next_offset, next_line = int(self.item.offset), int(self.item.line)
-        try:
-            for line_no, text, next_offset in reader:
-                next_line = line_no + 1
-                self.lines += 1
-                try:
-                    parsed = parse(text)
-                except files.BadLine:
-                    self.bad(line_no)
-                    parsed = None
+        set_line, new_bitmap = bitmaps.set_line, bitmaps.new_bitmap
+        with closing(self.parsed(files.parse_full_line)) as lines:
+            for line_no, parsed, next_offset in lines:
                 if parsed is not None:
                     exchange, line = parsed
                     bitmap = built.get(exchange)
@@ -305,13 +315,9 @@ class _Run:
                     set_line(bitmap, line)
                 if self.lines % CLOCK_EVERY == 0 and self.clock.low():
                     self.stage(built)
-                    store.save(self.item, phase=PARSE, offset=next_offset, line=next_line,
+                    store.save(self.item, phase=PARSE, offset=next_offset, line=line_no + 1,
                                seen=files.pack_seen(seen), **self.counters())
                     raise Checkpoint
-        finally:
-            close = getattr(reader, "close", None)
-            if close is not None:
-                close()
 
     def stage(self, built: dict[str, bytearray], only: Sequence[str] | None = None) -> None:
         names = list(built) if only is None else [x for x in only if x in built]
@@ -358,16 +364,9 @@ class _Run:
     def changes(self) -> str:
         chunk: dict[str, list[bitmaps.ChangeRecord]] = {}
         held = 0
-        reader = self.lines_from()
-        parse, record = files.parse_change_line, bitmaps.ChangeRecord
-        try:
-            for line_no, text, next_offset in reader:
-                self.lines += 1
-                try:
-                    parsed = parse(text)
-                except files.BadLine:
-                    self.bad(line_no)
-                    parsed = None
+        record = bitmaps.ChangeRecord
+        with closing(self.parsed(files.parse_change_line)) as lines:
+            for line_no, parsed, next_offset in lines:
                 if parsed is not None:
                     exchange, line, add, dated = parsed
                     chunk.setdefault(exchange, []).append(record(exchange, line, add, dated))
@@ -378,10 +377,6 @@ class _Run:
                     store.save(self.item, offset=next_offset, line=line_no + 1, **self.counters())
                     if self.clock.low():
                         raise Checkpoint
-        finally:
-            close = getattr(reader, "close", None)
-            if close is not None:
-                close()
         self.apply(chunk)
         store.save(self.item, offset=int(self.item.size), **self.counters())
         return self.finish()

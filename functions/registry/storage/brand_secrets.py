@@ -10,26 +10,15 @@ emulator running by then.
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 
-from ..settings import Settings, derived
+from ..settings import derived
+from .aws_clients import aws_client
 from .errors import dynamodb
 
 TOKEN_NAME = "twilio-auth-token"
 
 
-def _make_client(settings: Settings) -> Any:
-    # Imported here: boto3 costs a lookup Lambda's cold start for a client only PUT /v1/brands uses.
-    import boto3
-    from botocore.config import Config
-
-    return boto3.client("ssm", region_name=settings.aws_region,
-                        config=Config(connect_timeout=settings.write_connect_timeout,
-                                      read_timeout=settings.write_timeout,
-                                      retries={"max_attempts": settings.write_max_attempts, "mode": "standard"}))
-
-
-_client = derived(_make_client)
+_client = derived(lambda settings: aws_client(settings, "ssm"))
 _prefix = derived(lambda settings: settings.brand_secrets_prefix.rstrip("/"))
 
 

@@ -11,23 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..settings import Settings, derived, get_settings
+from ..settings import derived, get_settings
+from .aws_clients import aws_client
 from .errors import StorageUnavailable, dynamodb
 
 MAX_ATTRIBUTES = 10  # SQS's limit per message
 
 
-def _make_client(settings: Settings) -> Any:
-    import boto3
-    from botocore.config import Config
-
-    return boto3.client("sqs", region_name=settings.aws_region,
-                        config=Config(connect_timeout=settings.write_connect_timeout,
-                                      read_timeout=settings.write_timeout,
-                                      retries={"max_attempts": settings.write_max_attempts, "mode": "standard"}))
-
-
-_client = derived(_make_client)
+_client = derived(lambda settings: aws_client(settings, "sqs"))
 
 
 def configured() -> bool:

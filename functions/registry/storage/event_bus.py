@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..settings import Settings, derived
+from ..settings import derived
+from .aws_clients import aws_client
 
 log = logging.getLogger(__name__)
 
@@ -39,17 +40,7 @@ def size(request: dict[str, Any]) -> int:
     return sum(len(str(request[k]).encode()) for k in ("Source", "DetailType", "Detail"))
 
 
-def _make_client(settings: Settings) -> Any:
-    import boto3
-    from botocore.config import Config
-
-    return boto3.client("events", region_name=settings.aws_region,
-                        config=Config(connect_timeout=settings.write_connect_timeout,
-                                      read_timeout=settings.write_timeout,
-                                      retries={"max_attempts": settings.write_max_attempts, "mode": "standard"}))
-
-
-_client = derived(_make_client)
+_client = derived(lambda settings: aws_client(settings, "events"))
 _bus = derived(lambda settings: settings.event_bus)
 
 

@@ -206,6 +206,22 @@ def _if_read(old: _Exchange | None) -> dict[str, Any]:
     return {"ConditionExpression": "rev = :rev", "ExpressionAttributeValues": {":rev": _n(old.rev)}}
 
 
+def _set_if_read(pk: str, old: _Exchange | None, action: str, fields: Mapping[str, dict[str, Any]]) -> bool:
+    """Set ``fields`` on the exchange and count the write in ``rev``, on condition that it is still
+    ``old`` as read (a missing one: created). False when it changed meanwhile (nothing written)."""
+    if old is None:
+        done = _conditional("put_item", action, Item={**_key(pk, EXCHANGE_SK), **fields, "rev": _n(1)},
+                            **_if_read(None))
+    else:
+        sets = ", ".join(f"{name} = :{name}" for name in fields)
+        done = _conditional(
+            "update_item", action, Key=_key(pk, EXCHANGE_SK), UpdateExpression=f"SET {sets}, rev = :next",
+            ConditionExpression="rev = :rev",
+            ExpressionAttributeValues={**{f":{name}": value for name, value in fields.items()},
+                                       ":next": _n(old.rev + 1), ":rev": _n(old.rev)})
+    return done is not None
+
+
 # --- full copies ---------------------------------------------------------------------------
 
 def put_full(list_name: str, exchange: str, bitmap: bytes, version: date,
@@ -249,22 +265,38 @@ def stage(list_name: str, exchange: str, bitmap: bytes, version: date, policy: B
         old = _read_exchange(pk)
         staged = union(old.staged, bitmap) if old is not None and old.staged is not None and \
             old.staged_version == version else bytes(bitmap)
-        if old is None:
-            done = _conditional("put_item", "stage a list's exchange", Item={
-                **_key(pk, EXCHANGE_SK), "nb": {"B": staged}, "nv": {"S": version_text(version)}, "rev": _n(1)},
-                **_if_read(None))
-        else:
-            done = _conditional(
-                "update_item", "stage a list's exchange", Key=_key(pk, EXCHANGE_SK),
-                UpdateExpression="SET nb = :nb, nv = :nv, rev = :next", ConditionExpression="rev = :rev",
-                ExpressionAttributeValues={":nb": {"B": staged}, ":nv": {"S": version_text(version)},
-                                           ":next": _n(old.rev + 1), ":rev": _n(old.rev)})
-        if done is not None:
+        if _set_if_read(pk, old, "stage a list's exchange", {"nb": {"B": staged}, "nv": {"S": version_text(version)}}):
             return
     raise StorageUnavailable("could not stage a list's exchange: it kept changing")
 
 
 # --- change records --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Change:
+    """Change records applied to an exchange as read: what to write."""
+
+    bitmap: bytearray
+    written: ExchangeWrite
+    newest: date  # the newest record applied (or the exchange's own, if newer)
+
+
+def _change(old: _Exchange | None, records: Sequence[ChangeRecord]) -> _Change | None:
+    """The one rule of ``apply_changes`` and ``apply_many``; None when no bit changes."""
+    copy = old.version if old is not None else None
+    new, added, removed = apply_records(old.bitmap if old is not None else _EMPTY, copy, records)
+    if not added and not removed:
+        return None
+    newest = max(r.dated for r in records if record_applies(r, copy))
+    if old is not None and old.changed is not None:
+        newest = max(newest, old.changed)
+    return _Change(new, ExchangeWrite(added, removed), newest)
+
+
+def _write_change(pk: str, old: _Exchange | None, change: _Change) -> bool:
+    return _set_if_read(pk, old, "change a list's exchange", {
+        "b": {"B": bytes(change.bitmap)}, "n": _n(count(change.bitmap)), "d": {"S": version_text(change.newest)}})
+
 
 def apply_changes(list_name: str, exchange: str, records: Sequence[ChangeRecord],
                   policy: Backoff = CONFLICTS) -> ExchangeWrite:
@@ -277,28 +309,14 @@ def apply_changes(list_name: str, exchange: str, records: Sequence[ChangeRecord]
     pk = exchange_pk(list_name, exchange)
     for _ in policy.attempts():
         old = _read_exchange(pk)
-        copy = old.version if old is not None else None
-        new, added, removed = apply_records(old.bitmap if old is not None else _EMPTY, copy, records)
-        if not added and not removed:
+        change = _change(old, records)
+        if change is None:
             return ExchangeWrite(0, 0)
-        newest = max(r.dated for r in records if record_applies(r, copy))
-        if old is not None and old.changed is not None:
-            newest = max(newest, old.changed)
         if old is None or old.version is None:
             # an exchange no full copy wrote: the area code's sweep must know of it
             _note_exchange(list_name, exchange)
-        values = {":b": {"B": bytes(new)}, ":n": _n(count(new)), ":d": {"S": version_text(newest)}}
-        if old is None:
-            done = _conditional("put_item", "change a list's exchange", Item={
-                **_key(pk, EXCHANGE_SK), "b": values[":b"], "n": values[":n"], "d": values[":d"], "rev": _n(1)},
-                **_if_read(None))
-        else:
-            done = _conditional(
-                "update_item", "change a list's exchange", Key=_key(pk, EXCHANGE_SK),
-                UpdateExpression="SET b = :b, n = :n, d = :d, rev = :next", ConditionExpression="rev = :rev",
-                ExpressionAttributeValues={**values, ":next": _n(old.rev + 1), ":rev": _n(old.rev)})
-        if done is not None:
-            return ExchangeWrite(added, removed)
+        if _write_change(pk, old, change):
+            return change.written
     raise StorageUnavailable("could not change a list's exchange: it kept changing")
 
 
@@ -339,7 +357,7 @@ def apply_many(list_name: str, records: Sequence[ChangeRecord], policy: Backoff 
 
     with ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(pages))) as pool:
         found = {item["pk"]["S"]: item for items in pool.map(read, pages) for item in items}
-    plans: list[tuple[str, _Exchange | None, bytearray, int, int, date]] = []
+    plans: list[tuple[str, _Exchange | None, _Change]] = []
     notes: dict[str, set[str]] = {}
     for pk, exchange in keys.items():
         raw = found.get(pk)
@@ -348,35 +366,19 @@ def apply_many(list_name: str, records: Sequence[ChangeRecord], policy: Backoff 
         else:
             with dynamodb("read a list's exchange", reading=pk):
                 old = _exchange(raw)
-        copy = old.version if old is not None else None
-        mine = by_exchange[exchange]
-        new, added, removed = apply_records(old.bitmap if old is not None else _EMPTY, copy, mine)
-        if not added and not removed:
+        change = _change(old, by_exchange[exchange])
+        if change is None:
             continue
-        newest = max(r.dated for r in mine if record_applies(r, copy))
-        if old is not None and old.changed is not None:
-            newest = max(newest, old.changed)
         if old is None or old.version is None:
             notes.setdefault(exchange[:3], set()).add(exchange[3:])
-        plans.append((exchange, old, new, added, removed, newest))
+        plans.append((exchange, old, change))
     for npa, nxx in notes.items():  # before the exchanges: the sweep must never miss one
         _note_exchanges(list_name, npa, nxx)
 
-    def write(plan: tuple[str, _Exchange | None, bytearray, int, int, date]) -> ExchangeWrite:
-        exchange, old, new, added, removed, newest = plan
-        pk = exchange_pk(list_name, exchange)
-        values = {":b": {"B": bytes(new)}, ":n": _n(count(new)), ":d": {"S": version_text(newest)}}
-        if old is None:
-            done = _conditional("put_item", "change a list's exchange", Item={
-                **_key(pk, EXCHANGE_SK), "b": values[":b"], "n": values[":n"], "d": values[":d"], "rev": _n(1)},
-                **_if_read(None))
-        else:
-            done = _conditional(
-                "update_item", "change a list's exchange", Key=_key(pk, EXCHANGE_SK),
-                UpdateExpression="SET b = :b, n = :n, d = :d, rev = :next", ConditionExpression="rev = :rev",
-                ExpressionAttributeValues={**values, ":next": _n(old.rev + 1), ":rev": _n(old.rev)})
-        if done is not None:
-            return ExchangeWrite(added, removed)
+    def write(plan: tuple[str, _Exchange | None, _Change]) -> ExchangeWrite:
+        exchange, old, change = plan
+        if _write_change(exchange_pk(list_name, exchange), old, change):
+            return change.written
         return apply_changes(list_name, exchange, by_exchange[exchange], policy)  # lost a race: read again
 
     if not plans:

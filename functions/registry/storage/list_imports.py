@@ -18,7 +18,8 @@ from typing import Any
 from pynamodb.attributes import BinaryAttribute, ListAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import PutError, UpdateError
 
-from ..settings import Settings, derived, get_settings
+from ..settings import derived, get_settings
+from .aws_clients import aws_client
 from .errors import StorageError, StorageUnavailable, dynamodb
 from .table import RegistryModel
 
@@ -148,16 +149,7 @@ def release(list_name: str, owner: str) -> None:
 
 # --- the bucket ------------------------------------------------------------------------------
 
-def _make_s3(settings: Settings) -> Any:
-    import boto3
-    from botocore.config import Config
-
-    return boto3.client("s3", region_name=settings.aws_region,
-                        config=Config(connect_timeout=settings.write_connect_timeout, read_timeout=30,
-                                      retries={"max_attempts": settings.write_max_attempts, "mode": "standard"}))
-
-
-_s3 = derived(_make_s3)
+_s3 = derived(lambda settings: aws_client(settings, "s3", read_timeout=30))
 
 
 @dataclass(frozen=True)
@@ -211,17 +203,7 @@ def read(bucket: str, key: str, etag: str, offset: int) -> Iterator[bytes]:
 
 # --- the queue -------------------------------------------------------------------------------
 
-def _make_sqs(settings: Settings) -> Any:
-    import boto3
-    from botocore.config import Config
-
-    return boto3.client("sqs", region_name=settings.aws_region,
-                        config=Config(connect_timeout=settings.write_connect_timeout,
-                                      read_timeout=settings.write_timeout,
-                                      retries={"max_attempts": settings.write_max_attempts, "mode": "standard"}))
-
-
-_sqs = derived(_make_sqs)
+_sqs = derived(lambda settings: aws_client(settings, "sqs"))
 
 
 def enqueue(message: dict[str, Any], delay_seconds: int = 0) -> None:

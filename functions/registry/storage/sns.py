@@ -15,6 +15,7 @@ import urllib.request
 from typing import Any
 
 from ..settings import get_settings
+from .aws_clients import aws_client
 from .errors import FAILURES, StorageUnavailable, dynamodb
 
 MAX_CERTIFICATE_BYTES = 65_536
@@ -31,13 +32,7 @@ _opener = urllib.request.build_opener(_NoRedirects)
 
 
 def _client(region: str) -> Any:
-    import boto3  # here: a lookup's cold start never pays for it
-    from botocore.config import Config
-
-    settings = get_settings()
-    return boto3.client("sns", region_name=region,
-                        config=Config(connect_timeout=settings.write_connect_timeout, read_timeout=settings.write_timeout,
-                                      retries={"max_attempts": settings.write_max_attempts, "mode": "standard"}))
+    return aws_client(get_settings(), "sns", region=region)
 
 
 def confirm_subscription(topic_arn: str, token: str, region: str) -> str:

@@ -4,6 +4,8 @@ preferences (scope ``write``).
 Each body is the service's command (``services.commands``). 201 with the stored record; the
 same ``id`` again answers 200 with the first record.
 """
+from typing import Any
+
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from ...services import fact_inputs, recording
@@ -25,8 +27,12 @@ from ..responses import answers
 router = Router()
 
 
-def _recorded(model):
-    return {201: (model, "recorded"), 200: (model, "this id was recorded before: the first answer")}
+def _records(model) -> dict[str, Any]:
+    """What every fact route declares: scope ``write``; 201 with the record, 200 with the first
+    record for an ``id`` recorded before; 400, 409, 503."""
+    return {"tags": ["facts"], **requires(WRITE),
+            **answers({201: (model, "recorded"), 200: (model, "this id was recorded before: the first answer")},
+                      400, 409, 503)}
 
 
 def _answer(result: recording.WriteResult, what: str):
@@ -35,16 +41,14 @@ def _answer(result: recording.WriteResult, what: str):
     return json_response(201 if result.created else 200, result.record)
 
 
-@router.post("/v1/consents", operation_id="postConsent", tags=["facts"], summary="Record a consent",
-             **requires(WRITE), **answers(_recorded(R.ConsentRecord), 400, 409, 503))
+@router.post("/v1/consents", operation_id="postConsent", summary="Record a consent", **_records(R.ConsentRecord))
 @tracer.capture_method(capture_response=False)
 def post_consent(body: RecordConsent):
     address, consent = fact_inputs.consent(body)
     return _answer(recording.record_consent(address, consent, actor()), "consent")
 
 
-@router.post("/v1/opt-outs", operation_id="postOptOut", tags=["facts"], summary="Record an opt-out",
-             **requires(WRITE), **answers(_recorded(R.OptOutRecord), 400, 409, 503))
+@router.post("/v1/opt-outs", operation_id="postOptOut", summary="Record an opt-out", **_records(R.OptOutRecord))
 @tracer.capture_method(capture_response=False)
 def post_opt_out(body: RecordOptOut):
     address, opt_out = fact_inputs.opt_out(body)
@@ -55,35 +59,32 @@ def post_opt_out(body: RecordOptOut):
     return _answer(result, "opt-out")
 
 
-@router.post("/v1/relationships", operation_id="postRelationship", tags=["facts"],
-             summary="Record an inquiry or a transaction",
-             **requires(WRITE), **answers(_recorded(R.RelationshipRecord), 400, 409, 503))
+@router.post("/v1/relationships", operation_id="postRelationship", summary="Record an inquiry or a transaction",
+             **_records(R.RelationshipRecord))
 @tracer.capture_method(capture_response=False)
 def post_relationship(body: RecordRelationship):
     address, relationship = fact_inputs.relationship(body)
     return _answer(recording.record_relationship(address, relationship, actor()), "relationship")
 
 
-@router.post("/v1/attempts", operation_id="postAttempt", tags=["facts"], summary="Record a contact attempt",
-             **requires(WRITE), **answers(_recorded(R.AttemptRecord), 400, 409, 503))
+@router.post("/v1/attempts", operation_id="postAttempt", summary="Record a contact attempt", **_records(R.AttemptRecord))
 @tracer.capture_method(capture_response=False)
 def post_attempt(body: RecordAttempt):
     address, attempt = fact_inputs.attempt(body)
     return _answer(recording.record_attempt(address, attempt, actor()), "attempt")
 
 
-@router.post("/v1/reassigned-checks", operation_id="postReassignedCheck", tags=["facts"],
+@router.post("/v1/reassigned-checks", operation_id="postReassignedCheck",
              summary="Record a reassigned-numbers check (yes: the number was reassigned)",
-             **requires(WRITE), **answers(_recorded(R.ReassignedCheckRecord), 400, 409, 503))
+             **_records(R.ReassignedCheckRecord))
 @tracer.capture_method(capture_response=False)
 def post_reassigned_check(body: RecordReassignedCheck):
     address, check = fact_inputs.reassigned_check(body)
     return _answer(recording.record_reassigned_check(address, check, actor()), "reassigned-check")
 
 
-@router.put("/v1/contacts/<address>/preferences", operation_id="putPreferences", tags=["facts"],
-            summary="Set a contact's preferences",
-            **requires(WRITE), **answers(_recorded(R.PreferencesRecord), 400, 409, 503))
+@router.put("/v1/contacts/<address>/preferences", operation_id="putPreferences", summary="Set a contact's preferences",
+            **_records(R.PreferencesRecord))
 @tracer.capture_method(capture_response=False)
 def put_preferences(address: str, body: SetPreferences):
     contact = fact_inputs.address(address)  # decoded once already (handlers.routing)

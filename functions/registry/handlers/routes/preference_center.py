@@ -74,10 +74,8 @@ def post_preference_link(body: PreferenceLinkIn):
 @tracer.capture_method(capture_response=False)
 def get_page(token: str):
     try:
-        link = preference_links.open_link(token, link_tokens.PAGE)
-        brand = brands.find(link.brand)
+        link, brand, url = _opened(token, link_tokens.PAGE)
         view = preference_links.page(link)
-        url = _page_url(token)
     except RegistryError as err:
         return _refused(err, token, link_tokens.PAGE)
     query = _query()
@@ -92,9 +90,7 @@ def get_page(token: str):
 @tracer.capture_method(capture_response=False)
 def post_page(token: str):
     try:
-        link = preference_links.open_link(token, link_tokens.PAGE)
-        brand = brands.find(link.brand)
-        url = _page_url(token)
+        link, brand, url = _opened(token, link_tokens.PAGE)
     except RegistryError as err:
         return _refused(err, token, link_tokens.PAGE)
     form: dict[str, str] = {}
@@ -125,9 +121,7 @@ def post_page(token: str):
 @tracer.capture_method(capture_response=False)
 def get_unsubscribe(token: str):
     try:
-        link = preference_links.open_link(token, link_tokens.UNSUBSCRIBE)
-        brand = brands.find(link.brand)
-        url = _unsubscribe_url(token)
+        link, brand, url = _opened(token, link_tokens.UNSUBSCRIBE)
     except RegistryError as err:
         return _refused(err, token, link_tokens.UNSUBSCRIBE)
     requested = _query().get("lang")
@@ -195,12 +189,14 @@ def _base_url() -> str:
     return public_url.base_url(_request_context(), "preference links are")
 
 
-def _page_url(token: str) -> str:
-    return _base_url() + preference_links.PAGE_PATH.format(token=token)
+_PATHS = {link_tokens.PAGE: preference_links.PAGE_PATH, link_tokens.UNSUBSCRIBE: preference_links.UNSUBSCRIBE_PATH}
 
 
-def _unsubscribe_url(token: str) -> str:
-    return _base_url() + preference_links.UNSUBSCRIBE_PATH.format(token=token)
+def _opened(token: str, purpose: str) -> tuple[preference_links.Link, BrandFace, str]:
+    """What every page of a link starts from: the link (opened for ``purpose``), its brand and the
+    page's own URL (from configuration). A RegistryError, for ``_refused``, if any cannot be had."""
+    link = preference_links.open_link(token, purpose)
+    return link, brands.find(link.brand), _base_url() + _PATHS[purpose].format(token=token)
 
 
 def _evidence(url: str) -> dict:
