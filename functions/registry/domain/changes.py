@@ -142,9 +142,11 @@ def preference_patch(patch: dict[str, Any], source: str | None) -> dict[str, Any
     return out
 
 
-def update_preferences(facts: ContactFacts, patch: dict[str, Any]) -> ContactFacts:
-    """PUT semantics per field: a field sent replaces (null clears), a field left out stays."""
-    return replace(facts, preferences=replace(facts.preferences, **patch))
+def update_preferences(facts: ContactFacts, patch: dict[str, Any], now: datetime) -> ContactFacts:
+    """PUT semantics per field: a field sent replaces (null clears), a field left out stays. ``now``:
+    when it is recorded (the moment it takes effect), kept as ``preferences_changed_at`` so the
+    violations report knows whose preferences stood otherwise at an attempt's moment."""
+    return replace(facts, preferences=replace(facts.preferences, **patch), preferences_changed_at=now)
 
 
 # What a fact dated at or before a contact's erasure gets, when it arrives after it.
