@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from . import undeliverable
 from .facts import (
     Attempt,
     Consent,
@@ -65,7 +66,8 @@ def add_relationship(facts: ContactFacts, relationship: Relationship) -> Contact
 
 
 def add_attempt(facts: ContactFacts, attempt: Attempt, now: datetime, retention_days: int) -> ContactFacts:
-    """Keeps only attempts young enough to matter for caps and the profile; the history keeps all.
+    """Keeps only attempts young enough to matter for caps and the profile (and, however old, the
+    ones that disproved an undeliverable report: ``undeliverable.lifting``); the history keeps all.
 
     A ``do_not_contact`` disposition opts the address out of that channel, all purposes, that brand
     (on a phone: calls and texts, rev. 2); a ``disconnected`` outcome makes the phone undeliverable,
@@ -73,14 +75,18 @@ def add_attempt(facts: ContactFacts, attempt: Attempt, now: datetime, retention_
     """
     # Measured from the newest attempt when that is older than now: a dialer backfilling past
     # attempts must keep them together, or a decision pinned (``at``) to their week loses its cap.
-    newest = max(a.occurred_at for a in (*facts.attempts, attempt))
+    every = (*facts.attempts, attempt)
+    newest = max(a.occurred_at for a in every)
     cutoff = min(now, newest) - timedelta(days=retention_days)
-    kept = [a for a in (*facts.attempts, attempt) if a.occurred_at >= cutoff or a is attempt]
-    attempts = by_time(kept)[-MAX_ATTEMPTS_KEPT:]
-    result = replace(facts, attempts=attempts)
+    kept = by_time(a for a in every if a.occurred_at >= cutoff or a is attempt)[-MAX_ATTEMPTS_KEPT:]
+    marker = undeliverable_from_attempt(attempt)
+    # The attempt that disproved an undeliverable report stays however old: pruning it would bring
+    # the report back (domain.undeliverable)
+    lifts = undeliverable.lifting((*facts.undeliverable, *((marker,) if marker else ())), every)
+    spared = tuple(a for a in every if a.id in lifts and a not in kept)
+    result = replace(facts, attempts=by_time((*kept, *spared)) if spared else kept)
     if attempt.disposition == Disposition.DO_NOT_CONTACT:
         result = add_opt_out(result, opt_out_from_disposition(attempt))
-    marker = undeliverable_from_attempt(attempt)
     if marker is not None:
         result = add_undeliverable(result, marker)
     reassignment = reassignment_from_attempt(attempt)
