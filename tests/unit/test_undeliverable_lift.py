@@ -78,6 +78,7 @@ def test_lifting_names_the_first_reaching_attempt_after_each_report_per_channel(
     every = [call_dead, before, sms_ok, call_ok, call_again, at_once]
     assert dead.lifting([], every) == {sms_ok.id, call_ok.id}
     assert dead.lifting([], [before, sms_ok, call_ok]) == frozenset()  # no report, nothing to lift
+    assert dead.lifting([], [before, call_dead]) == frozenset()  # reached only before the report: not lifted
     email_dead = undeliverable(("email",), at=T0)
     mail = attempt("email", at=ANSWERED, outcome="delivered")
     bounced = attempt("email", at="2026-06-20T19:00:00Z", outcome="bounced")
