@@ -294,6 +294,9 @@ def test_a_change_recorded_at_the_attempts_very_moment_stood_then():
     facts = phone(preferences_changed_at=ts(NOON))
     assert violations.stood(facts, attempt, snoozed).preferences.snooze_until == ts("2026-12-10T00:00:00Z")
     assert violations.stood(facts, attempt, None) is facts
+    # a history with no change of them (a record stored before preferences_changed_at): as they stand
+    zoned = phone(preferences=Preferences(timezone="Asia/Tokyo"), preferences_changed_at=PREFERENCES_CHANGE_UNKNOWN)
+    assert violations.stood(zoned, attempt, []).preferences == Preferences(timezone="Asia/Tokyo")
 
 
 def test_whose_preferences_changed_after_a_moment():

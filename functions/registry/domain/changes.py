@@ -82,9 +82,9 @@ def add_attempt(facts: ContactFacts, attempt: Attempt, now: datetime, retention_
     marker = undeliverable_from_attempt(attempt)
     # The attempt that disproved an undeliverable report stays however old: pruning it would bring
     # the report back (domain.undeliverable)
-    lifts = undeliverable.lifting((*facts.undeliverable, *((marker,) if marker else ())), every)
-    spared = tuple(a for a in every if a.id in lifts and a not in kept)
-    result = replace(facts, attempts=by_time((*kept, *spared)) if spared else kept)
+    # (the attempt's own report, a disconnect or a bounce, is among ``every``)
+    lifts = undeliverable.lifting(facts.undeliverable, every)
+    result = replace(facts, attempts=by_time((*kept, *(a for a in every if a.id in lifts and a not in kept))))
     if attempt.disposition == Disposition.DO_NOT_CONTACT:
         result = add_opt_out(result, opt_out_from_disposition(attempt))
     if marker is not None:
