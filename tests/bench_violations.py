@@ -13,7 +13,9 @@ the report). Then the whole report for the month is walked through ``lambda_hand
   rate, one page after another (pages are independent: a caller may walk days in parallel).
 
 One JSON line per figure, as tests/bench.py. ``BENCH_VIOLATIONS_N`` (default ``10000``, comma-separated
-for several sizes). Backend: a moto server, or the DynamoDB at AWS_ENDPOINT_URL_DYNAMODB.
+for several sizes); ``BENCH_VIOLATIONS_PREFS_SHARE`` (default ``0.1``): the share of contacts whose
+preferences changed in the month (their history is read; 1.0 is also the cost of records stored
+before ``preferences_changed_at`` existed). Backend: a moto server, or the DynamoDB at AWS_ENDPOINT_URL_DYNAMODB.
 """
 from __future__ import annotations
 
@@ -30,6 +32,9 @@ from tests.bench import _emit
 SIZES = [int(n) for n in os.environ.get("BENCH_VIOLATIONS_N", "10000").split(",")]
 ATTEMPTS_PER_CONTACT = 3
 OPTED_OUT_SHARE = 0.1  # a tenth of the contacts opted out before the month: their attempts are violations
+# contacts whose preferences changed in the month, after their first attempt: the report reads their
+# history to judge that attempt with the preferences of its time (BENCH_VIOLATIONS_PREFS_SHARE)
+PREFS_SHARE = float(os.environ.get("BENCH_VIOLATIONS_PREFS_SHARE", "0.1"))
 PAGE = 1000
 TARGET = 500.0  # attempts a second, at least: a month of 1M in about half an hour of pages
 
@@ -64,11 +69,18 @@ def _fill(n: int, start: datetime) -> int:
                 attempts.append(Attempt(id=f"a{i}-{j}", channel="call", purpose="marketing", brand="default",
                                         occurred_at=at, outcome="answered", recorded_at=at + timedelta(seconds=2)))
             violations += ATTEMPTS_PER_CONTACT if opted else 0
+            # a zone set after the first attempt, the number's own (it changes no decision, only the reads)
+            changed = attempts[0].occurred_at + timedelta(days=1) if rng.random() < PREFS_SHARE else None
             facts = ContactFacts(address=number, kind="phone", consents=(consent,), opt_outs=opt_outs,
-                                 attempts=tuple(attempts))
+                                 attempts=tuple(attempts), preferences_changed_at=changed)
             now = format_instant(datetime.now(UTC))
             states.save(ContactItem(pk, STATE, address=number, kind="phone", version=1,
                                     state=document_from_facts(facts), created_at=now, updated_at=now))
+            if changed is not None:
+                entries.save(HistoryEntry(pk, history_sk(sortable_instant(changed), sortable_instant(changed), f"p{i}"),
+                                          type="preferences.updated", fact_id=f"p{i}",
+                                          occurred_at=format_instant(changed), recorded_at=format_instant(changed),
+                                          source="api", data={"preferences": {"timezone": "America/Los_Angeles"}}))
             for a in attempts:
                 doc = {k: v for k, v in a.to_document().items() if k not in ("id", "recorded_at")}
                 sk = history_sk(sortable_instant(a.occurred_at), sortable_instant(a.recorded_at), a.id)

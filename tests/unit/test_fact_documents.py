@@ -14,6 +14,7 @@ import pytest
 
 from registry.domain.documents import document_from_facts, facts_from_document
 from registry.domain.facts import (
+    PREFERENCES_CHANGE_UNKNOWN,
     Attempt,
     Consent,
     ContactFacts,
@@ -78,7 +79,8 @@ def contact_facts() -> ContactFacts:
                         suppressions=(SuppressionMembership("national-x", "national"),),
                         undeliverable=(s["undeliverable_full"], s["undeliverable_min"]),
                         reassignments=(s["reassignment_min"], s["reassignment_full"]),
-                        reassigned_checks=(s["reassigned_check"],))
+                        reassigned_checks=(s["reassigned_check"],),
+                        preferences_changed_at=datetime(2026, 3, 4, 5, 6, 7, 123456, tzinfo=UTC))
 
 
 EXPECTED = {'answer': {'consent_full': {'id': 'c1',
@@ -444,7 +446,8 @@ EXPECTED = {'answer': {'consent_full': {'id': 'c1',
                                   'since': '2026-01-31',
                                   'occurred_at': '2026-11-24T05:40:00.123456Z',
                                   'source': 'rnd',
-                                  'recorded_at': '1999-12-31T23:59:59.000000Z'}]}}
+                                  'recorded_at': '1999-12-31T23:59:59.000000Z'}],
+           'preferences_changed_at': '2026-03-04T05:06:07.123456Z'}}
 
 
 def _bytes(doc: object) -> str:
@@ -494,6 +497,12 @@ def test_older_and_odd_documents_read_as_they_always_did() -> None:
         opt_outs=(OptOut(id="o", channels=frozenset({"sms"}), purposes=frozenset({"all"}), brand="acme", source="x",
                          occurred_at=t.replace(microsecond=1), note=""),),
         relationships=(Relationship(id="r", kind="inquiry", brand="*", occurred_at=t),),
-        undeliverable=(Undeliverable(channels=frozenset({"email"}), occurred_at=t, reason="x"),))
+        undeliverable=(Undeliverable(channels=frozenset({"email"}), occurred_at=t, reason="x"),),
+        preferences_changed_at=PREFERENCES_CHANGE_UNKNOWN)  # stored before the field: may have changed any time
     assert facts_from_document("a@example.com", "email", {"preferences": None}).preferences == Preferences()
+    # a record written since: null is "never changed" (and written back so), an instant is when
+    fresh = facts_from_document("a@example.com", "email", {"preferences_changed_at": None})
+    assert fresh.preferences_changed_at is None
+    assert document_from_facts(fresh)["preferences_changed_at"] is None
+    assert "preferences_changed_at" not in document_from_facts(facts_from_document("a@example.com", "email", {}))
     assert Preferences.from_document(None) == Preferences()

@@ -148,8 +148,10 @@ def test_other_outcomes_record_only_the_attempt(outcome):
 
 def test_preferences_are_merged_per_field():
     f = facts(preferences=prefs(preferred_channel="sms", timezone="Europe/Paris"))
-    f = changes.update_preferences(f, {"timezone": None, "snooze_until": ts("2026-12-05T00:00:00Z")})
+    f = changes.update_preferences(f, {"timezone": None, "snooze_until": ts("2026-12-05T00:00:00Z")},
+                                   ts("2026-12-01T00:00:00Z"))
     assert f.preferences == Preferences(preferred_channel="sms", timezone=None, snooze_until=ts("2026-12-05T00:00:00Z"))
+    assert f.preferences_changed_at == ts("2026-12-01T00:00:00Z")  # the violations report reads it
 
 
 def test_erasure_keeps_the_opt_outs_without_notes_and_the_lists_and_nothing_else():

@@ -7,8 +7,9 @@ from datetime import timedelta
 
 from registry.domain import violations
 from registry.domain.changes import add_attempt
-from registry.domain.facts import Attempt, ContactFacts, Undeliverable
+from registry.domain.facts import PREFERENCES_CHANGE_UNKNOWN, Attempt, ContactFacts, Preferences, Undeliverable
 from registry.domain.policy import DEFAULT_POLICY
+from registry.domain.replay import Entry, preferences_changed_after
 from registry.domain.vocabulary import DecisionKind
 from tests.unit.builders import EMAIL, LA_PHONE, consent, opt_out, ts
 
@@ -256,3 +257,51 @@ def test_an_older_marker_stays_when_the_attempts_own_is_taken_away():
     facts = with_attempt(with_attempt(phone(), older), own)
     prior = violations.before(facts, own)
     assert [m.occurred_at for m in prior.undeliverable] == [older.occurred_at]
+
+
+# --- preferences as they stood at the attempt (replay.preferences_at) ---------------------------
+
+def _changed(at: str, **prefs) -> Entry:
+    return Entry(type="preferences.updated", recorded_at=ts(at), fact_id=f"p-{at}", data={"preferences": prefs})
+
+
+def test_a_zone_set_after_the_attempt_does_not_judge_it():
+    facts = phone(consents=(recorded(consent(at="2026-11-01T12:00:00Z"), "2026-11-01T12:00:01Z"),),
+                  preferences=Preferences(timezone="Asia/Tokyo", timezone_source="preference_center"),
+                  preferences_changed_at=ts("2026-12-03T00:00:00Z"))
+    history = [_changed("2026-12-03T00:00:00Z", timezone="Asia/Tokyo", timezone_source="preference_center")]
+    attempt = made(purpose="informational")
+    as_now = violations.review(attempt, with_attempt(facts, attempt), DEFAULT_POLICY)
+    assert as_now is not None and [r.code for r in as_now.reasons] == ["quiet_hours"]  # 05:00 in Tokyo
+    assert violations.review(attempt, with_attempt(facts, attempt), DEFAULT_POLICY, history=history) is None
+
+
+def test_a_snooze_in_force_then_and_lifted_since_is_still_a_violation_known_in_time():
+    facts = phone(consents=(recorded(consent(at="2026-11-01T12:00:00Z"), "2026-11-01T12:00:01Z"),),
+                  preferences_changed_at=ts("2026-12-02T00:00:00Z"))
+    history = [_changed("2026-11-30T00:00:00Z", snooze_until="2026-12-10T00:00:00Z"),
+               _changed("2026-12-02T00:00:00Z", snooze_until=None)]
+    attempt = made(purpose="informational")
+    assert violations.review(attempt, with_attempt(facts, attempt), DEFAULT_POLICY) is None  # as it stands now
+    found = violations.review(attempt, with_attempt(facts, attempt), DEFAULT_POLICY, history=history)
+    assert found is not None and [r.code for r in found.reasons] == ["snoozed"]
+    assert found.known_in_time is True and found.decision_then == DecisionKind.DEFER
+
+
+def test_a_change_recorded_at_the_attempts_very_moment_stood_then():
+    snoozed = [_changed(NOON, snooze_until="2026-12-10T00:00:00Z")]
+    attempt = made(purpose="informational")
+    facts = phone(preferences_changed_at=ts(NOON))
+    assert violations.stood(facts, attempt, snoozed).preferences.snooze_until == ts("2026-12-10T00:00:00Z")
+    assert violations.stood(facts, attempt, None) is facts
+    # a history with no change of them (a record stored before preferences_changed_at): as they stand
+    zoned = phone(preferences=Preferences(timezone="Asia/Tokyo"), preferences_changed_at=PREFERENCES_CHANGE_UNKNOWN)
+    assert violations.stood(zoned, attempt, []).preferences == Preferences(timezone="Asia/Tokyo")
+
+
+def test_whose_preferences_changed_after_a_moment():
+    at = ts(NOON)
+    assert not preferences_changed_after(phone(), at)  # never changed
+    assert not preferences_changed_after(phone(preferences_changed_at=at), at)
+    assert preferences_changed_after(phone(preferences_changed_at=at + timedelta(microseconds=1)), at)
+    assert preferences_changed_after(phone(preferences_changed_at=PREFERENCES_CHANGE_UNKNOWN), at)  # an old record

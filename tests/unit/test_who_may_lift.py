@@ -82,5 +82,5 @@ def test_a_do_not_contact_disposition_on_an_email_covers_email():
 ])
 def test_a_timezone_keeps_who_set_it(source, patch, kept):
     before = facts(preferences=prefs(timezone="Asia/Tokyo", timezone_source="unchanged"))
-    after = changes.update_preferences(before, changes.preference_patch(patch, source))
+    after = changes.update_preferences(before, changes.preference_patch(patch, source), ts(NOON_LA))
     assert after.preferences.timezone_source == kept

@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from . import undeliverable
 from .facts import (
     Attempt,
     Consent,
@@ -65,7 +66,8 @@ def add_relationship(facts: ContactFacts, relationship: Relationship) -> Contact
 
 
 def add_attempt(facts: ContactFacts, attempt: Attempt, now: datetime, retention_days: int) -> ContactFacts:
-    """Keeps only attempts young enough to matter for caps and the profile; the history keeps all.
+    """Keeps only attempts young enough to matter for caps and the profile (and, however old, the
+    ones that disproved an undeliverable report: ``undeliverable.lifting``); the history keeps all.
 
     A ``do_not_contact`` disposition opts the address out of that channel, all purposes, that brand
     (on a phone: calls and texts, rev. 2); a ``disconnected`` outcome makes the phone undeliverable,
@@ -73,14 +75,18 @@ def add_attempt(facts: ContactFacts, attempt: Attempt, now: datetime, retention_
     """
     # Measured from the newest attempt when that is older than now: a dialer backfilling past
     # attempts must keep them together, or a decision pinned (``at``) to their week loses its cap.
-    newest = max(a.occurred_at for a in (*facts.attempts, attempt))
+    every = (*facts.attempts, attempt)
+    newest = max(a.occurred_at for a in every)
     cutoff = min(now, newest) - timedelta(days=retention_days)
-    kept = [a for a in (*facts.attempts, attempt) if a.occurred_at >= cutoff or a is attempt]
-    attempts = by_time(kept)[-MAX_ATTEMPTS_KEPT:]
-    result = replace(facts, attempts=attempts)
+    kept = by_time(a for a in every if a.occurred_at >= cutoff or a is attempt)[-MAX_ATTEMPTS_KEPT:]
+    marker = undeliverable_from_attempt(attempt)
+    # The attempt that disproved an undeliverable report stays however old: pruning it would bring
+    # the report back (domain.undeliverable)
+    # (the attempt's own report, a disconnect or a bounce, is among ``every``)
+    lifts = undeliverable.lifting(facts.undeliverable, every)
+    result = replace(facts, attempts=by_time((*kept, *(a for a in every if a.id in lifts and a not in kept))))
     if attempt.disposition == Disposition.DO_NOT_CONTACT:
         result = add_opt_out(result, opt_out_from_disposition(attempt))
-    marker = undeliverable_from_attempt(attempt)
     if marker is not None:
         result = add_undeliverable(result, marker)
     reassignment = reassignment_from_attempt(attempt)
@@ -142,9 +148,11 @@ def preference_patch(patch: dict[str, Any], source: str | None) -> dict[str, Any
     return out
 
 
-def update_preferences(facts: ContactFacts, patch: dict[str, Any]) -> ContactFacts:
-    """PUT semantics per field: a field sent replaces (null clears), a field left out stays."""
-    return replace(facts, preferences=replace(facts.preferences, **patch))
+def update_preferences(facts: ContactFacts, patch: dict[str, Any], now: datetime) -> ContactFacts:
+    """PUT semantics per field: a field sent replaces (null clears), a field left out stays. ``now``:
+    when it is recorded (the moment it takes effect), kept as ``preferences_changed_at`` so the
+    violations report knows whose preferences stood otherwise at an attempt's moment."""
+    return replace(facts, preferences=replace(facts.preferences, **patch), preferences_changed_at=now)
 
 
 # What a fact dated at or before a contact's erasure gets, when it arrives after it.

@@ -8,10 +8,12 @@ closed for it alone (503 deny), and never answers 400 for a caller's good reques
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from .errors import RegistryError, UnreadableRecord
 from .facts import (
+    PREFERENCES_CHANGE_UNKNOWN,
     Attempt,
     Consent,
     ContactFacts,
@@ -23,7 +25,7 @@ from .facts import (
     SuppressionMembership,
     Undeliverable,
 )
-from .timeutil import stored_instant
+from .timeutil import read_stored_instant, stored_instant
 
 
 def facts_from_document(address: str, kind: str, state: dict[str, Any] | None,
@@ -50,7 +52,19 @@ def _facts(address: str, kind: str, state: dict[str, Any], memberships: Iterable
         reassigned_checks=tuple(ReassignedCheck.from_document(d) for d in state.get("reassigned_checks", ())),
         suppressions=tuple(sorted((parse_membership(m) for m in memberships),
                                   key=lambda m: (m.list_name, m.kind))),
+        preferences_changed_at=_preferences_changed_at(state),
     )
+
+
+PREFERENCES_CHANGED_AT = "preferences_changed_at"
+
+
+def _preferences_changed_at(state: dict[str, Any]) -> datetime | None:
+    """When the preferences last changed: None, never; unknown on a record stored before the field."""
+    if PREFERENCES_CHANGED_AT not in state:
+        return PREFERENCES_CHANGE_UNKNOWN
+    raw = state[PREFERENCES_CHANGED_AT]
+    return None if raw is None else read_stored_instant(raw)
 
 
 def document_from_facts(facts: ContactFacts) -> dict[str, Any]:
@@ -64,7 +78,15 @@ def document_from_facts(facts: ContactFacts) -> dict[str, Any]:
         "undeliverable": [u.to_document(stored_instant) for u in facts.undeliverable],
         "reassignments": [r.to_document(stored_instant) for r in facts.reassignments],
         "reassigned_checks": [c.to_document(stored_instant) for c in facts.reassigned_checks],
+        **_preferences_change(facts),
     }
+
+
+def _preferences_change(facts: ContactFacts) -> dict[str, Any]:
+    """Written when known (null: never changed); a record that did not know it still does not."""
+    if facts.preferences_changed_at == PREFERENCES_CHANGE_UNKNOWN:
+        return {}
+    return {PREFERENCES_CHANGED_AT: stored_instant(facts.preferences_changed_at)}
 
 
 def membership_token(list_name: str, kind: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Annotated, Any, Self
 
 from . import codec
@@ -201,6 +201,10 @@ class CheckedList:
     refreshed_at: datetime | None = None
 
 
+# A record stored before ``preferences_changed_at`` existed: its preferences may have changed any time.
+PREFERENCES_CHANGE_UNKNOWN = datetime.max.replace(tzinfo=UTC)
+
+
 @dataclass(frozen=True)
 class ContactFacts:
     """Everything the decision needs about one address. Empty for an address the registry never saw."""
@@ -224,6 +228,10 @@ class ContactFacts:
     checked_lists: tuple[CheckedList, ...] = ()
     # rev. 2 (replay): when the stored record last changed (its ``updated_at``); None: nothing stored
     changed_at: datetime | None = None
+    # rev. 2 (the violations report): when the preferences last changed (a ``preferences.updated``
+    # recorded); None: never since the record began; ``PREFERENCES_CHANGE_UNKNOWN``: a record stored
+    # before the field existed (the report reads its history to know)
+    preferences_changed_at: datetime | None = None
 
     def with_changes(self, **changes: Any) -> ContactFacts:
         return replace(self, **changes)

@@ -92,6 +92,18 @@ def needs_history(facts: ContactFacts, known_at: datetime) -> bool:
     return facts.changed_at is not None and facts.changed_at > known_at
 
 
+def preferences_changed_after(facts: ContactFacts, at: datetime) -> bool:
+    """Whether the contact's preferences changed after ``at`` (so stood otherwise then); a record stored
+    before ``preferences_changed_at`` existed may have (``PREFERENCES_CHANGE_UNKNOWN``)."""
+    return facts.preferences_changed_at is not None and facts.preferences_changed_at > at
+
+
+def preferences_at(current: Preferences, history: Iterable[Entry], known_at: datetime) -> Preferences:
+    """The preferences as they stood at ``known_at`` (they take effect when recorded), from the
+    contact's history; the replay's own rule, for the violations report's attempts."""
+    return _preferences(current, sorted(history, key=lambda e: (e.recorded_at, e.key)), known_at)
+
+
 def as_known(facts: ContactFacts, history: Iterable[Entry], known_at: datetime,
              retention_days: int) -> ContactFacts:
     """The contact as the registry knew it at ``known_at``: ``known_by``, with preferences, the

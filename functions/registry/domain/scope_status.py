@@ -42,13 +42,13 @@ from .policy import BASIS_CONSENT, BASIS_CONSENT_OR_EBR, BASIS_NONE, Policy, Rul
 from .policy_versions import revokes_all
 from .reassignment import reassigned_at, void_at
 from .timeutil import format_instant
-from .vocabulary import ALL, EVERY_BRAND, FIRST_PARTY_SOURCES, DenyReason, Grade, LineType, Outcome, dialing_of
+from .undeliverable import reached, reports
+from .vocabulary import ALL, EVERY_BRAND, FIRST_PARTY_SOURCES, DenyReason, Grade, LineType, dialing_of
 from .vocabulary import CHANNEL_NOUNS as _NOUNS
 
 # rev. 2: only the person's own act lifts their opt-out (a consent from a CRM, an import, a list never does).
 LIFTS_OPT_OUT = FIRST_PARTY_SOURCES
 # Attempt outcomes that prove the channel reaches the person again after it was reported dead.
-_REACHED = frozenset({Outcome.ANSWERED, Outcome.DELIVERED})
 
 
 class Standing(StrEnum):
@@ -297,19 +297,12 @@ def _lists(facts: ContactFacts, scope: Scope, has_written: bool, has_ebr: bool) 
 
 
 def _undelivered(facts: ContactFacts, channel: str) -> Undelivered | None:
-    """The latest report that the channel is dead, unless a later answered/delivered attempt disproves it."""
-    reports = [(u.occurred_at, u.reason) for u in facts.undeliverable if channel in u.channels]
-    if channel in ("call", "sms"):
-        # A dialer reporting the number disconnected is the contract's undeliverable phone.
-        reports += [(a.occurred_at, "disconnected") for a in facts.attempts
-                    if a.outcome == "disconnected" and a.channel in ("call", "sms")]
-    elif channel == "email":
-        # An email attempt reported "bounced" (a soft failure is "failed") is a hard bounce.
-        reports += [(a.occurred_at, "hard_bounce") for a in facts.attempts
-                    if a.outcome == "bounced" and a.channel == "email"]
-    if not reports:
+    """The latest report that the channel is dead, unless a later answered/delivered attempt disproves it
+    (domain.undeliverable)."""
+    found = reports(facts.undeliverable, facts.attempts, channel)
+    if not found:
         return None
-    when, why = max(reports, key=lambda r: r[0])
-    if any(a.channel == channel and a.outcome in _REACHED and a.occurred_at > when for a in facts.attempts):
+    when, why = max(found, key=lambda r: r[0])
+    if any(reached(a, channel) and a.occurred_at > when for a in facts.attempts):
         return None
     return Undelivered(when, why)

@@ -8,6 +8,9 @@ or ``disconnected`` outcome, the undeliverable marker of a disconnect or bounce)
 nor was any later attempt. Otherwise every confirmation text would spend its own one exception,
 every third call would count itself against the cap, and every disconnect would deny itself.
 
+The contact's preferences (quiet hours, zone, preferred channel, snooze, state on file) are those
+that stood at ``occurred_at`` (replayed from its history when they changed since: ``stood``).
+
 - **A violation**: that decision, with every fact the registry holds now, is not ``allow``. A
   backdated opt-out recorded after the attempt, or a late list entry, makes one.
 - **known_in_time**: the same decision knowing only the facts recorded at or before the attempt's
@@ -19,7 +22,7 @@ Pure: the facts, the policy and the attempt are passed in.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -28,7 +31,7 @@ from .decide import Question, Reason, verdict
 from .facts import Attempt, ContactFacts
 from .policy import Policy
 from .reassignment import reassignment_from_attempt
-from .replay import known_by
+from .replay import Entry, known_by, preferences_at
 from .vocabulary import DecisionKind
 
 KnownBy = Callable[[ContactFacts, datetime], ContactFacts]
@@ -72,9 +75,23 @@ def question(facts: ContactFacts, attempt: Attempt) -> Question:
                     brand=attempt.brand, at=attempt.occurred_at, dialing=attempt.dialing)
 
 
-def review(attempt: Attempt, facts: ContactFacts, policy: Policy, knew: KnownBy = known_by) -> Finding | None:
+def stood(facts: ContactFacts, attempt: Attempt, history: Iterable[Entry] | None) -> ContactFacts:
+    """The contact with its preferences (quiet hours, zone, preferred channel, snooze, state on file,
+    line type) as they stood at the attempt's moment: replayed from ``history`` (the replay's own
+    rule, ``replay.preferences_at``) when they changed after it; as they stand when they did not
+    (``history`` None: the service read none, since ``replay.preferences_changed_after`` said no)."""
+    if history is None:
+        return facts
+    return replace(facts, preferences=preferences_at(facts.preferences, history, attempt.occurred_at))
+
+
+def review(attempt: Attempt, facts: ContactFacts, policy: Policy, knew: KnownBy = known_by,
+           history: Iterable[Entry] | None = None) -> Finding | None:
     """The finding for one recorded attempt of the contact ``facts`` describes (as the registry holds
-    them now); None when the attempt would have been allowed."""
+    them now, with its ``history`` when its preferences changed since the attempt); None when the
+    attempt would have been allowed. Preferences take effect when recorded, so both judgements use
+    them as they stood at the attempt's moment."""
+    facts = stood(facts, attempt, history)
     asked = question(facts, attempt)
     prior = before(facts, attempt)
     decision, reasons = verdict(asked, prior, policy)

@@ -85,8 +85,8 @@ def _unlink(linker: str, pk: str, address: Address, actor: str | None) -> None:
             store.delete_items([(pk, store.linked_from_sk(linker))])  # a pointer left behind
             break
         remaining = tuple(a for a in facts.preferences.linked_addresses if a != address.value)
-        updated = changes.update_preferences(facts, {"linked_addresses": remaining})
         now = utc_now()
+        updated = changes.update_preferences(facts, {"linked_addresses": remaining}, now)
         entry = _entry(now, HistoryType.PREFERENCES_UPDATED,
                        {"preferences": {"linked_addresses": list(remaining)}, "cause": "linked address erased"},
                        actor)

@@ -306,7 +306,7 @@ def update_preferences(address: Address, patch: dict[str, Any], request_id: str,
     shown = {k: v for k, v in Preferences(**patch).to_document().items() if k in patch}
     request = {"address": address.value, "id": request_id, "preferences": shown}
     return apply_change(address, Change(
-        HistoryType.PREFERENCES_UPDATED, request_id, now, source, lambda f, _: changes.update_preferences(f, patch),
+        HistoryType.PREFERENCES_UPDATED, request_id, now, source, lambda f, at: changes.update_preferences(f, patch, at),
         request, {"preferences": shown},
         respond=lambda f: {"address": address.value, "id": request_id, "preferences": f.preferences.to_document()}),
         actor)

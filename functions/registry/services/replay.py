@@ -5,10 +5,12 @@ contact whose record changed after ``known_at`` reads its history as well (one Q
 concurrently for a batch) and rebuilds what the state alone cannot tell (``domain.replay``); a
 contact unchanged since ``known_at`` is read from its state alone. A history entry that cannot be
 read makes that address unreadable (503 for it alone); a failed read, the registry unavailable.
+The violations report reads the histories of the contacts whose preferences changed after their
+attempts (``histories``) and replays only those preferences (``domain.violations.stood``).
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
@@ -38,9 +40,28 @@ def entry_of(entry: store.HistoryEntry) -> Entry:
 
 
 def history(address: Address) -> list[Entry]:
+    return history_of_key(contact_key(address.value))
+
+
+def history_of_key(pk: str) -> list[Entry]:
     with storage_failures(READ_FAILED):
-        entries = store.history(contact_key(address.value))
+        entries = store.history(pk)
     return [entry_of(e) for e in entries]
+
+
+def histories(pks: Sequence[str]) -> dict[str, list[Entry] | UnreadableRecord]:
+    """Each contact's history (by contact key), read concurrently; one with an entry that cannot be
+    read is its ``UnreadableRecord``. A failed read raises (the registry is unavailable)."""
+    def one(pk: str) -> list[Entry] | UnreadableRecord:
+        try:
+            return history_of_key(pk)
+        except UnreadableRecord as err:
+            return err
+
+    if len(pks) <= 1:
+        return {pk: one(pk) for pk in pks}
+    with ThreadPoolExecutor(max_workers=HISTORY_READERS) as pool:
+        return dict(zip(pks, pool.map(one, pks), strict=True))
 
 
 def replayed(address: Address, facts: ContactFacts, known_at: datetime) -> ContactFacts:

@@ -3,10 +3,13 @@
 Per page: the attempts come from the ``AttemptsByDay`` index in (occurred_at, id) order
 (storage.attempt_index), in chunks; the contacts of a chunk are read in BatchGetItem pages with the
 bulk lists' exchanges of their numbers (contact_facts.load_keys); each attempt is reviewed against its
-contact's facts. A page stops at ``limit`` violations, after examining ``violations_scan_limit``
-attempts, or after ``violations_page_seconds`` (having examined one at least), whichever comes
-first, so a page's work is bounded however few violations there are: a page may hold fewer than
-``limit`` violations, even none, and only a null ``next`` ends the report.
+contact's facts, with its preferences as they stood at the attempt: a contact whose preferences
+changed after its attempt (``preferences_changed_at``, kept on its state) has its history read too,
+one Query a contact a chunk, concurrently (services.replay.histories), and only those. A page
+stops at ``limit`` violations, after examining ``violations_scan_limit`` attempts, or after
+``violations_page_seconds`` (having examined one at least), whichever comes first, so a page's
+work is bounded however few violations there are: a page may hold fewer than ``limit`` violations,
+even none, and only a null ``next`` ends the report.
 
 The cursor is opaque: the range it belongs to and the position (``<occurred_at>#<id>``) of the last
 attempt examined. The order is stable: attempts recorded after a report began and dated before its
@@ -18,6 +21,7 @@ import base64
 import binascii
 import json
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -26,12 +30,13 @@ from ..domain import violations
 from ..domain.errors import InvalidRequest, RegistryError, UnreadableRecord
 from ..domain.facts import Attempt, ContactFacts
 from ..domain.policy import Policy
-from ..domain.timeutil import format_instant, sortable_instant
+from ..domain.replay import Entry, preferences_changed_after
+from ..domain.timeutil import format_instant, parse_instant, sortable_instant
 from ..domain.vocabulary import DecisionKind
 from ..settings import get_settings
 from ..storage import attempt_index
 from ..storage.errors import CorruptItem
-from . import contact_facts
+from . import contact_facts, replay
 from .failures import storage_failures, unreadable
 from .policies import policy_for
 
@@ -99,10 +104,11 @@ def report(start: datetime, end: datetime, cursor: str | None = None, limit: int
             chunk, more = attempt_index.read(low, high, position, min(CHUNK, budget - examined))
         keys = [e.pk for _, e in chunk if isinstance(e, attempt_index.IndexedAttempt)]
         facts = contact_facts.load_keys(list(dict.fromkeys(keys))) if keys else {}
+        history = _histories(chunk, facts)
         for index, (at, entry) in enumerate(chunk):
             examined += 1
             position = at
-            row = _review(entry, facts)
+            row = _review(entry, facts, history)
             if row is not None:
                 found.append(row)
             if len(found) == limit or time.monotonic() >= deadline:  # full, or out of time: the rest is next
@@ -113,8 +119,28 @@ def report(start: datetime, end: datetime, cursor: str | None = None, limit: int
     return Page(start, end, found, examined, _cursor(low, high, position) if more and position else None)
 
 
+def _histories(chunk: Sequence[tuple[str, attempt_index.IndexedAttempt | CorruptItem]],
+               facts: Mapping[str, ContactFacts | UnreadableRecord | None]) -> dict[str, list[Entry] | UnreadableRecord]:
+    """The histories of the chunk's contacts whose preferences changed after their earliest attempt of
+    the chunk (``replay.preferences_changed_after``), read concurrently; no other contact's is read."""
+    earliest: dict[str, datetime] = {}
+    for _, entry in chunk:
+        if not isinstance(entry, attempt_index.IndexedAttempt):
+            continue
+        try:
+            at = parse_instant(entry.occurred_at, "occurred_at")
+        except InvalidRequest:
+            continue  # the row says it cannot be read
+        if entry.pk not in earliest or at < earliest[entry.pk]:
+            earliest[entry.pk] = at
+    wanted = [pk for pk, at in earliest.items()
+              if isinstance(contact := facts.get(pk), ContactFacts) and preferences_changed_after(contact, at)]
+    return replay.histories(wanted) if wanted else {}
+
+
 def _review(entry: attempt_index.IndexedAttempt | CorruptItem,
-            facts: dict[str, ContactFacts | UnreadableRecord | None]) -> dict[str, Any] | None:
+            facts: dict[str, ContactFacts | UnreadableRecord | None],
+            histories: Mapping[str, list[Entry] | UnreadableRecord]) -> dict[str, Any] | None:
     """The attempt's row if it is a violation, or if the registry cannot tell (its record unreadable:
     listed with ``registry_unavailable``, never passed over as allowed); None otherwise."""
     if isinstance(entry, CorruptItem):
@@ -130,9 +156,14 @@ def _review(entry: attempt_index.IndexedAttempt | CorruptItem,
                 "outcome": None, **_UNKNOWN}
     if contact is None:
         return None  # erased since (its attempts went with it), or never stored
-    if isinstance(contact, UnreadableRecord):
+    history = histories.get(entry.pk)
+    if isinstance(contact, UnreadableRecord) or isinstance(history, UnreadableRecord):
         return {**_attempt_row(attempt, None), **_UNKNOWN}
-    finding = violations.review(attempt, contact, policy_at(attempt.brand, attempt.occurred_at))
+    try:
+        finding = violations.review(attempt, contact, policy_at(attempt.brand, attempt.occurred_at),
+                                    history=history if preferences_changed_after(contact, attempt.occurred_at) else None)
+    except (KeyError, TypeError, ValueError, AttributeError, RegistryError):  # a history entry not as written
+        return {**_attempt_row(attempt, None), **_UNKNOWN}
     if finding is None:
         return None
     return {**_attempt_row(attempt, contact.address), "decision": finding.decision,
