@@ -39,8 +39,13 @@ def write_pack(directory: Path, name: str = PACK_NAME, data: dict[str, Any] | No
 
 def history_with(name: str, effective_from: datetime, state_pack: str = PACK_NAME) -> tuple[FederalVersion, ...]:
     """The real versions and one more: ``state_pack`` from ``effective_from`` on (the versions after it keep it)."""
+    return history_of((name, effective_from, state_pack))
+
+
+def history_of(*added: tuple[str, datetime, str]) -> tuple[FederalVersion, ...]:
+    """The real versions and those ``added`` (name, effective_from, state_pack), all in order of their starts."""
     data = json.loads(policy_versions.VERSIONS_PATH.read_text(encoding="utf-8"))
-    entry = {"name": name, "effective_from": effective_from.isoformat(), "summary": "a test: Florida amends its hours",
-             "citation": AMENDED_HOURS, "state_pack": state_pack}
-    data["versions"] = sorted([*data["versions"], entry], key=lambda v: datetime.fromisoformat(v["effective_from"]))
+    entries = [{"name": name, "effective_from": start.isoformat(), "summary": "a test: Florida amends its hours",
+                "citation": AMENDED_HOURS, "state_pack": pack} for name, start, pack in added]
+    data["versions"] = sorted([*data["versions"], *entries], key=lambda v: datetime.fromisoformat(v["effective_from"]))
     return parse_versions(data)
