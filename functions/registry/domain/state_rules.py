@@ -6,6 +6,11 @@ The pack lists, for each US state whose calling rules are stricter than the fede
 do-not-call list's exemptions; each with its citation, its source and the date it was checked. docs/state-rules.md
 says which states were checked and how to change a rule.
 
+The pack a decision applies is the one the policy version in force at its `at` names (`Policy.state_pack`), read
+through `pack_named`: state_rules.json is the first pack; a later one is a file beside it, usually `based_on` the
+pack before it and listing only the states it changes (docs/state-rules.md, "A new state pack version"). Each pack
+is read and checked once per process.
+
 Decisions ask `applicable` (the rules binding a marketing call or text to the number's area-code state and the
 `state` on file), `shut_at` and `binding` (which of them shut a local moment, and which bind more than the federal
 window: the reason names them), `openings_on` (when their windows open, for next_allowed_at), `cap_for` (the
