@@ -18,7 +18,7 @@ import pytest
 
 from registry.domain import policy_versions, state_rules
 from tests.api.conftest import new_phone, quoted
-from tests.api.helpers import clean, unique, written_consent
+from tests.api.helpers import attempt, clean, unique, written_consent
 from tests.pack_versions import AMENDED_CAP, AMENDED_HOURS, PACK_NAME, history_with, write_pack
 
 pytestmark = pytest.mark.dynamodb
@@ -115,3 +115,22 @@ def test_a_replay_at_each_moment_applies_that_moments_pack(both, change):
         assert {k: v for k, v in replayed.items() if k != "known_at"} == {k: v for k, v in live.items()
                                                                           if k != "known_at"}
         assert (replayed["policy_version"] == NAME) is (decision == "defer")
+
+
+def test_the_violations_report_reviews_each_attempt_with_the_pack_of_its_moment(both, change):
+    brand, miami = unique("packs"), new_phone("305")
+    written_consent(both, miami, channels=("call",), brand=brand)
+    found = {}
+    for days in (-4, 4):
+        at = evening(change, days)
+        made = attempt(both, miami, occurred_at=at, brand=brand)
+        moment = datetime.fromisoformat(at)
+        query = urllib.parse.urlencode({"from": instant(moment - timedelta(seconds=1)),
+                                        "to": instant(moment + timedelta(seconds=1))})
+        reply = both.call("GET", f"/v1/reports/violations?{query}", key="admin")
+        assert reply.status == 200, reply.text
+        found[days] = [row for row in clean(reply)["violations"] if row["attempt_id"] == made["id"]]
+    assert found[-4] == []  # 19:30 was inside Florida's first window
+    (row,) = found[4]
+    assert row["decision"] == "defer" and [(r["code"], r["rule"]) for r in row["reasons"]] == [
+        ("quiet_hours", AMENDED_HOURS)]
