@@ -182,6 +182,7 @@ def test_pack_named_reads_each_pack_once_from_the_packs_directory(tmp_path, monk
 
 @pytest.mark.parametrize(("files", "name", "words"), [
     ({}, "missing.json", "missing.json: no such pack"),
+    ({"a.json": {"states": {}}}, "a.json", "a.json: federal: must be an object"),
     ({}, "../state_rules.json", "'../state_rules.json': a pack is a .json file"),
     ({}, "state_rules.yaml", "a pack is a .json file"),
     ({"a.json": {"based_on": "b.json", "states": {}}, "b.json": {"based_on": "a.json", "states": {}}}, "a.json",
@@ -189,12 +190,12 @@ def test_pack_named_reads_each_pack_once_from_the_packs_directory(tmp_path, monk
     ({"a.json": {"based_on": "a.json", "states": {}}}, "a.json", "a.json: based_on goes round in a circle"),
     ({"a.json": {"based_on": 5, "states": {}}}, "a.json", "5: a pack is a .json file"),
     ({"a.json": {"based_on": "state_rules.json", "states": {"NY": None}}}, "a.json",
-     "NY: null takes a state out, and the pack it is based on has none"),
-    ({"a.json": {"based_on": "state_rules.json", "states": []}}, "a.json", "states: must be an object"),
+     "a.json: NY: null takes a state out, and the pack it is based on has none"),
+    ({"a.json": {"based_on": "state_rules.json", "states": []}}, "a.json", "a.json: states: must be an object"),
     ({"a.json": {"based_on": "state_rules.json", "states": {"FL": {"name": "Florida"}}}}, "a.json",
-     "FL.applies_to"),
+     "a.json: FL.applies_to"),
     ({"a.json": {"based_on": "state_rules.json", "states": {}, "federal": {"hours": None}}}, "a.json",
-     "federal.hours: must be a window"),
+     "a.json: federal.hours: must be a window"),
 ])
 def test_a_pack_that_is_not_well_formed_is_refused_naming_the_pack_and_the_field(tmp_path, files, name, words):
     for file, data in files.items():

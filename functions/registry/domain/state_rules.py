@@ -170,12 +170,15 @@ def read_pack(directory: Path, name: str, today: date, chain: tuple[str, ...] = 
         raise StatePackError(f"{name}: not JSON ({err})") from None
     based_on = data.get("based_on") if isinstance(data, dict) else None
     if based_on is None:
-        return parse_pack(data, today)
-    if based_on == PACK_PATH.name:
+        base = None
+    elif based_on == PACK_PATH.name:
         base = load_pack()
     else:
         base = read_pack(directory, based_on, today, (*chain, name))
-    return parse_pack(data, today, base)
+    try:
+        return parse_pack(data, today, base)
+    except StatePackError as err:
+        raise StatePackError(f"{name}: {err}") from None
 
 
 def parse_pack(data: Any, today: date, base: Pack | None = None) -> Pack:
