@@ -8,7 +8,7 @@ Every moment here is pinned (the domain is pure): 2027-02-22 and 2027-03-08 are 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -212,7 +212,25 @@ def test_a_file_that_is_not_json_is_refused(tmp_path):
 
 
 def test_based_on_is_read_by_the_reader_never_ignored():
-    with pytest.raises(StatePackError, match="based_on: the pack it is based on was not read"):
+    with pytest.raises(StatePackError) as refused:
         parse_pack(florida_amended(), datetime.now(UTC).date())
+    assert str(refused.value) == "based_on: the pack it is based on was not read"
     with pytest.raises(StatePackError, match="federal: must be an object"):
         parse_pack({"states": {}}, datetime.now(UTC).date())
+
+
+def test_a_pack_of_its_own_holds_every_state_and_is_checked_against_the_day_given(tmp_path):
+    """A pack based on none is read whole, as the first one is; its `checked` dates may not be after the day given."""
+    (tmp_path / "whole.json").write_text(state_rules.PACK_PATH.read_text(encoding="utf-8"), encoding="utf-8")
+    today = datetime.now(UTC).date()
+    assert read_pack(tmp_path, "whole.json", today) == state_rules.load_pack()
+    with pytest.raises(StatePackError) as refused:
+        read_pack(tmp_path, "whole.json", date(2026, 1, 1))
+    assert str(refused.value).startswith("whole.json: AL.") and str(refused.value).endswith("is in the future")
+
+
+def test_a_file_that_is_json_but_not_an_object_is_refused(tmp_path):
+    (tmp_path / "list.json").write_text("[]", encoding="utf-8")
+    with pytest.raises(StatePackError) as refused:
+        read_pack(tmp_path, "list.json", datetime.now(UTC).date())
+    assert str(refused.value) == "list.json: the pack must be an object"
