@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import time
 import urllib.parse
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from registry.domain import policy_versions, state_rules
+from registry.settings import reset_settings
 from tests.api.conftest import new_phone, quoted
 from tests.api.helpers import attempt, clean, unique, written_consent
 from tests.pack_versions import AMENDED_CAP, AMENDED_HOURS, PACK_NAME, history_with, write_pack
@@ -33,14 +35,15 @@ def instant(moment: datetime) -> str:
 
 
 @pytest.fixture
-def change(tmp_path, monkeypatch) -> datetime:
+def change(tmp_path, monkeypatch) -> Iterator[datetime]:
     """The amended pack takes effect ten days from now (a whole second)."""
     start = (datetime.now(UTC) + timedelta(days=10)).replace(microsecond=0)
     monkeypatch.setattr(state_rules, "PACK_DIR", tmp_path)
     write_pack(tmp_path)
     history = history_with(NAME, start)
     monkeypatch.setattr(policy_versions, "federal_versions", lambda: history)
-    return start
+    yield start
+    reset_settings()  # the brands' cache forgets every policy resolved with the test's versions
 
 
 def evening(change: datetime, days: int) -> str:
