@@ -151,15 +151,16 @@ _LIST_RULES: Mapping[str, RuleId] = {SuppressionKind.NATIONAL: RuleId.NATIONAL_D
                                      SuppressionKind.STATE: RuleId.STATE_LIST}
 
 
-def _list_rule(member: SuppressionMembership) -> str | None:
+def _list_rule(member: SuppressionMembership, pack: state_rules.Pack) -> str | None:
     """A state list's own statute when the state rules pack has it (rev. 2), else the kind's rule."""
-    own = state_rules.list_citation(member.state) if member.kind == SuppressionKind.STATE else None
+    own = state_rules.list_citation(member.state, pack) if member.kind == SuppressionKind.STATE else None
     return own or cite(_LIST_RULES.get(member.kind, RuleId.HOUSE_LIST))
 
 
 def _on_lists(q: Question, status: ScopeStatus) -> list[Reason]:
+    pack = state_rules.pack_named(status.state_pack)
     return [Reason(DenyReason.ON_SUPPRESSION_LIST, f"on {m.kind} list {m.list_name}", list=m.list_name,
-                   rule=_list_rule(m))
+                   rule=_list_rule(m, pack))
             for m in status.lists]
 
 
@@ -189,13 +190,15 @@ def _written_required(q: Question, status: ScopeStatus) -> list[Reason]:
     if status.list_needs_written:
         names = ", ".join(m.list_name for m in status.lists if m.kind in _LIST_RULES)
         # rev. 2: a state list whose statute takes no EBR (the pack's ebr_accepted: false)
-        no_ebr = [m for m in status.lists if m.kind == SuppressionKind.STATE and not state_rules.ebr_lifts_list(m.state)]
+        pack = state_rules.pack_named(status.state_pack)
+        no_ebr = [m for m in status.lists
+                  if m.kind == SuppressionKind.STATE and not state_rules.ebr_lifts_list(m.state, pack)]
         lifts = "a written consent" if len(no_ebr) == len(names.split(", ")) else \
             "a written consent or an established business relationship"
         out.append(Reason(DenyReason.WRITTEN_CONSENT_REQUIRED,
                           f"only {lifts} lifts do-not-call "
                           f"{'lists' if ', ' in names else 'list'} {names} for marketing; {have} for {scope}",
-                          rule=_list_rule(no_ebr[0]) if no_ebr else cite(RuleId.DO_NOT_CALL_EXEMPTION)))
+                          rule=_list_rule(no_ebr[0], pack) if no_ebr else cite(RuleId.DO_NOT_CALL_EXEMPTION)))
     return out
 
 
@@ -240,10 +243,11 @@ def _deny_reasons(q: Question, status: ScopeStatus) -> list[Reason]:
     return [reason for code in status.deny_codes for reason in _DENY_WORDS[code](q, status)]
 
 
-def _state_rules(q: Question, where: Whereabouts) -> list[state_rules.StateRule]:
+def _state_rules(q: Question, where: Whereabouts, policy: Policy) -> list[state_rules.StateRule]:
     """rev. 2: the state rules that bind this question (marketing calls and texts; the area code's state and the
-    state on file)."""
-    return state_rules.applicable(where.states, q.channel, q.purpose, q.dialing)
+    state on file), from the state rules pack of the policy version in force (``policy.state_pack``)."""
+    return state_rules.applicable(where.states, q.channel, q.purpose, q.dialing,
+                                  pack=state_rules.pack_named(policy.state_pack))
 
 
 def _defer_reasons(q: Question, facts: ContactFacts, policy: Policy, at: datetime,
@@ -251,7 +255,7 @@ def _defer_reasons(q: Question, facts: ContactFacts, policy: Policy, at: datetim
     """Reasons that pass with time, checked at ``at`` (which may be later than the question's moment)."""
     out: list[Reason] = []
     prefs = facts.preferences
-    states = _state_rules(q, where)
+    states = _state_rules(q, where, policy)
     if quiet_hours.applies_to(q.channel, policy):  # no zone known: always quiet (fail closed)
         if not messages:
             if quiet_hours.is_quiet(at, where, policy, prefs.contact_hours, states):
@@ -287,7 +291,7 @@ def _next_allowed(q: Question, facts: ContactFacts, policy: Policy, where: Where
     horizon = q.at + timedelta(days=policy.horizon_days)
     prefs = facts.preferences
     candidates = {q.at}
-    states = _state_rules(q, where)
+    states = _state_rules(q, where, policy)
     if quiet_hours.applies_to(q.channel, policy) and where.known:
         candidates.update(quiet_hours.openings(where, q.at, horizon, policy, prefs.contact_hours, states))
     candidates.update(frequency_cap.expiries(facts.attempts, q.channel, q.purpose, q.brand, policy))

@@ -4,7 +4,8 @@ each in force from its ``effective_from`` on.
 Three things are versioned, and a decision names the three together (``policy_version``):
 - the federal policy: ``policy_versions.json``, data a compliance officer reviews; each version
   applies on top of the one before it (rules added or dropped, settings changed, ``revoke_all``);
-- the state rules pack each federal version names (``state_pack``: a file beside this one);
+- the state rules pack each version names (``state_pack``: a file beside this one, read through
+  ``state_rules.pack_named``; a version that brings only a new pack is named ``state-YYYY-MM-DD``);
 - each brand's overrides (``PUT /v1/brands/{brand}`` adds a version; ``BrandVersion``).
 
 The version in force at a moment is the one with the latest ``effective_from`` at or before it (on

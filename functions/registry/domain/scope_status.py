@@ -101,6 +101,7 @@ class ScopeStatus:
     voided: bool = False  # the reassignment is what denies: without it fewer reasons would
     stale_lists: tuple[ListCopy, ...] = ()  # national lists whose copy is too old for the scope at ``at``
     revoked_all: bool = False  # the opt-out reaches the scope only by the revoke-all rule (FCC DA 26-12)
+    state_pack: str = state_rules.PACK_PATH.name  # the state rules pack it was read with (the policy version's)
 
     # The properties read rules kept in plain functions below: mutmut (make mutation) does not
     # mutate a decorated function, and these are the rules the deny reasons come from.
@@ -256,7 +257,7 @@ def scope_status(facts: ContactFacts, scope: Scope, at: datetime, policy: Policy
     if (policy.needs_wireless_consent(scope.channel, scope.purpose, dialing)
             and facts.preferences.line_type != LineType.LANDLINE):
         basis_rule, basis_law = BASIS_CONSENT, RuleId.WIRELESS_CONSENT  # a consent of any grade; an EBR is none
-    lists = _lists(facts, scope, written is not None, ebr is not None)
+    lists = _lists(facts, scope, written is not None, ebr is not None, state_rules.pack_named(policy.state_pack))
     status = ScopeStatus(
         scope=scope, at=at, standing=standing, basis_rule=basis_rule,
         opt_out=blocker, consent=consent, consents=tuple(covering), ebr=ebr, lists=lists,
@@ -265,7 +266,7 @@ def scope_status(facts: ContactFacts, scope: Scope, at: datetime, policy: Policy
         written_needed=policy.needs_written_consent(scope.channel, scope.purpose, dialing),
         list_needs_written=any(m.kind in _LIFTED_LISTS for m in lists),  # (they bar only without written/EBR)
         reassigned_at=reassigned, stale_lists=stale_copies(facts.list_copies, scope.channel, scope.purpose, at),
-        revoked_all=blocker is not None and not opt_out_covers(blocker, scope))
+        revoked_all=blocker is not None and not opt_out_covers(blocker, scope), state_pack=policy.state_pack)
     # consent_void: the scope lacks the basis it needs, and a consent or EBR for it is older than a
     # reassignment (it would count, but was the number's earlier owner's).
     missing = {DenyReason.NO_CONSENT, DenyReason.WRITTEN_CONSENT_REQUIRED} & set(status.deny_codes)
@@ -279,7 +280,8 @@ def scope_status(facts: ContactFacts, scope: Scope, at: datetime, policy: Policy
 _LIFTED_LISTS = ("national", "state")
 
 
-def _lists(facts: ContactFacts, scope: Scope, has_written: bool, has_ebr: bool) -> tuple[SuppressionMembership, ...]:
+def _lists(facts: ContactFacts, scope: Scope, has_written: bool, has_ebr: bool,
+           pack: state_rules.Pack) -> tuple[SuppressionMembership, ...]:
     out: list[SuppressionMembership] = []
     seen: set[str] = set()
     for member in sorted(facts.suppressions, key=lambda m: m.list_name):
@@ -288,7 +290,7 @@ def _lists(facts: ContactFacts, scope: Scope, has_written: bool, has_ebr: bool) 
         if member.kind in _LIFTED_LISTS:
             # Do-not-call lists bar telemarketing only, and yield to the person's written consent or an EBR
             # (rev. 2: a state list whose state's statute takes no EBR yields to a written consent only).
-            ebr_lifts = has_ebr and (member.kind != "state" or state_rules.ebr_lifts_list(member.state))
+            ebr_lifts = has_ebr and (member.kind != "state" or state_rules.ebr_lifts_list(member.state, pack))
             if scope.purpose != "marketing" or has_written or ebr_lifts:
                 continue
         seen.add(member.list_name)  # internal, litigator, and any unknown kind: deny (fail closed)

@@ -6,6 +6,11 @@ The pack lists, for each US state whose calling rules are stricter than the fede
 do-not-call list's exemptions; each with its citation, its source and the date it was checked. docs/state-rules.md
 says which states were checked and how to change a rule.
 
+The pack a decision applies is the one the policy version in force at its `at` names (`Policy.state_pack`), read
+through `pack_named`: state_rules.json is the first pack; a later one is a file beside it, usually `based_on` the
+pack before it and listing only the states it changes (docs/state-rules.md, "A new state pack version"). Each pack
+is read and checked once per process.
+
 Decisions ask `applicable` (the rules binding a marketing call or text to the number's area-code state and the
 `state` on file), `shut_at` and `binding` (which of them shut a local moment, and which bind more than the federal
 window: the reason names them), `openings_on` (when their windows open, for next_allowed_at), `cap_for` (the
@@ -27,7 +32,9 @@ from typing import Any
 
 import holidays
 
-PACK_PATH = Path(__file__).with_name("state_rules.json")
+PACK_PATH = Path(__file__).with_name("state_rules.json")  # the first pack; the others are files beside it
+PACK_DIR = PACK_PATH.parent
+_PACK_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\.json")
 
 FEDERAL = "US"
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -130,25 +137,85 @@ class CapLimit:
 
 @cache
 def load_pack() -> Pack:
-    """The pack, read and checked once per process."""
+    """The first pack (state_rules.json), read and checked once per process."""
     return parse_pack(json.loads(PACK_PATH.read_text(encoding="utf-8")), date.today())
 
 
-def parse_pack(data: Any, today: date) -> Pack:
+def pack_named(name: str) -> Pack:
+    """The pack a policy version names (``Policy.state_pack``): the one way a decision, a replay, a violation's
+    review and GET /v1/policy read state rules. The first pack is ``load_pack()``; each other one is a file beside
+    it, read and checked once per process."""
+    if name == PACK_PATH.name:
+        return load_pack()
+    return _named(PACK_DIR, name)
+
+
+@cache
+def _named(directory: Path, name: str) -> Pack:
+    return read_pack(directory, name, date.today())
+
+
+def read_pack(directory: Path, name: str, today: date, chain: tuple[str, ...] = ()) -> Pack:
+    """The pack in the file ``name`` of ``directory``. A pack ``based_on`` another one lists only the states it
+    changes: each entry replaces that state's whole entry, ``null`` takes the state out; the rest is the base's."""
+    if not isinstance(name, str) or not _PACK_NAME.fullmatch(name):
+        raise StatePackError(f"{name!r}: a pack is a .json file beside state_rules.json")
+    if name in chain:
+        raise StatePackError(f"{name}: based_on goes round in a circle ({' -> '.join((*chain, name))})")
+    try:
+        data = json.loads((directory / name).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise StatePackError(f"{name}: no such pack") from None
+    except ValueError as err:
+        raise StatePackError(f"{name}: not JSON ({err})") from None
+    based_on = data.get("based_on") if isinstance(data, dict) else None
+    if based_on is None:
+        base = None
+    elif based_on == PACK_PATH.name:
+        base = load_pack()
+    else:
+        base = read_pack(directory, based_on, today, (*chain, name))
+    try:
+        return parse_pack(data, today, base)
+    except StatePackError as err:
+        raise StatePackError(f"{name}: {err}") from None
+
+
+def parse_pack(data: Any, today: date, base: Pack | None = None) -> Pack:
+    """A pack from its JSON; with ``base``, a pack ``based_on`` it (``federal`` may be left out: the base's)."""
     if not isinstance(data, dict):
         raise StatePackError("the pack must be an object")
+    if base is None and "based_on" in data:
+        raise StatePackError("based_on: the pack it is based on was not read")
     federal = data.get("federal")
+    if base is not None and federal is None:
+        window, citation = base.federal, base.federal_citation
+    else:
+        window, citation = _federal(federal)
+    states = data.get("states")
+    if not isinstance(states, dict):
+        raise StatePackError("states: must be an object")
+    if base is None:
+        return Pack(federal=window, federal_citation=citation,
+                    states={code: parse_state(code, raw, today) for code, raw in states.items()})
+    rules = dict(base.states)
+    for code, raw in states.items():
+        if raw is not None:
+            rules[code] = parse_state(code, raw, today)
+        elif code in rules:
+            del rules[code]
+        else:
+            raise StatePackError(f"{code}: null takes a state out, and the pack it is based on has none")
+    return Pack(federal=window, federal_citation=citation, states=rules)
+
+
+def _federal(federal: Any) -> tuple[Hours, str]:
     if not isinstance(federal, dict):
         raise StatePackError("federal: must be an object")
     window = _window(federal.get("hours"), "federal.hours")
     if window is None:
         raise StatePackError("federal.hours: must be a window")
-    citation = _text(federal.get("citation"), "federal.citation")
-    states = data.get("states")
-    if not isinstance(states, dict):
-        raise StatePackError("states: must be an object")
-    rules = {code: parse_state(code, raw, today) for code, raw in states.items()}
-    return Pack(federal=window, federal_citation=citation, states=rules)
+    return window, _text(federal.get("citation"), "federal.citation")
 
 
 def parse_state(code: Any, raw: Any, today: date) -> StateRule:

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import date, datetime
-from functools import cache
+from datetime import datetime
 from typing import Any
 
-from ..domain import state_rules
+from ..domain import policy_versions, state_rules
 from ..domain.policy import Policy, PolicyBook
-from ..domain.policy_versions import brand_version_at, federal_at, federal_versions, next_change
+from ..domain.policy_versions import brand_version_at, federal_at, next_change
 from ..domain.timeutil import format_instant
 from ..settings import derived
 from . import brands
@@ -33,15 +32,6 @@ def policy_for(brand: str, at: datetime | None = None) -> Policy:
 
 
 # --- GET /v1/policy ----------------------------------------------------------------------------
-
-@cache
-def state_pack(name: str) -> state_rules.Pack:
-    """The state rules pack a federal version names (a file beside ``state_rules.json``)."""
-    if name == state_rules.PACK_PATH.name:
-        return state_rules.load_pack()
-    path = state_rules.PACK_PATH.with_name(name)
-    return state_rules.parse_pack(json.loads(path.read_text(encoding="utf-8")), date.today())
-
 
 def policy_answer(brand: str, at: datetime) -> dict[str, Any]:
     """``GET /v1/policy?at=``: the version in force at ``at`` for the brand, and every rule with its
@@ -59,11 +49,11 @@ def policy_answer(brand: str, at: datetime) -> dict[str, Any]:
         "next_version_from": format_instant(upcoming),
         "revoke_all": policy.revoke_all,
         "policy": document,
-        "rules": federal_rules(policy) + state_rules_of(state_pack(federal.state_pack))
+        "rules": federal_rules(policy) + state_rules_of(state_rules.pack_named(policy.state_pack))
         + brand_rules(brand, own.overrides if own is not None else {}),
         "federal_version": federal.to_document(),
         "brand_version": own.to_document() if own is not None else None,
-        "versions": {"federal": [v.to_document() for v in federal_versions()],
+        "versions": {"federal": [v.to_document() for v in policy_versions.federal_versions()],
                      "brand": [v.to_document() for v in found.versions]},
         "brands_with_overrides": brands.brands_with_overrides(),
     }
