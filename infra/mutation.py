@@ -406,8 +406,17 @@ def cmd_run(names: list[str], fresh: bool) -> int:
     return result
 
 
-# What the sample's copy of the repository holds: what mutmut copies, and the tests read.
-SAMPLE_COPY = ("functions", "tests", "infra", "docs", "template.yaml", "babel.cfg")
+# What the sample's copy of the repository holds: what mutmut copies, and the tests read (with
+# [tool.mutmut]'s also_copy: babel.cfg, which tests/unit/test_catalogues.py reads, is only there).
+SAMPLE_COPY = ("functions", "tests", "infra", "docs", "template.yaml")
+
+
+def _sample_copy() -> tuple[str, ...]:
+    import tomllib
+
+    settings = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    also = settings.get("tool", {}).get("mutmut", {}).get("also_copy", [])
+    return tuple(dict.fromkeys((*SAMPLE_COPY, *also)))
 
 
 def _sample_workspace() -> None:
@@ -418,7 +427,7 @@ def _sample_workspace() -> None:
         shutil.rmtree(SAMPLE_WORK)
     SAMPLE_WORK.mkdir(parents=True)
     skip = shutil.ignore_patterns("__pycache__", ".hypothesis", ".pytest_cache")
-    for name in SAMPLE_COPY:
+    for name in _sample_copy():
         source = ROOT / name
         if source.is_dir():
             shutil.copytree(source, SAMPLE_WORK / name, ignore=skip)

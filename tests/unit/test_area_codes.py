@@ -78,6 +78,20 @@ def test_build_table_prefers_the_area_codes_own_entry_then_the_most_named_state(
     assert build_table([("1305555", "Dallas, TX"), ("1305", "Florida")], STATES, lambda npa: True) == {"305": "FL"}
 
 
+def test_build_table_the_area_codes_own_entry_outweighs_any_number_of_longer_ones():
+    # 201's own entry says New Jersey; two of its exchanges say New York: the own entry decides
+    entries = [("1201", "New Jersey"), ("1201631", "New York, NY"), ("1201632", "New York, NY")]
+    assert build_table(entries, STATES, lambda npa: True) == {"201": "NJ"}
+    # a prefix of five digits is an exchange's, not the area code's own: counted with the others
+    entries = [("13055", "Dallas, TX"), ("1305555", "Miami, FL"), ("1305556", "Miami, FL")]
+    assert build_table(entries, STATES, lambda npa: True) == {"305": "FL"}
+
+
+def test_build_table_an_entry_that_is_no_us_area_code_is_passed_over_not_the_end():
+    entries = [("44", "London"), ("1305", "Florida"), ("130", "Florida"), ("1212", "New York")]
+    assert build_table(entries, STATES, lambda npa: True) == {"212": "NY", "305": "FL"}
+
+
 def test_the_table_is_read_once_and_names_its_source():
     assert load_table() is load_table()
     data = json.loads(area_codes.TABLE_PATH.read_text(encoding="utf-8"))
