@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.api.conftest import new_email, new_phone
-from tests.api.helpers import attempt, clean, codes, preferences, written_consent
+from tests.api.helpers import add_entries, attempt, clean, codes, create_list, preferences, written_consent
 from tests.api.test_violations_report_api import far_moment, now, rows_for, text
 
 pytestmark = pytest.mark.dynamodb
@@ -86,3 +86,32 @@ def test_a_snooze_set_after_the_attempt_does_not_make_it_a_violation(both):
     preferences(both, email, snooze_until=text(now() + timedelta(days=30)))
     assert lookup_at(both, email, "email", "marketing", when)["decision"] == "defer"
     assert rows_for(both, when, when + timedelta(minutes=1), {email}) == []
+
+
+# --- the contact's own list memberships (internal, litigator) as they stood at the attempt ----------
+
+def test_a_number_put_on_an_internal_list_after_the_call_does_not_make_it_a_violation(both):
+    """The entry takes effect when recorded (now): the registry could not have known at the call."""
+    phone = new_phone("415")
+    when = far_moment(future=False)
+    written_consent(both, phone, channels=["call"], occurred_at=text(when - timedelta(days=30)))
+    attempt(both, phone, channel="call", purpose="marketing", occurred_at=text(when), outcome="answered")
+    add_entries(both, create_list(both, "internal"), add=[phone])
+    assert lookup_at(both, phone, "call", "marketing", when)["decision"] == "deny"  # as it stands now
+    assert rows_for(both, when, when + timedelta(minutes=1), {phone}) == []
+
+
+def test_an_email_to_an_address_on_an_internal_list_then_is_a_violation_though_it_was_taken_off_since(both):
+    """Email: no quiet hours, so now is a moment any lookup would allow but for the list."""
+    email = new_email()
+    internal = create_list(both, "internal")
+    add_entries(both, internal, add=[email])
+    when = now() + timedelta(seconds=1)  # after the entry was recorded, before it is taken off
+    time.sleep(max(0.0, (when - datetime.now(UTC)).total_seconds()) + 0.05)
+    made = attempt(both, email, channel="email", purpose="informational", occurred_at=text(when), outcome="delivered")
+    add_entries(both, internal, remove=[email])
+    assert lookup_at(both, email, "email", "informational", when)["decision"] == "allow"  # as it stands now
+    (row,) = rows_for(both, when, when + timedelta(seconds=1), {email})
+    assert row["attempt_id"] == made["id"] and row["decision"] == "deny"
+    assert [r["code"] for r in row["reasons"]] == ["on_suppression_list"]
+    assert row["known_in_time"] is True and row["decision_then"] == "deny"

@@ -7,10 +7,23 @@ from datetime import timedelta
 
 from registry.domain import violations
 from registry.domain.changes import add_attempt
-from registry.domain.facts import PREFERENCES_CHANGE_UNKNOWN, Attempt, ContactFacts, Preferences, Undeliverable
+from registry.domain.facts import (
+    PREFERENCES_CHANGE_UNKNOWN,
+    Attempt,
+    ContactFacts,
+    Preferences,
+    SuppressionMembership,
+    Undeliverable,
+)
 from registry.domain.policy import DEFAULT_POLICY
-from registry.domain.replay import Entry, preferences_changed_after
-from registry.domain.vocabulary import DecisionKind
+from registry.domain.replay import (
+    Entry,
+    memberships_at,
+    memberships_changed_after,
+    preferences_changed_after,
+    stood_otherwise_after,
+)
+from registry.domain.vocabulary import DecisionKind, HistoryType
 from tests.unit.builders import EMAIL, LA_PHONE, consent, opt_out, ts
 
 NOON = "2026-12-01T20:00:00Z"  # 12:00 in Los Angeles
@@ -305,3 +318,40 @@ def test_whose_preferences_changed_after_a_moment():
     assert not preferences_changed_after(phone(preferences_changed_at=at), at)
     assert preferences_changed_after(phone(preferences_changed_at=at + timedelta(microseconds=1)), at)
     assert preferences_changed_after(phone(preferences_changed_at=PREFERENCES_CHANGE_UNKNOWN), at)  # an old record
+
+
+# --- the contact's own list memberships as they stood at the attempt -------------------------------
+
+def internal(name: str = "house") -> SuppressionMembership:
+    return SuppressionMembership(list_name=name, kind="internal")
+
+
+def test_whose_memberships_changed_after_a_moment():
+    at = ts(NOON)
+    assert not memberships_changed_after(phone(), at)  # never changed
+    assert not memberships_changed_after(phone(memberships_changed_at=at), at)
+    assert memberships_changed_after(phone(memberships_changed_at=at + timedelta(microseconds=1)), at)
+    assert memberships_changed_after(phone(memberships_changed_at=PREFERENCES_CHANGE_UNKNOWN), at)
+    assert not stood_otherwise_after(phone(), at)
+    assert stood_otherwise_after(phone(memberships_changed_at=at + timedelta(seconds=1)), at)
+    assert stood_otherwise_after(phone(preferences_changed_at=at + timedelta(seconds=1)), at)
+
+
+def test_a_list_entry_recorded_after_the_attempt_makes_no_violation():
+    attempt = made(purpose="informational")
+    added = Entry(HistoryType.SUPPRESSION_ADDED, ts(LATE), "s1", {"list": "house", "kind": "internal"})
+    now_on = phone(suppressions=(internal(),), memberships_changed_at=ts(LATE))
+    assert violations.review(attempt, with_attempt(now_on, attempt), DEFAULT_POLICY) is not None  # as it stands
+    assert violations.review(attempt, with_attempt(now_on, attempt), DEFAULT_POLICY, history=[added]) is None
+
+
+def test_a_list_entry_taken_off_after_the_attempt_still_makes_a_violation_known_in_time():
+    attempt = made(purpose="informational")
+    taken_off = Entry(HistoryType.SUPPRESSION_REMOVED, ts(LATE), "s2", {"list": "house", "kind": "internal"})
+    now_off = phone(memberships_changed_at=ts(LATE))
+    assert violations.review(attempt, with_attempt(now_off, attempt), DEFAULT_POLICY) is None  # as it stands
+    finding = violations.review(attempt, with_attempt(now_off, attempt), DEFAULT_POLICY, history=[taken_off])
+    assert finding is not None and finding.decision == DecisionKind.DENY and finding.known_in_time
+    assert [r.code for r in finding.reasons] == ["on_suppression_list"]
+    assert memberships_at((), [taken_off], ts(NOON)) == (internal(),)
+    assert memberships_at((), [taken_off], ts(LATE)) == ()

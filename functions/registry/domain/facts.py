@@ -232,6 +232,10 @@ class ContactFacts:
     # recorded); None: never since the record began; ``PREFERENCES_CHANGE_UNKNOWN``: a record stored
     # before the field existed (the report reads its history to know)
     preferences_changed_at: datetime | None = None
+    # rev. 2 (the violations report): when one of the contact's own list memberships last changed;
+    # None: never, as far as the record says; ``PREFERENCES_CHANGE_UNKNOWN``: an older record that
+    # holds memberships but not the time (the report reads its history to know)
+    memberships_changed_at: datetime | None = None
 
     def with_changes(self, **changes: Any) -> ContactFacts:
         return replace(self, **changes)

@@ -98,6 +98,24 @@ def preferences_changed_after(facts: ContactFacts, at: datetime) -> bool:
     return facts.preferences_changed_at is not None and facts.preferences_changed_at > at
 
 
+def memberships_changed_after(facts: ContactFacts, at: datetime) -> bool:
+    """Whether one of the contact's own list memberships changed after ``at`` (so stood otherwise then)."""
+    return facts.memberships_changed_at is not None and facts.memberships_changed_at > at
+
+
+def stood_otherwise_after(facts: ContactFacts, at: datetime) -> bool:
+    """Whether the contact's preferences or own list memberships changed after ``at``: only then does
+    the violations report need its history to see them as they stood at ``at``."""
+    return preferences_changed_after(facts, at) or memberships_changed_after(facts, at)
+
+
+def memberships_at(current: tuple[SuppressionMembership, ...], history: Iterable[Entry],
+                   known_at: datetime) -> tuple[SuppressionMembership, ...]:
+    """The contact's own memberships as they stood at ``known_at`` (a membership takes effect when
+    recorded), from its history; the replay's own rule, for the violations report's attempts."""
+    return _memberships(current, sorted(history, key=lambda e: (e.recorded_at, e.key)), known_at)
+
+
 def preferences_at(current: Preferences, history: Iterable[Entry], known_at: datetime) -> Preferences:
     """The preferences as they stood at ``known_at`` (they take effect when recorded), from the
     contact's history; the replay's own rule, for the violations report's attempts."""

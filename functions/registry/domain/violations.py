@@ -31,7 +31,7 @@ from .decide import Question, Reason, verdict
 from .facts import Attempt, ContactFacts
 from .policy import Policy
 from .reassignment import reassignment_from_attempt
-from .replay import Entry, known_by, preferences_at
+from .replay import Entry, known_by, memberships_at, preferences_at
 from .vocabulary import DecisionKind
 
 KnownBy = Callable[[ContactFacts, datetime], ContactFacts]
@@ -77,12 +77,16 @@ def question(facts: ContactFacts, attempt: Attempt) -> Question:
 
 def stood(facts: ContactFacts, attempt: Attempt, history: Iterable[Entry] | None) -> ContactFacts:
     """The contact with its preferences (quiet hours, zone, preferred channel, snooze, state on file,
-    line type) as they stood at the attempt's moment: replayed from ``history`` (the replay's own
-    rule, ``replay.preferences_at``) when they changed after it; as they stand when they did not
-    (``history`` None: the service read none, since ``replay.preferences_changed_after`` said no)."""
+    line type) and its own list memberships (internal, litigator) as they stood at the attempt's
+    moment: replayed from ``history`` (the replay's own rules, ``replay.preferences_at`` and
+    ``replay.memberships_at``) when either changed after it; as they stand when neither did
+    (``history`` None: the service read none, since ``replay.preferences_changed_after`` and
+    ``replay.memberships_changed_after`` said no)."""
     if history is None:
         return facts
-    return replace(facts, preferences=preferences_at(facts.preferences, history, attempt.occurred_at))
+    entries = list(history)
+    return replace(facts, preferences=preferences_at(facts.preferences, entries, attempt.occurred_at),
+                   suppressions=memberships_at(facts.suppressions, entries, attempt.occurred_at))
 
 
 def review(attempt: Attempt, facts: ContactFacts, policy: Policy, knew: KnownBy = known_by,

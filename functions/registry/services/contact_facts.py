@@ -51,7 +51,8 @@ def facts_of(snapshot: store.Snapshot | None, address: Address,
             log_unreadable(snapshot.pk, err)
             raise
         # a record with no readable time of its last change counts as changed after any replay's known_at
-        facts = replace(facts, changed_at=_instant(snapshot.updated_at) or CHANGED_WHEN_UNKNOWN)
+        facts = replace(facts, changed_at=_instant(snapshot.updated_at) or CHANGED_WHEN_UNKNOWN,
+                        memberships_changed_at=_memberships_changed_at(snapshot))
     if bulk:
         # a membership stored on the contact before its list moved to bitmaps counts once, as the bulk one
         own = tuple(m for m in facts.suppressions if (m.list_name, m.kind) not in {(b.list_name, b.kind) for b in bulk})
@@ -61,6 +62,14 @@ def facts_of(snapshot: store.Snapshot | None, address: Address,
     if checked:
         facts = replace(facts, checked_lists=tuple(checked))
     return facts
+
+
+def _memberships_changed_at(snapshot: store.Snapshot) -> datetime | None:
+    """When the contact's own memberships last changed; an older record that holds some but not the
+    time (or an unreadable time) may have changed them any time."""
+    if snapshot.memberships_changed_at is None:
+        return CHANGED_WHEN_UNKNOWN if snapshot.suppressions else None
+    return _instant(snapshot.memberships_changed_at) or CHANGED_WHEN_UNKNOWN
 
 
 def _exchanges(addresses: Iterable[Address]) -> dict[str, tuple[str, int]]:

@@ -30,7 +30,7 @@ from ..domain import violations
 from ..domain.errors import InvalidRequest, RegistryError, UnreadableRecord
 from ..domain.facts import Attempt, ContactFacts
 from ..domain.policy import Policy
-from ..domain.replay import Entry, preferences_changed_after
+from ..domain.replay import Entry, stood_otherwise_after
 from ..domain.timeutil import format_instant, parse_instant, sortable_instant
 from ..domain.vocabulary import DecisionKind
 from ..settings import get_settings
@@ -121,8 +121,9 @@ def report(start: datetime, end: datetime, cursor: str | None = None, limit: int
 
 def _histories(chunk: Sequence[tuple[str, attempt_index.IndexedAttempt | CorruptItem]],
                facts: Mapping[str, ContactFacts | UnreadableRecord | None]) -> dict[str, list[Entry] | UnreadableRecord]:
-    """The histories of the chunk's contacts whose preferences changed after their earliest attempt of
-    the chunk (``replay.preferences_changed_after``), read concurrently; no other contact's is read."""
+    """The histories of the chunk's contacts whose preferences or own list memberships changed after
+    their earliest attempt of the chunk (``replay.stood_otherwise_after``), read concurrently; no
+    other contact's is read."""
     earliest: dict[str, datetime] = {}
     for _, entry in chunk:
         if not isinstance(entry, attempt_index.IndexedAttempt):
@@ -134,7 +135,7 @@ def _histories(chunk: Sequence[tuple[str, attempt_index.IndexedAttempt | Corrupt
         if entry.pk not in earliest or at < earliest[entry.pk]:
             earliest[entry.pk] = at
     wanted = [pk for pk, at in earliest.items()
-              if isinstance(contact := facts.get(pk), ContactFacts) and preferences_changed_after(contact, at)]
+              if isinstance(contact := facts.get(pk), ContactFacts) and stood_otherwise_after(contact, at)]
     return replay.histories(wanted) if wanted else {}
 
 
@@ -161,7 +162,7 @@ def _review(entry: attempt_index.IndexedAttempt | CorruptItem,
         return {**_attempt_row(attempt, None), **_UNKNOWN}
     try:
         finding = violations.review(attempt, contact, policy_at(attempt.brand, attempt.occurred_at),
-                                    history=history if preferences_changed_after(contact, attempt.occurred_at) else None)
+                                    history=history if stood_otherwise_after(contact, attempt.occurred_at) else None)
     except (KeyError, TypeError, ValueError, AttributeError, RegistryError):  # a history entry not as written
         return {**_attempt_row(attempt, None), **_UNKNOWN}
     if finding is None:

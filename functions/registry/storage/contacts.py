@@ -81,6 +81,9 @@ class ContactItem(RegistryModel):
     # The fact whose write changed the item last ({type, id, occurred_at, recorded_at}): the cause a
     # change event names (the stream shows the item, not the history entry written with it).
     last_change = JSONAttribute(null=True)
+    # When a list membership on the item last changed (``change_membership``): the violations report
+    # reads a contact's history only when it changed after an attempt. Absent on older items.
+    memberships_changed_at = UnicodeAttribute(null=True)
 
 
 class AttemptsByDay(GlobalSecondaryIndex):
@@ -155,12 +158,14 @@ class Snapshot:
     erased_at: str | None
     last_change: dict[str, Any] | None = None
     updated_at: str | None = None  # when the item last changed (every write sets it)
+    memberships_changed_at: str | None = None  # when a membership last changed (absent on older items)
 
     @classmethod
     def of(cls, item: ContactItem) -> Snapshot:
         return cls(pk=item.pk, address=item.address, kind=item.kind, version=int(item.version or 0),
                    state=item.state or {}, suppressions=frozenset(item.suppressions or ()),
-                   erased_at=item.erased_at, last_change=item.last_change, updated_at=item.updated_at)
+                   erased_at=item.erased_at, last_change=item.last_change, updated_at=item.updated_at,
+                   memberships_changed_at=item.memberships_changed_at)
 
 
 @dataclass(frozen=True)
@@ -298,7 +303,8 @@ def _snapshot_of(values: dict[str, Any]) -> Snapshot:
     get = values.get
     return Snapshot(pk=cast(str, get("pk")), address=get("address"), kind=get("kind"), version=int(get("version") or 0),
                     state=get("state") or {}, suppressions=frozenset(get("suppressions") or ()),
-                    erased_at=get("erased_at"), last_change=get("last_change"), updated_at=get("updated_at"))
+                    erased_at=get("erased_at"), last_change=get("last_change"), updated_at=get("updated_at"),
+                    memberships_changed_at=get("memberships_changed_at"))
 
 
 def from_image(image: dict[str, Any]) -> Snapshot:
@@ -529,12 +535,14 @@ def change_membership(pk: str, address: str, kind: str, member: str, add: bool, 
     actions: list[Action]
     if add:
         actions = [ContactItem.suppressions.add({member}), ContactItem.updated_at.set(now),
+                   ContactItem.memberships_changed_at.set(now),
                    ContactItem.kind.set(ContactItem.kind | kind), ContactItem.created_at.set(ContactItem.created_at | now)]
         if address:
             actions.append(ContactItem.address.set(ContactItem.address | address))
         condition = ~ContactItem.suppressions.contains(member)
     else:
-        actions = [ContactItem.suppressions.delete({member}), ContactItem.updated_at.set(now)]
+        actions = [ContactItem.suppressions.delete({member}), ContactItem.updated_at.set(now),
+                   ContactItem.memberships_changed_at.set(now)]
         condition = ContactItem.suppressions.contains(member)
     actions.append(_last_change([history]))
     busy: TransactionCancelled | None = None
