@@ -81,8 +81,7 @@ def add_attempt(facts: ContactFacts, attempt: Attempt, now: datetime, retention_
     kept = by_time(a for a in every if a.occurred_at >= cutoff or a is attempt)[-MAX_ATTEMPTS_KEPT:]
     marker = undeliverable_from_attempt(attempt)
     # The attempt that disproved an undeliverable report stays however old: pruning it would bring
-    # the report back (domain.undeliverable)
-    # (the attempt's own report, a disconnect or a bounce, is among ``every``)
+    # the report back (domain.undeliverable; the attempt's own report is among ``every``)
     lifts = undeliverable.lifting(facts.undeliverable, every)
     result = replace(facts, attempts=by_time((*kept, *(a for a in every if a.id in lifts and a not in kept))))
     if attempt.disposition == Disposition.DO_NOT_CONTACT:

@@ -8,8 +8,9 @@ or ``disconnected`` outcome, the undeliverable marker of a disconnect or bounce)
 nor was any later attempt. Otherwise every confirmation text would spend its own one exception,
 every third call would count itself against the cap, and every disconnect would deny itself.
 
-The contact's preferences (quiet hours, zone, preferred channel, snooze, state on file) are those
-that stood at ``occurred_at`` (replayed from its history when they changed since: ``stood``).
+The contact's preferences (quiet hours, zone, preferred channel, snooze, state on file) and its own
+list memberships are those that stood at ``occurred_at`` (replayed from its history when they
+changed since: ``stood``).
 
 - **A violation**: that decision, with every fact the registry holds now, is not ``allow``. A
   backdated opt-out recorded after the attempt, or a late list entry, makes one.
@@ -92,9 +93,9 @@ def stood(facts: ContactFacts, attempt: Attempt, history: Iterable[Entry] | None
 def review(attempt: Attempt, facts: ContactFacts, policy: Policy, knew: KnownBy = known_by,
            history: Iterable[Entry] | None = None) -> Finding | None:
     """The finding for one recorded attempt of the contact ``facts`` describes (as the registry holds
-    them now, with its ``history`` when its preferences changed since the attempt); None when the
-    attempt would have been allowed. Preferences take effect when recorded, so both judgements use
-    them as they stood at the attempt's moment."""
+    them now, with its ``history`` when its preferences or memberships changed since the attempt);
+    None when the attempt would have been allowed. Preferences and memberships take effect when
+    recorded, so both judgements use them as they stood at the attempt's moment."""
     facts = stood(facts, attempt, history)
     asked = question(facts, attempt)
     prior = before(facts, attempt)

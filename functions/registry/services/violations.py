@@ -3,9 +3,10 @@
 Per page: the attempts come from the ``AttemptsByDay`` index in (occurred_at, id) order
 (storage.attempt_index), in chunks; the contacts of a chunk are read in BatchGetItem pages with the
 bulk lists' exchanges of their numbers (contact_facts.load_keys); each attempt is reviewed against its
-contact's facts, with its preferences as they stood at the attempt: a contact whose preferences
-changed after its attempt (``preferences_changed_at``, kept on its state) has its history read too,
-one Query a contact a chunk, concurrently (services.replay.histories), and only those. A page
+contact's facts, with its preferences and own list memberships as they stood at the attempt: a
+contact whose preferences or memberships changed after its attempt (``preferences_changed_at`` and
+``memberships_changed_at``, kept on its record) has its history read too, one Query a contact a
+chunk, concurrently (services.replay.histories), and only those. A page
 stops at ``limit`` violations, after examining ``violations_scan_limit`` attempts, or after
 ``violations_page_seconds`` (having examined one at least), whichever comes first, so a page's
 work is bounded however few violations there are: a page may hold fewer than ``limit`` violations,
