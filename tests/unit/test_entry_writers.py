@@ -1,7 +1,8 @@
-"""The entries of an internal or litigator list are transactions on different contacts: a request
-sends as many at once as the write connection's pool holds (``ENTRY_WRITERS``), not eight, so 1,000
-entries answer in seconds on DynamoDB Local. Each entry is still one transaction of its own (its
-state change and history entry together), sent once per try, and every one is counted."""
+"""The entries of an internal or litigator list go to DynamoDB in groups of
+``MEMBERSHIPS_PER_TRANSACTION`` (one transaction each: every entry's state change and history entry
+commit together), the groups ``ENTRY_WRITERS`` at a time, so 1,000 entries are 20 transactions in
+flight together, not 1,000 one after another. Entries that failed are sent once more as the same
+change (same history id)."""
 from __future__ import annotations
 
 import threading
@@ -10,29 +11,32 @@ from types import SimpleNamespace
 import pytest
 
 from registry.services import suppression
+from registry.storage import contacts
 from registry.storage.table import MAX_POOL_CONNECTIONS
 
 
 @pytest.fixture
 def stored_list(monkeypatch: pytest.MonkeyPatch) -> dict:
-    """No table: the list's definition and each membership change are stand-ins that record calls."""
-    seen: dict = {"calls": [], "now": 0, "peak": 0}
+    """No table: the list's definition and each group's transaction are stand-ins that record calls."""
+    seen: dict = {"groups": [], "now": 0, "peak": 0, "answers": {}}
     lock = threading.Lock()
-    full = threading.Event()  # as many in flight as may be: the ones waiting go on
+    full = threading.Event()
 
-    def change_membership(pk, address, kind, member, add, now, history, *args, **kwargs):
+    def change_memberships(changes):
         with lock:
             seen["now"] += 1
             seen["peak"] = max(seen["peak"], seen["now"])
-            seen["calls"].append((address, history.fact_id))
-            if seen["now"] >= suppression.ENTRY_WRITERS:
+            seen["groups"].append(list(changes))
+            if seen["now"] >= seen.get("expect", 1):
                 full.set()
-        full.wait(0.5)  # a transaction's round trip: the others start meanwhile
+        full.wait(0.5)  # a transaction's round trip: the other groups start meanwhile
         with lock:
             seen["now"] -= 1
+        answers = seen["answers"]  # address -> what its tries come to, in turn (none left: applied)
+        return [answers[c.address].pop(0) if answers.get(c.address) else contacts.APPLIED for c in changes]
 
     monkeypatch.setattr(suppression.lists, "get", lambda name: SimpleNamespace(kind="internal"))
-    monkeypatch.setattr(suppression.store, "change_membership", change_membership)
+    monkeypatch.setattr(suppression.store, "change_memberships", change_memberships)
     monkeypatch.setattr(suppression.bulk, "count_changes", lambda *args: None)
     return seen
 
@@ -41,17 +45,48 @@ def numbers(count: int) -> list[str]:
     return [f"+1415555{i:04d}" for i in range(count)]
 
 
-def test_entries_are_written_as_many_at_a_time_as_the_pool_holds(stored_list: dict) -> None:
-    assert suppression.ENTRY_WRITERS == MAX_POOL_CONNECTIONS == 32
-    result = suppression.change_entries("house", numbers(200), [])
-    assert result["added"] == 200 and result["unchanged"] == 0
-    assert stored_list["peak"] == suppression.ENTRY_WRITERS  # more than the 8 of before
-    # one transaction per entry, each with its own history entry
-    assert len(stored_list["calls"]) == 200
-    assert len({address for address, _ in stored_list["calls"]}) == 200
-    assert len({fact_id for _, fact_id in stored_list["calls"]}) == 200
+def test_a_thousand_entries_are_twenty_transactions_in_flight_together(stored_list: dict) -> None:
+    assert contacts.MEMBERSHIPS_PER_TRANSACTION == 50 and suppression.ENTRY_WRITERS == MAX_POOL_CONNECTIONS == 32
+    stored_list["expect"] = 20
+    result = suppression.change_entries("house", numbers(1000), [])
+    assert result["added"] == 1000 and result["unchanged"] == 0
+    groups = stored_list["groups"]
+    assert len(groups) == 20 and all(len(group) == 50 for group in groups)
+    assert stored_list["peak"] == 20  # every group at once (the pool holds 32)
+    changes = [change for group in groups for change in group]
+    assert len({c.address for c in changes}) == 1000
+    assert len({c.history.fact_id for c in changes}) == 1000  # each entry its own history entry
+    assert all(c.add and c.member == "internal:house" and c.pk.startswith("C#") for c in changes)
 
 
-def test_a_small_request_starts_no_more_writers_than_entries(stored_list: dict) -> None:
+def test_removals_and_outcomes_are_counted(stored_list: dict) -> None:
+    add, remove = numbers(3), ["+14155559990", "+14155559991"]
+    stored_list["answers"] = {add[1]: [contacts.UNCHANGED], remove[0]: [contacts.UNCHANGED]}
+    result = suppression.change_entries("house", add, remove)
+    assert (result["added"], result["removed"], result["unchanged"]) == (2, 1, 2)
+    removals = [c for group in stored_list["groups"] for c in group if not c.add]
+    assert [c.address for c in removals] == remove
+
+
+def test_a_failed_entry_is_sent_once_more_as_the_same_change(stored_list: dict) -> None:
+    entries = numbers(3)
+    stored_list["answers"] = {entries[1]: [contacts.FAILED, contacts.APPLIED]}
+    result = suppression.change_entries("house", entries, [])
+    assert result["added"] == 3
+    first, again = stored_list["groups"]
+    assert [c.address for c in again] == [entries[1]]  # only the failed one
+    assert again[0].history == first[1].history  # the same change: an applied one is recognised
+
+
+def test_an_entry_that_fails_twice_makes_the_request_unavailable(stored_list: dict) -> None:
+    from registry.domain.errors import RegistryUnavailable
+
+    stored_list["answers"] = {numbers(2)[0]: [contacts.FAILED, contacts.FAILED]}
+    with pytest.raises(RegistryUnavailable):
+        suppression.change_entries("house", numbers(2), [])
+    assert len(stored_list["groups"]) == 2
+
+
+def test_a_small_request_is_one_transaction(stored_list: dict) -> None:
     suppression.change_entries("house", numbers(3), [])
-    assert stored_list["peak"] <= 3 and len(stored_list["calls"]) == 3
+    assert stored_list["peak"] == 1 and [len(g) for g in stored_list["groups"]] == [3]

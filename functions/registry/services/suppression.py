@@ -34,10 +34,9 @@ log = logging.getLogger(__name__)
 
 LIST_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 MAX_ENTRIES = 1000  # the contract's limit, in ``add`` and in ``remove`` (the request model says it too)
-# Entries of an internal or litigator list are transactions on different contacts, sent this many at
-# a time: as many as the write connection's pool holds. Each waits on DynamoDB far longer than it
-# keeps this process busy (1,000 entries on DynamoDB Local: 4.9 s with 8 at a time; see
-# docs/benchmarks.md, "The 1,000-entry request").
+# Entries of an internal or litigator list go fifty to a transaction (``store.change_memberships``),
+# this many transactions at a time: as many as the write connection's pool holds. Each waits on
+# DynamoDB far longer than it keeps this process busy (docs/benchmarks.md, "The 1,000-entry request").
 ENTRY_WRITERS = MAX_POOL_CONNECTIONS
 
 
@@ -115,19 +114,16 @@ def change_entries(name: str, add: Sequence[str], remove: Sequence[str]) -> dict
     jobs = [_Job(a, True, name, definition.kind, member) for a in dict.fromkeys(to_add)] + \
         [_Job(a, False, name, definition.kind, member) for a in dict.fromkeys(to_remove)]
     outcomes = ["failed"] * len(jobs)
-    # Entries that failed (throttling, a transaction conflict with another write to the same
-    # contact, an answer that never came) get another try after a pause, one at a time, as the same
-    # change: one that was applied after all is recognised by its own history entry.
-    for attempt in ENTRIES.attempts():
+    # Entries go to DynamoDB in groups, one transaction each (every entry's change and its history
+    # entry commit together), the groups ENTRY_WRITERS at a time. Entries that failed (throttling, a
+    # conflict with another write to the same contact that outlasted its retries, an answer that never
+    # came) get another try after a pause, as the same change: one that was applied after all is
+    # recognised by its own history entry.
+    for _ in ENTRIES.attempts():
         pending = [index for index, outcome in enumerate(outcomes) if outcome == "failed"]
         if not pending:
             break
-        if attempt == 0:
-            with ThreadPoolExecutor(max_workers=max(1, min(len(pending), ENTRY_WRITERS))) as pool:
-                done = list(pool.map(_change, [jobs[index] for index in pending]))
-        else:
-            done = [_change(jobs[index]) for index in pending]
-        for index, outcome in zip(pending, done, strict=True):
+        for index, outcome in zip(pending, _apply([jobs[index] for index in pending]), strict=True):
             outcomes[index] = outcome
     failed = sum(1 for o in outcomes if o == "failed")
     result = {"list": name, "kind": definition.kind,
@@ -190,7 +186,7 @@ def _remove_legacy(name: str, kind: str, addresses: Sequence[Address]) -> int | 
     found = store.load_many(list(keys.values()))
     holding = [a for a in addresses if isinstance(s := found.get(keys[a.value]), store.Snapshot)
                and member in s.suppressions]
-    outcomes = [_change(_Job(a, False, name, kind, member)) for a in holding]
+    outcomes = _apply([_Job(a, False, name, kind, member) for a in holding])
     if "failed" in outcomes:
         return None
     return sum(1 for o in outcomes if o == "removed")
@@ -203,21 +199,30 @@ class _Job:
         now = utc_now()
         recorded = format_instant(now)
         fact_id = new_id()
-        self.address, self.add, self.member = address, add, member
-        self.recorded = recorded
-        self.history = store.HistoryRecord(
+        self.add = add
+        history = store.HistoryRecord(
             sk=store.history_sk(sortable_instant(now), sortable_instant(now), fact_id),
             type=HistoryType.SUPPRESSION_ADDED if add else HistoryType.SUPPRESSION_REMOVED, fact_id=fact_id,
             occurred_at=recorded,
             recorded_at=recorded, source=Source.API, data={"list": name, "kind": kind})
+        self.change = store.MembershipChange(contact_key(address.value), address.value, address.kind, member, add,
+                                             recorded, history)
 
 
-def _change(job: _Job) -> str:
-    try:
-        store.change_membership(contact_key(job.address.value), job.address.value, job.address.kind, job.member,
-                                job.add, job.recorded, job.history)
-    except (store.AlreadyMember, store.NotMember):
-        return "unchanged"
-    except store.StorageUnavailable:  # the list stays as it was for this entry: try it again
-        return "failed"
-    return "added" if job.add else "removed"
+def _apply(jobs: Sequence[_Job]) -> list[str]:
+    """Each job's outcome ("added", "removed", "unchanged" or "failed"), the jobs sent in groups of
+    ``MEMBERSHIPS_PER_TRANSACTION`` (one transaction each), ``ENTRY_WRITERS`` groups at a time."""
+    size = store.MEMBERSHIPS_PER_TRANSACTION
+    groups = [list(jobs[i:i + size]) for i in range(0, len(jobs), size)]
+    if not groups:
+        return []
+    with ThreadPoolExecutor(max_workers=max(1, min(len(groups), ENTRY_WRITERS))) as pool:
+        done = list(pool.map(lambda group: store.change_memberships([job.change for job in group]), groups))
+    return [_outcome(job, result) for group, results in zip(groups, done, strict=True)
+            for job, result in zip(group, results, strict=True)]
+
+
+def _outcome(job: _Job, result: str) -> str:
+    if result == store.APPLIED:
+        return "added" if job.add else "removed"
+    return "unchanged" if result == store.UNCHANGED else "failed"

@@ -35,7 +35,16 @@ from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
 from ..retry import CONFLICTS, UNPROCESSED, Backoff
 from ..settings import get_settings
 from .errors import ConditionFailed, CorruptItem, StorageError, StorageUnavailable, dynamodb
-from .operations import BATCH_GET_LIMIT, Transaction, TransactionCancelled, batch_delete, batch_get
+from .operations import (
+    BATCH_GET_LIMIT,
+    CONDITION_FAILED,
+    TRANSACTION_CONFLICT,
+    Cancellation,
+    Transaction,
+    TransactionCancelled,
+    batch_delete,
+    batch_get,
+)
 from .table import RegistryModel
 
 __all__ = ["CorruptItem", "StorageError", "StorageUnavailable"]  # storage's errors, re-exported for callers
@@ -519,6 +528,49 @@ def _mark_item(mark: MarkRecord) -> IdempotencyMark:
                            token=mark.token, created_at=mark.created_at, expires_at_epoch=mark.expires_at_epoch)
 
 
+@dataclass(frozen=True)
+class MembershipChange:
+    """One list membership to add or remove, with the history entry that records it (its id is the
+    change's own: sent again, an applied change is recognised by it)."""
+
+    pk: str
+    address: str
+    kind: str
+    member: str
+    add: bool
+    now: str
+    history: HistoryRecord
+
+
+# Each membership change is two actions (the contact's update and its history entry); DynamoDB takes
+# at most 100 actions in one TransactWriteItems.
+MEMBERSHIPS_PER_TRANSACTION = 50
+APPLIED, UNCHANGED, FAILED = "applied", "unchanged", "failed"
+
+
+def _add_membership_change(tx: Transaction, change: MembershipChange, label: str) -> None:
+    """The update of the contact's memberships (on the condition that it changes something) and the
+    history entry (on the condition that this very change was not applied before)."""
+    contact = ContactItem(change.pk, STATE)
+    now, member = change.now, change.member
+    actions: list[Action]
+    if change.add:
+        actions = [ContactItem.suppressions.add({member}), ContactItem.updated_at.set(now),
+                   ContactItem.memberships_changed_at.set(now),
+                   ContactItem.kind.set(ContactItem.kind | change.kind),
+                   ContactItem.created_at.set(ContactItem.created_at | now)]
+        if change.address:
+            actions.append(ContactItem.address.set(ContactItem.address | change.address))
+        condition = ~ContactItem.suppressions.contains(member)
+    else:
+        actions = [ContactItem.suppressions.delete({member}), ContactItem.updated_at.set(now),
+                   ContactItem.memberships_changed_at.set(now)]
+        condition = ContactItem.suppressions.contains(member)
+    actions.append(_last_change([change.history]))
+    tx.update(f"membership{label}", contact, actions, condition)
+    tx.put(f"history{label}", _history_item(change.pk, change.history), condition=HistoryEntry.sk.does_not_exist())
+
+
 def change_membership(pk: str, address: str, kind: str, member: str, add: bool, now: str,
                       history: HistoryRecord, policy: Backoff = CONFLICTS) -> None:
     """Add or remove one list membership with its history entry, atomically.
@@ -531,25 +583,11 @@ def change_membership(pk: str, address: str, kind: str, member: str, add: bool, 
     which rewrite only ``state`` under the version check. DynamoDB may still cancel it with
     TransactionConflict while a fact write holds the item: that is retried under ``policy``.
     """
-    contact = ContactItem(pk, STATE)
-    actions: list[Action]
-    if add:
-        actions = [ContactItem.suppressions.add({member}), ContactItem.updated_at.set(now),
-                   ContactItem.memberships_changed_at.set(now),
-                   ContactItem.kind.set(ContactItem.kind | kind), ContactItem.created_at.set(ContactItem.created_at | now)]
-        if address:
-            actions.append(ContactItem.address.set(ContactItem.address | address))
-        condition = ~ContactItem.suppressions.contains(member)
-    else:
-        actions = [ContactItem.suppressions.delete({member}), ContactItem.updated_at.set(now),
-                   ContactItem.memberships_changed_at.set(now)]
-        condition = ContactItem.suppressions.contains(member)
-    actions.append(_last_change([history]))
+    change = MembershipChange(pk, address, kind, member, add, now, history)
     busy: TransactionCancelled | None = None
     for _ in policy.attempts():
         tx = Transaction("change a list membership")
-        tx.update("membership", contact, actions, condition)
-        tx.put("history", _history_item(pk, history), condition=HistoryEntry.sk.does_not_exist())
+        _add_membership_change(tx, change, "")
         try:
             tx.commit()
             return
@@ -565,6 +603,81 @@ def change_membership(pk: str, address: str, kind: str, member: str, add: bool, 
                 raise
             busy = err  # another transaction (a fact write) held the item: nothing was applied
     raise busy or StorageUnavailable("could not change a list membership")
+
+
+def change_memberships(changes: Sequence[MembershipChange], policy: Backoff = CONFLICTS) -> list[str]:
+    """Many membership changes (at most ``MEMBERSHIPS_PER_TRANSACTION``, on different contacts) in one
+    transaction: what each came to, ``APPLIED`` (now or by an earlier try of the same change),
+    ``UNCHANGED`` (already a member, or not one) or ``FAILED`` (not applied: send it again).
+
+    Each change keeps its own atomicity (its contact's update and its history entry commit together
+    or not at all); grouping them only saves round trips. A transaction is all or nothing, so a
+    change whose condition fails cancels the others: the reasons, one per action, say which
+    changes settled that way, and the rest are sent again at once. Changes that met another write
+    on their contact (TransactionConflict) are sent again under ``policy``; any other reason fails
+    the change. Should the reasons not name their actions, each change is sent on its own.
+    """
+    if len(changes) > MEMBERSHIPS_PER_TRANSACTION:
+        raise ValueError(f"at most {MEMBERSHIPS_PER_TRANSACTION} membership changes a transaction")
+    outcomes: dict[int, str] = {}
+    pending = list(range(len(changes)))
+    for _ in policy.attempts():
+        while pending:
+            tx = Transaction("change list memberships")
+            for index in pending:
+                _add_membership_change(tx, changes[index], f":{index}")
+            try:
+                tx.commit()
+            except TransactionCancelled as err:
+                cancelled = err.cancellation
+                if not cancelled.reasons:  # the reasons do not name their actions
+                    return _one_by_one(changes, outcomes, policy)
+                settled = _settled(cancelled, pending)
+                outcomes.update(settled)
+                pending = [index for index in pending if index not in settled]
+                if not settled or cancelled.conflict:
+                    break  # what is left met another write: wait, then try again
+            except StorageUnavailable:  # not sent or not answered: the caller sends them again
+                outcomes.update({index: FAILED for index in pending})
+                return [outcomes[index] for index in range(len(changes))]
+            else:
+                outcomes.update({index: APPLIED for index in pending})
+                pending = []
+        if not pending:
+            break
+    outcomes.update({index: FAILED for index in pending})
+    return [outcomes[index] for index in range(len(changes))]
+
+
+def _settled(cancelled: Cancellation, pending: Sequence[int]) -> dict[int, str]:
+    """What the reasons of a cancelled group say of its changes: applied before (its history entry
+    exists), unchanged (its membership condition failed), failed (any reason but a conflict).
+    Changes given no reason, or a conflict, are not settled."""
+    settled: dict[int, str] = {}
+    for index in pending:
+        history, membership = cancelled.reason(f"history:{index}"), cancelled.reason(f"membership:{index}")
+        if history == CONDITION_FAILED:
+            settled[index] = APPLIED
+        elif membership == CONDITION_FAILED:
+            settled[index] = UNCHANGED
+        elif {history, membership} - {None, TRANSACTION_CONFLICT}:
+            settled[index] = FAILED
+    return settled
+
+
+def _one_by_one(changes: Sequence[MembershipChange], outcomes: dict[int, str], policy: Backoff) -> list[str]:
+    for index, change in enumerate(changes):
+        if index in outcomes:
+            continue
+        try:
+            change_membership(change.pk, change.address, change.kind, change.member, change.add, change.now,
+                              change.history, policy)
+            outcomes[index] = APPLIED
+        except (AlreadyMember, NotMember):
+            outcomes[index] = UNCHANGED
+        except StorageUnavailable:
+            outcomes[index] = FAILED
+    return [outcomes[index] for index in range(len(changes))]
 
 
 def save_history(entry: HistoryEntry) -> None:

@@ -1,12 +1,15 @@
 """The requests every item type shares: transactions read by key, batch reads and batch deletes.
 
-A cancelled ``TransactWriteItems`` gives one reason per action. Which action a reason belongs to
-is read from the item itself, not from its position (PynamoDB regroups the actions it sends):
-every conditional action asks for ``ReturnValuesOnConditionCheckFailure = ALL_OLD``, so DynamoDB
-returns, with a failed condition, the item as it was, and its ``pk``/``sk`` name the action. A
-condition that failed on an item that does not exist comes back without an item: it belongs to
-the one action whose condition needs the item to exist (an update; a put's
-``attribute_not_exists`` cannot fail on a missing item), or to nobody the caller can name.
+A cancelled ``TransactWriteItems`` gives one reason per action, in the order the actions were sent.
+PynamoDB regroups the actions it sends (deletes, puts, updates, each in the order given:
+``Connection.transact_write_items``), and ``Transaction`` keeps its labels in that same order.
+Every conditional action asks for ``ReturnValuesOnConditionCheckFailure = ALL_OLD``, so DynamoDB
+returns, with a failed condition, the item as it was, and its ``pk``/``sk`` name the action. The
+reasons are read by position (``Cancellation.reasons``: one per label) only when that reading agrees
+with every item returned, and every condition that failed without an item sits at an action whose
+condition needs the item to exist (an update; a put's ``attribute_not_exists`` cannot fail on a
+missing item). Otherwise they are read by the items alone: a condition that failed on a missing item
+then belongs to the one action that needs the item, or to nobody the caller can name.
 """
 from __future__ import annotations
 
@@ -42,6 +45,12 @@ class Cancellation:
     failed: Mapping[str, tuple[dict[str, Any] | None, ...]] = field(default_factory=dict)  # label -> items as they were
     codes: frozenset[str] = frozenset()  # every reason given ("ConditionalCheckFailed", "TransactionConflict", ...)
     unattributed: bool = False  # a condition failed on an item none of the actions names
+    # label -> its action's reason, when the reasons could be read by position (empty otherwise)
+    reasons: Mapping[str, str] = field(default_factory=dict)
+
+    def reason(self, label: str) -> str | None:
+        """The reason given for ``label``'s action (None: it was not a reason for the cancellation)."""
+        return self.reasons.get(label)
 
     def condition_failed(self, label: str) -> bool:
         return label in self.failed
@@ -73,24 +82,30 @@ class Transaction:
         self._tx = TransactWrite(connection=write_connection())
         self._labels: dict[Key, str] = {}
         self._need_the_item: list[str] = []  # labels whose condition fails when the item is missing
+        # labels in the order PynamoDB sends their actions (``Connection.transact_write_items``)
+        self._sent: dict[str, list[str]] = {"delete": [], "put": [], "update": []}
 
-    def _add(self, label: str, model: RegistryModel) -> None:
+    def _add(self, label: str, model: RegistryModel, kind: str) -> None:
         self._labels[(model.pk, model.sk)] = label
+        self._sent[kind].append(label)
+
+    def __len__(self) -> int:
+        return len(self._labels)
 
     def put(self, label: str, model: RegistryModel, condition: Any = None) -> None:
         """A put, on a condition (``attribute_not_exists``: it cannot fail on a missing item)."""
         self._tx.save(model, condition=condition, return_values=ALL_OLD if condition is not None else None)
-        self._add(label, model)
+        self._add(label, model, "put")
 
     def update(self, label: str, model: RegistryModel, actions: list, condition: Any) -> None:
         """An update on a condition that may need the item to exist (``version = :v``, ``contains``)."""
         self._tx.update(model, actions=actions, condition=condition, return_values=ALL_OLD)
-        self._add(label, model)
+        self._add(label, model, "update")
         self._need_the_item.append(label)
 
     def delete(self, label: str, model: RegistryModel) -> None:
         self._tx.delete(model)
-        self._add(label, model)
+        self._add(label, model, "delete")
 
     def commit(self) -> None:
         """All or nothing. ``TransactionCancelled`` when DynamoDB cancelled it, ``StorageUnavailable``
@@ -105,10 +120,45 @@ class Transaction:
                 raise TransactionCancelled(self.action, self._read(err)) from err
 
     def _read(self, err: TransactWriteError) -> Cancellation:
+        reasons = err.cancellation_reasons
+        sent = self._sent["delete"] + self._sent["put"] + self._sent["update"]
+        if self._in_order(reasons, sent):
+            return self._read_by_position(reasons, sent)
+        return self._read_by_item(reasons)
+
+    def _in_order(self, reasons: Sequence[Any], sent: Sequence[str]) -> bool:
+        """Whether the reasons line up with the actions as sent: one each, every failed condition
+        that returned its item at that item's action, every one that returned none at an action
+        whose condition needs the item. Otherwise the items are read, not the positions."""
+        if len(reasons) != len(sent):
+            return False
+        keys = {label: key for key, label in self._labels.items()}
+        for label, reason in zip(sent, reasons, strict=True):
+            if getattr(reason, "code", None) != CONDITION_FAILED:
+                continue
+            item = reason.raw_item
+            if (key_of(item) != keys[label]) if item else (label not in self._need_the_item):
+                return False
+        return True
+
+    @staticmethod
+    def _read_by_position(reasons: Sequence[Any], sent: Sequence[str]) -> Cancellation:
+        failed: dict[str, tuple[dict[str, Any] | None, ...]] = {}
+        by_label: dict[str, str] = {}
+        for label, reason in zip(sent, reasons, strict=True):
+            code = getattr(reason, "code", None)
+            if not code or code == "None":
+                continue
+            by_label[label] = code
+            if code == CONDITION_FAILED:
+                failed[label] = (reason.raw_item or None,)
+        return Cancellation(failed, frozenset(by_label.values()), False, by_label)
+
+    def _read_by_item(self, reasons: Sequence[Any]) -> Cancellation:
         failed: dict[str, list[dict[str, Any] | None]] = {}
         codes: set[str] = set()
         unattributed = False
-        for reason in err.cancellation_reasons:
+        for reason in reasons:
             code = getattr(reason, "code", None)
             if not code or code == "None":
                 continue
