@@ -11,18 +11,16 @@ failure, but for the catalog (every decision needs it).
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from ..domain.exchange_bitmaps import BITMAP_BYTES
 from ..retry import UNPROCESSED, Backoff
-from ..settings import get_settings
 from . import list_exchanges as lx
 from .contacts import STATE, ContactItem, Snapshot, snapshot_from_raw
 from .errors import CorruptItem, dynamodb
-from .operations import BATCH_GET_LIMIT, Key, batch_get, key_of
+from .operations import BATCH_GET_LIMIT, Key, batch_get, key_of, read_pages
 
 
 @dataclass(frozen=True)
@@ -89,14 +87,7 @@ def _exchange_read(raw: dict[str, Any]) -> ExchangeRead | CorruptItem:
 
 
 def _read_all(keys: Sequence[Key], policy: Backoff) -> dict[Key, dict[str, Any]]:
-    """Raw items by key: pages of 100 read concurrently (the same pool size as contact batches)."""
+    """Raw items by key: pages of 100 read concurrently (the process's page readers)."""
     pages = [keys[i:i + BATCH_GET_LIMIT] for i in range(0, len(keys), BATCH_GET_LIMIT)]
-    if not pages:
-        return {}
-    if len(pages) == 1:
-        results = [batch_get(ContactItem, pages[0], policy=policy)]
-    else:
-        workers = max(1, min(len(pages), get_settings().batch_get_concurrency))
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(lambda page: batch_get(ContactItem, page, policy=policy), pages))
+    results = read_pages(lambda page: batch_get(ContactItem, page, policy=policy), pages)
     return {key_of(raw): raw for items in results for raw in items}
