@@ -93,3 +93,23 @@ def test_history_readers_last_too(monkeypatch):
         assert replay.histories(PKS[:20]) == {pk: [] for pk in PKS[:20]}
         assert replay.history_readers() is pool
     assert 1 <= len(readers) <= replay.HISTORY_READERS
+
+
+def test_a_pages_contacts_are_read_by_its_reader_as_it_arrives(pages_read, monkeypatch):
+    """The state items of a page become snapshots in the thread that fetched the page, while other
+    pages are still on their way; only contacts' state items (the catalog and exchanges stay raw)."""
+    parsed_in = []
+    real = lookup_reads.snapshot_from_raw
+
+    def snapshot_from_raw(raw):
+        parsed_in.append(threading.current_thread())
+        return real(raw)
+
+    monkeypatch.setattr(lookup_reads, "snapshot_from_raw", snapshot_from_raw)
+    found = lookup_reads.read(PKS, [])
+    assert len(parsed_in) == 1000 and threading.current_thread() not in parsed_in
+    assert {thread for thread in parsed_in} <= {thread for thread, _ in pages_read}
+    assert all(isinstance(s, contacts.Snapshot) and s.pk == pk and s.version == 1 for pk, s in found.contacts.items())
+    parsed_in.clear()
+    lookup_reads.read(PKS[:3], [])  # one page: read and parsed here
+    assert parsed_in == [threading.current_thread()] * 3
