@@ -46,25 +46,13 @@ def facts_of(snapshot: store.Snapshot | None, address: Address,
         facts = ContactFacts(address=address.value, kind=address.kind)
     else:
         try:
-            facts = own_facts(snapshot, address)
+            facts = facts_from_document(address.value, address.kind, snapshot.state, snapshot.suppressions)
         except UnreadableRecord as err:
             log_unreadable(snapshot.pk, err)
             raise
-    return with_lists(facts, bulk, copies, checked)
-
-
-def own_facts(snapshot: store.Snapshot, address: Address) -> ContactFacts:
-    """The facts the contact's own record holds (``facts_of`` before the bulk lists); ``UnreadableRecord``
-    (not logged) if it cannot be read."""
-    facts = facts_from_document(address.value, address.kind, snapshot.state, snapshot.suppressions)
-    # a record with no readable time of its last change counts as changed after any replay's known_at
-    return replace(facts, changed_at=_instant(snapshot.updated_at) or CHANGED_WHEN_UNKNOWN,
-                   memberships_changed_at=_memberships_changed_at(snapshot))
-
-
-def with_lists(facts: ContactFacts, bulk: Sequence[SuppressionMembership] = (), copies: Sequence[ListCopy] = (),
-               checked: Sequence[CheckedList] = ()) -> ContactFacts:
-    """``facts_of``'s second part: the bulk lists' memberships, the national lists' copies, the lists checked."""
+        # a record with no readable time of its last change counts as changed after any replay's known_at
+        facts = replace(facts, changed_at=_instant(snapshot.updated_at) or CHANGED_WHEN_UNKNOWN,
+                        memberships_changed_at=_memberships_changed_at(snapshot))
     if bulk:
         # a membership stored on the contact before its list moved to bitmaps counts once, as the bulk one
         own = tuple(m for m in facts.suppressions if (m.list_name, m.kind) not in {(b.list_name, b.kind) for b in bulk})
@@ -132,28 +120,7 @@ def _facts(read: lookup_reads.LookupRead, address: Address, pk: str,
         bulk = _bulk(read, where)
     except CorruptItem as corrupt:
         raise unreadable(corrupt) from corrupt
-    checked = _checked(read.catalog) if where else ()
-    own = read.prepared.get(pk)
-    if snapshot is None or own is None:
-        return facts_of(snapshot, address, bulk, copies, checked)
-    if isinstance(own, UnreadableRecord):  # what facts_of raises for it, at the same point
-        log_unreadable(snapshot.pk, own)
-        raise own
-    return with_lists(own, bulk, copies, checked)
-
-
-def _own_facts_of(addresses: Mapping[str, Address]) -> lookup_reads.Then:
-    """``own_facts`` of each contact (by pk) read, for the page readers to make as its page arrives:
-    its ``UnreadableRecord`` returned, not raised (``_facts`` raises it where ``facts_of`` would)."""
-    def make(snapshot: store.Snapshot) -> ContactFacts | UnreadableRecord | None:
-        address = addresses.get(snapshot.pk)
-        if address is None:
-            return None
-        try:
-            return own_facts(snapshot, address)
-        except UnreadableRecord as err:
-            return err
-    return make
+    return facts_of(snapshot, address, bulk, copies, _checked(read.catalog) if where else ())
 
 
 def load(address: Address) -> tuple[ContactFacts, store.Snapshot | None]:
@@ -173,10 +140,8 @@ def load_many(addresses: Sequence[Address]) -> dict[str, ContactFacts | Unreadab
     record cannot be read maps to its ``UnreadableRecord`` (the others are answered as usual)."""
     keys = {a.value: contact_key(a.value) for a in addresses}
     where = _exchanges(addresses)
-    by_key = {keys[a.value]: a for a in addresses}
     with storage_failures(READ_FAILED):
-        read = lookup_reads.read(list(keys.values()), {exchange for exchange, _ in where.values()},
-                                 then=_own_facts_of(by_key))
+        read = lookup_reads.read(list(keys.values()), {exchange for exchange, _ in where.values()})
     copies = _copies(read.catalog)  # the same for every address
     out: dict[str, ContactFacts | UnreadableRecord] = {}
     for a in addresses:

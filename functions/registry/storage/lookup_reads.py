@@ -10,8 +10,8 @@ failure, but for the catalog (every decision needs it).
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -39,27 +39,17 @@ class LookupRead:
     contacts: dict[str, Snapshot | CorruptItem]  # by pk; a contact never written is missing
     catalog: lx.Catalog
     exchanges: dict[tuple[str, str], ExchangeRead | CorruptItem]  # (bulk list, exchange): every one asked for
-    prepared: dict[str, Any] = field(default_factory=dict)  # by pk: ``then`` of each contact's snapshot
 
 
-# What the caller makes of a contact's snapshot, in the page reader that read it (see ``read``)
-Then = Callable[[Snapshot], Any]
-
-
-def read(pks: Sequence[str], exchanges: Collection[str], policy: Backoff = UNPROCESSED,
-         then: Then | None = None) -> LookupRead:
-    """The contacts under ``pks`` and every bulk list's items for ``exchanges`` (6-digit NPA-NXX).
-
-    ``then``: what the caller makes of each readable contact's snapshot, made by the page reader that
-    read it while the other pages are still on their way (``prepared``, by pk); it must not raise
-    (return an error instead), and may run in several threads at once."""
+def read(pks: Sequence[str], exchanges: Collection[str], policy: Backoff = UNPROCESSED) -> LookupRead:
+    """The contacts under ``pks`` and every bulk list's items for ``exchanges`` (6-digit NPA-NXX)."""
     pks = list(dict.fromkeys(pks))
     wanted = sorted(set(exchanges))
     plan = lx.planned()
     planned_lists = [bulk.name for bulk in plan.lists] if plan is not None else []
     named = _exchange_keys(planned_lists, wanted)
     keys: list[Key] = [(pk, STATE) for pk in pks] + [lx.CATALOG] + list(named)
-    found = _read_all(keys, policy, then)
+    found = _read_all(keys, policy)
     catalog_raw = found.pop(lx.CATALOG, None)
     catalog = lx.catalog_of(catalog_raw)  # CorruptItem: no decision without it
     if lx.replan(catalog):
@@ -68,20 +58,17 @@ def read(pks: Sequence[str], exchanges: Collection[str], policy: Backoff = UNPRO
             found.update(_read_all(list(more), policy))
             named.update(more)
     contacts: dict[str, Snapshot | CorruptItem] = {}
-    prepared: dict[str, Any] = {}
     for pk in pks:
         state = found.get((pk, STATE))
         if state is not None:
-            contacts[pk], made = state
-            if then is not None and isinstance(contacts[pk], Snapshot):
-                prepared[pk] = made
+            contacts[pk] = state
     in_force = catalog.names
     out: dict[tuple[str, str], ExchangeRead | CorruptItem] = {}
     for key, (name, exchange) in named.items():
         if name in in_force:
             raw = found.get(key)
             out[(name, exchange)] = NOTHING if raw is None else _exchange_read(raw)
-    return LookupRead(contacts, catalog, out, prepared)
+    return LookupRead(contacts, catalog, out)
 
 
 def _exchange_keys(names: Sequence[str], exchanges: Sequence[str]) -> dict[Key, tuple[str, str]]:
@@ -99,25 +86,19 @@ def _exchange_read(raw: dict[str, Any]) -> ExchangeRead | CorruptItem:
     return ExchangeRead(bitmap, version)
 
 
-def _read_all(keys: Sequence[Key], policy: Backoff, then: Then | None = None) -> dict[Key, Any]:
+def _read_all(keys: Sequence[Key], policy: Backoff) -> dict[Key, Any]:
     """Items by key: pages of 100 read concurrently (the process's page readers); a contact's state
-    item as its ``Snapshot`` (or the ``CorruptItem`` it is) with ``then`` of it, any other item raw."""
+    item as its ``Snapshot`` (or the ``CorruptItem`` it is), any other item raw."""
     pages = [keys[i:i + BATCH_GET_LIMIT] for i in range(0, len(keys), BATCH_GET_LIMIT)]
-    return {key: item for items in read_pages(lambda page: _read_page(page, policy, then), pages)
-            for key, item in items}
+    return {key: item for items in read_pages(lambda page: _read_page(page, policy), pages) for key, item in items}
 
 
-def _read_page(keys: Sequence[Key], policy: Backoff, then: Then | None) -> list[tuple[Key, Any]]:
-    """One page's items, its contacts' state items read (and ``then`` made of them) by the page reader
-    that fetched them, as soon as they arrive: the other pages are still on their way meanwhile
-    (reading them all after the last page came back added that time to a batch's wall time)."""
+def _read_page(keys: Sequence[Key], policy: Backoff) -> list[tuple[Key, Any]]:
+    """One page's items, its contacts' state items read by the page reader that fetched them, as soon
+    as they arrive: the other pages are still on their way meanwhile (reading them all after the last
+    page came back added that time to a batch's wall time)."""
     out: list[tuple[Key, Any]] = []
     for raw in batch_get(ContactItem, keys, policy=policy):
         key = key_of(raw)
-        if key[1] == STATE:
-            snapshot = snapshot_from_raw(raw)[1]
-            out.append((key, (snapshot, then(snapshot) if then is not None and isinstance(snapshot, Snapshot)
-                              else None)))
-        else:
-            out.append((key, raw))
+        out.append((key, snapshot_from_raw(raw)[1] if key[1] == STATE else raw))
     return out
