@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import idna
 import phonenumbers
@@ -39,6 +39,9 @@ MAX_ADDRESS_LENGTH = 254
 class Address:
     value: str  # normalised: E.164 or lower-cased email
     kind: str  # "phone" or "email"
+    # a phone number's time zones (``phone_time_zones``), worked out by ``normalise`` from the number it
+    # had just validated; None when not worked out (an email, or an address built from a stored value)
+    zones: tuple[str, ...] | None = field(default=None, compare=False, repr=False)
 
     @property
     def channels(self) -> tuple[str, ...]:
@@ -65,9 +68,18 @@ def normalise(raw: object, default_region: str = "US", field: str = "address") -
         number = _parse_phone(text, default_region)
     except phonenumbers.NumberParseException:
         raise InvalidAddress("not a valid phone number", field) from None
-    if not phonenumbers.is_valid_number(number):
+    line = phonenumbers.number_type(number)  # once: whether the number is valid, and where its zones come from
+    if not is_valid_type(line):
         raise InvalidAddress("not a valid phone number", field)
-    return Address(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), "phone")
+    return Address(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), "phone",
+                   zones=_zones(number, line))
+
+
+def is_valid_type(line: int) -> bool:
+    """Whether a number of this type (``phonenumbers.number_type``) is valid: exactly what
+    ``phonenumbers.is_valid_number`` answers, which works the type out as well (and the number's
+    region, the costly part), so a number is validated and located from one look-up."""
+    return line != phonenumbers.PhoneNumberType.UNKNOWN
 
 
 # A NANP number already in E.164 (what a dialer sends, and every number stored): ``phonenumbers.parse``
@@ -118,13 +130,28 @@ def national(e164: str) -> str:
 def phone_time_zones(e164: str) -> tuple[str, ...]:
     """Every zone phonenumbers gives for the number; the country's zones when the number's own are unknown."""
     number = _parse_phone(e164)
-    zones = [z for z in phone_timezones.time_zones_for_number(number) if z != _UNKNOWN_ZONE]
+    return _zones(number, phonenumbers.number_type(number))
+
+
+def _zones(number: phonenumbers.PhoneNumber, line: int) -> tuple[str, ...]:
+    """``phone_time_zones`` of a number whose type (``phonenumbers.number_type``) is known:
+    ``time_zones_for_number`` without working the type out again."""
+    zones = [z for z in _number_zones(number, line) if z != _UNKNOWN_ZONE]
     if not zones:
         prefix_zones = phone_timezones.TIMEZONE_DATA.get(  # type: ignore[attr-defined]
             str(number.country_code), ())
         zones = [z for entry in [prefix_zones] for z in (entry.split("&") if isinstance(entry, str) else entry)]
         zones = [z for z in zones if z != _UNKNOWN_ZONE]
     return tuple(sorted(set(zones)))
+
+
+def _number_zones(number: phonenumbers.PhoneNumber, line: int) -> tuple[str, ...]:
+    """``phonenumbers.timezone.time_zones_for_number`` given the number's type: a geographical number's
+    zones straight away (what it answers for one); any other as it answers (working the type out again)."""
+    if line != phonenumbers.PhoneNumberType.UNKNOWN and phonenumbers.is_number_type_geographical(
+            line, number.country_code or 0):
+        return tuple(phone_timezones.time_zones_for_geographical_number(number))
+    return tuple(phone_timezones.time_zones_for_number(number))
 
 
 def mask(value: str) -> str:

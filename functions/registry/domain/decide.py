@@ -10,7 +10,7 @@ delivery; the deny reasons) and timing (quiet hours and contact hours in the con
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from . import frequency_cap, opt_out_confirmation, quiet_hours, receipts, state_rules
@@ -50,6 +50,8 @@ class Question:
     at: datetime  # aware; kept in UTC
     dialing: str | None = None  # rev. 2: how a call is placed (None: manual); sms and email ignore it
     known_at: datetime | None = None  # rev. 2: what the registry knew then (replay); answered, not read
+    # the number's own time zones when the caller worked them out already (``Address.zones``); not an answer
+    number_zones: tuple[str, ...] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.at.tzinfo is None or self.at.utcoffset() is None:
@@ -411,7 +413,8 @@ def _recommend(q: Question, facts: ContactFacts, policy: Policy, linked: Mapping
 def decide(question: Question, facts: ContactFacts, policy: Policy,
            linked: Mapping[str, ContactFacts] | None = None) -> Decision:
     """The full answer for one address: decision, every reason, when to retry, and where to go instead."""
-    where = locate(question.address, question.kind, facts.preferences)  # once, for every rule that needs it
+    where = locate(question.address, question.kind, facts.preferences,  # once, for every rule that needs it
+                   question.number_zones)
     core = _core(question, facts, policy, True, where)
     return Decision(
         question=question,
@@ -432,5 +435,6 @@ def decide(question: Question, facts: ContactFacts, policy: Policy,
 def verdict(question: Question, facts: ContactFacts, policy: Policy) -> tuple[DecisionKind, tuple[Reason, ...]]:
     """The decision and every reason, without what only a live caller needs (``next_allowed_at``, the
     recommended channel, lead temperature): the violations report re-decides many past attempts."""
-    core = _core(question, facts, policy, False, locate(question.address, question.kind, facts.preferences))
+    core = _core(question, facts, policy, False, locate(question.address, question.kind, facts.preferences,
+                                                        question.number_zones))
     return core.decision, core.reasons

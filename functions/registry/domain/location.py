@@ -64,20 +64,26 @@ class Whereabouts:
 NOWHERE_KNOWN = Whereabouts()
 
 
-def locate(address: str, kind: str, preferences: Preferences) -> Whereabouts:
+def locate(address: str, kind: str, preferences: Preferences,
+           number_zones: tuple[str, ...] | None = None) -> Whereabouts:
     """The zone the person set on their page, alone; else every zone of the number, plus a zone
-    anyone else set; for an email, only its preference's zone."""
+    anyone else set; for an email, only its preference's zone. ``number_zones``: the number's own
+    zones (``phone_time_zones``) when the caller has them already (``normalise`` works them out)."""
     own = preferences.timezone if known_zone(preferences.timezone) is not None else None
     states = tuple(s for s in (preferences.state, state_for_number(address) if kind == "phone" else None) if s)
     if own is not None and (preferences.timezone_source == Source.PREFERENCE_CENTER or kind != "phone"):
         return Whereabouts(zones=(own,), own_zone=own, states=states)
-    number_zones: tuple[str, ...] = ()
+    zones: tuple[str, ...] = ()
     if kind == "phone":
-        try:
-            number_zones = tuple(phone_time_zones(address))
-        except Exception:  # an unparseable number has no zone of its own
-            number_zones = ()
-    return Whereabouts(zones=number_zones + ((own,) if own else ()), own_zone=own, states=states)
+        zones = number_zones if number_zones is not None else _number_zones(address)
+    return Whereabouts(zones=zones + ((own,) if own else ()), own_zone=own, states=states)
+
+
+def _number_zones(address: str) -> tuple[str, ...]:
+    try:
+        return tuple(phone_time_zones(address))
+    except Exception:  # an unparseable number has no zone of its own
+        return ()
 
 
 def locate_contact(facts: ContactFacts) -> Whereabouts:

@@ -98,7 +98,7 @@ def decide_loaded(address: Address, facts: ContactFacts, ask: Ask,
     linked = linked or {}
     question = Question(address=address.value, kind=address.kind, channel=ask.channel, purpose=ask.purpose,
                         brand=ask.brand, at=ask.at, dialing=ask.dialing,
-                        known_at=ask.known_at)
+                        known_at=ask.known_at, number_zones=address.zones)
     unreadable = {a for a in facts.preferences.linked_addresses if isinstance(linked.get(a), UnreadableRecord)}
     if unreadable:
         kept = tuple(a for a in facts.preferences.linked_addresses if a not in unreadable)

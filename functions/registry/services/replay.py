@@ -19,13 +19,17 @@ from ..domain.errors import InvalidRequest, UnreadableRecord
 from ..domain.facts import ContactFacts
 from ..domain.replay import Entry, as_known, known_by, needs_history
 from ..domain.timeutil import parse_instant
-from ..settings import get_settings
+from ..settings import derived, get_settings
 from ..storage import contacts as store
 from .address_keys import contact_key
 from .failures import log_unreadable, storage_failures
 
 READ_FAILED = "the registry could not be read"
 HISTORY_READERS = 8  # concurrent history Queries of a batch replay
+# made on the first batch replay and kept, as the page readers are (storage.operations.page_readers):
+# a history read never waits on another, so requests may share them
+history_readers = derived(lambda _: ThreadPoolExecutor(max_workers=HISTORY_READERS,
+                                                       thread_name_prefix="registry-history-reader"))
 
 
 def entry_of(entry: store.HistoryEntry) -> Entry:
@@ -60,8 +64,7 @@ def histories(pks: Sequence[str]) -> dict[str, list[Entry] | UnreadableRecord]:
 
     if len(pks) <= 1:
         return {pk: one(pk) for pk in pks}
-    with ThreadPoolExecutor(max_workers=HISTORY_READERS) as pool:
-        return dict(zip(pks, pool.map(one, pks), strict=True))
+    return dict(zip(pks, history_readers().map(one, pks), strict=True))
 
 
 def replayed(address: Address, facts: ContactFacts, known_at: datetime) -> ContactFacts:
@@ -90,5 +93,4 @@ def replayed_many(addresses: Mapping[str, Address], loaded: Mapping[str, Contact
     names = list(loaded)
     if sum(1 for n in names if isinstance(f := loaded[n], ContactFacts) and needs_history(f, known_at)) <= 1:
         return {name: one(name) for name in names}
-    with ThreadPoolExecutor(max_workers=HISTORY_READERS) as pool:
-        return dict(zip(names, pool.map(one, names), strict=True))
+    return dict(zip(names, history_readers().map(one, names), strict=True))

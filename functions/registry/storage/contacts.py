@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -33,7 +32,6 @@ from pynamodb.expressions.update import Action
 from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
 
 from ..retry import CONFLICTS, UNPROCESSED, Backoff
-from ..settings import get_settings
 from .errors import ConditionFailed, CorruptItem, StorageError, StorageUnavailable, dynamodb
 from .operations import (
     BATCH_GET_LIMIT,
@@ -44,6 +42,7 @@ from .operations import (
     TransactionCancelled,
     batch_delete,
     batch_get,
+    read_pages,
 )
 from .table import RegistryModel
 
@@ -263,12 +262,7 @@ def load_many(pks: Sequence[str], policy: Backoff = UNPROCESSED) -> dict[str, Sn
     if not unique:
         return {}
     pages = [unique[i:i + BATCH_GET_LIMIT] for i in range(0, len(unique), BATCH_GET_LIMIT)]
-    workers = max(1, min(len(pages), get_settings().batch_get_concurrency))
-    if len(pages) == 1:
-        results = [_load_page(pages[0], policy)]
-    else:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(lambda page: _load_page(page, policy), pages))
+    results = read_pages(lambda page: _load_page(page, policy), pages)
     return {pk: snapshot for found in results for pk, snapshot in found}
 
 

@@ -11,18 +11,16 @@ failure, but for the catalog (every decision needs it).
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from ..domain.exchange_bitmaps import BITMAP_BYTES
 from ..retry import UNPROCESSED, Backoff
-from ..settings import get_settings
 from . import list_exchanges as lx
 from .contacts import STATE, ContactItem, Snapshot, snapshot_from_raw
 from .errors import CorruptItem, dynamodb
-from .operations import BATCH_GET_LIMIT, Key, batch_get, key_of
+from .operations import BATCH_GET_LIMIT, Key, batch_get, key_of, read_pages
 
 
 @dataclass(frozen=True)
@@ -61,9 +59,9 @@ def read(pks: Sequence[str], exchanges: Collection[str], policy: Backoff = UNPRO
             named.update(more)
     contacts: dict[str, Snapshot | CorruptItem] = {}
     for pk in pks:
-        raw = found.get((pk, STATE))
-        if raw is not None:
-            contacts[pk] = snapshot_from_raw(raw)[1]
+        state = found.get((pk, STATE))
+        if state is not None:
+            contacts[pk] = state
     in_force = catalog.names
     out: dict[tuple[str, str], ExchangeRead | CorruptItem] = {}
     for key, (name, exchange) in named.items():
@@ -88,15 +86,19 @@ def _exchange_read(raw: dict[str, Any]) -> ExchangeRead | CorruptItem:
     return ExchangeRead(bitmap, version)
 
 
-def _read_all(keys: Sequence[Key], policy: Backoff) -> dict[Key, dict[str, Any]]:
-    """Raw items by key: pages of 100 read concurrently (the same pool size as contact batches)."""
+def _read_all(keys: Sequence[Key], policy: Backoff) -> dict[Key, Any]:
+    """Items by key: pages of 100 read concurrently (the process's page readers); a contact's state
+    item as its ``Snapshot`` (or the ``CorruptItem`` it is), any other item raw."""
     pages = [keys[i:i + BATCH_GET_LIMIT] for i in range(0, len(keys), BATCH_GET_LIMIT)]
-    if not pages:
-        return {}
-    if len(pages) == 1:
-        results = [batch_get(ContactItem, pages[0], policy=policy)]
-    else:
-        workers = max(1, min(len(pages), get_settings().batch_get_concurrency))
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(lambda page: batch_get(ContactItem, page, policy=policy), pages))
-    return {key_of(raw): raw for items in results for raw in items}
+    return {key: item for items in read_pages(lambda page: _read_page(page, policy), pages) for key, item in items}
+
+
+def _read_page(keys: Sequence[Key], policy: Backoff) -> list[tuple[Key, Any]]:
+    """One page's items, its contacts' state items read by the page reader that fetched them, as soon
+    as they arrive: the other pages are still on their way meanwhile (reading them all after the last
+    page came back added that time to a batch's wall time)."""
+    out: list[tuple[Key, Any]] = []
+    for raw in batch_get(ContactItem, keys, policy=policy):
+        key = key_of(raw)
+        out.append((key, snapshot_from_raw(raw)[1] if key[1] == STATE else raw))
+    return out

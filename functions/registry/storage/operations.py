@@ -13,14 +13,16 @@ then belongs to the one action that needs the item, or to nobody the caller can 
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from ..retry import UNPROCESSED, Backoff
+from ..settings import derived
 from .errors import StorageUnavailable, dynamodb
 from .table import RegistryModel, table_name, write_connection
 
@@ -31,6 +33,23 @@ BATCH_GET_LIMIT = 100
 BATCH_WRITE_LIMIT = 25
 
 Key = tuple[str, str]
+P = TypeVar("P")
+R = TypeVar("R")
+
+# The process's page readers: ``batch_get_concurrency`` threads, made on the first batch and kept (in
+# Lambda, from one invocation to the next). A pool made per request started its threads every time:
+# about 25 ms of a 1,000-address batch's wall time, the threads waiting on each other for the GIL.
+# Only BatchGetItem pages run in it (a page never waits on another), so requests may share it.
+page_readers = derived(lambda settings: ThreadPoolExecutor(max_workers=settings.batch_get_concurrency,
+                                                           thread_name_prefix="registry-page-reader"))
+
+
+def read_pages(read: Callable[[P], R], pages: Sequence[P]) -> list[R]:
+    """``read`` of each page, in order: a single page in this thread, more in the page readers
+    (``batch_get_concurrency`` at a time). An exception of one page is raised here."""
+    if len(pages) <= 1:
+        return [read(page) for page in pages]
+    return list(page_readers().map(read, pages))
 
 
 def key_of(item: Mapping[str, Any]) -> Key:
