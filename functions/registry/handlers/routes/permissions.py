@@ -17,15 +17,12 @@ from ...services.command_fields import Channel, ContactPurpose, Dialing
 from .. import request_log
 from .. import responses as R
 from ..access import LOOKUP, requires
-from ..errors import error_body, error_detail, json_response
+from ..errors import UNAVAILABLE_REASON, error_body, error_detail, json_response
 from ..observability import count, logger, tracer
 from ..responses import answers
 from ..schemas import BatchIn
 
 router = Router()
-
-UNAVAILABLE_REASON = {"code": "registry_unavailable", "message": "the registry could not be read; do not contact"}
-
 
 def _brand(brand: str | None) -> str:
     """The brand asked about, normalised as everywhere (``Acme `` is ``acme``). '*' names every
