@@ -27,7 +27,8 @@ loaded = {name: name in sys.modules for name in sys.argv[2:]}
 print(json.dumps({"tracer": type(observability.tracer).__name__, "powertools": isinstance(observability.tracer, Tracer),
                   "wrapped": hasattr(api.lambda_handler, "__wrapped__"), "loaded": loaded}))
 """
-DEFERRED = ("aws_xray_sdk.core", "aws_lambda_powertools.event_handler.openapi.models", "cryptography.x509", "jinja2")
+DEFERRED = ("aws_xray_sdk.core", "aws_lambda_powertools.event_handler.openapi.models", "cryptography.x509", "jinja2",
+            "holidays")
 
 
 LOOKUP, API = "registry.handlers.lookup", "registry.handlers.api"
@@ -43,7 +44,7 @@ def _import_api(module: str = LOOKUP, **env: str) -> dict:
 
 
 @pytest.mark.parametrize("module", [LOOKUP, API])
-def test_outside_lambda_the_lookup_module_loads_no_tracer_openapi_models_cryptography_or_jinja2(module):
+def test_outside_lambda_the_lookup_module_loads_no_tracer_openapi_models_cryptography_jinja2_or_holidays(module):
     probe = _import_api(module, POWERTOOLS_TRACE_DISABLED="true")
     assert probe["tracer"] == "Untraced" and not probe["powertools"]
     assert probe["loaded"] == dict.fromkeys(DEFERRED, False)
