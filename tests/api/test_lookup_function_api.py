@@ -177,3 +177,21 @@ def test_a_lookup_never_writes_and_makes_only_calls_its_role_allows(api, hosts):
     assert made <= allowed, made - allowed
     assert not any(op.startswith(("dynamodb:Put", "dynamodb:Update", "dynamodb:Delete", "dynamodb:BatchWrite",
                                   "dynamodb:Transact")) for op in made), made
+
+
+def test_the_lookup_function_s_routes_carry_no_response_models_and_the_api_s_carry_the_classes():
+    """The models describe answers for the OpenAPI document (ApiFunction's); the lookup function has none,
+    and its first request never analyses them (handlers.answers)."""
+    from pydantic import BaseModel
+
+    from registry.handlers import api as api_module
+    from registry.handlers import lookup
+    from registry.handlers.routing import routes
+
+    assert [r.responses for r in routes(lookup.app)] == [None, None, None]
+    described = {r.path: r.responses for r in routes(api_module.app) if r.path in ("/v1/permissions", "/v1/policy")}
+    assert described["/v1/permissions"][200]["content"]["application/json"]["model"].__name__ == "Decision"
+    assert described["/v1/permissions"][503]["content"]["application/json"]["model"].__name__ == "LookupUnavailable"
+    for responses in described.values():
+        models = [c["model"] for answer in responses.values() for c in answer["content"].values()]
+        assert models and all(isinstance(m, type) and issubclass(m, BaseModel) for m in models)

@@ -29,6 +29,8 @@ print(json.dumps({"tracer": type(observability.tracer).__name__, "powertools": i
 """
 DEFERRED = ("aws_xray_sdk.core", "aws_lambda_powertools.event_handler.openapi.models", "cryptography.x509", "jinja2",
             "holidays")
+# Not loaded by the lookup function's module (the API's loads them: it serves the document)
+LOOKUP_ONLY_DEFERRED = ("registry.handlers.responses", "registry.handlers.openapi")
 
 
 LOOKUP, API = "registry.handlers.lookup", "registry.handlers.api"
@@ -38,7 +40,7 @@ def _import_api(module: str = LOOKUP, **env: str) -> dict:
     clean = {k: v for k, v in os.environ.items()
              if k not in ("POWERTOOLS_TRACE_DISABLED", "LAMBDA_TASK_ROOT", "AWS_SAM_LOCAL", "AWS_CHALICE_CLI_MODE")}
     clean.update(env, PYTHONPATH=os.pathsep.join([str(ROOT / "functions"), str(ROOT)]))
-    out = subprocess.run([sys.executable, "-c", PROBE, module, *DEFERRED], env=clean, cwd=ROOT, check=True,
+    out = subprocess.run([sys.executable, "-c", PROBE, module, *DEFERRED, *LOOKUP_ONLY_DEFERRED], env=clean, cwd=ROOT, check=True,
                          capture_output=True, text=True, timeout=120)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -47,7 +49,14 @@ def _import_api(module: str = LOOKUP, **env: str) -> dict:
 def test_outside_lambda_the_lookup_module_loads_no_tracer_openapi_models_cryptography_jinja2_or_holidays(module):
     probe = _import_api(module, POWERTOOLS_TRACE_DISABLED="true")
     assert probe["tracer"] == "Untraced" and not probe["powertools"]
-    assert probe["loaded"] == dict.fromkeys(DEFERRED, False)
+    assert {name: probe["loaded"][name] for name in DEFERRED} == dict.fromkeys(DEFERRED, False)
+
+
+def test_the_lookup_function_loads_no_response_models_nor_the_api_description():
+    """They describe answers for the OpenAPI document, which only ApiFunction serves (handlers.answers)."""
+    probe = _import_api(LOOKUP, POWERTOOLS_TRACE_DISABLED="true")
+    assert {name: probe["loaded"][name] for name in LOOKUP_ONLY_DEFERRED} == dict.fromkeys(LOOKUP_ONLY_DEFERRED, False)
+    assert _import_api(API, POWERTOOLS_TRACE_DISABLED="true")["loaded"]["registry.handlers.responses"]
 
 
 @pytest.mark.parametrize("module", [LOOKUP, API])

@@ -28,6 +28,7 @@ from ..domain.vocabulary import DecisionKind
 from . import body as request_body
 from . import request_log
 from .access import LOOKUP, check_declared, lambda_event_gate, scope_for
+from .answers import leave_out
 from .errors import (
     UNAVAILABLE_REASON,
     error_body,
@@ -42,11 +43,14 @@ from .routing import install_rules, raw_query
 
 def configure(app: ApiGatewayResolver, routers: Iterable[Router],
               more_routes: Callable[[ApiGatewayResolver], None] | None = None) -> ApiGatewayResolver:
-    """``app`` serving ``routers`` (and the routes ``more_routes`` adds: the API's description)."""
+    """``app`` serving ``routers``, and the routes ``more_routes`` adds: the API's description, which
+    also gives the routes their response models (``openapi.configure``); without it they have none."""
     for router in routers:
         app.include_router(router)
     if more_routes is not None:
         more_routes(app)
+    else:  # no API description here: the routes' response models are left out (handlers.answers)
+        leave_out(app)
 
     @app.exception_handler(RegistryError)
     def on_registry_error(err: RegistryError):
