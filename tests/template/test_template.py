@@ -573,12 +573,21 @@ def test_the_sam_translator_routes_the_lookups_to_the_lookup_function(monkeypatc
 
     def target(path, method):
         uri = paths[path][method]["x-amazon-apigateway-integration"]["uri"]["Fn::Sub"]
-        return uri.split("${")[-1].split(".Arn}")[0]
+        return uri.split("${")[-1].split("}")[0].removesuffix(".Arn")
 
-    assert target("/v1/permissions", "get") == "LookupFunction"
-    assert target("/v1/permissions/batch", "post") == "LookupFunction"
-    assert target("/v1/policy", "get") == "LookupFunction"
+    # the lookups call the published version's alias (SnapStart applies to published versions)
+    assert target("/v1/permissions", "get") == "LookupFunctionAliaslive"
+    assert target("/v1/permissions/batch", "post") == "LookupFunctionAliaslive"
+    assert target("/v1/policy", "get") == "LookupFunctionAliaslive"
     assert target("/{proxy+}", "x-amazon-apigateway-any-method") == "ApiFunction"
+    alias = resources["LookupFunctionAliaslive"]
+    assert alias["Type"] == "AWS::Lambda::Alias"
+    assert alias["Properties"]["FunctionName"] == {"Ref": "LookupFunction"}
+    (version,) = [name for name, r in resources.items() if r["Type"] == "AWS::Lambda::Version"
+                  and r["Properties"]["FunctionName"] == {"Ref": "LookupFunction"}]
+    assert alias["Properties"]["FunctionVersion"] == {"Fn::GetAtt": [version, "Version"]}
+    assert resources["LookupFunction"]["Properties"]["SnapStart"] == {"ApplyOn": "PublishedVersions"}
+    assert resources["LookupFunction"]["Properties"]["Runtime"] == "python3.12"  # SnapStart: Python 3.12 and later
     role = json.dumps(resources["LookupFunctionRole"]["Properties"]["Policies"])
     for write in ("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "ConditionCheckItem", "Transact",
                   "ssm:PutParameter", "sqs:", "events:", "s3:", '"*"'):
