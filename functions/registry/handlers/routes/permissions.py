@@ -23,6 +23,7 @@ from ..schemas import BatchIn
 
 router = Router()
 
+
 def _brand(brand: str | None) -> str:
     """The brand asked about, normalised as everywhere (``Acme `` is ``acme``). '*' names every
     brand only in an opt-out: as a question it would match no brand's opt-out, and answer "allow"
