@@ -2,14 +2,15 @@
 
 Figures (docs/benchmarks.md says what each times and what its floor is):
 
-- ``lookup``: one ``GET /v1/permissions`` through ``lambda_handler`` / one bare ``get_item`` of the
-  contact's STATE item (median of each; target ratio 1.3);
-- ``batch``: ``POST /v1/permissions/batch`` of 1,000 addresses through ``lambda_handler`` / bare
-  ``batch_get_item`` of the same 1,000 STATE items in pages of 100, ``batch_get_concurrency`` pages
-  at a time (the registry's own setting), after 1,000 contacts were given facts through the API
-  (median of each; target ratio 1.3);
-- ``cold_start``: ``import registry.handlers.api`` (the module of the function that serves
-  ``GET /v1/permissions``) in a fresh interpreter / ``import boto3`` in a fresh interpreter
+- ``lookup``: one ``GET /v1/permissions`` through the lookup function's ``lambda_handler`` / one
+  bare ``get_item`` of the contact's STATE item (median of each; target ratio 1.3);
+- ``batch``: ``POST /v1/permissions/batch`` of 1,000 addresses through the lookup function's
+  ``lambda_handler`` / bare ``batch_get_item`` of the same 1,000 STATE items in pages of 100,
+  ``batch_get_concurrency`` pages at a time (the registry's own setting), after 1,000 contacts
+  were given facts through the API (median of each; target ratio 1.3);
+- ``cold_start``: ``import registry.handlers.lookup`` (the module of the function that serves
+  ``GET /v1/permissions``: template.yaml's LookupFunction) in a fresh interpreter / ``import boto3``
+  in a fresh interpreter
   (median of several runs each, interleaved; tracing off as outside Lambda; target ratio 2.0).
   It does not depend on the database: printed on the moto run only, backend ``none``;
   ``cold_start_traced`` is the same with tracing on as in Lambda (the X-Ray SDK loaded);
@@ -66,7 +67,7 @@ BATCH_RATIO_TARGET = 1.3
 COLD_START_RATIO_TARGET = 2.0
 CONCURRENT_P99_TARGET_MS = 5000.0
 FIGURES = ("lookup", "batch", "cold_start", "concurrency")
-LOOKUP_MODULE = "registry.handlers.api"  # template.yaml: ApiFunction's Handler, which serves GET /v1/permissions
+LOOKUP_MODULE = "registry.handlers.lookup"  # template.yaml: LookupFunction's Handler, which serves GET /v1/permissions
 AT = "2026-12-01T20:00:00Z"  # a Tuesday, 12:00 in California: within calling hours for every contact below
 
 
@@ -249,15 +250,15 @@ def main(argv: list[str]) -> None:
         ensure_table(client, table)
 
         from registry.domain.addresses import normalise
-        from registry.handlers.api import lambda_handler
         from registry.services import api_keys
         from registry.services.address_keys import contact_key
         from registry.settings import get_settings
-        from tests.api.conftest import Api
+        from tests.api.conftest import Api, Gateway
 
         api_keys.ensure_key("bench-dialer", "bench-dialer", {"lookup"})
         api_keys.ensure_key("bench-writer", "bench-writer", {"write"})
-        api = Api(lambda_handler, "unused", "bench-dialer", "bench-writer")
+        # each request to the function API Gateway picks: the lookups to LookupFunction's module
+        api = Api(Gateway(), "unused", "bench-dialer", "bench-writer")
         backend = "moto" if server else ("dynamodb-local" if "127.0.0.1" in endpoint or "localhost" in endpoint
                                          else endpoint)
         address = normalise("+14155550123")

@@ -23,6 +23,11 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+# Jitter from the operating system's randomness, drawn per pause: no state made at import that every
+# environment restored from one snapshot (Lambda SnapStart, template.yaml's LookupFunction) would share,
+# pausing in step with the others.
+_jitter = random.SystemRandom()
+
 
 @dataclass(frozen=True)
 class Backoff:
@@ -32,7 +37,7 @@ class Backoff:
 
     def pause_before(self, attempt: int) -> float:
         """A random pause before try ``attempt`` (1 for the first retry)."""
-        return random.uniform(0, min(self.cap, self.base * 2 ** (attempt - 1)))
+        return _jitter.uniform(0, min(self.cap, self.base * 2 ** (attempt - 1)))
 
     def attempts(self) -> Iterator[int]:
         """0, 1, ... ``tries - 1``, sleeping before each but the first: leave the loop to stop."""

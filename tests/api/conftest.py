@@ -147,15 +147,52 @@ def both(request, api):
     return api if request.param == "lambda" else request.getfixturevalue("local_api")
 
 
+class Gateway:
+    """API Gateway's choice of function, from template.yaml's HttpApi events: a request goes to the
+    function of the route matching its method and path exactly (``GET /v1/permissions``: the lookup
+    function), else to the function with ``ANY /{proxy+}`` (ApiFunction), as the HTTP API picks the
+    most specific route. Each function's ``Handler`` is imported as Lambda would."""
+
+    def __init__(self) -> None:
+        import importlib
+
+        from infra.template import load_template
+
+        self.routes: dict[tuple[str, str], str] = {}
+        self.handlers: dict[str, Callable[..., dict[str, Any]]] = {}
+        for name, definition in load_template()["Resources"].items():
+            if definition["Type"] != "AWS::Serverless::Function":
+                continue
+            events = [e["Properties"] for e in (definition["Properties"].get("Events") or {}).values()
+                      if e["Type"] == "HttpApi"]
+            if not events:
+                continue
+            module, _, attribute = definition["Properties"]["Handler"].rpartition(".")
+            self.handlers[name] = getattr(importlib.import_module(module), attribute)
+            for event in events:
+                self.routes[(event["Method"], event["Path"])] = name
+
+    def function_for(self, method: str, path: str) -> str:
+        for key in ((method, path), ("ANY", path)):
+            if key in self.routes:
+                return self.routes[key]
+        return self.routes[("ANY", "/{proxy+}") if path != "/" else ("ANY", "/")]
+
+    def __call__(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        function = self.function_for(event["requestContext"]["http"]["method"], event["rawPath"])
+        return self.handlers[function](event, context)
+
+
 @pytest.fixture(scope="session")
 def api(dynamodb_table):
-    from registry.handlers.api import lambda_handler
+    """The API through Lambda as deployed: each request to the function API Gateway would choose
+    (``Gateway``): the lookups to ``registry.handlers.lookup``, everything else to ``registry.handlers.api``."""
     from registry.services import api_keys
 
     api_keys.ensure_key("test-admin-key", "test-admin", {"lookup", "write", "admin"})
     api_keys.ensure_key("test-dialer-key", "test-dialer", {"lookup"})
     api_keys.ensure_key("test-writer-key", "test-writer", {"write"})
-    return Api(lambda_handler, "test-admin-key", "test-dialer-key", "test-writer-key")
+    return Api(Gateway(), "test-admin-key", "test-dialer-key", "test-writer-key")
 
 
 # Fresh addresses for every test, unique across the whole session and across xdist workers

@@ -507,3 +507,88 @@ def test_the_api_names_the_bus_and_the_source_its_grant_allows(template):
                 if s["Action"] == "events:PutEvents"]
     assert grant["Condition"]["StringEquals"] == {"events:detail-type": DETAIL_TYPE,
                                                   "events:source": Settings().change_event_source}
+
+
+# --- the lookup function ----------------------------------------------------------------------------
+
+LOOKUP_READS = {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"}
+
+
+def _route_key(route) -> tuple[str, str]:
+    return route.method, route.path.replace("<", "{").replace(">", "}")
+
+
+def test_the_lookup_routes_go_to_the_lookup_function(template):
+    """LookupFunction has an explicit HttpApi route for each route its module serves (API Gateway picks
+    them over ApiFunction's /{proxy+}): the lookup Router's, each of scope lookup."""
+    from registry.handlers import api, lookup
+    from registry.handlers.access import LOOKUP, route_scope
+    from registry.handlers.routing import routes
+
+    function = resource("LookupFunction", template)["Properties"]
+    assert function["Handler"] == "registry.handlers.lookup.lambda_handler"
+    assert function["CodeUri"] == "functions/"
+    events = list(function["Events"].values())
+    assert {e["Type"] for e in events} == {"HttpApi"}
+    assert all(e["Properties"]["ApiId"] == {"Ref": "HttpApi"} for e in events)
+    in_template = {(e["Properties"]["Method"], e["Properties"]["Path"]) for e in events}
+    assert in_template == {_route_key(r) for r in routes(lookup.app)}
+    assert all(route_scope(r) == LOOKUP for r in routes(lookup.app))
+    assert in_template >= {("GET", "/v1/permissions"), ("POST", "/v1/permissions/batch")}
+    # ApiFunction keeps every route (its OpenAPI document describes them) and gets the rest
+    assert {_route_key(r) for r in routes(api.app)} >= in_template
+    assert resource("LookupFunctionLogGroup", template)["Properties"]["LogGroupName"] == {
+        "Fn::Sub": "/aws/lambda/${LookupFunction}"}
+
+
+def test_the_lookup_function_may_only_read(template):
+    """A lookup never writes (tests/api/test_lookup_function_api.py watches its calls): its role reads
+    the table and the address hash key, nothing else (no index, no brand secret, no queue or bus)."""
+    statements = _statements(resource("LookupFunction", template)["Properties"])
+    granted = set()
+    for statement in statements:
+        assert statement["Effect"] == "Allow" and "Condition" not in statement
+        actions = [statement["Action"]] if isinstance(statement["Action"], str) else statement["Action"]
+        resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+        granted.update((action, json.dumps(r, sort_keys=True)) for action in actions for r in resources)
+    table = json.dumps({"Fn::GetAtt": ["RegistryTable", "Arn"]}, sort_keys=True)
+    hash_key = json.dumps({"Fn::Sub": "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter"
+                                      "${AddressHashKeyParameterName}"}, sort_keys=True)
+    assert granted == {(action, table) for action in LOOKUP_READS} | {("ssm:GetParameter", hash_key)}
+
+
+def test_the_sam_translator_routes_the_lookups_to_the_lookup_function(monkeypatch):
+    from samtranslator.translator.transform import transform
+
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    sam = load_template()
+    for definition in sam["Resources"].values():
+        if definition["Type"] == "AWS::Serverless::Function":
+            definition["Properties"]["CodeUri"] = "s3://bucket/code.zip"
+    loader = mock.Mock()
+    loader.load.return_value = {}
+    cfn = transform(sam, {}, loader)
+    resources = cfn["Resources"]
+    paths = resources["HttpApi"]["Properties"]["Body"]["paths"]
+
+    def target(path, method):
+        uri = paths[path][method]["x-amazon-apigateway-integration"]["uri"]["Fn::Sub"]
+        return uri.split("${")[-1].split("}")[0].removesuffix(".Arn")
+
+    # the lookups call the published version's alias (SnapStart applies to published versions)
+    assert target("/v1/permissions", "get") == "LookupFunctionAliaslive"
+    assert target("/v1/permissions/batch", "post") == "LookupFunctionAliaslive"
+    assert target("/v1/policy", "get") == "LookupFunctionAliaslive"
+    assert target("/{proxy+}", "x-amazon-apigateway-any-method") == "ApiFunction"
+    alias = resources["LookupFunctionAliaslive"]
+    assert alias["Type"] == "AWS::Lambda::Alias"
+    assert alias["Properties"]["FunctionName"] == {"Ref": "LookupFunction"}
+    (version,) = [name for name, r in resources.items() if r["Type"] == "AWS::Lambda::Version"
+                  and r["Properties"]["FunctionName"] == {"Ref": "LookupFunction"}]
+    assert alias["Properties"]["FunctionVersion"] == {"Fn::GetAtt": [version, "Version"]}
+    assert resources["LookupFunction"]["Properties"]["SnapStart"] == {"ApplyOn": "PublishedVersions"}
+    assert resources["LookupFunction"]["Properties"]["Runtime"] == "python3.12"  # SnapStart: Python 3.12 and later
+    role = json.dumps(resources["LookupFunctionRole"]["Properties"]["Policies"])
+    for write in ("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "ConditionCheckItem", "Transact",
+                  "ssm:PutParameter", "sqs:", "events:", "s3:", '"*"'):
+        assert write not in role, write

@@ -43,6 +43,19 @@ def test_the_jitter_is_full_and_the_cap_holds():
     assert min(draws) < 0.05 and max(draws) > 0.55  # spread over [0, cap], not around it
 
 
+def test_the_jitter_shares_no_state_an_environment_restored_from_a_snapshot_would_share():
+    """Two environments restored from one SnapStart snapshot hold the same `random` state: were the jitter
+    drawn from it, they would pause in step. Drawn from the OS per pause, it differs though the state is equal."""
+    import random
+
+    policy = Backoff(tries=30, base=0.01, cap=0.64)
+    random.seed(11)
+    first = [policy.pause_before(5) for _ in range(20)]
+    random.seed(11)
+    second = [policy.pause_before(5) for _ in range(20)]
+    assert first != second
+
+
 def test_the_policies_cost_what_the_docs_say():
     assert retry.CONFLICTS.longest_wait == pytest.approx(12.15)
     assert retry.UNPROCESSED.longest_wait == pytest.approx(0.62)

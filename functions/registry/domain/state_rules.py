@@ -2,9 +2,10 @@
 
 The pack lists, for each US state whose calling rules are stricter than the federal ones (47 CFR 64.1200(c)(1):
 08:00-21:00 local time), its calling hours by weekday, the holidays with no telemarketing calls (named as the
-`holidays` library's US calendar for that state names them), its cap per 24 hours on the same subject, and its
-do-not-call list's exemptions; each with its citation, its source and the date it was checked. docs/state-rules.md
-says which states were checked and how to change a rule.
+`holidays` library's US calendar for that state names them; read from a table made from that library,
+`state_holidays`), its cap per 24 hours on the same subject, and its do-not-call list's exemptions; each with its
+citation, its source and the date it was checked. docs/state-rules.md says which states were checked and how to
+change a rule.
 
 The pack a decision applies is the one the policy version in force at its `at` names (`Policy.state_pack`), read
 through `pack_named`: state_rules.json is the first pack; a later one is a file beside it, usually `based_on` the
@@ -30,7 +31,7 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
-import holidays
+from . import state_holidays
 
 PACK_PATH = Path(__file__).with_name("state_rules.json")  # the first pack; the others are files beside it
 PACK_DIR = PACK_PATH.parent
@@ -219,7 +220,7 @@ def _federal(federal: Any) -> tuple[Hours, str]:
 
 
 def parse_state(code: Any, raw: Any, today: date) -> StateRule:
-    if not isinstance(code, str) or not _STATE.fullmatch(code) or code not in holidays.US.subdivisions:
+    if not isinstance(code, str) or not _STATE.fullmatch(code) or code not in state_holidays.subdivisions():
         raise StatePackError(f"{code!r}: not a US state code")
     if not isinstance(raw, dict):
         raise StatePackError(f"{code}: must be an object")
@@ -342,15 +343,9 @@ def _dnc(raw: Any, where: str, today: date) -> Dnc | None:
 # ---- holidays ---------------------------------------------------------------------------------------------------
 
 
-@cache
-def _calendar(code: str) -> holidays.HolidayBase:
-    return holidays.US(subdiv=code)
-
-
 def known_holiday_names(code: str, year: int) -> frozenset[str]:
     """Every name the state's calendar gives a holiday in the years around `year` ("(observed)" taken off)."""
-    calendar = holidays.US(subdiv=code, years=range(year - 2, year + 3))
-    return frozenset(base_name(name) for name in calendar.values())
+    return frozenset(base_name(name) for name in state_holidays.names_in(code, range(year - 2, year + 3)))
 
 
 def base_name(name: str) -> str:
@@ -359,7 +354,7 @@ def base_name(name: str) -> str:
 
 def closed_holiday(rule: StateRule, day: date) -> str | None:
     """A holiday of the state's calendar on `day` (or the day it is observed) on which the state has no calls."""
-    for name in _calendar(rule.state).get_list(day):
+    for name in state_holidays.holidays_on(rule.state, day):
         if base_name(name) in rule.closed_holidays:
             return name
     return None

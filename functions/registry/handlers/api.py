@@ -1,8 +1,11 @@
 """The HTTP API: one Powertools resolver with every area's Router, for Lambda and locally.
 
-Lambda runs ``lambda_handler`` (API Gateway HTTP API, payload 2.0). The local stack serves
-``local_app()``: Powertools' ``HttpResolverLocal`` with the same Routers, exception handlers and
-gate, under uvicorn; nothing of ours translates HTTP into Lambda events.
+Lambda runs ``lambda_handler`` (API Gateway HTTP API, payload 2.0) as ``ApiFunction``, which gets
+every route but the lookups: those go to ``LookupFunction`` (``handlers.lookup``, the same setup,
+``handlers.resolver``, with the lookup Routers only, so a lookup's cold start loads nothing else).
+This resolver still has every route: the OpenAPI document describes them all. The local stack
+serves ``local_app()``: Powertools' ``HttpResolverLocal`` with every Router, the same exception
+handlers and gate, under uvicorn; nothing of ours translates HTTP into Lambda events.
 
 Both read the body the same way (``handlers.body``): decoded once as UTF-8 text after the gate,
 and parsed as JSON by one bounded parser (depth, number length, no NaN or lone surrogates), so
@@ -15,19 +18,14 @@ import json
 from contextvars import ContextVar
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, HttpResolverLocal
-from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver
-from aws_lambda_powertools.event_handler.exceptions import NotFoundError
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-from aws_lambda_powertools.utilities.typing import LambdaContext
+from aws_lambda_powertools.event_handler import HttpResolverLocal
 
-from ..domain.errors import InvalidRequest, RegistryError
-from ..domain.vocabulary import DecisionKind
+from ..domain.errors import InvalidRequest
 from . import body as request_body
 from . import openapi, request_log
-from .access import LOOKUP, check_declared, gate, lambda_event_gate, not_found, scope_for, treat_body_as_json
-from .errors import error_body, http_status, json_response, registry_error_response, validation_error_response
-from .observability import logger, metrics, tracer
+from .access import gate, not_found, treat_body_as_json
+from .errors import error_body, http_status
+from .resolver import configure, lambda_handler_for, lambda_resolver
 from .routes import (
     brands,
     consent_requests,
@@ -43,82 +41,17 @@ from .routes import (
     suppression_lists,
     webhooks,
 )
-from .routing import NotCanonical, decode_once, install_rules, raw_query
+from .routing import NotCanonical, decode_once, raw_query
 
 ROUTERS = (health.router, permissions.router, facts.router, contacts.router, suppression_lists.router,
            list_imports.router, events.router, preference_center.router, brands.router, consent_requests.router,
            webhooks.router, reports.router, link_recovery.router)
 OPENAPI_PATH, DOCS_PATH = openapi.OPENAPI_PATH, openapi.DOCS_PATH
 
-
-def configure(app: ApiGatewayResolver) -> ApiGatewayResolver:
-    for router in ROUTERS:
-        app.include_router(router)
-
-    openapi.configure(app)
-
-    @app.exception_handler(RegistryError)
-    def on_registry_error(err: RegistryError):
-        return registry_error_response(err)
-
-    @app.exception_handler(RequestValidationError)
-    def on_validation_error(err: RequestValidationError):
-        return validation_error_response(list(err.errors()))
-
-    @app.not_found
-    def on_not_found(_: NotFoundError):
-        return json_response(404, error_body("not_found", "no such endpoint"))
-
-    @app.exception_handler(Exception)
-    def on_unexpected(err: Exception):
-        logger.exception("unexpected error")
-        event = app.current_event
-        if scope_for(app, event.http_method, event.path) == LOOKUP:
-            request_log.note(decision=DecisionKind.DENY)
-            return json_response(503, {**error_body("registry_unavailable", "the registry could not answer"),
-                                       "decision": DecisionKind.DENY, "allowed": False,
-                                       "reasons": [permissions.UNAVAILABLE_REASON]})
-        return json_response(500, error_body("internal_error", "the registry could not complete the request"))
-
-    install_rules(app)
-    check_declared(app)
-    return app
-
-
-app = configure(APIGatewayHttpResolver(enable_validation=True, json_body_deserializer=request_body.loads))
-
-
-@logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler(capture_response=False)
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    context_of_request = event.get("requestContext") or {}
-    request = request_log.begin((context_of_request.get("http") or {}).get("method") or "GET",
-                                context_of_request.get("requestId"))
-    status = 500
-    try:
-        result = _lambda_answer(event, context)
-        status = int(result.get("statusCode") or 500)
-        result["headers"] = {**(result.get("headers") or {}), request_log.HEADER: request.id}
-        return result
-    finally:
-        request_log.end(request, status)
-
-
-def _lambda_answer(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    raw_query.set(str(event.get("rawQueryString") or ""))
-    refused = lambda_event_gate(app, event)
-    if refused is not None:
-        status, body = refused
-        return {"statusCode": status, "headers": {"Content-Type": "application/json"}, "body": json.dumps(body)}
-    try:  # the body as text, once: routes never meet base64 or bytes that are not UTF-8
-        text = request_body.decode_lambda_body(event.get("body"), bool(event.get("isBase64Encoded")))
-    except InvalidRequest as err:
-        return {"statusCode": http_status(err), "headers": {"Content-Type": "application/json"},
-                "body": json.dumps(error_body(err.code, err.message, err.field))}
-    if event.get("isBase64Encoded"):
-        event = {**event, "body": text, "isBase64Encoded": False}
-    return app.resolve(event, context)
+# Every route, the API's description among them: what API Gateway sends ApiFunction (all but the
+# lookup function's own routes), and the routes the OpenAPI document describes.
+app = configure(lambda_resolver(), ROUTERS, openapi.configure)
+lambda_handler = lambda_handler_for(app)
 
 
 # The local server's TCP peer for the request being served (set by ``_serve``).
@@ -165,7 +98,7 @@ def local_app():
 
     One per process: a Router reads ``current_event`` from the last resolver that included it,
     so a second local resolver would leave the first one's routes reading another request."""
-    resolver = configure(_LocalResolver(enable_validation=True))
+    resolver = configure(_LocalResolver(enable_validation=True), ROUTERS, openapi.configure)
 
     async def asgi(scope, receive, send):
         if scope["type"] != "http":

@@ -63,6 +63,10 @@ _MESSAGES = {
 }
 
 
+# Why a lookup that could not be answered is a deny (the route's 503, and the resolver's on an unexpected error).
+UNAVAILABLE_REASON = {"code": "registry_unavailable", "message": "the registry could not be read; do not contact"}
+
+
 def error_detail(code: str, message: str, field: str | None = None) -> dict[str, Any]:
     error: dict[str, Any] = {"code": code, "message": message}
     if field:

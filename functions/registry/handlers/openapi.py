@@ -1,16 +1,16 @@
 """The API's description: the OpenAPI document at /v1/openapi.json and Swagger UI at /v1/docs.
 
 Powertools builds the document from the routes: request models (the commands of
-``services.commands``, and ``schemas``), response models (``responses.answers(...)`` in each
-decorator), short operation ids, and the scope each route declares (``access.requires``:
-``x-required-scope``, and the ``apiKey`` security requirement on every route that needs a key).
-``document`` then states what the gate does before any route runs, from the same declarations:
-401 and 403 on every route that needs a key, 413 on every route that takes a body, 404 on every
-route with a path parameter (one that breaks the path's one spelling names no route,
-``routing``); it drops Powertools' 422, which this API never sends (request validation answers
-400 with the contract's error); and it names each schema by its title, which is the class name
-unless a model says otherwise: a command keeps its request's name (``RecordConsent`` is
-``ConsentIn``, ``services.commands``), so a client generated from the document keeps its models.
+``services.commands``, and ``schemas``), response models (named by ``answers(...)`` in each
+decorator, given to the routes here: ``answers.describe``), short operation ids, and the scope each
+route declares (``access.requires``: ``x-required-scope``, and the ``apiKey`` security requirement
+on every route that needs a key). ``document`` then states what the gate does before any route runs,
+from the same declarations: 401 and 403 on every route that needs a key, 413 on every route that
+takes a body, 404 on every route with a path parameter (one that breaks the path's one spelling
+names no route, ``routing``); it drops Powertools' 422, which this API never sends (request
+validation answers 400 with the contract's error); and it names each schema by its title, which is
+the class name unless a model says otherwise: a command keeps its request's name (``RecordConsent``
+is ``ConsentIn``, ``services.commands``), so a client generated from the document keeps its models.
 
 Swagger UI is Powertools' page (``generate_swagger_html``) with its bundled script and style
 inlined: nothing is loaded from a CDN, and the page's CSP allows no other origin. It shows this
@@ -27,6 +27,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver
 
+from . import answers
 from .access import API_KEY_SCHEME, KEYLESS, PUBLIC, SCOPE_EXTENSION, requires
 
 OPENAPI_PATH = "/v1/openapi.json"
@@ -63,7 +64,10 @@ _NO_ROUTE = ("not found, or no such endpoint: a path parameter that makes the pa
 
 def configure(app: ApiGatewayResolver) -> None:
     """The document's two routes (public). Its settings are given when it is first asked for
-    (``_describe``): Powertools' OpenAPI models cost about 0.1 s to import, and a lookup never needs them."""
+    (``_describe``): Powertools' OpenAPI models cost about 0.1 s to import, and a lookup never needs them.
+    The routes' response models (``handlers.responses``) are given to them now: the document needs them."""
+    answers.describe(app)
+
     @app.get(OPENAPI_PATH, include_in_schema=False, **requires(PUBLIC))
     def openapi():
         return Response(200, "application/json", _document_text(app))

@@ -1,7 +1,8 @@
 """What every route answers, as models: the OpenAPI document's response schemas.
 
-Used for the document only (``answers(...)`` in each route's decorator); the routes build their
-bodies from the domain as before, and the tests check those bodies against these schemas
+Used for the document only (``handlers.answers``: each route's decorator names its models, which
+the resolvers with the document get from here); the routes build their bodies from the domain as
+before, and the tests check those bodies against these schemas
 (tests/api/test_openapi_api.py, and the schema fuzzer). The models are open (``extra="allow"``):
 a client must ignore fields it does not know, so a field added later breaks no generated client.
 
@@ -690,30 +691,6 @@ class PreferenceLink(Open):
 
 class Health(Open):
     status: Literal["ok"]
-
-
-# --- declaring them per route ------------------------------------------------------------------
-
-_ERRORS = {
-    400: "bad input: invalid_request, invalid_address or channel_address_mismatch",
-    404: "not found",
-    409: "conflict: the id was used for another request, or the contact was erased after the fact",
-    413: "too large: a body over 1 MB or a list over its limit",
-    503: "the registry could not answer; nothing was changed, or what was is safe to send again",
-}
-
-
-def answers(ok: dict[int, tuple[type[BaseModel], str]], *errors: int,
-            unavailable: type[BaseModel] = ErrorResponse) -> dict[str, Any]:
-    """A route's ``responses=``: its success bodies, and the errors it answers besides those of the
-    gate (401, 403 and 413, which ``openapi.document`` adds from the route's scope and body)."""
-    responses: dict[int, Any] = {
-        status: {"description": description, "content": {"application/json": {"model": model}}}
-        for status, (model, description) in ok.items()}
-    for status in errors:
-        model = unavailable if status == 503 else ErrorResponse
-        responses[status] = {"description": _ERRORS[status], "content": {"application/json": {"model": model}}}
-    return {"responses": responses}
 
 
 class ListImport(Open):

@@ -20,11 +20,10 @@ from ...domain.brand_settings import (
 )
 from ...domain.errors import NotFound
 from ...services import brands
-from .. import responses as R
 from ..access import ADMIN, LOOKUP, requires
+from ..answers import answers
 from ..errors import json_response
 from ..observability import logger, tracer
-from ..responses import answers
 from ..schemas import Instant
 
 router = Router()
@@ -80,7 +79,7 @@ def _command(body: BrandIn) -> brands.SetBrand:
 
 
 @router.put("/v1/brands/<brand>", operation_id="putBrand", tags=["brands"], summary="Create or change a brand",
-            **requires(ADMIN), **answers({201: (R.BrandAnswer, "created"), 200: (R.BrandAnswer, "changed")},
+            **requires(ADMIN), **answers({201: ("BrandAnswer", "created"), 200: ("BrandAnswer", "changed")},
                                          400, 404, 409, 503))
 @tracer.capture_method(capture_response=False)
 def put_brand(brand: str, body: BrandIn):
@@ -90,7 +89,7 @@ def put_brand(brand: str, body: BrandIn):
 
 
 @router.get("/v1/brands/<brand>", operation_id="getBrand", tags=["brands"], summary="A brand",
-            **requires(LOOKUP), **answers({200: (R.BrandAnswer, "the brand")}, 400, 404, 503))
+            **requires(LOOKUP), **answers({200: ("BrandAnswer", "the brand")}, 400, 404, 503))
 @tracer.capture_method(capture_response=False)
 def get_brand(brand: str):
     found = brands.get(brands.check_name(brand))
@@ -100,7 +99,7 @@ def get_brand(brand: str):
 
 
 @router.get("/v1/brands", operation_id="getBrands", tags=["brands"], summary="Every brand",
-            **requires(LOOKUP), **answers({200: (R.BrandList, "every brand, in name order")}, 400, 503))
+            **requires(LOOKUP), **answers({200: ("BrandList", "every brand, in name order")}, 400, 503))
 @tracer.capture_method(capture_response=False)
 def get_brands():
     return json_response(200, {"brands": [brands.to_document(b) for b in brands.all_brands()]})

@@ -7,18 +7,17 @@ again answers 200 with the first.
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from ...services import consent_requests
-from .. import responses as R
 from ..access import WRITE, actor, requires
+from ..answers import answers
 from ..errors import json_response
 from ..observability import count, logger, tracer
-from ..responses import answers
 
 router = Router()
 
 @router.post("/v1/consent-requests", operation_id="postConsentRequest", tags=["facts"],
              summary="Record a double opt-in question sent by SMS",
-             **requires(WRITE), **answers({201: (R.ConsentRequestRecord, "recorded"),
-                                           200: (R.ConsentRequestRecord, "this id was recorded before: the first answer")},
+             **requires(WRITE), **answers({201: ("ConsentRequestRecord", "recorded"),
+                                           200: ("ConsentRequestRecord", "this id was recorded before: the first answer")},
                                           400, 409, 503))
 @tracer.capture_method(capture_response=False)
 def post_consent_request(body: consent_requests.RequestConsent):

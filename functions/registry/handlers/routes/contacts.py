@@ -13,11 +13,10 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from ...domain.addresses import normalise
 from ...services import erasure, profiles
 from ...settings import get_settings
-from .. import responses as R
 from ..access import ADMIN, WRITE, actor, requires
+from ..answers import answers
 from ..errors import json_response
 from ..observability import logger, tracer
-from ..responses import answers
 
 router = Router()
 
@@ -30,7 +29,7 @@ def _address(address: str):
 
 
 @router.get("/v1/contacts/<address>", operation_id="getContact", tags=["contacts"], summary="A contact's whole profile",
-            **requires(WRITE), **answers({200: (R.Profile, "the profile")}, 400, 404, 503))
+            **requires(WRITE), **answers({200: ("Profile", "the profile")}, 400, 404, 503))
 @tracer.capture_method(capture_response=False)
 def get_profile(address: str):
     return json_response(200, profiles.profile(_address(address)), headers=NO_STORE)
@@ -38,7 +37,7 @@ def get_profile(address: str):
 
 @router.get("/v1/contacts/<address>/history", operation_id="getContactHistory", tags=["contacts"],
             summary="Every change, oldest first",
-            **requires(WRITE), **answers({200: (R.History, "a page of history")}, 400, 503))
+            **requires(WRITE), **answers({200: ("History", "a page of history")}, 400, 503))
 @tracer.capture_method(capture_response=False)
 def get_history(address: str, cursor: Annotated[str | None, Query(max_length=2048)] = None,
                 limit: Annotated[int | None, Query(ge=1, le=1000)] = None):
@@ -47,7 +46,7 @@ def get_history(address: str, cursor: Annotated[str | None, Query(max_length=204
 
 @router.delete("/v1/contacts/<address>", operation_id="deleteContact", tags=["contacts"],
                summary="Erase a contact (its opt-outs are kept)",
-               **requires(ADMIN), **answers({200: (R.Erasure, "erased")}, 400, 404, 503))
+               **requires(ADMIN), **answers({200: ("Erasure", "erased")}, 400, 404, 503))
 @tracer.capture_method(capture_response=False)
 def delete_contact(address: str):
     contact = _address(address)

@@ -12,12 +12,11 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from ...domain.errors import RegistryError, RegistryUnavailable
 from ...services import events
-from .. import responses as R
 from ..access import WRITE, actor, requires
+from ..answers import answers
 from ..errors import error_body, error_detail, json_response
 from ..event_inputs import raw_id, receive
 from ..observability import count, logger, tracer
-from ..responses import answers
 from ..schemas import EventsIn
 
 router = Router()
@@ -27,8 +26,8 @@ NOT_TRIED = RegistryUnavailable("not applied: the registry could not be written;
 
 @router.post("/v1/events", operation_id="postEvents", tags=["events"],
              summary="Facts as events, each applied on its own",
-             **requires(WRITE), **answers({200: (R.EventResults, "one result per event")}, 400, 503,
-                                          unavailable=R.EventsUnavailable))
+             **requires(WRITE), **answers({200: ("EventResults", "one result per event")}, 400, 503,
+                                          unavailable="EventsUnavailable"))
 @tracer.capture_method(capture_response=False)
 def post_events(body: EventsIn):
     results = []

@@ -18,11 +18,10 @@ from ...services.commands import (
     SetPreferences,
 )
 from ...services.opt_out_confirmations import confirmation
-from .. import responses as R
 from ..access import WRITE, actor, requires
+from ..answers import answers
 from ..errors import json_response
 from ..observability import count, logger, tracer
-from ..responses import answers
 
 router = Router()
 
@@ -41,14 +40,14 @@ def _answer(result: recording.WriteResult, what: str):
     return json_response(201 if result.created else 200, result.record)
 
 
-@router.post("/v1/consents", operation_id="postConsent", summary="Record a consent", **_records(R.ConsentRecord))
+@router.post("/v1/consents", operation_id="postConsent", summary="Record a consent", **_records("ConsentRecord"))
 @tracer.capture_method(capture_response=False)
 def post_consent(body: RecordConsent):
     address, consent = fact_inputs.consent(body)
     return _answer(recording.record_consent(address, consent, actor()), "consent")
 
 
-@router.post("/v1/opt-outs", operation_id="postOptOut", summary="Record an opt-out", **_records(R.OptOutRecord))
+@router.post("/v1/opt-outs", operation_id="postOptOut", summary="Record an opt-out", **_records("OptOutRecord"))
 @tracer.capture_method(capture_response=False)
 def post_opt_out(body: RecordOptOut):
     address, opt_out = fact_inputs.opt_out(body)
@@ -60,14 +59,14 @@ def post_opt_out(body: RecordOptOut):
 
 
 @router.post("/v1/relationships", operation_id="postRelationship", summary="Record an inquiry or a transaction",
-             **_records(R.RelationshipRecord))
+             **_records("RelationshipRecord"))
 @tracer.capture_method(capture_response=False)
 def post_relationship(body: RecordRelationship):
     address, relationship = fact_inputs.relationship(body)
     return _answer(recording.record_relationship(address, relationship, actor()), "relationship")
 
 
-@router.post("/v1/attempts", operation_id="postAttempt", summary="Record a contact attempt", **_records(R.AttemptRecord))
+@router.post("/v1/attempts", operation_id="postAttempt", summary="Record a contact attempt", **_records("AttemptRecord"))
 @tracer.capture_method(capture_response=False)
 def post_attempt(body: RecordAttempt):
     address, attempt = fact_inputs.attempt(body)
@@ -76,7 +75,7 @@ def post_attempt(body: RecordAttempt):
 
 @router.post("/v1/reassigned-checks", operation_id="postReassignedCheck",
              summary="Record a reassigned-numbers check (yes: the number was reassigned)",
-             **_records(R.ReassignedCheckRecord))
+             **_records("ReassignedCheckRecord"))
 @tracer.capture_method(capture_response=False)
 def post_reassigned_check(body: RecordReassignedCheck):
     address, check = fact_inputs.reassigned_check(body)
@@ -84,7 +83,7 @@ def post_reassigned_check(body: RecordReassignedCheck):
 
 
 @router.put("/v1/contacts/<address>/preferences", operation_id="putPreferences", summary="Set a contact's preferences",
-            **_records(R.PreferencesRecord))
+            **_records("PreferencesRecord"))
 @tracer.capture_method(capture_response=False)
 def put_preferences(address: str, body: SetPreferences):
     contact = fact_inputs.address(address)  # decoded once already (handlers.routing)

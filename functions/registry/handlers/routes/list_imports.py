@@ -8,11 +8,10 @@ progress. Internal and litigator lists take no file imports: 409.
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from ...services import list_imports
-from .. import responses as R
 from ..access import WRITE, requires
+from ..answers import answers
 from ..errors import json_response
 from ..observability import logger, tracer
-from ..responses import answers
 from ..schemas import ImportIn
 
 router = Router()
@@ -20,7 +19,7 @@ router = Router()
 
 @router.post("/v1/suppression-lists/<name>/imports", operation_id="postSuppressionListImport",
              tags=["suppression lists"], summary="Import a full or change file from the import bucket",
-             **requires(WRITE), **answers({202: (R.ListImport, "the import runs (or ran: the same file again)")},
+             **requires(WRITE), **answers({202: ("ListImport", "the import runs (or ran: the same file again)")},
                                           400, 404, 409, 503))
 @tracer.capture_method(capture_response=False)
 def post_import(name: str, body: ImportIn):
@@ -32,7 +31,7 @@ def post_import(name: str, body: ImportIn):
 
 @router.get("/v1/suppression-lists/<name>/imports/<import_id>", operation_id="getSuppressionListImport",
             tags=["suppression lists"], summary="An import's progress",
-            **requires(WRITE), **answers({200: (R.ListImport, "the import")}, 400, 404, 503))
+            **requires(WRITE), **answers({200: ("ListImport", "the import")}, 400, 404, 503))
 @tracer.capture_method(capture_response=False)
 def get_import(name: str, import_id: str):
     return json_response(200, list_imports.get(name, import_id))

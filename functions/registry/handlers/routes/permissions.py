@@ -15,16 +15,13 @@ from ...domain.vocabulary import DEFAULT_BRAND, EVERY_BRAND, DecisionKind
 from ...services import permissions, policies
 from ...services.command_fields import Channel, ContactPurpose, Dialing
 from .. import request_log
-from .. import responses as R
 from ..access import LOOKUP, requires
-from ..errors import error_body, error_detail, json_response
+from ..answers import answers
+from ..errors import UNAVAILABLE_REASON, error_body, error_detail, json_response
 from ..observability import count, logger, tracer
-from ..responses import answers
 from ..schemas import BatchIn
 
 router = Router()
-
-UNAVAILABLE_REASON = {"code": "registry_unavailable", "message": "the registry could not be read; do not contact"}
 
 
 def _brand(brand: str | None) -> str:
@@ -50,8 +47,8 @@ def unavailable_decision(address: object, channel: str, purpose: str, brand: str
 
 @router.get("/v1/permissions", operation_id="getPermission", tags=["lookups"],
             summary="May this address be contacted now?",
-            **requires(LOOKUP), **answers({200: (R.Decision, "the decision")}, 400, 503,
-                                          unavailable=R.LookupUnavailable))
+            **requires(LOOKUP), **answers({200: ("Decision", "the decision")}, 400, 503,
+                                          unavailable="LookupUnavailable"))
 @tracer.capture_method(capture_response=False)
 def get_permission(
     address: Annotated[str, Query(max_length=320)],
@@ -84,8 +81,8 @@ def get_permission(
 
 @router.post("/v1/permissions/batch", operation_id="postPermissionsBatch", tags=["lookups"],
              summary="Scrub a list of addresses",
-             **requires(LOOKUP), **answers({200: (R.BatchResults, "one result per address, in input order")}, 400,
-                                           503, unavailable=R.BatchUnavailable))
+             **requires(LOOKUP), **answers({200: ("BatchResults", "one result per address, in input order")}, 400,
+                                           503, unavailable="BatchUnavailable"))
 @tracer.capture_method(capture_response=False)
 def post_batch(body: BatchIn):
     brand = _brand(body.brand)
@@ -124,7 +121,7 @@ def post_batch(body: BatchIn):
 
 @router.get("/v1/policy", operation_id="getPolicy", tags=["lookups"],
             summary="The policy version in force for a brand at a moment, with every rule and its citation",
-            **requires(LOOKUP), **answers({200: (R.PolicyAnswer, "the policy")}, 400, 503))
+            **requires(LOOKUP), **answers({200: ("PolicyAnswer", "the policy")}, 400, 503))
 def get_policy(brand: Annotated[str | None, Query(min_length=1, max_length=128)] = None,
                at: Annotated[str | None, Query(max_length=64, description="the moment (default: now): the "
                                                                           "version in force then")] = None):

@@ -36,11 +36,10 @@ from ...services import brands, preference_links
 from ...services.command_fields import AddressText, Brand, Strict
 from .. import link_recovery_pages, page_texts, public_url
 from .. import preference_pages as pages
-from .. import responses as R
 from ..access import PUBLIC, WRITE, requires
+from ..answers import answers
 from ..errors import error_body, http_status, json_response
 from ..observability import count, logger, tracer
-from ..responses import answers
 from . import link_recovery
 
 router = Router()
@@ -59,7 +58,7 @@ class PreferenceLinkIn(Strict):
 
 @router.post("/v1/preference-links", operation_id="postPreferenceLink", tags=["preference center"],
              summary="A signed preference-center link",
-             **requires(WRITE), **answers({201: (R.PreferenceLink, "the link")}, 400, 503))
+             **requires(WRITE), **answers({201: ("PreferenceLink", "the link")}, 400, 503))
 @tracer.capture_method(capture_response=False)
 def post_preference_link(body: PreferenceLinkIn):
     address = preference_links.normalised(body.address)

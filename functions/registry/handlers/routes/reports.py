@@ -18,11 +18,10 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from ...domain.timeutil import format_instant, parse_instant
 from ...services import violations
-from .. import responses as R
 from ..access import ADMIN, requires
+from ..answers import answers
 from ..errors import json_response
 from ..observability import logger, tracer
-from ..responses import answers
 
 router = Router()
 
@@ -53,7 +52,7 @@ def _with_csv(spec: dict[str, Any]) -> dict[str, Any]:
                         f"{violations.MAX_RANGE_DAYS} days. A page stops at limit violations or after "
                         "examining a bounded number of attempts: a page may hold fewer, even none; go on while next "
                         "is not null. Accept: text/csv answers CSV.",
-            **requires(ADMIN), **_with_csv(answers({200: (R.ViolationsReport, "a page of violations")}, 400, 503)))
+            **requires(ADMIN), **_with_csv(answers({200: ("ViolationsReport", "a page of violations")}, 400, 503)))
 @tracer.capture_method(capture_response=False)
 def get_violations(
     from_: Annotated[str, Query(alias="from", max_length=64, description="start, inclusive (ISO 8601 with offset)")],
