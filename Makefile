@@ -34,7 +34,7 @@ TIME_TRAVEL ?= 400
 AHEAD := $(if $(filter-out 0,$(TIME_TRAVEL)),REGISTRY_TEST_CLOCK_AHEAD=$(TIME_TRAVEL) )
 
 .PHONY: test-browser chromium help venv run test lint typecheck test-unit test-moto test-moto-all test-template test-dynamodb-local test-acceptance \
-        test-time-travel bench dynamodb-local clean distclean mutation test-mutation-sample scrub-rss area-codes i18n
+        test-time-travel bench dynamodb-local clean distclean mutation test-mutation-sample scrub-rss area-codes state-holidays i18n
 
 help:
 	@echo "make run                  the API on http://127.0.0.1:$${PORT:-3000} (keys: local-admin, local-dialer); the table"
@@ -198,6 +198,11 @@ distclean: clean
 # libphonenumber's geocoder data: run after upgrading phonenumbers (tests/unit/test_area_codes.py says when).
 area-codes: $(DEV_STAMP)
 	PYTHONPATH=functions:. $(PY) -m infra.area_codes
+
+# The state holidays the state rules read (functions/registry/domain/state_holidays.json), from the
+# holidays library: run after upgrading holidays or adding a state to a pack (tests/unit/test_state_holidays.py says when).
+state-holidays: $(DEV_STAMP)
+	PYTHONPATH=functions:. $(PY) -m infra.state_holidays
 
 # The preference pages' message catalogues (docs/preference-page.md): extract the msgids, update each
 # language's .po, compile the .mo files the pages read (committed: the Lambda asset needs no build).
