@@ -67,7 +67,8 @@ def test_inside_the_range_the_table_answers_up_to_its_first_and_last_day(monkeyp
     assert state_holidays.names_in("LA", range(FIRST, FIRST + 1)) != state_holidays.names_in("LA", range(2021, 2022))
 
 
-@pytest.mark.parametrize("day", [date(FIRST - 1, 12, 25), date(LAST + 1, 1, 1), date(LAST + 20, 7, 4)])
+@pytest.mark.parametrize("day", [date(FIRST - 1, 12, 25), date(LAST + 1, 1, 1), date(LAST + 20, 7, 4),
+                                 date(2050, 2, 22)])  # Mardi Gras: Louisiana's own, not the nation's
 def test_a_year_outside_the_range_is_asked_of_the_library(day):
     assert state_holidays.holidays_on("LA", day) == tuple(holidays.US(subdiv="LA").get_list(day))
     assert state_holidays.holidays_on("LA", day)  # each of these days is a holiday
