@@ -48,7 +48,8 @@ def test_cfn_lint_finds_nothing():
     assert [str(m) for m in matches] == []
 
 
-def test_sam_translator_transforms_it(monkeypatch):
+def translated(monkeypatch) -> dict:
+    """The CloudFormation the SAM translator makes of the template."""
     from samtranslator.translator.transform import transform
 
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
@@ -59,7 +60,11 @@ def test_sam_translator_transforms_it(monkeypatch):
             definition["Properties"]["CodeUri"] = "s3://bucket/code.zip"
     loader = mock.Mock()
     loader.load.return_value = {}  # no managed-policy lookups against IAM
-    cfn = transform(sam, {}, loader)
+    return transform(sam, {}, loader)
+
+
+def test_sam_translator_transforms_it(monkeypatch):
+    cfn = translated(monkeypatch)
 
     resources = cfn["Resources"]
     assert resources["ApiFunction"]["Type"] == "AWS::Lambda::Function"
@@ -558,16 +563,7 @@ def test_the_lookup_function_may_only_read(template):
 
 
 def test_the_sam_translator_routes_the_lookups_to_the_lookup_function(monkeypatch):
-    from samtranslator.translator.transform import transform
-
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    sam = load_template()
-    for definition in sam["Resources"].values():
-        if definition["Type"] == "AWS::Serverless::Function":
-            definition["Properties"]["CodeUri"] = "s3://bucket/code.zip"
-    loader = mock.Mock()
-    loader.load.return_value = {}
-    cfn = transform(sam, {}, loader)
+    cfn = translated(monkeypatch)
     resources = cfn["Resources"]
     paths = resources["HttpApi"]["Properties"]["Body"]["paths"]
 

@@ -111,9 +111,9 @@ def change_entries(name: str, add: Sequence[str], remove: Sequence[str]) -> dict
     if definition.kind in BULK_KINDS:
         return _change_bulk(name, definition.kind, to_add, to_remove)
     member = membership_token(name, definition.kind)
-    jobs = [_Job(a, True, name, definition.kind, member) for a in dict.fromkeys(to_add)] + \
-        [_Job(a, False, name, definition.kind, member) for a in dict.fromkeys(to_remove)]
-    outcomes = ["failed"] * len(jobs)
+    changes = [_entry_change(a, True, name, definition.kind, member) for a in dict.fromkeys(to_add)] + \
+        [_entry_change(a, False, name, definition.kind, member) for a in dict.fromkeys(to_remove)]
+    outcomes = ["failed"] * len(changes)
     # Entries go to DynamoDB in groups, one transaction each (every entry's change and its history
     # entry commit together), the groups ENTRY_WRITERS at a time. Entries that failed (throttling, a
     # conflict with another write to the same contact that outlasted its retries, an answer that never
@@ -123,7 +123,7 @@ def change_entries(name: str, add: Sequence[str], remove: Sequence[str]) -> dict
         pending = [index for index, outcome in enumerate(outcomes) if outcome == "failed"]
         if not pending:
             break
-        for index, outcome in zip(pending, _apply([jobs[index] for index in pending]), strict=True):
+        for index, outcome in zip(pending, _apply([changes[index] for index in pending]), strict=True):
             outcomes[index] = outcome
     failed = sum(1 for o in outcomes if o == "failed")
     result = {"list": name, "kind": definition.kind,
@@ -186,43 +186,40 @@ def _remove_legacy(name: str, kind: str, addresses: Sequence[Address]) -> int | 
     found = store.load_many(list(keys.values()))
     holding = [a for a in addresses if isinstance(s := found.get(keys[a.value]), store.Snapshot)
                and member in s.suppressions]
-    outcomes = _apply([_Job(a, False, name, kind, member) for a in holding])
+    outcomes = _apply([_entry_change(a, False, name, kind, member) for a in holding])
     if "failed" in outcomes:
         return None
     return sum(1 for o in outcomes if o == "removed")
 
 
-class _Job:
+def _entry_change(address: Address, add: bool, name: str, kind: str, member: str) -> store.MembershipChange:
     """One entry's change, with the id and history entry it keeps across its tries."""
-
-    def __init__(self, address: Address, add: bool, name: str, kind: str, member: str) -> None:
-        now = utc_now()
-        recorded = format_instant(now)
-        fact_id = new_id()
-        self.add = add
-        history = store.HistoryRecord(
-            sk=store.history_sk(sortable_instant(now), sortable_instant(now), fact_id),
-            type=HistoryType.SUPPRESSION_ADDED if add else HistoryType.SUPPRESSION_REMOVED, fact_id=fact_id,
-            occurred_at=recorded,
-            recorded_at=recorded, source=Source.API, data={"list": name, "kind": kind})
-        self.change = store.MembershipChange(contact_key(address.value), address.value, address.kind, member, add,
-                                             recorded, history)
+    now = utc_now()
+    recorded = format_instant(now)
+    fact_id = new_id()
+    history = store.HistoryRecord(
+        sk=store.history_sk(sortable_instant(now), sortable_instant(now), fact_id),
+        type=HistoryType.SUPPRESSION_ADDED if add else HistoryType.SUPPRESSION_REMOVED, fact_id=fact_id,
+        occurred_at=recorded,
+        recorded_at=recorded, source=Source.API, data={"list": name, "kind": kind})
+    return store.MembershipChange(contact_key(address.value), address.value, address.kind, member, add, recorded,
+                                  history)
 
 
-def _apply(jobs: Sequence[_Job]) -> list[str]:
-    """Each job's outcome ("added", "removed", "unchanged" or "failed"), the jobs sent in groups of
+def _apply(changes: Sequence[store.MembershipChange]) -> list[str]:
+    """Each change's outcome ("added", "removed", "unchanged" or "failed"), the changes sent in groups of
     ``MEMBERSHIPS_PER_TRANSACTION`` (one transaction each), ``ENTRY_WRITERS`` groups at a time."""
     size = store.MEMBERSHIPS_PER_TRANSACTION
-    groups = [list(jobs[i:i + size]) for i in range(0, len(jobs), size)]
+    groups = [list(changes[i:i + size]) for i in range(0, len(changes), size)]
     if not groups:
         return []
     with ThreadPoolExecutor(max_workers=max(1, min(len(groups), ENTRY_WRITERS))) as pool:
-        done = list(pool.map(lambda group: store.change_memberships([job.change for job in group]), groups))
-    return [_outcome(job, result) for group, results in zip(groups, done, strict=True)
-            for job, result in zip(group, results, strict=True)]
+        done = list(pool.map(store.change_memberships, groups))
+    return [_outcome(change, result) for group, results in zip(groups, done, strict=True)
+            for change, result in zip(group, results, strict=True)]
 
 
-def _outcome(job: _Job, result: str) -> str:
+def _outcome(change: store.MembershipChange, result: str) -> str:
     if result == store.APPLIED:
-        return "added" if job.add else "removed"
+        return "added" if change.add else "removed"
     return "unchanged" if result == store.UNCHANGED else "failed"

@@ -108,9 +108,6 @@ class Transaction:
         self._labels[(model.pk, model.sk)] = label
         self._sent[kind].append(label)
 
-    def __len__(self) -> int:
-        return len(self._labels)
-
     def put(self, label: str, model: RegistryModel, condition: Any = None) -> None:
         """A put, on a condition (``attribute_not_exists``: it cannot fail on a missing item)."""
         self._tx.save(model, condition=condition, return_values=ALL_OLD if condition is not None else None)
