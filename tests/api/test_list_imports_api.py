@@ -438,9 +438,6 @@ def test_refusals(both, imports):
                  400, "invalid_request", "version")
     assert_error(api.call("POST", path, {"bucket": "another-bucket", "key": key, "mode": "full"}), 400,
                  "invalid_request", "bucket")
-    elsewhere = imports.put(f"exports/{name}/x.txt", [digits(new_phone())])
-    assert_error(api.call("POST", path, {"bucket": BUCKET, "key": elsewhere, "mode": "full"}), 400,
-                 "invalid_request", "key")
     assert_error(api.call("POST", path, {"bucket": BUCKET, "key": key + ".missing", "mode": "full"}), 404,
                  "not_found")
     assert_error(api.call("POST", f"/v1/suppression-lists/{unique('none')}/imports",
@@ -455,6 +452,21 @@ def test_refusals(both, imports):
     assert api.call("GET", f"/v1/suppression-lists/{internal}/imports/{begun['id']}").status == 404
     assert api.call("GET", f"{path}/{begun['id']}", key="dialer").status == 403
     assert imports.messages()  # only the accepted request put a message on the queue
+
+
+def test_a_file_anywhere_in_the_import_bucket_is_imported_when_asked(both, imports):
+    """The API may name any key of the import bucket: a file put outside ``imports/{list}/...`` (which
+    the bucket's notification would import by itself) is imported only through ``POST .../imports``."""
+    api = both
+    name = create_list(api, "state")
+    number = new_phone("415")
+    key = imports.put(f"uploads/{unique('file')}/dnc {day(3)}.txt", [digits(number)])
+    begun = start(api, name, key, version=day(3))
+    assert begun["key"] == key and begun["version"] == day(3)
+    assert imports.drain() == 1
+    done = progress(api, name, begun["id"])
+    assert done["status"] == "done" and done["added"] == 1, done
+    assert listed(name, number) and on_list(api, name, number)
 
 
 def test_the_import_answer_holds_no_number_and_logs_neither(api, imports, logs):

@@ -173,9 +173,9 @@ def test_iam_is_least_privilege(function):
         actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
         assert not any("*" in action for action in actions), statement
         # No wildcard but the brands' secrets path: one parameter per brand, named by the function.
-        # ... and the import files: objects under imports/ of the import bucket.
+        # ... and the import files: objects of the import bucket.
         resource_text = json.dumps(statement["Resource"]).replace("parameter${BrandSecretsPrefix}/*", "")
-        resource_text = resource_text.replace("${ImportBucket}/imports/*", "")
+        resource_text = resource_text.replace("${ImportBucket}/*", "")
         assert statement["Resource"] != "*" and "*" not in resource_text, statement
         for action in actions:
             by_service.setdefault(action.split(":")[0], []).append(statement)
@@ -187,10 +187,10 @@ def test_iam_is_least_privilege(function):
     assert (events["Action"], events["Resource"]) == ("events:PutEvents", {"Fn::GetAtt": ["RegistryBus", "Arn"]})
     assert events["Condition"] == {"StringEquals": {"events:detail-type": "preference_link.requested",
                                                     "events:source": "contact-registry"}}
-    # POST .../imports reads an import file's ETag, under imports/ only
+    # POST .../imports reads an import file's ETag, in the import bucket only
     (s3,) = by_service["s3"]
     assert (s3["Action"], s3["Resource"]) == ("s3:GetObject",
-                                              {"Fn::Sub": "arn:${AWS::Partition}:s3:::${ImportBucket}/imports/*"})
+                                              {"Fn::Sub": "arn:${AWS::Partition}:s3:::${ImportBucket}/*"})
     # POST .../imports puts an import on the import queue, and only there
     (sqs,) = by_service["sqs"]
     assert (sqs["Action"], sqs["Resource"]) == ("sqs:SendMessage", {"Fn::GetAtt": ["ImportQueue", "Arn"]})
@@ -482,9 +482,9 @@ def test_the_importer_is_least_privilege(importer):
     assert all(s["Effect"] == "Allow" for s in statements)
     by_sid = {s["Sid"]: s for s in statements}
     assert set(by_sid) == {"ImportFiles", "ListStoreItems", "Continuations", "AddressHashKey"}
-    # files: read only, under imports/ only
+    # files: read only, in the import bucket only
     assert by_sid["ImportFiles"]["Action"] == "s3:GetObject"
-    assert by_sid["ImportFiles"]["Resource"] == {"Fn::Sub": "arn:${AWS::Partition}:s3:::${ImportBucket}/imports/*"}
+    assert by_sid["ImportFiles"]["Resource"] == {"Fn::Sub": "arn:${AWS::Partition}:s3:::${ImportBucket}/*"}
     # the table: item reads and writes of the list store's own partitions, nothing else
     table = by_sid["ListStoreItems"]
     assert set(table["Action"]) == {"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query",

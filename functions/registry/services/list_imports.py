@@ -118,20 +118,17 @@ def start(list_name: str, mode: str, bucket: str, key: str, version: date | None
     return view(item), created
 
 
-IMPORT_PREFIX = "imports/"
-
-
 def start_from_api(list_name: str, mode: str, bucket: str, key: str,
                    version: date | None) -> tuple[dict[str, Any], bool]:
     """``POST .../imports``: the import, and its start message on the import queue while it runs
     (again for a repeated POST: a message lost earlier is replaced, and a duplicate one finds the
-    import running or done and does nothing). Only the configured import bucket is read, and in it
-    only keys under ``imports/``: the functions may read nothing else (template.yaml)."""
+    import running or done and does nothing). Only the configured import bucket is read (template.yaml
+    lets the functions read nothing else); any key in it, so a file can be put outside
+    ``imports/{list}/...``, where the bucket's notification would import it by itself, and be
+    imported only when asked."""
     allowed = get_settings().import_bucket
     if allowed and bucket != allowed:
         raise InvalidRequest(f"imports are read from the bucket {allowed} only", "bucket")
-    if not key.startswith(IMPORT_PREFIX):
-        raise InvalidRequest(f"key must be under {IMPORT_PREFIX} (the importer reads nothing else)", "key")
     record, created = start(list_name, mode, bucket, key, version)
     if record["status"] == RUNNING:
         enqueue(record["id"])
