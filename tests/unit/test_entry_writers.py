@@ -38,7 +38,16 @@ def stored_list(monkeypatch: pytest.MonkeyPatch) -> dict:
     monkeypatch.setattr(suppression.lists, "get", lambda name: SimpleNamespace(kind="internal"))
     monkeypatch.setattr(suppression.store, "change_memberships", change_memberships)
     monkeypatch.setattr(suppression.bulk, "count_changes", lambda *args: None)
+    monkeypatch.setattr(suppression.store, "load_many", lambda pks: seen.get("stored", {}))
     return seen
+
+
+def stored(address: str, *members: str) -> tuple[str, contacts.Snapshot]:
+    from registry.services.address_keys import contact_key
+
+    pk = contact_key(address)
+    return pk, contacts.Snapshot(pk=pk, address=address, kind="phone", version=1, state={},
+                                 suppressions=frozenset(members), erased_at=None)
 
 
 def numbers(count: int) -> list[str]:
@@ -61,6 +70,8 @@ def test_a_thousand_entries_are_twenty_transactions_in_flight_together(stored_li
 
 def test_removals_and_outcomes_are_counted(stored_list: dict) -> None:
     add, remove = numbers(3), ["+14155559990", "+14155559991"]
+    stored_list["stored"] = dict(stored(n, "internal:house") for n in remove)  # members when read
+    # ... but another request changed these two meanwhile: their conditions say so
     stored_list["answers"] = {add[1]: [contacts.UNCHANGED], remove[0]: [contacts.UNCHANGED]}
     result = suppression.change_entries("house", add, remove)
     assert (result["added"], result["removed"], result["unchanged"]) == (2, 1, 2)
@@ -90,3 +101,42 @@ def test_an_entry_that_fails_twice_makes_the_request_unavailable(stored_list: di
 def test_a_small_request_is_one_transaction(stored_list: dict) -> None:
     suppression.change_entries("house", numbers(3), [])
     assert stored_list["peak"] == 1 and [len(g) for g in stored_list["groups"]] == [3]
+
+
+def test_entries_that_would_change_nothing_are_read_not_sent(stored_list: dict) -> None:
+    """A list sent again: an add of a member and a removal of a non-member (or of a contact never
+    written) are ``unchanged`` from one read of the contacts, with no transaction; the others go."""
+    from registry.services.address_keys import contact_key
+    from registry.storage.errors import CorruptItem
+
+    add, remove = numbers(4), ["+14155559990", "+14155559991", "+14155559992"]
+    damaged = contact_key(add[3])
+    stored_list["stored"] = dict([stored(add[0], "internal:house"), stored(add[1], "internal:other"),
+                                  stored(remove[0], "internal:other"), stored(remove[1], "internal:house")])
+    stored_list["stored"][damaged] = CorruptItem(damaged)
+    result = suppression.change_entries("house", add, remove)
+    sent = [(c.address, c.add) for group in stored_list["groups"] for c in group]
+    assert sorted(sent) == sorted([(add[1], True), (add[2], True), (add[3], True), (remove[1], False)])
+    assert (result["added"], result["removed"], result["unchanged"]) == (3, 1, 3)
+
+
+def test_a_list_sent_again_sends_no_transaction(stored_list: dict) -> None:
+    entries = numbers(1000)
+    stored_list["stored"] = dict(stored(n, "internal:house") for n in entries)
+    result = suppression.change_entries("house", entries, [])
+    assert (result["added"], result["unchanged"]) == (0, 1000) and stored_list["groups"] == []
+
+
+def test_a_failed_read_leaves_every_entry_to_its_transaction(stored_list: dict,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from registry.storage.errors import StorageUnavailable
+
+    def unavailable(pks):
+        raise StorageUnavailable("read timed out")
+
+    monkeypatch.setattr(suppression.store, "load_many", unavailable)
+    entries = numbers(3)
+    stored_list["answers"] = {entries[0]: [contacts.UNCHANGED]}
+    result = suppression.change_entries("house", entries, [])
+    assert (result["added"], result["unchanged"]) == (2, 1)
+    assert len([c for group in stored_list["groups"] for c in group]) == 3

@@ -114,6 +114,8 @@ def change_entries(name: str, add: Sequence[str], remove: Sequence[str]) -> dict
     changes = [_entry_change(a, True, name, definition.kind, member) for a in dict.fromkeys(to_add)] + \
         [_entry_change(a, False, name, definition.kind, member) for a in dict.fromkeys(to_remove)]
     outcomes = ["failed"] * len(changes)
+    for index in _changing_nothing(changes):
+        outcomes[index] = "unchanged"
     # Entries go to DynamoDB in groups, one transaction each (every entry's change and its history
     # entry commit together), the groups ENTRY_WRITERS at a time. Entries that failed (throttling, a
     # conflict with another write to the same contact that outlasted its retries, an answer that never
@@ -190,6 +192,26 @@ def _remove_legacy(name: str, kind: str, addresses: Sequence[Address]) -> int | 
     if "failed" in outcomes:
         return None
     return sum(1 for o in outcomes if o == "removed")
+
+
+def _changing_nothing(changes: Sequence[store.MembershipChange]) -> list[int]:
+    """The entries that would change nothing (an add of a member, a removal of a non-member), found by
+    one strongly consistent read of their contacts (BatchGetItem pages, read together): a list sent
+    again costs reads, not a transaction per entry that its condition cancels. A contact that cannot
+    be read, or a read that fails, leaves its entries to their transactions, whose conditions decide."""
+    try:
+        found = store.load_many([c.pk for c in changes])
+    except StorageError as err:
+        log.info("entries sent without reading their contacts first", extra={"cause": repr(err)})
+        return []
+    nothing = []
+    for index, change in enumerate(changes):
+        snapshot = found.get(change.pk)
+        if isinstance(snapshot, StorageError):  # a damaged item: its transaction decides
+            continue
+        if (snapshot is not None and change.member in snapshot.suppressions) == change.add:
+            nothing.append(index)
+    return nothing
 
 
 def _entry_change(address: Address, add: bool, name: str, kind: str, member: str) -> store.MembershipChange:
