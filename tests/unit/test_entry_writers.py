@@ -11,7 +11,9 @@ from types import SimpleNamespace
 import pytest
 
 from registry.services import suppression
+from registry.services.address_keys import contact_key
 from registry.storage import contacts
+from registry.storage.errors import CorruptItem, StorageUnavailable
 from registry.storage.table import MAX_POOL_CONNECTIONS
 
 
@@ -43,8 +45,6 @@ def stored_list(monkeypatch: pytest.MonkeyPatch) -> dict:
 
 
 def stored(address: str, *members: str) -> tuple[str, contacts.Snapshot]:
-    from registry.services.address_keys import contact_key
-
     pk = contact_key(address)
     return pk, contacts.Snapshot(pk=pk, address=address, kind="phone", version=1, state={},
                                  suppressions=frozenset(members), erased_at=None)
@@ -106,9 +106,6 @@ def test_a_small_request_is_one_transaction(stored_list: dict) -> None:
 def test_entries_that_would_change_nothing_are_read_not_sent(stored_list: dict) -> None:
     """A list sent again: an add of a member and a removal of a non-member (or of a contact never
     written) are ``unchanged`` from one read of the contacts, with no transaction; the others go."""
-    from registry.services.address_keys import contact_key
-    from registry.storage.errors import CorruptItem
-
     add, remove = numbers(4), ["+14155559990", "+14155559991", "+14155559992"]
     damaged = contact_key(add[3])
     stored_list["stored"] = dict([stored(add[0], "internal:house"), stored(add[1], "internal:other"),
@@ -129,8 +126,6 @@ def test_a_list_sent_again_sends_no_transaction(stored_list: dict) -> None:
 
 def test_a_failed_read_leaves_every_entry_to_its_transaction(stored_list: dict,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    from registry.storage.errors import StorageUnavailable
-
     def unavailable(pks):
         raise StorageUnavailable("read timed out")
 

@@ -24,7 +24,7 @@ from ..settings import get_settings
 from ..storage import contacts as store
 from ..storage import list_exchanges as bulk
 from ..storage import suppression_lists as lists
-from ..storage.errors import StorageError
+from ..storage.errors import CorruptItem, StorageError
 from ..storage.table import MAX_POOL_CONNECTIONS
 from .address_keys import contact_key
 from .failures import storage_failures
@@ -207,7 +207,7 @@ def _changing_nothing(changes: Sequence[store.MembershipChange]) -> list[int]:
     nothing = []
     for index, change in enumerate(changes):
         snapshot = found.get(change.pk)
-        if isinstance(snapshot, StorageError):  # a damaged item: its transaction decides
+        if isinstance(snapshot, CorruptItem):  # a damaged item: its transaction decides
             continue
         if (snapshot is not None and change.member in snapshot.suppressions) == change.add:
             nothing.append(index)
